@@ -1,0 +1,54 @@
+package io.tollgate.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns a key's text into its {@link KeyDigest}: HMAC-SHA256 with the server secret, or plain SHA-256 when no
+ * secret is configured. Thread-safe: each call uses its own {@code Mac}.
+ */
+public final class KeyHasher {
+  private final Optional<SecretKeySpec> secret;
+
+  private KeyHasher(Optional<SecretKeySpec> secret) {
+    this.secret = secret;
+  }
+
+  /** A hasher keyed with {@code serverSecret} (HMAC-SHA256). */
+  public static KeyHasher hmac(byte[] serverSecret) {
+    if (serverSecret.length < 16) {
+      throw new IllegalArgumentException("the server secret needs at least 16 bytes");
+    }
+    return new KeyHasher(Optional.of(new SecretKeySpec(serverSecret.clone(), "HmacSHA256")));
+  }
+
+  /** A hasher with no server secret (SHA-256). */
+  public static KeyHasher unkeyed() {
+    return new KeyHasher(Optional.empty());
+  }
+
+  public KeyDigest digest(String key) {
+    byte[] text = key.getBytes(StandardCharsets.UTF_8);
+    try {
+      if (secret.isPresent()) {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(secret.get());
+        return KeyDigest.of(mac.doFinal(text));
+      }
+      return KeyDigest.of(MessageDigest.getInstance("SHA-256").digest(text));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 and SHA-256 are part of every JDK", e);
+    }
+  }
+
+  /** Compares a presented key with a stored digest in constant time. */
+  public boolean matches(String key, KeyDigest stored) {
+    KeyDigest d = digest(key);
+    long diff = (d.w0() ^ stored.w0()) | (d.w1() ^ stored.w1()) | (d.w2() ^ stored.w2()) | (d.w3() ^ stored.w3());
+    return diff == 0;
+  }
+}

@@ -1,0 +1,27 @@
+package io.tollgate.metering;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Durable usage: units, requests and refusals per customer × key × operation × day (UTC). Synchronous and
+ * blocking (call off the event loop), thread-safe.
+ */
+public interface UsageStore {
+
+  /**
+   * Applies a batch of usage once: in one transaction that also records {@code batch.id()}; a batch whose id was
+   * already applied changes nothing and returns {@code false}.
+   */
+  boolean apply(UsageBatch batch);
+
+  /** The sums of one customer for the days {@code [from, to)}; all zero when there is nothing. */
+  UsageTotals totals(String customerId, LocalDate from, LocalDate to);
+
+  /** The sums of every customer with usage or refusals in {@code [from, to)}, by customer id. */
+  Map<String, UsageTotals> totalsByCustomer(LocalDate from, LocalDate to);
+
+  /** One row per customer × day in {@code [from, to)} with usage, ordered by day. */
+  List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to);
+}

@@ -1,0 +1,49 @@
+package io.tollgate.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A customer as stored. Immutable; a change produces a new record with a higher {@code version}.
+ *
+ * @param id the slug {@code ^[a-z0-9][a-z0-9_-]{1,62}$}
+ * @param name display name, may be empty
+ * @param email contact address, may be empty
+ * @param tier name of a tier in the catalog
+ * @param namespaces the namespaces its keys may use, sorted, no duplicates
+ * @param status active, suspended or deactivated
+ * @param metadata the operator's free-form JSON object (values are JSON-compatible Java values)
+ * @param overrides per-customer limit overrides
+ * @param createdAt creation time
+ * @param updatedAt last change
+ * @param deactivatedAt when it was deactivated, empty otherwise
+ * @param version bumped by every change; the in-memory view only ever moves forward
+ */
+public record Customer(
+    String id,
+    Optional<String> name,
+    Optional<String> email,
+    String tier,
+    List<String> namespaces,
+    CustomerStatus status,
+    Map<String, Object> metadata,
+    LimitOverrides overrides,
+    Instant createdAt,
+    Instant updatedAt,
+    Optional<Instant> deactivatedAt,
+    long version) {
+
+  public Customer {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(tier, "tier");
+    namespaces = List.copyOf(new java.util.TreeSet<>(namespaces));
+    metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+  }
+
+  public boolean isActive() {
+    return status == CustomerStatus.ACTIVE;
+  }
+}

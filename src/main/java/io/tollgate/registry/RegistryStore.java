@@ -1,0 +1,82 @@
+package io.tollgate.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Durable home of customers, keys, admin keys and the audit log. Implementations are synchronous and blocking
+ * (call them off the event loop) and thread-safe.
+ */
+public interface RegistryStore extends AutoCloseable {
+
+  /**
+   * Runs {@code work} in one transaction: everything it writes commits together, or nothing does when it throws
+   * (the exception is rethrown as is). Writes to one customer are serialized (the customer row is locked).
+   */
+  <T> T inTransaction(Function<RegistryTransaction, T> work);
+
+  /** The customer with this id, whatever its status; empty when unknown or purged. */
+  Optional<Customer> findCustomer(String id);
+
+  /** Customers ordered by id, after {@code query.afterId()} when present, at most {@code query.limit()}. */
+  List<Customer> listCustomers(CustomerQuery query);
+
+  /** Every key of a customer (active, revoked and expired), oldest first; empty when the customer is unknown. */
+  List<CustomerKey> keysOf(String customerId);
+
+  /** Every customer and every key: what the in-memory view is built from. */
+  RegistrySnapshot loadAll();
+
+  /** Every admin key stored (the generated first one); empty when none was ever generated. */
+  List<AdminKey> adminKeys();
+
+  /** Audit entries, newest first, with {@code id < query.beforeId()} when present. */
+  List<AuditEntry> audit(AuditQuery query);
+
+  /** Whether the store answers a trivial query now. Never throws. */
+  boolean isHealthy();
+
+  @Override
+  void close();
+
+  /**
+   * Filter and page of a customer listing.
+   *
+   * @param tier only this tier, when present
+   * @param status only this status, when present
+   * @param afterId only ids greater than this one (the cursor), when present
+   * @param limit at most this many, 1 or more
+   */
+  record CustomerQuery(Optional<String> tier, Optional<CustomerStatus> status, Optional<String> afterId, int limit) {}
+
+  /**
+   * Filter and page of the audit log.
+   *
+   * @param customerId only entries about this customer, when present
+   * @param beforeId only entries older than this id (the cursor), when present
+   * @param limit at most this many, 1 or more
+   */
+  record AuditQuery(Optional<String> customerId, Optional<Long> beforeId, int limit) {}
+
+  /**
+   * Everything the registry view is built from.
+   *
+   * @param customers every stored customer
+   * @param keys every stored key
+   */
+  record RegistrySnapshot(List<Customer> customers, List<CustomerKey> keys) {}
+
+  /** Used by {@link #purgeDeactivated}: the ids purged. */
+  default List<String> purgeDeactivated(Instant deactivatedBefore, Function<String, AuditEntry> auditFor) {
+    return inTransaction(tx -> {
+      List<String> ids = tx.deactivatedBefore(deactivatedBefore);
+      for (String id : ids) {
+        tx.deleteCustomer(id);
+        tx.appendAudit(auditFor.apply(id));
+      }
+      return ids;
+    });
+  }
+}

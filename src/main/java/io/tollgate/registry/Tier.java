@@ -1,0 +1,31 @@
+package io.tollgate.registry;
+
+import io.tollgate.limits.Limits;
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * One plan of the tier catalog.
+ *
+ * @param name the id customers refer to, e.g. {@code starter}
+ * @param displayName for people
+ * @param price what the plan costs per {@code price.period}
+ * @param limits quota and rate limit
+ * @param sla availability promise in percent, e.g. {@code 99.9}
+ */
+public record Tier(String name, String displayName, Price price, Limits limits, BigDecimal sla) {
+  public Tier {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(displayName, "displayName");
+    Objects.requireNonNull(price, "price");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(sla, "sla");
+  }
+
+  /**
+   * @param amount the price, in {@code currency}
+   * @param currency ISO 4217 code
+   * @param period {@code month} or {@code year}
+   */
+  public record Price(BigDecimal amount, String currency, String period) {}
+}

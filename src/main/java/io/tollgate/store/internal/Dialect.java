@@ -1,0 +1,42 @@
+package io.tollgate.store.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * What differs between the databases the store runs on; everything else is written once in {@code io.tollgate.store}.
+ * Not API: public only so that {@code io.tollgate.store.sqlite} and {@code io.tollgate.store.postgres} can implement
+ * it (jdbi's {@code internal} convention). Implementations are immutable and thread-safe.
+ */
+public interface Dialect {
+
+  /** {@code sqlite} or {@code postgresql}. */
+  String name();
+
+  /** Where the store is, for messages and logs; never contains a password. */
+  String describe();
+
+  /** A new connection pool over the database; the caller closes it. */
+  HikariDataSource openPool();
+
+  /** The Flyway location of this dialect's migration history, e.g. {@code classpath:db/migration/sqlite}. */
+  String migrations();
+
+  /** The schema to migrate and use, when the URL names one; empty means the connection's default. */
+  Optional<String> schema();
+
+  /**
+   * Appended to a {@code SELECT} of rows to lock them until the transaction ends; empty text where write
+   * transactions are already serialized.
+   */
+  String lockClause();
+
+  /** Whether {@code e} reports a violated constraint (a duplicate or a missing reference) rather than an outage. */
+  boolean isConstraintViolation(SQLException e);
+
+  /** Runs {@code reads} in one transaction that sees one consistent snapshot and does not block writers. */
+  <T> T inReadSnapshot(Jdbi jdbi, HandleCallback<T, RuntimeException> reads);
+}

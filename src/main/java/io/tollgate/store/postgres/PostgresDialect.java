@@ -1,0 +1,90 @@
+package io.tollgate.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.store.internal.Dialect;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * PostgreSQL through a pool of {@value #POOL_SIZE} connections. Writers to one customer are serialized by
+ * {@code SELECT … FOR UPDATE}; server error details (which would quote row values, such as a key digest) are kept
+ * out of exception messages. Not API: use {@code io.tollgate.store.Database}.
+ */
+public final class PostgresDialect implements Dialect {
+  static final int POOL_SIZE = 8;
+  private static final String INTEGRITY_CONSTRAINT_VIOLATION = "23";
+
+  private final PostgresUrl url;
+
+  private PostgresDialect(PostgresUrl url) {
+    this.url = url;
+  }
+
+  /** Whether {@code url} is a PostgreSQL JDBC URL. */
+  public static boolean accepts(String url) {
+    return url.startsWith(PostgresUrl.PREFIX);
+  }
+
+  /**
+   * The dialect for {@code jdbc:postgresql://host:port/db?user=..&password=..[&currentSchema=..]}.
+   *
+   * @throws IllegalArgumentException when it is not such a URL; the message never quotes it
+   */
+  public static PostgresDialect forUrl(String url) {
+    return new PostgresDialect(PostgresUrl.parse(url));
+  }
+
+  @Override
+  public String name() {
+    return "postgresql";
+  }
+
+  @Override
+  public String describe() {
+    return url.describe();
+  }
+
+  @Override
+  public HikariDataSource openPool() {
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName("tollgate-postgresql");
+    pool.setJdbcUrl(url.jdbcUrl());
+    url.user().ifPresent(pool::setUsername);
+    url.password().ifPresent(pool::setPassword);
+    pool.addDataSourceProperty("logServerErrorDetail", "false");
+    pool.addDataSourceProperty("ApplicationName", "tollgate");
+    pool.setMaximumPoolSize(POOL_SIZE);
+    pool.setConnectionTimeout(10_000);
+    return new HikariDataSource(pool);
+  }
+
+  @Override
+  public String migrations() {
+    return "classpath:db/migration/postgres";
+  }
+
+  @Override
+  public Optional<String> schema() {
+    return url.schema();
+  }
+
+  @Override
+  public String lockClause() {
+    return " FOR UPDATE";
+  }
+
+  @Override
+  public boolean isConstraintViolation(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_CONSTRAINT_VIOLATION);
+  }
+
+  /** A REPEATABLE READ transaction: one snapshot for all its statements; readers never block writers. */
+  @Override
+  public <T> T inReadSnapshot(Jdbi jdbi, HandleCallback<T, RuntimeException> reads) {
+    return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, reads);
+  }
+}

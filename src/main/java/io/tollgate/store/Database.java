@@ -1,0 +1,110 @@
+package io.tollgate.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.metering.UsageStore;
+import io.tollgate.registry.RegistryStore;
+import io.tollgate.store.internal.Dialect;
+import io.tollgate.store.postgres.PostgresDialect;
+import io.tollgate.store.sqlite.SqliteDialect;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable store: a connection pool over SQLite or PostgreSQL, its schema, and the {@link RegistryStore} and
+ * {@link UsageStore} on it. Thread-safe; close it once when the process stops (closing {@link #registry()} closes
+ * it too). Instants are kept with millisecond precision.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Dialect dialect;
+  private final HikariDataSource pool;
+  private final JdbiRegistryStore registry;
+  private final JdbiUsageStore usage;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Database(Dialect dialect, HikariDataSource pool, InstantSource clock) {
+    this.dialect = dialect;
+    this.pool = pool;
+    Jdbi jdbi = Jdbi.create(pool);
+    // a failed statement's message names the SQL but never its arguments (a key digest, a customer's data)
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> e.getShortMessage()
+        + (e.getStatementContext() == null ? "" : " [statement: " + e.getStatementContext().getRawSql() + "]"));
+    GuardedJdbi guard = new GuardedJdbi(jdbi, dialect);
+    this.registry = new JdbiRegistryStore(guard, this::close);
+    this.usage = new JdbiUsageStore(guard, clock);
+  }
+
+  /**
+   * Opens the store at {@code url} and brings its schema up to date.
+   *
+   * @param url {@code sqlite:PATH} or {@code jdbc:sqlite:PATH} (PATH relative to the working directory; missing
+   *     parent directories are created), or {@code jdbc:postgresql://HOST:PORT/DB?user=..&password=..}, optionally
+   *     with {@code &currentSchema=SCHEMA} (created when missing)
+   * @throws StoreUnavailableException when the URL is not one of these, or the store cannot be opened or migrated;
+   *     its message never contains a password
+   */
+  public static Database open(String url) {
+    return open(url, InstantSource.system());
+  }
+
+  static Database open(String url, InstantSource clock) {
+    Objects.requireNonNull(url, "url");
+    Dialect dialect = dialectFor(url.strip());
+    HikariDataSource pool = null;
+    try {
+      pool = dialect.openPool();
+      int applied = Migrations.migrate(pool, dialect);
+      LOG.info("store opened: {} ({} migrations applied)", dialect.describe(), applied);
+      return new Database(dialect, pool, clock);
+    } catch (RuntimeException e) {
+      if (pool != null) {
+        pool.close();
+      }
+      throw StoreFailures.cannotOpen(dialect.describe(), e);
+    }
+  }
+
+  private static Dialect dialectFor(String url) {
+    try {
+      if (SqliteDialect.accepts(url)) {
+        return SqliteDialect.forUrl(url);
+      }
+      if (PostgresDialect.accepts(url)) {
+        return PostgresDialect.forUrl(url);
+      }
+    } catch (IllegalArgumentException e) {
+      throw StoreFailures.invalidUrl(e);
+    }
+    throw StoreFailures.unsupportedUrl(url);
+  }
+
+  /** Customers, keys, admin keys and the audit log. */
+  public RegistryStore registry() {
+    return registry;
+  }
+
+  /** Daily usage and refusals. */
+  public UsageStore usage() {
+    return usage;
+  }
+
+  /** {@code sqlite} or {@code postgresql}. */
+  public String dialectName() {
+    return dialect.name();
+  }
+
+  /** Closes the pool; later calls fail with {@link StoreUnavailableException}. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pool.close();
+      LOG.info("store closed: {}", dialect.describe());
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.tollgate.store;
+
+import io.tollgate.registry.AdminKey;
+import io.tollgate.registry.AuditEntry;
+import io.tollgate.registry.Customer;
+import io.tollgate.registry.CustomerKey;
+import io.tollgate.registry.RegistryStore;
+import io.tollgate.registry.RegistryTransaction;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The registry over Jdbi, the same SQL for every dialect. Writers to one customer are serialized by
+ * {@link RegistryTransaction#lockCustomer} (a row lock on PostgreSQL; SQLite's IMMEDIATE transactions serialize
+ * every writer). Thread-safe. {@link #close()} closes the {@link Database} it belongs to.
+ */
+final class JdbiRegistryStore implements RegistryStore {
+  private final GuardedJdbi guard;
+  private final Runnable onClose;
+
+  JdbiRegistryStore(GuardedJdbi guard, Runnable onClose) {
+    this.guard = guard;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public <T> T inTransaction(Function<RegistryTransaction, T> work) {
+    return guard.inTransaction(handle -> work.apply(new JdbiRegistryTransaction(handle, guard)));
+  }
+
+  @Override
+  public Optional<Customer> findCustomer(String id) {
+    return guard.withHandle(h -> h.createQuery(CustomerRows.SELECT + " WHERE customer_id = :id")
+        .bind("id", id).map(CustomerRows.MAPPER).findOne());
+  }
+
+  @Override
+  public List<Customer> listCustomers(CustomerQuery query) {
+    if (query.limit() < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    StringBuilder sql = new StringBuilder(CustomerRows.SELECT).append(" WHERE 1 = 1");
+    query.tier().ifPresent(t -> sql.append(" AND tier = :tier"));
+    query.status().ifPresent(s -> sql.append(" AND status = :status"));
+    query.afterId().ifPresent(a -> sql.append(" AND customer_id > :afterId"));
+    sql.append(" ORDER BY customer_id LIMIT :limit");
+    return guard.withHandle(h -> {
+      Query q = h.createQuery(sql.toString()).bind("limit", query.limit());
+      query.tier().ifPresent(t -> q.bind("tier", t));
+      query.status().ifPresent(s -> q.bind("status", s.wireName()));
+      query.afterId().ifPresent(a -> q.bind("afterId", a));
+      return q.map(CustomerRows.MAPPER).list();
+    });
+  }
+
+  @Override
+  public List<CustomerKey> keysOf(String customerId) {
+    return guard.withHandle(h -> h.createQuery(KeyRows.SELECT + " WHERE customer_id = :id" + KeyRows.ORDER)
+        .bind("id", customerId).map(KeyRows.MAPPER).list());
+  }
+
+  /** Both lists come from one snapshot, so every key's customer is in it. */
+  @Override
+  public RegistrySnapshot loadAll() {
+    return guard.inReadSnapshot(h -> new RegistrySnapshot(
+        h.createQuery(CustomerRows.SELECT + " ORDER BY customer_id").map(CustomerRows.MAPPER).list(),
+        h.createQuery(KeyRows.SELECT + " ORDER BY customer_id, created_at, key_id").map(KeyRows.MAPPER).list()));
+  }
+
+  @Override
+  public List<AdminKey> adminKeys() {
+    return guard.withHandle(h -> h.createQuery(AdminKeyRows.SELECT).map(AdminKeyRows.MAPPER).list());
+  }
+
+  @Override
+  public List<AuditEntry> audit(AuditQuery query) {
+    if (query.limit() < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    StringBuilder sql = new StringBuilder(AuditRows.SELECT).append(" WHERE 1 = 1");
+    query.customerId().ifPresent(c -> sql.append(" AND customer_id = :customerId"));
+    query.beforeId().ifPresent(b -> sql.append(" AND id < :beforeId"));
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    return guard.withHandle(h -> {
+      Query q = h.createQuery(sql.toString()).bind("limit", query.limit());
+      query.customerId().ifPresent(c -> q.bind("customerId", c));
+      query.beforeId().ifPresent(b -> q.bind("beforeId", b));
+      return q.map(AuditRows.MAPPER).list();
+    });
+  }
+
+  @Override
+  public boolean isHealthy() {
+    try {
+      return guard.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    onClose.run();
+  }
+}

@@ -1,0 +1,104 @@
+package io.tollgate.store;
+
+import io.tollgate.keys.KeyDigest;
+import io.tollgate.registry.AdminKey;
+import io.tollgate.registry.AuditEntry;
+import io.tollgate.registry.Customer;
+import io.tollgate.registry.CustomerKey;
+import io.tollgate.registry.RegistryTransaction;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The registry's statements on one handle inside a transaction; lives only as long as that transaction. A failed
+ * statement is meant to end the transaction: on PostgreSQL every later statement of it fails too.
+ */
+final class JdbiRegistryTransaction implements RegistryTransaction {
+  private final Handle handle;
+  private final GuardedJdbi guard;
+
+  JdbiRegistryTransaction(Handle handle, GuardedJdbi guard) {
+    this.handle = handle;
+    this.guard = guard;
+  }
+
+  @Override
+  public Optional<Customer> lockCustomer(String id) {
+    String sql = CustomerRows.SELECT + " WHERE customer_id = :id" + guard.dialect().lockClause();
+    return guard.translating(() -> handle.createQuery(sql).bind("id", id).map(CustomerRows.MAPPER).findOne());
+  }
+
+  @Override
+  public void insertCustomer(Customer customer) {
+    guard.translating(() -> CustomerRows.bind(handle.createUpdate(CustomerRows.INSERT), customer).execute());
+  }
+
+  @Override
+  public void updateCustomer(Customer customer) {
+    int rows = guard.translating(() -> CustomerRows.bind(handle.createUpdate(CustomerRows.UPDATE), customer).execute());
+    if (rows == 0) {
+      throw StoreFailures.missing("customer", customer.id());
+    }
+  }
+
+  @Override
+  public List<CustomerKey> keysOf(String customerId) {
+    return guard.translating(() -> handle.createQuery(KeyRows.SELECT + " WHERE customer_id = :id" + KeyRows.ORDER)
+        .bind("id", customerId).map(KeyRows.MAPPER).list());
+  }
+
+  @Override
+  public void insertKey(CustomerKey key) {
+    guard.translating(() -> KeyRows.bind(handle.createUpdate(KeyRows.INSERT), key).execute());
+  }
+
+  @Override
+  public void updateKey(CustomerKey key) {
+    int rows = guard.translating(() -> KeyRows.bindMutable(handle.createUpdate(KeyRows.UPDATE), key).execute());
+    if (rows == 0) {
+      throw StoreFailures.missing("key", key.id() + " of customer " + key.customerId());
+    }
+  }
+
+  @Override
+  public void appendAudit(AuditEntry entry) {
+    guard.translating(() -> AuditRows.bind(handle.createUpdate(AuditRows.INSERT), entry).execute());
+  }
+
+  @Override
+  public void insertAdminKey(AdminKey key) {
+    guard.translating(() -> handle.createUpdate(AdminKeyRows.INSERT)
+        .bind("id", key.id())
+        .bind("digest", key.digest().toHex())
+        .bind("createdAt", Columns.millis(key.createdAt()))
+        .execute());
+  }
+
+  @Override
+  public boolean digestExists(KeyDigest digest) {
+    String sql = "SELECT (SELECT COUNT(*) FROM api_keys WHERE digest = :digest)"
+        + " + (SELECT COUNT(*) FROM admin_keys WHERE digest = :digest)";
+    long count = guard.translating(() -> handle.createQuery(sql).bind("digest", digest.toHex()).mapTo(Long.class).one());
+    return count > 0;
+  }
+
+  @Override
+  public List<String> deactivatedBefore(Instant cutoff) {
+    String sql = "SELECT customer_id FROM customers WHERE status = 'deactivated' AND deactivated_at < :cutoff"
+        + " ORDER BY customer_id";
+    return guard.translating(() -> handle.createQuery(sql).bind("cutoff", Columns.millis(cutoff))
+        .mapTo(String.class).list());
+  }
+
+  @Override
+  public void deleteCustomer(String id) {
+    guard.translating(() -> {
+      for (String table : List.of("usage_daily", "refusals_daily", "api_keys", "customers")) {
+        handle.createUpdate("DELETE FROM " + table + " WHERE customer_id = :id").bind("id", id).execute();
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,169 @@
+package io.tollgate.store;
+
+import io.tollgate.limits.Units;
+import io.tollgate.metering.DailyUsage;
+import io.tollgate.metering.UsageBatch;
+import io.tollgate.metering.UsageBatch.RefusalRow;
+import io.tollgate.metering.UsageBatch.UsageRow;
+import io.tollgate.metering.UsageStore;
+import io.tollgate.metering.UsageTotals;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Daily usage over Jdbi, the same SQL for every dialect (SQLite accepts PostgreSQL's {@code ON CONFLICT} upsert).
+ * A batch is applied exactly once: its id is inserted into {@code applied_batches} in the same transaction, and a
+ * batch whose id is already there changes nothing. Days are stored as {@code YYYY-MM-DD}, so text order is day
+ * order. Thread-safe.
+ */
+final class JdbiUsageStore implements UsageStore {
+  private static final String MARK_APPLIED = "INSERT INTO applied_batches (batch_id, applied_at) VALUES (:id, :at)"
+      + " ON CONFLICT (batch_id) DO NOTHING";
+  private static final String ADD_USAGE = "INSERT INTO usage_daily (customer_id, day, key_id, operation,"
+      + " units_milli, requests) VALUES (:customerId, :day, :keyId, :operation, :milli, :requests)"
+      + " ON CONFLICT (customer_id, day, key_id, operation) DO UPDATE SET"
+      + " units_milli = usage_daily.units_milli + excluded.units_milli,"
+      + " requests = usage_daily.requests + excluded.requests";
+  private static final String ADD_REFUSALS = "INSERT INTO refusals_daily (customer_id, day, key_id, code, refusals)"
+      + " VALUES (:customerId, :day, :keyId, :code, :count) ON CONFLICT (customer_id, day, key_id, code)"
+      + " DO UPDATE SET refusals = refusals_daily.refusals + excluded.refusals";
+  private static final String USAGE_BY_KEY = "SELECT customer_id, key_id, operation, SUM(units_milli) AS milli,"
+      + " SUM(requests) AS requests FROM usage_daily WHERE day >= :from AND day < :to";
+  private static final String REFUSALS_BY_CODE = "SELECT customer_id, code, SUM(refusals) AS refusals"
+      + " FROM refusals_daily WHERE day >= :from AND day < :to";
+
+  private final GuardedJdbi guard;
+  private final InstantSource clock;
+
+  JdbiUsageStore(GuardedJdbi guard, InstantSource clock) {
+    this.guard = guard;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean apply(UsageBatch batch) {
+    return guard.inTransaction(h -> guard.translating(() -> applyIn(h, batch)));
+  }
+
+  /** Claims the batch id first: on a duplicate nothing else is written (no exception aborts the transaction). */
+  private boolean applyIn(Handle h, UsageBatch batch) {
+    int marked = h.createUpdate(MARK_APPLIED).bind("id", batch.id()).bind("at", clock.millis()).execute();
+    if (marked == 0) {
+      return false;
+    }
+    addUsage(h, batch.usage());
+    addRefusals(h, batch.refusals());
+    return true;
+  }
+
+  /** Rows for the same customer, day, key and operation are merged first: one upsert per table row. */
+  private static void addUsage(Handle h, List<UsageRow> rows) {
+    Map<RowId, long[]> merged = new LinkedHashMap<>();
+    for (UsageRow r : rows) {
+      long[] sums = merged.computeIfAbsent(new RowId(r.customerId(), r.day(), r.keyId(), r.operation()),
+          id -> new long[2]);
+      sums[0] = Math.addExact(sums[0], r.units().milli());
+      sums[1] = Math.addExact(sums[1], r.requests());
+    }
+    PreparedBatch upserts = h.prepareBatch(ADD_USAGE);
+    merged.forEach((id, sums) -> id.bind(upserts, "operation").bind("milli", sums[0]).bind("requests", sums[1]).add());
+    if (!merged.isEmpty()) {
+      upserts.execute();
+    }
+  }
+
+  private static void addRefusals(Handle h, List<RefusalRow> rows) {
+    Map<RowId, Long> merged = new LinkedHashMap<>();
+    for (RefusalRow r : rows) {
+      merged.merge(new RowId(r.customerId(), r.day(), r.keyId(), r.code()), r.count(), Math::addExact);
+    }
+    PreparedBatch upserts = h.prepareBatch(ADD_REFUSALS);
+    merged.forEach((id, count) -> id.bind(upserts, "code").bind("count", count).add());
+    if (!merged.isEmpty()) {
+      upserts.execute();
+    }
+  }
+
+  /** The primary key of a daily row; {@code kind} is the operation or the refusal code. */
+  private record RowId(String customerId, LocalDate day, String keyId, String kind) {
+    PreparedBatch bind(PreparedBatch batch, String kindColumn) {
+      return batch.bind("customerId", customerId).bind("day", day.toString()).bind("keyId", keyId)
+          .bind(kindColumn, kind);
+    }
+  }
+
+  @Override
+  public UsageTotals totals(String customerId, LocalDate from, LocalDate to) {
+    return sums(" AND customer_id = :customerId", customerId, from, to).getOrDefault(customerId, UsageTotals.EMPTY);
+  }
+
+  @Override
+  public Map<String, UsageTotals> totalsByCustomer(LocalDate from, LocalDate to) {
+    return sums("", null, from, to);
+  }
+
+  /** Totals by customer id, sorted, from one snapshot of both tables. */
+  private Map<String, UsageTotals> sums(String filter, String customerId, LocalDate from, LocalDate to) {
+    Map<String, UsageSums> sums = new TreeMap<>();
+    guard.inReadSnapshot(h -> {
+      h.createQuery(USAGE_BY_KEY + filter + " GROUP BY customer_id, key_id, operation")
+          .bindMap(range(customerId, from, to))
+          .map((rs, ctx) -> new UsageGroup(rs.getString("customer_id"), rs.getString("key_id"),
+              rs.getString("operation"), rs.getLong("milli"), rs.getLong("requests")))
+          .forEach(g -> sums.computeIfAbsent(g.customerId(), c -> new UsageSums())
+              .addUsage(g.keyId(), g.operation(), g.milli(), g.requests()));
+      h.createQuery(REFUSALS_BY_CODE + filter + " GROUP BY customer_id, code")
+          .bindMap(range(customerId, from, to))
+          .map((rs, ctx) -> new RefusalGroup(rs.getString("customer_id"), rs.getString("code"), rs.getLong("refusals")))
+          .forEach(g -> sums.computeIfAbsent(g.customerId(), c -> new UsageSums()).addRefusals(g.code(), g.count()));
+      return null;
+    });
+    Map<String, UsageTotals> totals = new TreeMap<>();
+    sums.forEach((id, s) -> totals.put(id, s.toTotals()));
+    return Collections.unmodifiableMap(totals);
+  }
+
+  private record UsageGroup(String customerId, String keyId, String operation, long milli, long requests) {}
+
+  private record RefusalGroup(String customerId, String code, long count) {}
+
+  private static Map<String, Object> range(String customerId, LocalDate from, LocalDate to) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("from", from.toString());
+    params.put("to", to.toString());
+    if (customerId != null) {
+      params.put("customerId", customerId);
+    }
+    return params;
+  }
+
+  @Override
+  public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
+    String sql = "SELECT day, operation, SUM(units_milli) AS milli, SUM(requests) AS requests FROM usage_daily"
+        + " WHERE day >= :from AND day < :to AND customer_id = :customerId GROUP BY day, operation";
+    List<DayGroup> groups = guard.withHandle(h -> h.createQuery(sql).bindMap(range(customerId, from, to))
+        .map((rs, ctx) -> new DayGroup(LocalDate.parse(rs.getString("day")), rs.getString("operation"),
+            rs.getLong("milli"), rs.getLong("requests")))
+        .list());
+    Map<LocalDate, List<DayGroup>> byDay = new TreeMap<>();
+    groups.forEach(g -> byDay.computeIfAbsent(g.day(), d -> new ArrayList<>()).add(g));
+    List<DailyUsage> out = new ArrayList<>();
+    byDay.forEach((day, ops) -> {
+      Map<String, Units> byOperation = new LinkedHashMap<>();
+      ops.forEach(g -> byOperation.put(g.operation(), new Units(g.milli())));
+      out.add(new DailyUsage(day, new Units(ops.stream().mapToLong(DayGroup::milli).reduce(0, Math::addExact)),
+          ops.stream().mapToLong(DayGroup::requests).reduce(0, Math::addExact), byOperation));
+    });
+    return List.copyOf(out);
+  }
+
+  private record DayGroup(LocalDate day, String operation, long milli, long requests) {}
+}

@@ -1,0 +1,24 @@
+package io.tollgate.store;
+
+import io.tollgate.store.internal.Dialect;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** Brings the schema up to date with Flyway, from the dialect's own migration history. */
+final class Migrations {
+  private Migrations() {}
+
+  /** Applies the pending migrations; returns how many were applied. */
+  static int migrate(DataSource dataSource, Dialect dialect) {
+    FluentConfiguration config = Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations(dialect.migrations())
+        .failOnMissingLocations(true)
+        .cleanDisabled(true);
+    dialect.schema().ifPresent(schema -> config.schemas(schema).defaultSchema(schema));
+    MigrateResult result = config.load().migrate();
+    return result.migrationsExecuted;
+  }
+}

@@ -1,0 +1,68 @@
+package io.tollgate.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A fresh, empty schema {@code t_<random>} on the test PostgreSQL server, dropped with everything in it by
+ * {@link #close()}. The server is the one {@code scripts/test-services.sh} starts, or {@code TOLLGATE_TEST_PG_URL}.
+ * When it cannot be reached, {@link #create()} throws, so a test that needs it fails and never skips.
+ */
+public final class PostgresTestDatabase implements AutoCloseable {
+  /** Where the tests find PostgreSQL when {@code TOLLGATE_TEST_PG_URL} is not set. */
+  public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/tollgate?user=tollgate&password=tollgate";
+
+  private final String serverUrl;
+  private final String schema;
+
+  private PostgresTestDatabase(String serverUrl, String schema) {
+    this.serverUrl = serverUrl;
+    this.schema = schema;
+  }
+
+  /** Creates a new schema on the test server; fails with a message saying how to start the server. */
+  public static PostgresTestDatabase create() {
+    String url = serverUrl();
+    String schema = "t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    execute(url, "CREATE SCHEMA " + schema);
+    return new PostgresTestDatabase(url, schema);
+  }
+
+  /** The server's URL: {@code TOLLGATE_TEST_PG_URL}, or {@link #DEFAULT_URL}. */
+  public static String serverUrl() {
+    String env = System.getenv("TOLLGATE_TEST_PG_URL");
+    return env == null || env.isBlank() ? DEFAULT_URL : env.strip();
+  }
+
+  /** A store URL for {@code Database.open} whose tables live in this schema. */
+  public String url() {
+    return serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  /** Drops the schema and everything in it. */
+  @Override
+  public void close() {
+    execute(serverUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  }
+
+  private static void execute(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("the tests need PostgreSQL at " + redacted(url) + " and it failed: "
+          + e.getMessage() + " (start it with scripts/test-services.sh, or set TOLLGATE_TEST_PG_URL)", e);
+    }
+  }
+
+  private static String redacted(String url) {
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+}

@@ -1,0 +1,182 @@
+package io.tollgate.store;
+
+import static io.tollgate.store.StoreFixtures.T0;
+import static io.tollgate.store.StoreFixtures.audit;
+import static io.tollgate.store.StoreFixtures.customer;
+import static io.tollgate.store.StoreFixtures.key;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.keys.KeyDigest;
+import io.tollgate.registry.AdminKey;
+import io.tollgate.registry.AuditEntry;
+import io.tollgate.registry.AuditEntry.FieldChange;
+import io.tollgate.registry.Customer;
+import io.tollgate.registry.CustomerKey;
+import io.tollgate.registry.CustomerStatus;
+import io.tollgate.registry.RegistryStore;
+import io.tollgate.registry.RegistryStore.AuditQuery;
+import io.tollgate.registry.RegistryStore.CustomerQuery;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read side of {@link RegistryStore}: listings, cursors, the audit log and the snapshot. Part of
+ * {@link RegistryStoreContract}, which every dialect's test extends.
+ */
+abstract class RegistryQueryContract extends StoreContractBase {
+  Database database;
+  RegistryStore store;
+
+  @BeforeEach
+  final void openStore() {
+    database = open();
+    store = database.registry();
+  }
+
+  final void insert(Customer c, CustomerKey... keys) {
+    store.inTransaction(tx -> {
+      tx.insertCustomer(c);
+      Arrays.stream(keys).forEach(tx::insertKey);
+      return null;
+    });
+  }
+
+  static AuditQuery allAudit(int limit) {
+    return new AuditQuery(Optional.empty(), Optional.empty(), limit);
+  }
+
+  @Test
+  void keysOf_severalKeys_oldestFirstThenById() {
+    insert(customer("acme").build(),
+        key("acme", "key_c").createdAt(T0.plusSeconds(5)).build(),
+        key("acme", "key_b").createdAt(T0).build(),
+        key("acme", "key_a").createdAt(T0.plusSeconds(5)).build());
+    assertThat(store.keysOf("acme")).extracting(CustomerKey::id).containsExactly("key_b", "key_a", "key_c");
+    List<CustomerKey> inTransaction = store.inTransaction(tx -> tx.keysOf("acme"));
+    assertThat(inTransaction).isEqualTo(store.keysOf("acme"));
+  }
+
+  @Test
+  void keysOf_unknownCustomer_isEmpty() {
+    assertThat(store.keysOf("nobody")).isEmpty();
+  }
+
+  @Test
+  void digestExists_customerAndAdminDigests_areFoundOthersNot() {
+    KeyDigest customerDigest = StoreFixtures.randomDigest();
+    AdminKey admin = new AdminKey("adm_1", StoreFixtures.randomDigest(), T0);
+    store.inTransaction(tx -> {
+      tx.insertCustomer(customer("acme").build());
+      tx.insertKey(key("acme", "key_1").digest(customerDigest).build());
+      tx.insertAdminKey(admin);
+      return null;
+    });
+    List<Boolean> found = store.inTransaction(tx -> List.of(tx.digestExists(customerDigest),
+        tx.digestExists(admin.digest()), tx.digestExists(StoreFixtures.randomDigest())));
+    assertThat(found).containsExactly(true, true, false);
+    assertThat(store.adminKeys()).containsExactly(admin);
+  }
+
+  @Test
+  void listCustomers_noFilter_orderedByCodePointAndLimited() {
+    for (String id : List.of("b_x", "a-b", "ab", "a_b", "a0")) {
+      insert(customer(id).build());
+    }
+    assertThat(store.listCustomers(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), 10)))
+        .extracting(Customer::id).containsExactly("a-b", "a0", "a_b", "ab", "b_x");
+    assertThat(store.listCustomers(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), 2)))
+        .extracting(Customer::id).containsExactly("a-b", "a0");
+  }
+
+  @Test
+  void listCustomers_tierAndStatusFilters_returnOnlyMatches() {
+    insert(customer("c1").tier("growth").build());
+    insert(customer("c2").tier("growth").status(CustomerStatus.SUSPENDED).build());
+    insert(customer("c3").tier("starter").status(CustomerStatus.SUSPENDED).build());
+    insert(customer("c4").tier("growth").deactivatedAt(T0).build());
+    assertThat(ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), Optional.empty(), 10)))
+        .containsExactly("c1", "c2", "c4");
+    assertThat(ids(new CustomerQuery(Optional.empty(), Optional.of(CustomerStatus.SUSPENDED), Optional.empty(), 10)))
+        .containsExactly("c2", "c3");
+    assertThat(ids(new CustomerQuery(Optional.of("growth"), Optional.of(CustomerStatus.DEACTIVATED),
+        Optional.empty(), 10))).containsExactly("c4");
+  }
+
+  @Test
+  void listCustomers_afterIdCursor_pagesThroughEveryCustomerOnce() {
+    for (int i = 0; i < 7; i++) {
+      insert(customer("cus-" + i).tier(i % 2 == 0 ? "growth" : "starter").build());
+    }
+    List<String> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    List<String> page;
+    do {
+      page = ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), cursor, 2));
+      seen.addAll(page);
+      cursor = page.isEmpty() ? cursor : Optional.of(page.get(page.size() - 1));
+    } while (page.size() == 2);
+    assertThat(seen).containsExactly("cus-0", "cus-2", "cus-4", "cus-6");
+  }
+
+  private List<String> ids(CustomerQuery query) {
+    return store.listCustomers(query).stream().map(Customer::id).toList();
+  }
+
+  @Test
+  void audit_entries_newestFirstWithIncreasingIdsAndChangesKept() {
+    Map<String, FieldChange> changes = new LinkedHashMap<>();
+    changes.put("tier", new FieldChange("starter", "growth"));
+    changes.put("email", new FieldChange(null, "a@b.example"));
+    changes.put("metadata", new FieldChange(Map.of("a", 1), Map.of("a", List.of(true))));
+    AuditEntry first = new AuditEntry(0, T0, "adm_1", "customer.update", "acme", Optional.of("key_1"), changes);
+    store.inTransaction(tx -> {
+      tx.appendAudit(first);
+      tx.appendAudit(audit("acme", "key.revoke"));
+      return null;
+    });
+    List<AuditEntry> entries = store.audit(allAudit(10));
+    assertThat(entries).extracting(AuditEntry::action).containsExactly("key.revoke", "customer.update");
+    assertThat(entries.get(0).id()).isGreaterThan(entries.get(1).id()).isPositive();
+    AuditEntry stored = entries.get(1);
+    assertThat(new AuditEntry(0, stored.at(), stored.actor(), stored.action(), stored.customerId(), stored.keyId(),
+        stored.changes())).isEqualTo(first);
+    assertThat(stored.changes().keySet()).containsExactly("tier", "email", "metadata");
+  }
+
+  @Test
+  void audit_customerFilterAndBeforeIdCursor_pageThroughOneCustomer() {
+    store.inTransaction(tx -> {
+      for (int i = 0; i < 5; i++) {
+        tx.appendAudit(audit("acme", "acme." + i));
+        tx.appendAudit(audit("other", "other." + i));
+      }
+      return null;
+    });
+    List<AuditEntry> firstPage = store.audit(new AuditQuery(Optional.of("acme"), Optional.empty(), 3));
+    assertThat(firstPage).extracting(AuditEntry::action).containsExactly("acme.4", "acme.3", "acme.2");
+    List<AuditEntry> secondPage = store.audit(new AuditQuery(Optional.of("acme"),
+        Optional.of(firstPage.get(2).id()), 3));
+    assertThat(secondPage).extracting(AuditEntry::action).containsExactly("acme.1", "acme.0");
+    assertThat(store.audit(allAudit(3)))
+        .extracting(AuditEntry::action).containsExactly("other.4", "acme.4", "other.3");
+  }
+
+  @Test
+  void loadAll_severalCustomers_returnsEveryCustomerAndKey() {
+    Customer a = customer("a").build();
+    Customer b = customer("b").deactivatedAt(T0).build();
+    CustomerKey a1 = key("a", "key_1").build();
+    CustomerKey b1 = key("b", "key_2").bare().build();
+    insert(b, b1);
+    insert(a, a1);
+    RegistryStore.RegistrySnapshot snapshot = store.loadAll();
+    assertThat(snapshot.customers()).containsExactly(a, b);
+    assertThat(snapshot.keys()).containsExactly(a1, b1);
+  }
+}

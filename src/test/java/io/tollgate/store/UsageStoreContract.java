@@ -1,0 +1,166 @@
+package io.tollgate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.limits.Units;
+import io.tollgate.metering.DailyUsage;
+import io.tollgate.metering.UsageBatch;
+import io.tollgate.metering.UsageBatch.RefusalRow;
+import io.tollgate.metering.UsageBatch.UsageRow;
+import io.tollgate.metering.UsageStore;
+import io.tollgate.metering.UsageTotals;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every behaviour of {@link UsageStore}; a subclass per dialect only supplies the storage (bucket4j's TCK). */
+abstract class UsageStoreContract extends StoreContractBase {
+  private static final LocalDate JAN_1 = LocalDate.of(2026, 1, 1);
+  private static final LocalDate FEB_1 = LocalDate.of(2026, 2, 1);
+
+  private UsageStore store;
+
+  @BeforeEach
+  final void openStore() {
+    store = open().usage();
+  }
+
+  private static Units units(String decimal) {
+    return Units.parse(new BigDecimal(decimal)).orElseThrow();
+  }
+
+  private static UsageRow use(String customer, String key, String op, LocalDate day, String units, long requests) {
+    return new UsageRow(customer, key, op, day, units(units), requests);
+  }
+
+  private static UsageBatch batch(String id, List<UsageRow> usage, List<RefusalRow> refusals) {
+    return new UsageBatch(id, usage, refusals);
+  }
+
+  @Test
+  void apply_newBatch_returnsTrueAndAddsEveryRow() {
+    boolean applied = store.apply(batch("node-a:1",
+        List.of(use("acme", "key_1", "put", JAN_1, "1", 1), use("acme", "key_2", "get", JAN_1.plusDays(3), "0.5", 1)),
+        List.of(new RefusalRow("acme", "key_1", "rate_limited", JAN_1, 4))));
+
+    assertThat(applied).isTrue();
+    assertThat(store.totals("acme", JAN_1, FEB_1)).isEqualTo(new UsageTotals(units("1.5"), 2,
+        Map.of("put", units("1"), "get", units("0.5")), Map.of("key_1", units("1"), "key_2", units("0.5")),
+        Map.of("rate_limited", 4L)));
+  }
+
+  @Test
+  void apply_sameBatchIdTwice_appliesOnceAndSecondChangesNothing() {
+    UsageBatch first = batch("node-a:7", List.of(use("acme", "key_1", "put", JAN_1, "2", 2)),
+        List.of(new RefusalRow("acme", "", "quota_exceeded", JAN_1, 1)));
+    UsageBatch retried = batch("node-a:7", List.of(use("acme", "key_1", "put", JAN_1, "5", 5)), List.of());
+
+    assertThat(store.apply(first)).isTrue();
+    assertThat(store.apply(first)).isFalse();
+    assertThat(store.apply(retried)).isFalse();
+
+    UsageTotals totals = store.totals("acme", JAN_1, FEB_1);
+    assertThat(totals.units()).isEqualTo(units("2"));
+    assertThat(totals.requests()).isEqualTo(2);
+    assertThat(totals.refusals()).isEqualTo(Map.of("quota_exceeded", 1L));
+  }
+
+  @Test
+  void apply_sameBatchIdConcurrently_appliesExactlyOnce() throws Exception {
+    UsageBatch batch = batch("node-a:9", List.of(use("acme", "key_1", "get", JAN_1, "0.5", 1)), List.of());
+    AtomicInteger appliedCount = new AtomicInteger();
+    Concurrently.run(6, () -> store.apply(batch) && appliedCount.incrementAndGet() > 0);
+    assertThat(appliedCount).hasValue(1);
+    assertThat(store.totals("acme", JAN_1, FEB_1).units()).isEqualTo(units("0.5"));
+  }
+
+  @Test
+  void apply_emptyBatch_isRecordedOnce() {
+    assertThat(store.apply(batch("empty", List.of(), List.of()))).isTrue();
+    assertThat(store.apply(batch("empty", List.of(), List.of()))).isFalse();
+    assertThat(store.totalsByCustomer(JAN_1, FEB_1)).isEmpty();
+  }
+
+  @Test
+  void apply_fractionalUnitsAcrossBatchesAndRepeatedRows_sumExactly() {
+    store.apply(batch("b1", List.of(use("acme", "key_1", "get", JAN_1, "0.001", 1),
+        use("acme", "key_1", "get", JAN_1, "0.125", 1)), List.of()));
+    for (int i = 0; i < 10; i++) {
+      store.apply(batch("b-" + i, List.of(use("acme", "key_1", "get", JAN_1, "0.1", 1)), List.of()));
+    }
+    store.apply(batch("b2", List.of(use("acme", "key_1", "query_topk", JAN_1, "12450.5", 3)), List.of()));
+
+    UsageTotals totals = store.totals("acme", JAN_1, FEB_1);
+    assertThat(totals.units()).isEqualTo(units("12451.626"));
+    assertThat(totals.requests()).isEqualTo(15);
+    assertThat(totals.byOperation()).isEqualTo(Map.of("get", units("1.126"), "query_topk", units("12450.5")));
+    assertThat(totals.byKey()).isEqualTo(Map.of("key_1", units("12451.626")));
+  }
+
+  @Test
+  void totals_daysRange_includesFromAndExcludesTo() {
+    store.apply(batch("b1", List.of(use("acme", "k", "put", JAN_1.minusDays(1), "1", 1),
+        use("acme", "k", "put", JAN_1, "2", 1), use("acme", "k", "put", FEB_1.minusDays(1), "4", 1),
+        use("acme", "k", "put", FEB_1, "8", 1)), List.of(new RefusalRow("acme", "k", "rate_limited", FEB_1, 1))));
+    UsageTotals january = store.totals("acme", JAN_1, FEB_1);
+    assertThat(january.units()).isEqualTo(units("6"));
+    assertThat(january.refusals()).isEmpty();
+    assertThat(store.totals("acme", FEB_1, FEB_1)).isEqualTo(UsageTotals.EMPTY);
+  }
+
+  @Test
+  void totals_unknownCustomer_isAllZero() {
+    store.apply(batch("b1", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+    assertThat(store.totals("nobody", JAN_1, FEB_1)).isEqualTo(UsageTotals.EMPTY);
+  }
+
+  @Test
+  void totalsByCustomer_usageAndRefusalOnlyCustomers_areAllListed() {
+    store.apply(batch("b1",
+        List.of(use("acme", "k1", "put", JAN_1, "1.5", 1), use("beta", "k2", "get", JAN_1.plusDays(9), "0.25", 1)),
+        List.of(new RefusalRow("gamma", "", "rate_limited", JAN_1, 3),
+            new RefusalRow("acme", "k1", "namespace_denied", JAN_1, 1),
+            new RefusalRow("acme", "k1", "namespace_denied", JAN_1.plusDays(1), 2))));
+
+    Map<String, UsageTotals> all = store.totalsByCustomer(JAN_1, FEB_1);
+
+    assertThat(all).containsOnlyKeys("acme", "beta", "gamma");
+    assertThat(all.get("acme")).isEqualTo(new UsageTotals(units("1.5"), 1, Map.of("put", units("1.5")),
+        Map.of("k1", units("1.5")), Map.of("namespace_denied", 3L)));
+    assertThat(all.get("beta").units()).isEqualTo(units("0.25"));
+    assertThat(all.get("gamma")).isEqualTo(new UsageTotals(Units.ZERO, 0, Map.of(), Map.of(),
+        Map.of("rate_limited", 3L)));
+    assertThat(all.get("acme")).isEqualTo(store.totals("acme", JAN_1, FEB_1));
+  }
+
+  @Test
+  void daily_severalDays_oneRowPerDayInDayOrder() {
+    LocalDate jan3 = JAN_1.plusDays(2);
+    store.apply(batch("b1", List.of(use("acme", "k1", "put", jan3, "1", 1), use("acme", "k2", "put", jan3, "2", 2),
+        use("acme", "k1", "get", jan3, "0.5", 1), use("acme", "k1", "get", JAN_1, "0.5", 1),
+        use("other", "k9", "get", JAN_1, "7", 7), use("acme", "k1", "get", FEB_1, "9", 9)),
+        List.of(new RefusalRow("acme", "k1", "rate_limited", JAN_1.plusDays(1), 5))));
+
+    assertThat(store.daily("acme", JAN_1, FEB_1)).containsExactly(
+        new DailyUsage(JAN_1, units("0.5"), 1, Map.of("get", units("0.5"))),
+        new DailyUsage(jan3, units("3.5"), 4, Map.of("put", units("3"), "get", units("0.5"))));
+    assertThat(store.daily("nobody", JAN_1, FEB_1)).isEmpty();
+  }
+
+  @Test
+  void reopen_sameStorage_keepsUsageAndAppliedBatches() {
+    UsageBatch batch = batch("b1", List.of(use("acme", "k", "put", JAN_1, "1.25", 1)),
+        List.of(new RefusalRow("acme", "k", "rate_limited", JAN_1, 1)));
+    store.apply(batch);
+    UsageTotals before = store.totals("acme", JAN_1, FEB_1);
+
+    UsageStore reopened = open().usage();
+
+    assertThat(reopened.totals("acme", JAN_1, FEB_1)).isEqualTo(before);
+    assertThat(reopened.apply(batch)).isFalse();
+  }
+}

@@ -1,4 +1,4 @@
-package io.tollgate.registry;
+package io.tollgate.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;

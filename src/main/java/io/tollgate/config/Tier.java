@@ -1,4 +1,4 @@
-package io.tollgate.registry;
+package io.tollgate.config;
 
 import io.tollgate.limits.Limits;
 import java.math.BigDecimal;

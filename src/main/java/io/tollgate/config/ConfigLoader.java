@@ -1,0 +1,162 @@
+package io.tollgate.config;
+
+import io.tollgate.keys.ApiKeyFormat;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a {@link TollgateConfig} from an optional YAML file and the environment. Every key has a default; the
+ * environment variables of the contract override their keys. Errors name the key (or variable) and the line.
+ */
+public final class ConfigLoader {
+  private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
+      "routes", "metering", "keys", "retention");
+
+  private ConfigLoader() {}
+
+  /** Reads {@code file} (when present) and applies {@code env} on top. */
+  public static TollgateConfig load(Optional<Path> file, Map<String, String> env) {
+    String text = "";
+    if (file.isPresent()) {
+      try {
+        text = Files.readString(file.get());
+      } catch (IOException e) {
+        throw new InvalidConfigException("cannot read the configuration file " + file.get() + ": " + e.getMessage(), e);
+      }
+    }
+    ConfigNode root = YamlDocument.parse(file.map(Path::toString).orElse("configuration"), text).root().onlyKeys(TOP);
+    Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+    Path dataDir = Path.of(env(env, "TOLLGATE_DATA_DIR").orElse(root.get("data_dir").text("./data")));
+    return new TollgateConfig(
+        gate(root.get("gate"), env),
+        admin(root.get("admin"), env),
+        storeUrl(root.get("store"), env, dataDir),
+        dataDir,
+        root.get("tiers").text().map(base::resolve),
+        root.get("default_tier").text("starter"),
+        RouteParser.parse(root.get("routes")),
+        metering(root.get("metering")),
+        keys(root.get("keys"), env),
+        retention(root.get("retention")),
+        file);
+  }
+
+  private static Optional<String> env(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+  }
+
+  private static HostPort listen(ConfigNode n, Map<String, String> env, String variable, String defaultValue) {
+    Optional<String> fromEnv = env(env, variable);
+    String text = fromEnv.orElseGet(() -> n.text(defaultValue));
+    return HostPort.parse(text).orElseThrow(() -> fromEnv.isPresent()
+        ? new InvalidConfigException(variable + ": expected host:port, got '" + text + "'")
+        : n.fail("expected host:port, got '" + text + "'"));
+  }
+
+  private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
+    g.onlyKeys(Set.of("listen", "engine", "service_keys"));
+    HostPort listen = listen(g.get("listen"), env, "TOLLGATE_GATE_LISTEN", "0.0.0.0:8080");
+    Optional<String> engineEnv = env(env, "TOLLGATE_ENGINE_URL");
+    String engine = engineEnv.orElseGet(() -> g.get("engine").text("http://127.0.0.1:9000"));
+    URI uri;
+    try {
+      uri = new URI(engine);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      String message = "expected an http(s) URL, got '" + engine + "'";
+      throw engineEnv.isPresent() ? new InvalidConfigException("TOLLGATE_ENGINE_URL: " + message)
+          : g.get("engine").fail(message);
+    }
+    List<String> serviceKeys = texts(g.get("service_keys"));
+    env(env, "TOLLGATE_SERVICE_KEY").ifPresent(serviceKeys::add);
+    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys));
+  }
+
+  private static TollgateConfig.Admin admin(ConfigNode a, Map<String, String> env) {
+    a.onlyKeys(Set.of("listen", "keys", "max_body_bytes"));
+    HostPort listen = listen(a.get("listen"), env, "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:8081");
+    List<String> keys = texts(a.get("keys"));
+    env(env, "TOLLGATE_ADMIN_KEY").ifPresent(keys::add);
+    long maxBody = a.get("max_body_bytes").integer().orElse(65536L);
+    if (maxBody < 1024 || maxBody > 16 * 1024 * 1024) {
+      throw a.get("max_body_bytes").fail("must be between 1024 and 16777216");
+    }
+    return new TollgateConfig.Admin(listen, List.copyOf(keys), (int) maxBody);
+  }
+
+  private static List<String> texts(ConfigNode list) {
+    List<String> out = new ArrayList<>();
+    for (ConfigNode item : list.list()) {
+      String v = item.text().orElseThrow(() -> item.fail("must be a string"));
+      if (v.isBlank()) {
+        throw item.fail("must not be empty");
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  private static String storeUrl(ConfigNode s, Map<String, String> env, Path dataDir) {
+    s.onlyKeys(Set.of("url"));
+    Optional<String> fromEnv = env(env, "TOLLGATE_STORE_URL");
+    String url = fromEnv.orElseGet(() -> s.get("url").text("sqlite:" + dataDir.resolve("tollgate.db")));
+    if (!(url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql://"))) {
+      String message = "expected sqlite:PATH or jdbc:postgresql://host:port/db";
+      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_STORE_URL: " + message)
+          : s.get("url").fail(message);
+    }
+    return url;
+  }
+
+  private static TollgateConfig.Metering metering(ConfigNode m) {
+    m.onlyKeys(Set.of("durability", "flush_interval_ms"));
+    String durability = m.get("durability").text("batch");
+    if (!durability.equals("batch") && !durability.equals("strict")) {
+      throw m.get("durability").fail("must be batch or strict");
+    }
+    long flush = m.get("flush_interval_ms").integer().orElse(100L);
+    if (flush < 1 || flush > 60_000) {
+      throw m.get("flush_interval_ms").fail("must be between 1 and 60000");
+    }
+    return new TollgateConfig.Metering(durability, Duration.ofMillis(flush));
+  }
+
+  private static TollgateConfig.Keys keys(ConfigNode k, Map<String, String> env) {
+    k.onlyKeys(Set.of("prefix", "hmac_secret"));
+    String prefix = k.get("prefix").text("tg");
+    if (!ApiKeyFormat.isValidPrefix(prefix)) {
+      throw k.get("prefix").fail("must be 2-10 lowercase letters or digits, starting with a letter");
+    }
+    Optional<String> fromEnv = env(env, "TOLLGATE_HMAC_SECRET");
+    Optional<String> secret = fromEnv.or(() -> k.get("hmac_secret").text());
+    if (secret.isPresent() && secret.get().length() < 32) {
+      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_HMAC_SECRET: must have at least 32 characters")
+          : k.get("hmac_secret").fail("must have at least 32 characters");
+    }
+    return new TollgateConfig.Keys(prefix, secret);
+  }
+
+  private static TollgateConfig.Retention retention(ConfigNode r) {
+    r.onlyKeys(Set.of("deactivated_days", "purge_interval_s"));
+    long days = r.get("deactivated_days").integer().orElse(400L);
+    if (days < 0 || days > 36_500) {
+      throw r.get("deactivated_days").fail("must be between 0 and 36500");
+    }
+    long interval = r.get("purge_interval_s").integer().orElse(3600L);
+    if (interval < 1) {
+      throw r.get("purge_interval_s").fail("must be at least 1");
+    }
+    return new TollgateConfig.Retention(Duration.ofDays(days), Duration.ofSeconds(interval));
+  }
+}

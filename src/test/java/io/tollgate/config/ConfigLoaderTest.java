@@ -1,0 +1,164 @@
+package io.tollgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tollgate.limits.QuotaPeriod;
+import io.tollgate.limits.Units;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String yaml) throws Exception {
+    Path f = dir.resolve(name);
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void load_noFile_givesEveryDefault() {
+    TollgateConfig c = ConfigLoader.load(Optional.empty(), Map.of());
+    assertThat(c.gate().listen()).isEqualTo(new HostPort("0.0.0.0", 8080));
+    assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 8081));
+    assertThat(c.gate().engine().toString()).isEqualTo("http://127.0.0.1:9000");
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.storeUrl()).isEqualTo("sqlite:" + Path.of("./data").resolve("tollgate.db"));
+    assertThat(c.defaultTier()).isEqualTo("starter");
+    assertThat(c.routes()).hasSize(6);
+    assertThat(c.metering().durability()).isEqualTo("batch");
+    assertThat(c.admin().adminKeys()).isEmpty();
+    assertThat(c.admin().maxBodyBytes()).isEqualTo(65536);
+    Catalog catalog = Catalog.of(c);
+    assertThat(catalog.tiers().tiers()).extracting(Tier::name)
+        .containsExactly("starter", "growth", "scale", "enterprise", "custom");
+    Tier starter = catalog.tiers().find("starter").orElseThrow();
+    assertThat(starter.limits().quota().units()).isEqualTo(Units.of(2_000_000));
+    assertThat(starter.limits().quota().period()).isEqualTo(QuotaPeriod.YEAR);
+    assertThat(starter.limits().rateLimit().requests()).isEqualTo(50);
+  }
+
+  @Test
+  void load_environment_overridesFileKeys() throws Exception {
+    Path f = write("c.yaml", "gate:\n  listen: 1.2.3.4:1\nadmin:\n  listen: 1.2.3.4:2\n");
+    TollgateConfig c = ConfigLoader.load(Optional.of(f), Map.of(
+        "TOLLGATE_GATE_LISTEN", "127.0.0.1:18080", "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:18081",
+        "TOLLGATE_DATA_DIR", "/tmp/tg", "TOLLGATE_ENGINE_URL", "http://engine:9999",
+        "TOLLGATE_ADMIN_KEY", "admin-key-from-env-123", "TOLLGATE_SERVICE_KEY", "service-key-123"));
+    assertThat(c.gate().listen()).isEqualTo(new HostPort("127.0.0.1", 18080));
+    assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 18081));
+    assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/tg"));
+    assertThat(c.storeUrl()).isEqualTo("sqlite:/tmp/tg/tollgate.db");
+    assertThat(c.gate().engine().getHost()).isEqualTo("engine");
+    assertThat(c.admin().adminKeys()).containsExactly("admin-key-from-env-123");
+    assertThat(c.gate().serviceKeys()).containsExactly("service-key-123");
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_STORE_URL", "jdbc:postgresql://h/db")).storeUrl())
+        .isEqualTo("jdbc:postgresql://h/db");
+  }
+
+  @Test
+  void load_unknownKey_namesKeyAndLine() throws Exception {
+    Path f = write("c.yaml", "gate:\n  listen: 0.0.0.0:8080\n  lisen: x\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("gate.lisen").hasMessageContaining("line 3");
+  }
+
+  @Test
+  void load_badListen_namesKeyAndLine() throws Exception {
+    Path f = write("c.yaml", "admin:\n  listen: nowhere\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))
+        .hasMessageContaining("admin.listen").hasMessageContaining("line 2");
+  }
+
+  @Test
+  void load_badRoute_namesItsIndexAndLine() throws Exception {
+    Path f = write("c.yaml", """
+        routes:
+          - { method: GET, path: "/v1/{namespace}/items/{id}", operation: get, units: 0.5 }
+          - { method: get, path: "/v1/x", operation: x }
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))
+        .hasMessageContaining("routes.1.method").hasMessageContaining("line 3");
+  }
+
+  @Test
+  void load_routes_parsesUnitsAndNamespaceHeader() throws Exception {
+    Path f = write("c.yaml", """
+        routes:
+          - { method: POST, path: "/v2/validate", operation: validate, units: 0.25, namespace_header: X-Namespace }
+        """);
+    RouteSpec r = ConfigLoader.load(Optional.of(f), Map.of()).routes().get(0);
+    assertThat(r.units()).isEqualTo(new Units(250));
+    assertThat(r.namespaceHeader()).contains("X-Namespace");
+  }
+
+  @Test
+  void load_invalidYaml_namesLine() throws Exception {
+    Path f = write("c.yaml", "gate:\n  listen: [unclosed\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("line");
+  }
+
+  @Test
+  void load_badEnvironmentVariable_namesIt() {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_ADMIN_LISTEN", "x")))
+        .hasMessageContaining("TOLLGATE_ADMIN_LISTEN");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_STORE_URL", "mysql://x")))
+        .hasMessageContaining("TOLLGATE_STORE_URL");
+  }
+
+  @Test
+  void catalog_tiersFileRelativeToConfig_replacesBuiltIn() throws Exception {
+    write("tiers.yaml", """
+        tiers:
+          - name: builder
+            display_name: Builder
+            price: {amount: 99, currency: USD, period: month}
+            quota: {units: 50000, period: month}
+            rate_limit: {requests: 100, window_s: 60}
+            sla: 99.9
+        """);
+    Path f = write("c.yaml", "tiers: ./tiers.yaml\ndefault_tier: builder\n");
+    Catalog catalog = Catalog.of(ConfigLoader.load(Optional.of(f), Map.of()));
+    Tier builder = catalog.tiers().find("builder").orElseThrow();
+    assertThat(catalog.tiers().size()).isEqualTo(1);
+    assertThat(builder.limits().rateLimit().burst()).isEqualTo(100);
+    assertThat(builder.limits().rateLimit().windowSeconds()).isEqualTo(60);
+    assertThat(builder.limits().quota().period()).isEqualTo(QuotaPeriod.MONTH);
+  }
+
+  @Test
+  void catalog_defaultTierMissing_isRefused() throws Exception {
+    Path f = write("c.yaml", "default_tier: gold\n");
+    assertThatThrownBy(() -> Catalog.of(ConfigLoader.load(Optional.of(f), Map.of())))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("default_tier");
+  }
+
+  @Test
+  void catalog_badTierValue_namesKeyAndLine() throws Exception {
+    write("tiers.yaml", """
+        tiers:
+          - name: a
+            quota: {units: 10, period: week}
+            rate_limit: {requests: 1}
+            sla: 99
+        """);
+    Path f = write("c.yaml", "tiers: tiers.yaml\ndefault_tier: a\n");
+    assertThatThrownBy(() -> Catalog.of(ConfigLoader.load(Optional.of(f), Map.of())))
+        .hasMessageContaining("tiers.0.quota.period").hasMessageContaining("line 3");
+  }
+
+  @Test
+  void exampleConfiguration_loads() {
+    Path example = Path.of("examples/tollgate.yaml");
+    Catalog catalog = Catalog.of(ConfigLoader.load(Optional.of(example), Map.of()));
+    assertThat(catalog.tiers().find("builder")).isPresent();
+    assertThat(catalog.tiers().find("pro").orElseThrow().limits().quota().units()).isEqualTo(Units.of(500_000));
+  }
+}

@@ -1,0 +1,51 @@
+package io.tollgate.metering;
+
+import io.tollgate.limits.BillingPeriod;
+import io.tollgate.limits.Quota;
+import io.tollgate.limits.QuotaPeriod;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Usage documents over the usage tables, with UTC period arithmetic. Blocking; thread-safe. */
+public final class UsageReports {
+  private final UsageStore store;
+  private final InstantSource clock;
+
+  public UsageReports(UsageStore store, InstantSource clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+
+  /** The period of the quota that contains today. */
+  public BillingPeriod currentPeriod(QuotaPeriod length) {
+    return length.containing(today());
+  }
+
+  /** One customer over {@code period}, or its current quota period when empty. */
+  public UsageReport customer(String customerId, Quota quota, Optional<BillingPeriod> period) {
+    BillingPeriod p = period.orElseGet(() -> currentPeriod(quota.period()));
+    return new UsageReport(customerId, p, store.totals(customerId, p.firstDay(), p.endDay()), quota);
+  }
+
+  /** Every listed customer over {@code period}; customers without usage report zeros. */
+  public List<UsageReport> all(BillingPeriod period, Map<String, Quota> quotasByCustomer) {
+    Map<String, UsageTotals> totals = store.totalsByCustomer(period.firstDay(), period.endDay());
+    return quotasByCustomer.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> new UsageReport(e.getKey(), period, totals.getOrDefault(e.getKey(), UsageTotals.EMPTY), e.getValue()))
+        .toList();
+  }
+
+  /** Day by day in {@code [from, to)}. */
+  public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
+    return store.daily(customerId, from, to);
+  }
+}

@@ -1,0 +1,49 @@
+package io.tollgate.registry;
+
+import java.util.function.Function;
+
+/**
+ * Runs one admin change as one transaction, turns a {@link RefusedChange} into {@link Outcome.Refused}, and
+ * publishes the committed change to the {@link ChangeFeed} before answering, so the next request sees it.
+ */
+final class ChangeRunner {
+  private final RegistryStore store;
+  private final ChangeFeed feed;
+
+  /**
+   * What a change produced, and the customer version it committed.
+   *
+   * @param value the answer
+   * @param customerId the customer changed
+   * @param version its version after the change
+   */
+  record Committed<T>(T value, String customerId, long version) {}
+
+  ChangeRunner(RegistryStore store, ChangeFeed feed) {
+    this.store = store;
+    this.feed = feed;
+  }
+
+  <T> Outcome<T> run(Function<RegistryTransaction, Committed<T>> work) {
+    Committed<T> committed;
+    try {
+      committed = inTransactionRetryingOnce(work);
+    } catch (RefusedChange refused) {
+      return Outcome.refused(refused.failure, refused.getMessage());
+    }
+    feed.publish(new Change(committed.customerId(), committed.version()));
+    return Outcome.done(committed.value());
+  }
+
+  /**
+   * A constraint violation means a concurrent change committed first (e.g. two creates of one id): the work runs
+   * once more on the new state, where its own checks give the right answer (409, not 500).
+   */
+  private <T> Committed<T> inTransactionRetryingOnce(Function<RegistryTransaction, Committed<T>> work) {
+    try {
+      return store.inTransaction(work);
+    } catch (IllegalStateException conflict) {
+      return store.inTransaction(work);
+    }
+  }
+}

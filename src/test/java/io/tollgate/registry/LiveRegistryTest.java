@@ -1,0 +1,124 @@
+package io.tollgate.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.config.Catalog;
+import io.tollgate.config.ConfigLoader;
+import io.tollgate.config.TierCatalogParser;
+import io.tollgate.keys.ApiKeyFormat;
+import io.tollgate.keys.KeyHasher;
+import io.tollgate.registry.Commands.CustomerPatch;
+import io.tollgate.registry.Commands.NewCustomer;
+import io.tollgate.store.Database;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The in-memory view follows every committed change at once and never moves back to an older version. */
+final class LiveRegistryTest {
+  @TempDir Path dir;
+  private Database db;
+  private LiveRegistry live;
+  private CustomerService customers;
+  private KeyService keys;
+  private final KeyHasher hasher = KeyHasher.hmac("a-test-secret-of-at-least-32-characters".getBytes());
+
+  @BeforeEach
+  void open() {
+    db = Database.open("sqlite:" + dir.resolve("t.db"));
+    Catalog catalog = Catalog.of(ConfigLoader.load(Optional.empty(), Map.of()));
+    live = LiveRegistry.load(db.registry(), catalog);
+    KeyIssuer issuer = new KeyIssuer(new ApiKeyFormat("tg"), hasher);
+    customers = new CustomerService(db.registry(), live, live::catalog, issuer, InstantSource.system());
+    keys = new KeyService(db.registry(), live, issuer, InstantSource.system());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private CustomerService.Created create(String id) {
+    NewCustomer cmd = new NewCustomer(Optional.of(id), Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Map.of(), LimitOverrides.NONE, Commands.NewKey.unnamed());
+    return ((Outcome.Done<CustomerService.Created>) customers.create("adm_test", cmd)).value();
+  }
+
+  private RegistryView.KeyEntry entry(String secret) {
+    return live.view().findKey(hasher.digest(secret)).orElseThrow();
+  }
+
+  @Test
+  void create_keyIsInTheViewBeforeTheAnswer() {
+    CustomerService.Created c = create("acme");
+    RegistryView.KeyEntry e = entry(c.firstKey().secret());
+    assertThat(e.owner().customer().id()).isEqualTo("acme");
+    assertThat(e.owner().limits().rateLimit().requests()).isEqualTo(50);
+  }
+
+  @Test
+  void revoke_suspend_tierChange_areVisibleOnTheNextLookup() {
+    CustomerService.Created c = create("acme");
+    String secret = c.firstKey().secret();
+    keys.revoke("adm_test", "acme", c.firstKey().key().id());
+    assertThat(entry(secret).key().statusAt(java.time.Instant.now())).isEqualTo(KeyStatus.REVOKED);
+
+    CustomerPatch suspend = new CustomerPatch(Optional.empty(), Optional.empty(), Optional.of("scale"),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(false));
+    customers.update("adm_test", "acme", suspend);
+    assertThat(entry(secret).owner().customer().status()).isEqualTo(CustomerStatus.SUSPENDED);
+    assertThat(entry(secret).owner().limits().rateLimit().requests()).isEqualTo(200);
+  }
+
+  @Test
+  void publish_olderVersion_neverBringsARevokedKeyBack() {
+    CustomerService.Created c = create("acme");
+    keys.revoke("adm_test", "acme", c.firstKey().key().id());
+    long version = live.view().findCustomer("acme").orElseThrow().customer().version();
+    live.publish(new Change("acme", version - 1));
+    assertThat(entry(c.firstKey().secret()).key().revokedAt()).isPresent();
+    assertThat(live.view().findCustomer("acme").orElseThrow().customer().version()).isEqualTo(version);
+  }
+
+  @Test
+  void reload_swapsCatalogAndKeepsEveryCustomer() {
+    create("acme");
+    create("globex");
+    LiveRegistry.Counts counts = live.reload(new Catalog(TierCatalogParser.builtIn(), "growth", List.of()));
+    assertThat(counts).isEqualTo(new LiveRegistry.Counts(2, 2, 5, 0));
+    assertThat(live.catalog().defaultTier()).isEqualTo("growth");
+  }
+
+  @Test
+  void rotateWithGrace_bothKeysWorkUntilTheGraceEnds() {
+    CustomerService.Created c = create("acme");
+    KeyIssuer.Issued next = ((Outcome.Done<KeyIssuer.Issued>) keys.rotate("adm_test", "acme",
+        c.firstKey().key().id(), Duration.ofHours(1))).value();
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(entry(c.firstKey().secret()).key().statusAt(now)).isEqualTo(KeyStatus.ACTIVE);
+    assertThat(entry(c.firstKey().secret()).key().statusAt(now.plus(Duration.ofMinutes(61))))
+        .isEqualTo(KeyStatus.REVOKED);
+    assertThat(entry(next.secret()).key().replaces()).contains(c.firstKey().key().id());
+  }
+
+  @Test
+  void retention_purgesOnlyCustomersDeactivatedLongerAgo_andDropsTheirKeys() {
+    CustomerService.Created gone = create("gone");
+    create("kept");
+    customers.deactivate("adm_test", "gone");
+    RetentionJob notYet = new RetentionJob(db.registry(), live, Duration.ofDays(1), InstantSource.system());
+    assertThat(notYet.run()).isEmpty();
+    InstantSource later = InstantSource.fixed(java.time.Instant.now().plus(Duration.ofDays(2)));
+    assertThat(new RetentionJob(db.registry(), live, Duration.ofDays(1), later).run()).containsExactly("gone");
+    assertThat(live.view().findKey(hasher.digest(gone.firstKey().secret()))).isEmpty();
+    assertThat(db.registry().findCustomer("gone")).isEmpty();
+    assertThat(db.registry().findCustomer("kept")).isPresent();
+  }
+}

@@ -1,0 +1,115 @@
+package io.tollgate.admin;
+
+import io.tollgate.config.Catalog;
+import io.tollgate.config.HostPort;
+import io.tollgate.metering.UsageReports;
+import io.tollgate.registry.AdminKeyring;
+import io.tollgate.registry.CustomerService;
+import io.tollgate.registry.KeyService;
+import io.tollgate.registry.LiveRegistry;
+import io.tollgate.registry.RegistryStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.InstantSource;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Admin API listener: every route of the contract's Admin API table, behind admin-key authentication. */
+public final class AdminServer {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+  /**
+   * What the Admin API needs.
+   *
+   * @param store the registry store
+   * @param live the in-memory registry (catalog and view)
+   * @param customers customer changes
+   * @param keys key changes
+   * @param usage usage documents
+   * @param keyring accepted admin keys
+   * @param catalogReader re-reads tiers and routes from disk for a reload
+   * @param maxBodyBytes largest request body accepted (413 beyond)
+   * @param clock time
+   */
+  public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
+      UsageReports usage, AdminKeyring keyring, Supplier<Catalog> catalogReader, int maxBodyBytes,
+      InstantSource clock) {}
+
+  private AdminServer() {}
+
+  /** Starts the listener; the future completes with the bound server (its actual port when 0 was asked). */
+  public static Future<HttpServer> start(Vertx vertx, HostPort listen, Dependencies d) {
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("tollgate-admin-store", 8);
+    Blocking blocking = new Blocking(workers, d.store()::isHealthy);
+    Router router = router(vertx, d, blocking);
+    return vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768))
+        .requestHandler(router)
+        .listen(listen.port(), listen.host())
+        .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));
+  }
+
+  static Router router(Vertx vertx, Dependencies d, Blocking blocking) {
+    CustomerHandlers customers = new CustomerHandlers(d.customers(), blocking, d.clock());
+    KeyHandlers keys = new KeyHandlers(d.keys(), blocking, d.clock());
+    UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking);
+    CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking);
+    AdminAuth auth = new AdminAuth(d.keyring());
+
+    Router r = Router.router(vertx);
+    r.route().handler(RequestIds::assign);
+    r.get("/health").handler(catalog::health);
+    r.route("/admin/*").handler(auth::handle);
+    r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
+
+    r.post("/admin/customers").handler(customers::create);
+    r.get("/admin/customers").handler(customers::list);
+    r.get("/admin/customers/:id").handler(customers::get);
+    r.patch("/admin/customers/:id").handler(customers::patch);
+    r.delete("/admin/customers/:id").handler(customers::deactivate);
+    r.post("/admin/customers/:id/keys").handler(keys::create);
+    r.get("/admin/customers/:id/keys").handler(keys::list);
+    r.get("/admin/customers/:id/keys/:keyId").handler(keys::get);
+    r.delete("/admin/customers/:id/keys/:keyId").handler(keys::revoke);
+    r.post("/admin/customers/:id/keys/:keyId/rotate").handler(keys::rotate);
+    r.post("/admin/customers/:id/namespaces").handler(customers::grantNamespace);
+    r.delete("/admin/customers/:id/namespaces/:ns").handler(customers::withdrawNamespace);
+    r.get("/admin/customers/:id/usage").handler(usage::customer);
+    r.get("/admin/customers/:id/usage/daily").handler(usage::daily);
+    r.get("/admin/usage").handler(usage::all);
+    r.get("/admin/tiers").handler(catalog::tiers);
+    r.post("/admin/registry/reload").handler(catalog::reload);
+    r.get("/admin/audit").handler(catalog::audit);
+    r.get("/admin/openapi.yaml").handler(OpenApiDocument::serve);
+
+    r.route().failureHandler(AdminServer::failure);
+    r.errorHandler(404, ctx -> Problem.notFound("no such route: " + ctx.request().method() + " "
+        + ctx.request().path()).send(ctx));
+    r.errorHandler(405, ctx -> Problem.of(405, "method_not_allowed", "Method not allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()).send(ctx));
+    return r;
+  }
+
+  private static void failure(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == 413) {
+      Problem.of(413, "payload_too_large", "Payload too large", "the request body is larger than allowed").send(ctx);
+    } else if (status == 400) {
+      Problem.of(400, "bad_request", "Bad request", "the request could not be read").send(ctx);
+    } else {
+      if (ctx.failure() != null) {
+        LOG.error("admin request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      }
+      Problem.internal().send(ctx);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.tollgate.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.config.Tier;
+import io.tollgate.registry.AuditEntry;
+
+/** JSON documents of tiers and audit entries. */
+final class CatalogDocuments {
+  private CatalogDocuments() {}
+
+  static ObjectNode tier(Tier t) {
+    ObjectNode o = AdminJson.object();
+    o.put("name", t.name());
+    o.put("display_name", t.displayName());
+    o.putObject("price").put("amount", t.price().amount()).put("currency", t.price().currency())
+        .put("period", t.price().period());
+    ObjectNode limits = RegistryDocuments.limits(t.limits());
+    o.set("quota", limits.get("quota"));
+    o.set("rate_limit", limits.get("rate_limit"));
+    o.put("sla", t.sla());
+    return o;
+  }
+
+  static ObjectNode audit(AuditEntry e) {
+    ObjectNode o = AdminJson.object();
+    o.put("id", e.id());
+    o.put("at", e.at().toString());
+    o.put("actor", e.actor());
+    o.put("action", e.action());
+    o.put("customer_id", e.customerId());
+    o.put("key_id", e.keyId().orElse(null));
+    ObjectNode changes = o.putObject("changes");
+    e.changes().forEach((field, change) -> changes.putObject(field)
+        .putPOJO("before", AdminJson.valueOf(change.before()))
+        .putPOJO("after", AdminJson.valueOf(change.after())));
+    return o;
+  }
+}

@@ -1,0 +1,105 @@
+package io.tollgate.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.config.Catalog;
+import io.tollgate.config.InvalidConfigException;
+import io.tollgate.registry.LiveRegistry;
+import io.tollgate.registry.RegistryStore;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The tier catalog, registry reload, the audit log and health. */
+final class CatalogHandlers {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogHandlers.class);
+  private final LiveRegistry live;
+  private final Supplier<Catalog> catalogReader;
+  private final RegistryStore store;
+  private final Blocking blocking;
+
+  /**
+   * @param catalogReader re-reads the configuration files; throws {@link InvalidConfigException} when invalid
+   */
+  CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking) {
+    this.live = live;
+    this.catalogReader = catalogReader;
+    this.store = store;
+    this.blocking = blocking;
+  }
+
+  void tiers(RoutingContext ctx) {
+    ObjectNode body = AdminJson.object();
+    ArrayNode list = body.putArray("tiers");
+    live.catalog().tiers().tiers().forEach(t -> list.add(CatalogDocuments.tier(t)));
+    body.put("default_tier", live.catalog().defaultTier());
+    AdminJson.send(ctx, 200, body);
+  }
+
+  /** Re-reads tiers and routes from disk and the registry from the store; an invalid file changes nothing (422). */
+  void reload(RoutingContext ctx) {
+    blocking.run(ctx, this::tryReload, (c, result) -> {
+      switch (result) {
+        case Reloaded(LiveRegistry.Counts n) -> AdminJson.send(c, 200, AdminJson.object().put("status", "reloaded")
+            .put("customers", n.customers()).put("keys", n.keys()).put("tiers", n.tiers()).put("routes", n.routes()));
+        case Refused(String reason) ->
+            Problem.of(422, "invalid_configuration", "Invalid configuration", reason).send(c);
+      }
+    });
+  }
+
+  private ReloadResult tryReload() {
+    try {
+      LiveRegistry.Counts counts = live.reload(catalogReader.get());
+      LOG.info("registry reloaded: {}", counts);
+      return new Reloaded(counts);
+    } catch (InvalidConfigException | IllegalArgumentException e) {
+      LOG.warn("registry reload refused: {}", e.getMessage());
+      return new Refused(e.getMessage());
+    }
+  }
+
+  private sealed interface ReloadResult {}
+
+  private record Reloaded(LiveRegistry.Counts counts) implements ReloadResult {}
+
+  private record Refused(String reason) implements ReloadResult {}
+
+  void audit(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx);
+    int limit = q.limit();
+    Optional<String> customer = q.text("customer_id");
+    Optional<Long> before = q.cursor().flatMap(c -> {
+      try {
+        return Optional.of(Long.parseLong(c));
+      } catch (NumberFormatException e) {
+        q.error("cursor", "is not a cursor this API returned");
+        return Optional.empty();
+      }
+    });
+    if (q.refused()) {
+      return;
+    }
+    blocking.run(ctx, () -> store.audit(new RegistryStore.AuditQuery(customer, before, limit + 1)), (c, entries) -> {
+      ObjectNode body = AdminJson.object();
+      ArrayNode list = body.putArray("entries");
+      var shown = entries.subList(0, Math.min(limit, entries.size()));
+      shown.forEach(e -> list.add(CatalogDocuments.audit(e)));
+      body.put("next_cursor", entries.size() > limit
+          ? Cursors.encode(Long.toString(shown.get(shown.size() - 1).id())) : null);
+      AdminJson.send(c, 200, body);
+    });
+  }
+
+  void health(RoutingContext ctx) {
+    blocking.run(ctx, store::isHealthy, (c, healthy) -> {
+      ObjectNode body = AdminJson.object().put("status", healthy ? "ok" : "unavailable")
+          .put("store", healthy ? "ok" : "down");
+      LiveRegistry.Counts n = live.counts();
+      body.put("customers", n.customers()).put("keys", n.keys());
+      AdminJson.send(c, healthy ? 200 : 503, body);
+    });
+  }
+}

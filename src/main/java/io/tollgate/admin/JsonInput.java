@@ -1,0 +1,193 @@
+package io.tollgate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.admin.Problem.FieldError;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A JSON request body with typed field readers. Readers never throw: each wrong field is collected, and
+ * {@link #problem()} reports all of them at once as one 422.
+ */
+final class JsonInput {
+  private final JsonNode root;
+  private final List<FieldError> errors = new ArrayList<>();
+
+  private JsonInput(JsonNode root) {
+    this.root = root;
+  }
+
+  /** Parses the body: empty when it is not JSON (400 already sent); an empty body is an empty object. */
+  static Optional<JsonInput> parse(RoutingContext ctx) {
+    var body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return Optional.of(new JsonInput(AdminJson.object()));
+    }
+    try {
+      JsonNode root = AdminJson.MAPPER.readTree(body.getBytes());
+      JsonInput input = new JsonInput(root == null ? AdminJson.object() : root);
+      if (!input.root.isObject()) {
+        input.errors.add(new FieldError("$", "the body must be a JSON object"));
+      }
+      return Optional.of(input);
+    } catch (IOException e) {
+      Problem.of(400, "malformed_json", "Malformed JSON", "the body is not valid JSON").send(ctx);
+      return Optional.empty();
+    }
+  }
+
+  /** Records an error for every field not in {@code known}. */
+  JsonInput onlyFields(Set<String> known) {
+    if (root.isObject()) {
+      Iterator<String> names = root.fieldNames();
+      while (names.hasNext()) {
+        String n = names.next();
+        if (!known.contains(n)) {
+          errors.add(new FieldError(n, "is not a known field"));
+        }
+      }
+    }
+    return this;
+  }
+
+  void error(String field, String message) {
+    errors.add(new FieldError(field, message));
+  }
+
+  /** The collected errors as a 422, or empty when there are none. */
+  Optional<Problem> problem() {
+    return errors.isEmpty() ? Optional.empty() : Optional.of(Problem.validation(errors));
+  }
+
+  /** Sends the 422 and returns true when any field was invalid. */
+  boolean refused(RoutingContext ctx) {
+    problem().ifPresent(p -> p.send(ctx));
+    return !errors.isEmpty();
+  }
+
+  boolean has(String field) {
+    return root.has(field);
+  }
+
+  private JsonNode node(String field) {
+    return root.path(field);
+  }
+
+  /** A string of at most {@code maxLength}; absent or null is empty. */
+  Optional<String> string(String field, int maxLength) {
+    JsonNode n = node(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isTextual()) {
+      error(field, "must be a string");
+      return Optional.empty();
+    }
+    if (n.textValue().length() > maxLength) {
+      error(field, "must have at most " + maxLength + " characters");
+      return Optional.empty();
+    }
+    return Optional.of(n.textValue());
+  }
+
+  /** Like {@link #string}, but an explicit null is an empty string (to clear the field). */
+  Optional<String> clearableString(String field, int maxLength) {
+    return node(field).isNull() ? Optional.of("") : string(field, maxLength);
+  }
+
+  Optional<Boolean> bool(String field) {
+    JsonNode n = node(field);
+    if (n.isMissingNode()) {
+      return Optional.empty();
+    }
+    if (!n.isBoolean()) {
+      error(field, "must be true or false");
+      return Optional.empty();
+    }
+    return Optional.of(n.booleanValue());
+  }
+
+  /** A whole number in {@code [min, max]}. */
+  Optional<Long> integer(String field, long min, long max) {
+    return integer(node(field), field, min, max);
+  }
+
+  Optional<Long> integer(JsonNode n, String field, long min, long max) {
+    if (n.isMissingNode() || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isNumber() || !isWhole(n.decimalValue())) {
+      error(field, "must be a whole number");
+      return Optional.empty();
+    }
+    BigDecimal v = n.decimalValue();
+    if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+      error(field, "must be between " + min + " and " + max);
+      return Optional.empty();
+    }
+    return Optional.of(v.longValueExact());
+  }
+
+  private static boolean isWhole(BigDecimal d) {
+    return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+  }
+
+  /** A list of strings, at most {@code maxItems}. */
+  Optional<List<String>> strings(String field, int maxItems) {
+    JsonNode n = node(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isArray() || n.size() > maxItems) {
+      error(field, "must be a list of at most " + maxItems + " strings");
+      return Optional.empty();
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : n) {
+      if (!item.isTextual()) {
+        error(field, "must be a list of strings");
+        return Optional.empty();
+      }
+      out.add(item.textValue());
+    }
+    return Optional.of(out);
+  }
+
+  /** A JSON object as a map of JSON-compatible values. */
+  Optional<Map<String, Object>> object(String field) {
+    JsonNode n = node(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isObject()) {
+      error(field, "must be a JSON object");
+      return Optional.empty();
+    }
+    return Optional.of(AdminJson.toMap(n));
+  }
+
+  /** An RFC 3339 timestamp. */
+  Optional<Instant> timestamp(String field) {
+    return string(field, 64).flatMap(s -> {
+      try {
+        return Optional.of(java.time.OffsetDateTime.parse(s).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      } catch (DateTimeParseException e) {
+        error(field, "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z");
+        return Optional.empty();
+      }
+    });
+  }
+
+  JsonNode raw(String field) {
+    return node(field);
+  }
+}

@@ -1,0 +1,88 @@
+package io.tollgate.admin;
+
+import io.tollgate.admin.Problem.FieldError;
+import io.tollgate.limits.BillingPeriod;
+import io.tollgate.limits.QuotaPeriod;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Typed readers of query parameters; errors are collected and reported at once as a 422. */
+final class QueryParams {
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 500;
+
+  private final RoutingContext ctx;
+  private final List<FieldError> errors = new ArrayList<>();
+
+  QueryParams(RoutingContext ctx) {
+    this.ctx = ctx;
+  }
+
+  Optional<String> text(String name) {
+    return Optional.ofNullable(ctx.request().getParam(name)).filter(s -> !s.isEmpty());
+  }
+
+  int limit() {
+    return text("limit").map(s -> {
+      try {
+        int v = Integer.parseInt(s);
+        if (v >= 1 && v <= MAX_LIMIT) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      errors.add(new FieldError("limit", "must be a whole number between 1 and " + MAX_LIMIT));
+      return DEFAULT_LIMIT;
+    }).orElse(DEFAULT_LIMIT);
+  }
+
+  /** The decoded cursor: the last key of the previous page. */
+  Optional<String> cursor() {
+    return text("cursor").flatMap(c -> {
+      Optional<String> decoded = Cursors.decode(c);
+      if (decoded.isEmpty()) {
+        errors.add(new FieldError("cursor", "is not a cursor this API returned"));
+      }
+      return decoded;
+    });
+  }
+
+  Optional<BillingPeriod> period() {
+    return text("period").flatMap(p -> {
+      Optional<BillingPeriod> parsed = QuotaPeriod.parsePeriod(p);
+      if (parsed.isEmpty()) {
+        errors.add(new FieldError("period", "must be a month (2026-01) or a year (2026)"));
+      }
+      return parsed;
+    });
+  }
+
+  Optional<LocalDate> date(String name) {
+    return text(name).flatMap(s -> {
+      try {
+        return Optional.of(LocalDate.parse(s));
+      } catch (DateTimeParseException e) {
+        errors.add(new FieldError(name, "must be a date such as 2026-01-31"));
+        return Optional.empty();
+      }
+    });
+  }
+
+  void error(String field, String message) {
+    errors.add(new FieldError(field, message));
+  }
+
+  /** Sends the 422 and returns true when any parameter was invalid. */
+  boolean refused() {
+    if (errors.isEmpty()) {
+      return false;
+    }
+    Problem.validation(errors).send(ctx);
+    return true;
+  }
+}

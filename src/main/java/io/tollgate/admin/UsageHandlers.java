@@ -1,0 +1,102 @@
+package io.tollgate.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.limits.BillingPeriod;
+import io.tollgate.limits.Quota;
+import io.tollgate.limits.QuotaPeriod;
+import io.tollgate.metering.UsageReports;
+import io.tollgate.registry.CustomerDetails;
+import io.tollgate.registry.CustomerService;
+import io.tollgate.registry.Failure;
+import io.tollgate.registry.RegistryStore.CustomerQuery;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Usage documents: one customer, every customer, and one customer day by day. */
+final class UsageHandlers {
+  private static final int MAX_DAYS = 366;
+  private final CustomerService customers;
+  private final UsageReports reports;
+  private final Blocking blocking;
+
+  UsageHandlers(CustomerService customers, UsageReports reports, Blocking blocking) {
+    this.customers = customers;
+    this.reports = reports;
+    this.blocking = blocking;
+  }
+
+  void customer(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    QueryParams q = new QueryParams(ctx);
+    Optional<BillingPeriod> period = q.period();
+    if (q.refused()) {
+      return;
+    }
+    blocking.run(ctx, () -> customers.get(id).map(d -> reports.customer(id, d.limits().quota(), period)),
+        (c, report) -> report.ifPresentOrElse(r -> AdminJson.send(c, 200, UsageDocuments.report(r)),
+            () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));
+  }
+
+  /** Every customer for one period (default: the current month). */
+  void all(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx);
+    Optional<BillingPeriod> given = q.period();
+    if (q.refused()) {
+      return;
+    }
+    BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(QuotaPeriod.MONTH));
+    blocking.run(ctx, () -> reports.all(period, quotas()), (c, list) -> {
+      ObjectNode body = AdminJson.object().put("period", period.label())
+          .put("period_start", period.start().toString()).put("period_end", period.end().toString());
+      ArrayNode array = body.putArray("customers");
+      list.forEach(r -> array.add(UsageDocuments.report(r)));
+      AdminJson.send(c, 200, body);
+    });
+  }
+
+  /** Day by day, {@code from} and {@code to} inclusive (default: the current quota period up to today). */
+  void daily(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    QueryParams q = new QueryParams(ctx);
+    Optional<LocalDate> from = q.date("from");
+    Optional<LocalDate> to = q.date("to");
+    if (from.isPresent() && to.isPresent()
+        && (to.get().isBefore(from.get()) || ChronoUnit.DAYS.between(from.get(), to.get()) >= MAX_DAYS)) {
+      q.error("to", "must be on or after from, at most " + MAX_DAYS + " days later");
+    }
+    if (q.refused()) {
+      return;
+    }
+    blocking.run(ctx, () -> customers.get(id).map(d -> {
+      LocalDate first = from.orElseGet(() -> reports.currentPeriod(d.limits().quota().period()).firstDay());
+      LocalDate last = to.orElseGet(() -> first.plusDays(MAX_DAYS - 1).isBefore(reports.today())
+          ? first.plusDays(MAX_DAYS - 1) : reports.today());
+      ObjectNode body = AdminJson.object().put("customer_id", id)
+          .put("from", first.toString()).put("to", last.toString());
+      ArrayNode days = body.putArray("days");
+      reports.daily(id, first, last.plusDays(1)).forEach(day -> days.add(UsageDocuments.day(day)));
+      return body;
+    }), (c, body) -> body.ifPresentOrElse(b -> AdminJson.send(c, 200, b),
+        () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));
+  }
+
+  /** Every stored customer's effective quota, paging through the store. Blocking. */
+  private Map<String, Quota> quotas() {
+    Map<String, Quota> out = new LinkedHashMap<>();
+    Optional<String> after = Optional.empty();
+    while (true) {
+      List<CustomerDetails> page = customers.list(new CustomerQuery(Optional.empty(), Optional.empty(), after, 500));
+      page.forEach(d -> out.put(d.customer().id(), d.limits().quota()));
+      if (page.size() < 500) {
+        return out;
+      }
+      after = Optional.of(page.get(page.size() - 1).customer().id());
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.tollgate;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package rules of STYLE.md: who may import Vert.x, JDBC, and whom. */
+final class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.tollgate");
+  }
+
+  @Test
+  void vertx_isUsedOnlyByGateAdminAndCli() {
+    noClasses().that().resideOutsideOfPackages("io.tollgate.gate..", "io.tollgate.admin..", "io.tollgate.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.vertx..")
+        .check(classes);
+  }
+
+  @Test
+  void jdbc_isUsedOnlyByTheStore() {
+    noClasses().that().resideOutsideOfPackage("io.tollgate.store..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "org.jdbi..", "com.zaxxer.hikari..", "org.flywaydb..", "org.sqlite..",
+            "org.postgresql..")
+        .check(classes);
+  }
+
+  @Test
+  void store_dependsInward_nothingButCliDependsOnIt() {
+    noClasses().that().resideOutsideOfPackages("io.tollgate.store..", "io.tollgate.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.tollgate.store..")
+        .check(classes);
+  }
+
+  @Test
+  void coreValuePackages_dependOnNoPlane() {
+    noClasses().that().resideInAnyPackage("io.tollgate.keys..", "io.tollgate.limits..", "io.tollgate.config..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tollgate.registry..", "io.tollgate.metering..", "io.tollgate.gate..",
+            "io.tollgate.admin..", "io.tollgate.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void registry_doesNotDependOnThePlanesAbove() {
+    noClasses().that().resideInAnyPackage("io.tollgate.registry..", "io.tollgate.metering..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("io.tollgate.gate..", "io.tollgate.admin..", "io.tollgate.cli..")
+        .check(classes);
+  }
+}

@@ -58,7 +58,10 @@ public final class AdminServer {
   static Router router(Vertx vertx, Dependencies d, Blocking blocking) {
     CustomerHandlers customers = new CustomerHandlers(d.customers(), blocking, d.clock());
     KeyHandlers keys = new KeyHandlers(d.keys(), blocking, d.clock());
-    UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking);
+    UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking, () -> {
+      var catalog = d.live().catalog();
+      return catalog.tiers().find(catalog.defaultTier()).orElseThrow().limits().quota().period();
+    });
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking);
     AdminAuth auth = new AdminAuth(d.keyring());
 

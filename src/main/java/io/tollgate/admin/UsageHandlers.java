@@ -17,18 +17,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Usage documents: one customer, every customer, and one customer day by day. */
 final class UsageHandlers {
   private static final int MAX_DAYS = 366;
+  private static final int DEFAULT_DAYS = 30;
   private final CustomerService customers;
   private final UsageReports reports;
   private final Blocking blocking;
+  private final Supplier<QuotaPeriod> defaultQuotaPeriod;
 
-  UsageHandlers(CustomerService customers, UsageReports reports, Blocking blocking) {
+  UsageHandlers(CustomerService customers, UsageReports reports, Blocking blocking,
+      Supplier<QuotaPeriod> defaultQuotaPeriod) {
     this.customers = customers;
     this.reports = reports;
     this.blocking = blocking;
+    this.defaultQuotaPeriod = defaultQuotaPeriod;
   }
 
   void customer(RoutingContext ctx) {
@@ -43,14 +48,17 @@ final class UsageHandlers {
             () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));
   }
 
-  /** Every customer for one period (default: the current month). */
+  /**
+   * Every customer for one period; by default the current period of the default tier's quota (the current year
+   * with the built-in catalog, the current month with a monthly one).
+   */
   void all(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx);
     Optional<BillingPeriod> given = q.period();
     if (q.refused()) {
       return;
     }
-    BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(QuotaPeriod.MONTH));
+    BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(defaultQuotaPeriod.get()));
     blocking.run(ctx, () -> reports.all(period, quotas()), (c, list) -> {
       ObjectNode body = AdminJson.object().put("period", period.label())
           .put("period_start", period.start().toString()).put("period_end", period.end().toString());
@@ -60,27 +68,23 @@ final class UsageHandlers {
     });
   }
 
-  /** Day by day, {@code from} and {@code to} inclusive (default: the current quota period up to today). */
+  /** Day by day, {@code from} and {@code to} inclusive (default: the 30 days up to today). */
   void daily(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     QueryParams q = new QueryParams(ctx);
-    Optional<LocalDate> from = q.date("from");
-    Optional<LocalDate> to = q.date("to");
-    if (from.isPresent() && to.isPresent()
-        && (to.get().isBefore(from.get()) || ChronoUnit.DAYS.between(from.get(), to.get()) >= MAX_DAYS)) {
+    LocalDate to = q.date("to").orElseGet(reports::today);
+    LocalDate from = q.date("from").orElseGet(() -> to.minusDays(DEFAULT_DAYS - 1));
+    if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
       q.error("to", "must be on or after from, at most " + MAX_DAYS + " days later");
     }
     if (q.refused()) {
       return;
     }
     blocking.run(ctx, () -> customers.get(id).map(d -> {
-      LocalDate first = from.orElseGet(() -> reports.currentPeriod(d.limits().quota().period()).firstDay());
-      LocalDate last = to.orElseGet(() -> first.plusDays(MAX_DAYS - 1).isBefore(reports.today())
-          ? first.plusDays(MAX_DAYS - 1) : reports.today());
       ObjectNode body = AdminJson.object().put("customer_id", id)
-          .put("from", first.toString()).put("to", last.toString());
+          .put("from", from.toString()).put("to", to.toString());
       ArrayNode days = body.putArray("days");
-      reports.daily(id, first, last.plusDays(1)).forEach(day -> days.add(UsageDocuments.day(day)));
+      reports.daily(id, from, to.plusDays(1)).forEach(day -> days.add(UsageDocuments.day(day)));
       return body;
     }), (c, body) -> body.ifPresentOrElse(b -> AdminJson.send(c, 200, b),
         () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));

@@ -3,6 +3,7 @@ package io.tollgate.cli;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,6 +34,9 @@ final class ServeCommand implements Callable<Integer> {
     } catch (InvalidConfigException e) {
       System.err.println("tollgate: invalid configuration: " + e.getMessage());
       return 2;
+    } catch (StoreUnavailableException e) {
+      System.err.println("tollgate: cannot open the store: " + e.getMessage());
+      return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tollgate-shutdown"));
     server.awaitStop();

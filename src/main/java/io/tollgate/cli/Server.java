@@ -3,6 +3,7 @@ package io.tollgate.cli;
 import io.tollgate.admin.AdminServer;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.ConfigLoader;
+import io.tollgate.config.InvalidConfigException;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.gate.GateServer;
 import io.tollgate.keys.ApiKeyFormat;
@@ -59,7 +60,7 @@ public final class Server implements AutoCloseable {
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
-      LiveRegistry live = LiveRegistry.load(database.registry(), catalog);
+      LiveRegistry live = loadRegistry(database, catalog);
       KeyIssuer issuer = new KeyIssuer(format, hasher);
       AdminKeyring.Bootstrap bootstrap =
           AdminKeyring.bootstrap(database.registry(), hasher, format, cfg.admin().adminKeys(), clock);
@@ -70,7 +71,7 @@ public final class Server implements AutoCloseable {
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), bootstrap.keyring(),
-          () -> Catalog.of(ConfigLoader.load(cfg.sourceFile(), env)), cfg.admin().maxBodyBytes(), clock);
+          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), clock);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
       HttpServer gate = await(GateServer.start(vertx, cfg.gate().listen(), database.registry()));
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
@@ -85,6 +86,32 @@ public final class Server implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  private static LiveRegistry loadRegistry(Database database, Catalog catalog) {
+    try {
+      return LiveRegistry.load(database.registry(), catalog);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("tiers: " + e.getMessage());
+    }
+  }
+
+  /** The reloadable part of the configuration file, read again; says which changed keys need a restart. */
+  private static Catalog reread(TollgateConfig running, Map<String, String> env) {
+    TollgateConfig fresh = ConfigLoader.load(running.sourceFile(), env);
+    Map<String, Boolean> unchanged = Map.of(
+        "gate", fresh.gate().equals(running.gate()),
+        "admin", fresh.admin().equals(running.admin()),
+        "store", fresh.storeUrl().equals(running.storeUrl()) && fresh.dataDir().equals(running.dataDir()),
+        "metering", fresh.metering().equals(running.metering()),
+        "keys", fresh.keys().equals(running.keys()),
+        "retention", fresh.retention().equals(running.retention()));
+    unchanged.forEach((key, same) -> {
+      if (!same) {
+        LOG.warn("configuration key '{}' changed on disk; it takes effect only after a restart", key);
+      }
+    });
+    return Catalog.of(fresh);
   }
 
   private static void printFirstAdminKey(PrintStream console, String key) {

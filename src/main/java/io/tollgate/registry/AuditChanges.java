@@ -50,13 +50,22 @@ final class AuditChanges {
     return m;
   }
 
+  /** Overrides in the Admin API's shape: {@code {quota: {units, period}, rate_limit: {requests, window_s, burst}}}. */
   static Map<String, Object> overrides(LimitOverrides o) {
+    Map<String, Object> quota = new LinkedHashMap<>();
+    o.quotaUnits().ifPresent(u -> quota.put("units", u.toDecimal()));
+    o.quotaPeriod().ifPresent(p -> quota.put("period", p.wireName()));
+    Map<String, Object> rate = new LinkedHashMap<>();
+    o.requests().ifPresent(r -> rate.put("requests", r));
+    o.windowSeconds().ifPresent(w -> rate.put("window_s", w));
+    o.burst().ifPresent(b -> rate.put("burst", b));
     Map<String, Object> m = new LinkedHashMap<>();
-    o.quotaUnits().ifPresent(u -> m.put("quota_units", u.toDecimal()));
-    o.quotaPeriod().ifPresent(p -> m.put("quota_period", p.wireName()));
-    o.requests().ifPresent(r -> m.put("requests", r));
-    o.windowSeconds().ifPresent(w -> m.put("window_s", w));
-    o.burst().ifPresent(b -> m.put("burst", b));
+    if (!quota.isEmpty()) {
+      m.put("quota", quota);
+    }
+    if (!rate.isEmpty()) {
+      m.put("rate_limit", rate);
+    }
     return m;
   }
 

@@ -122,7 +122,10 @@ public final class KeyService {
 
   static KeyIssuer.Issued insertKey(RegistryTransaction tx, KeyIssuer issuer, String actor, Customer owner,
       NewKey cmd, Optional<String> replaces, Instant now) {
-    List<String> scope = Rules.keyScope(owner, cmd.namespaces());
+    // a rotation copies the scope as it is: a namespace withdrawn since stays in it, unusable, never widened
+    List<String> scope = replaces.isPresent()
+        ? Rules.namespaces(cmd.namespaces().orElse(List.of()))
+        : Rules.keyScope(owner, cmd.namespaces());
     KeyIssuer.Issued issued = issuer.issue(tx, owner.id(), cmd.name(), cmd.environment(), scope,
         Rules.expiry(cmd.expiresAt(), now), replaces, now);
     tx.insertKey(issued.key());

@@ -22,6 +22,12 @@ public interface UsageStore {
   /** The sums of every customer with usage or refusals in {@code [from, to)}, by customer id. */
   Map<String, UsageTotals> totalsByCustomer(LocalDate from, LocalDate to);
 
+  /**
+   * Billed units of every customer with usage in {@code [from, to)}, by customer id: what the quota counters are
+   * seeded with at start. One grouped query.
+   */
+  Map<String, io.tollgate.limits.Units> unitsByCustomer(LocalDate from, LocalDate to);
+
   /** One row per customer × day in {@code [from, to)} with usage, ordered by day. */
   List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to);
 }

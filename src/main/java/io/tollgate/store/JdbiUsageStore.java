@@ -146,6 +146,20 @@ final class JdbiUsageStore implements UsageStore {
   }
 
   @Override
+  public Map<String, Units> unitsByCustomer(LocalDate from, LocalDate to) {
+    String sql = "SELECT customer_id, SUM(units_milli) AS milli FROM usage_daily"
+        + " WHERE day >= :from AND day < :to GROUP BY customer_id";
+    Map<String, Units> out = new java.util.HashMap<>();
+    guard.withHandle(h -> {
+      h.createQuery(sql).bindMap(range(null, from, to))
+          .map((rs, ctx) -> Map.entry(rs.getString("customer_id"), new Units(rs.getLong("milli"))))
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+      return null;
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  @Override
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     String sql = "SELECT day, operation, SUM(units_milli) AS milli, SUM(requests) AS requests FROM usage_daily"
         + " WHERE day >= :from AND day < :to AND customer_id = :customerId GROUP BY day, operation";

@@ -54,6 +54,17 @@ abstract class UsageStoreContract extends StoreContractBase {
   }
 
   @Test
+  void unitsByCustomer_sumsOnlyTheRange_perCustomer() {
+    store.apply(batch("node-a:100", List.of(use("acme", "key_1", "put", JAN_1, "1.5", 1),
+        use("acme", "key_2", "get", JAN_1.plusDays(30), "0.25", 1), use("acme", "key_1", "put", FEB_1, "7", 1),
+        use("globex", "key_3", "put", JAN_1.plusDays(2), "2", 2)), List.of()));
+
+    assertThat(store.unitsByCustomer(JAN_1, FEB_1))
+        .isEqualTo(Map.of("acme", units("1.75"), "globex", units("2")));
+    assertThat(store.unitsByCustomer(FEB_1, FEB_1.plusMonths(1))).isEqualTo(Map.of("acme", units("7")));
+  }
+
+  @Test
   void apply_sameBatchIdTwice_appliesOnceAndSecondChangesNothing() {
     UsageBatch first = batch("node-a:7", List.of(use("acme", "key_1", "put", JAN_1, "2", 2)),
         List.of(new RefusalRow("acme", "", "quota_exceeded", JAN_1, 1)));

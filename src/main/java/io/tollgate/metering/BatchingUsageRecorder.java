@@ -1,0 +1,172 @@
+package io.tollgate.metering;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts usage in memory and writes it to a {@link UsageStore} in batches, each applied exactly once.
+ *
+ * <p><b>Aggregation.</b> Usage is summed by customer × key × operation × UTC day (units in milli-units, and
+ * requests), refusals by customer × key × code × UTC day; memory grows with the number of distinct rows, not of
+ * events, also while the store is down. The UTC day is the day of the event's own {@code at}.
+ *
+ * <p><b>Flushing.</b> One daemon thread ({@code tollgate-usage-flusher}) swaps the aggregate out every flush
+ * window into one {@link UsageBatch} with the id {@code nodeId + ":" + n} (n = 1, 2, … in order) and applies it.
+ * When {@link UsageStore#apply} throws, the same batch, with the same id and rows, is retried every window before
+ * anything newer, so a batch that committed but whose acknowledgement was lost is not counted twice ({@code apply}
+ * answers {@code false} and that counts as success). Batches are applied one at a time, in order.
+ *
+ * <p><b>Durability.</b> {@link Durability#BATCH}: {@link #record} answers an already completed stage; a crash loses
+ * at most what was recorded in the last window and any batch being retried. {@link Durability#STRICT}: the stage
+ * completes when the batch holding the event has committed. The flusher then starts a batch as soon as there is work
+ * and the previous batch is done, without waiting to gather more: events recorded while a batch is being applied
+ * form the next batch together (group commit), so a request waits for at most the transaction in flight plus its
+ * own, never an extra window. Refusals never wait in either mode and are durable within about one window.
+ * Completion callbacks run on the flusher thread: hand work off, do not block in them.
+ *
+ * <p><b>Batch ids.</b> They are unique as long as no two recorders ever use the same {@code nodeId} on one store.
+ * The gate passes a random UUID per process start, which gives that: a crashed node's batches keep their old node
+ * id, so a retry of them can never collide with a batch of the restarted process.
+ *
+ * <p>Thread-safe: {@link #record} and {@link #recordRefusal} may be called from any number of threads (event
+ * loops); they never block on the store, only for a map update under a lock shared by a few threads.
+ */
+public final class BatchingUsageRecorder implements UsageRecorder {
+  /** How long {@link #close} retries a store that is down before giving up on what is left. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration JOIN_GRACE = Duration.ofSeconds(2);
+  private static final CompletionStage<Void> RECORDED = CompletableFuture.completedStage(null);
+  private static final int MAX_STRIPES = 64;
+
+  private final List<Tally> tallies;
+  private final int stripeMask;
+  private final LongAdder recorded = new LongAdder();
+  private final boolean strict;
+  private final Flusher flusher;
+  private final Duration closeTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private BatchingUsageRecorder(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
+      InstantSource clock, Duration closeTimeout) {
+    int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) << 1);
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    List<Tally> list = new ArrayList<>(stripes);
+    for (int i = 0; i < stripes; i++) {
+      list.add(new Tally(recorded, first));
+    }
+    this.tallies = List.copyOf(list);
+    this.stripeMask = stripes - 1;
+    this.strict = durability == Durability.STRICT;
+    this.closeTimeout = closeTimeout;
+    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock);
+  }
+
+  /**
+   * Starts a recorder and its flusher thread.
+   *
+   * @param store where batches go; called from the flusher thread only
+   * @param flushWindow how often the aggregate is written (batch mode) and the retry interval while the store
+   *     fails; between 1 ms and 60 s ({@code metering.flush_interval_ms}, 100 ms by default)
+   * @param durability whether {@link #record} waits for the store
+   * @param nodeId this process's identity in batch ids, a fresh random UUID per start (see the class comment)
+   * @param clock the wall clock, for the times in log messages; windows are measured with a monotonic clock
+   * @throws IllegalArgumentException when the window is out of range or the node id is blank
+   */
+  public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock) {
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT);
+  }
+
+  static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
+      InstantSource clock, Duration closeTimeout) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(clock, "clock");
+    if (flushWindow.compareTo(Duration.ofMillis(1)) < 0 || flushWindow.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new IllegalArgumentException("flush window must be between 1 ms and 60 s, not " + flushWindow);
+    }
+    if (nodeId.isBlank()) {
+      throw new IllegalArgumentException("node id must not be blank");
+    }
+    BatchingUsageRecorder recorder =
+        new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout);
+    recorder.flusher.start();
+    return recorder;
+  }
+
+  /**
+   * Counts a billed request. Never waits. In batch mode the answer is already complete; in strict mode it completes
+   * when the usage has committed, or exceptionally when {@link #close} gave up on it. After {@link #close} the event
+   * is not counted and the answer is completed exceptionally with an {@link IllegalStateException}.
+   *
+   * @throws NullPointerException when the event or one of its fields is null (such a row could never be written)
+   */
+  @Override
+  public CompletionStage<Void> record(UsageEvent event) {
+    Tally.UsageKey key = new Tally.UsageKey(Objects.requireNonNull(event.customerId(), "customerId"),
+        Objects.requireNonNull(event.keyId(), "keyId"), Objects.requireNonNull(event.operation(), "operation"),
+        Tally.epochDay(event.at()));
+    CompletableFuture<Void> batch = stripe().addUsage(key, event.units().milli());
+    if (batch == null) {
+      return CompletableFuture.failedStage(new IllegalStateException("usage recorder is closed"));
+    }
+    if (!strict) {
+      return RECORDED;
+    }
+    flusher.workArrived();
+    return batch.minimalCompletionStage();
+  }
+
+  /**
+   * Counts a refusal or an engine error. Never waits; after {@link #close} it is ignored.
+   *
+   * @throws NullPointerException when the event or one of its fields is null
+   */
+  @Override
+  public void recordRefusal(RefusalEvent event) {
+    stripe().addRefusal(new Tally.RefusalKey(Objects.requireNonNull(event.customerId(), "customerId"),
+        Objects.requireNonNull(event.keyId(), "keyId"), Objects.requireNonNull(event.code(), "code"),
+        Tally.epochDay(event.at())));
+  }
+
+  /** Events (usage and refusals) counted and not yet applied to the store; never negative. */
+  @Override
+  public long backlog() {
+    long durable = flusher.durableEvents();
+    return Math.max(0, recorded.sum() - durable);
+  }
+
+  /**
+   * Stops taking events, flushes everything counted, retrying a failing store for at most {@link #CLOSE_TIMEOUT},
+   * completes every strict waiter (exceptionally for usage that could not be written) and stops the flusher thread.
+   * Blocks until then (plus a short grace when the store hangs in a call), except when called from a completion
+   * callback, which runs on the flusher thread: then it returns at once and the flusher finishes on its own.
+   * Idempotent; a second call waits as the first does.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      tallies.forEach(Tally::seal);
+      flusher.stop(closeTimeout);
+    }
+    if (flusher.isCurrentThread()) {
+      return; // called from a completion callback: the flusher finishes the work once the callback returns
+    }
+    if (!flusher.awaitStopped(closeTimeout.plus(JOIN_GRACE))) {
+      flusher.abandon();
+    }
+  }
+
+  /** The stripe of the calling thread: event loops are long-lived threads, so each mostly keeps its own. */
+  private Tally stripe() {
+    long id = Thread.currentThread().threadId();
+    return tallies.get((int) (id ^ (id >>> 16)) & stripeMask);
+  }
+}

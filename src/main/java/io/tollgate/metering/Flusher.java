@@ -1,0 +1,233 @@
+package io.tollgate.metering;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that swaps the stripes out into batches and applies them to the store in order. A batch that
+ * failed is kept, with its id and rows, and retried on the next tick before anything newer is drained; what is
+ * recorded meanwhile waits in the stripes for the next batch. Pacing uses {@link System#nanoTime()}, so a wall
+ * clock that jumps changes no window. Fields without {@code volatile} belong to the flusher thread alone.
+ */
+final class Flusher implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+  /** With the default 100 ms window, an outage is logged about every 5 s rather than at every retry. */
+  private static final int LOG_EVERY_FAILURES = 50;
+
+  private final UsageStore store;
+  private final List<Tally> tallies;
+  private final LongAdder recorded;
+  private final long windowNanos;
+  private final boolean strict;
+  private final String nodeId;
+  private final InstantSource clock;
+  private final Thread thread;
+
+  private volatile boolean parked;
+  private volatile boolean stopping;
+  private volatile long stopDeadline;
+  private volatile long durable;
+  private volatile Pending pending;
+  private long drained;
+  private long sequence;
+  private int failures;
+  private Instant failingSince = Instant.EPOCH;
+
+  /** A batch taken from the stripes and not yet known to be applied, with the future its events wait on. */
+  private record Pending(UsageBatch batch, long events, CompletableFuture<Void> generation) {}
+
+  Flusher(UsageStore store, List<Tally> tallies, LongAdder recorded, Duration window, Durability durability,
+      String nodeId, InstantSource clock) {
+    this.store = store;
+    this.tallies = List.copyOf(tallies);
+    this.recorded = recorded;
+    this.windowNanos = window.toNanos();
+    this.strict = durability == Durability.STRICT;
+    this.nodeId = nodeId;
+    this.clock = clock;
+    this.thread = Thread.ofPlatform().name("tollgate-usage-flusher").daemon().unstarted(this);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Wakes the thread when it waits for work (strict mode); cheap when it does not: one volatile read. */
+  void workArrived() {
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** Events applied to the store so far. */
+  long durableEvents() {
+    return durable;
+  }
+
+  /** Asks the thread to flush what is left, retrying for at most {@code timeout}, then to stop. Call once. */
+  void stop(Duration timeout) {
+    stopDeadline = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    LockSupport.unpark(thread);
+  }
+
+  boolean isCurrentThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Waits up to {@code timeout} for the thread to end; {@code true} when it has. Not on the thread itself. */
+  boolean awaitStopped(Duration timeout) {
+    try {
+      return thread.join(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !thread.isAlive();
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!stopping) {
+        long started = System.nanoTime();
+        if (!flushOnce()) {
+          awaitTick(System.nanoTime() + windowNanos, false);
+        } else if (strict) {
+          awaitTick(System.nanoTime() + windowNanos, true);
+        } else {
+          awaitTick(started + windowNanos, false);
+        }
+      }
+      finish();
+    } catch (RuntimeException | Error e) {
+      LOG.error("usage flusher stopped unexpectedly", e);
+      abandon();
+      throw e;
+    }
+  }
+
+  /** Applies the pending batch, or else drains a new one; {@code false} when the store failed. */
+  private boolean flushOnce() {
+    if (pending == null) {
+      pending = drain();
+    }
+    Pending p = pending;
+    if (p == null) {
+      return true;
+    }
+    try {
+      if (!store.apply(p.batch())) {
+        LOG.info("usage batch {} was applied before (its acknowledgement was lost); not applied again", p.batch().id());
+      }
+    } catch (RuntimeException e) {
+      failed(p, e);
+      return false;
+    }
+    durable += p.events();
+    pending = null;
+    recovered();
+    p.generation().complete(null);
+    return true;
+  }
+
+  /** Swaps every stripe out into one batch; {@code null} when nothing was recorded since the last drain. */
+  private Pending drain() {
+    CompletableFuture<Void> next = new CompletableFuture<>();
+    CompletableFuture<Void> taken = null;
+    BatchRows rows = new BatchRows();
+    for (Tally tally : tallies) {
+      Tally.Contents contents = tally.swap(next);
+      rows.add(contents);
+      taken = contents.generation();
+    }
+    if (rows.events() == 0) {
+      taken.complete(null);
+      return null;
+    }
+    drained += rows.events();
+    sequence++;
+    return new Pending(rows.toBatch(nodeId + ":" + sequence), rows.events(), taken);
+  }
+
+  private boolean hasWork() {
+    return recorded.sum() > drained;
+  }
+
+  /** Waits until {@code deadline}, a stop request, or (when {@code wakeOnWork}) the first event recorded. */
+  private void awaitTick(long deadline, boolean wakeOnWork) {
+    while (!stopping && !(wakeOnWork && hasWork())) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      parked = wakeOnWork;
+      // checked again after announcing the wait: an event counted before this read is seen here, one counted
+      // after it sees parked and unparks
+      if (!(wakeOnWork && hasWork())) {
+        LockSupport.parkNanos(this, left);
+      }
+      parked = false;
+    }
+  }
+
+  /** After a stop request: flushes everything, retrying until the stop deadline, then fails what is left. */
+  private void finish() {
+    while (pending != null || hasWork()) {
+      if (flushOnce()) {
+        continue;
+      }
+      long left = stopDeadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      LockSupport.parkNanos(this, Math.min(left, windowNanos));
+    }
+    abandon();
+  }
+
+  /**
+   * Completes exceptionally the futures of every event not applied yet: the pending batch's and the stripes'.
+   * Safe from any thread; a future already completed stays as it is.
+   */
+  void abandon() {
+    long notDurable = recorded.sum() - durable;
+    IllegalStateException failure = new IllegalStateException(
+        "usage recorder closed before the usage was known to be durable (" + notDurable + " events)");
+    Pending p = pending;
+    if (p != null) {
+      p.generation().completeExceptionally(failure);
+    }
+    tallies.getFirst().generation().completeExceptionally(failure);
+    if (notDurable > 0) {
+      LOG.error("usage recorder stopped with {} events not known to be durable (store failing since {})",
+          notDurable, failingSince);
+    }
+  }
+
+  private void failed(Pending p, RuntimeException e) {
+    failures++;
+    if (failures == 1) {
+      failingSince = clock.instant();
+      LOG.warn("usage batch {} ({} events) not applied; retrying it every {} ms", p.batch().id(), p.events(),
+          Duration.ofNanos(windowNanos).toMillis(), e);
+    } else if (failures % LOG_EVERY_FAILURES == 0) {
+      LOG.warn("usage batch {} still not applied after {} attempts since {}: {}", p.batch().id(), failures,
+          failingSince, e.toString());
+    }
+  }
+
+  private void recovered() {
+    if (failures > 0) {
+      LOG.info("usage store is back: batch applied after {} attempts (failing since {})", failures + 1,
+          failingSince);
+      failures = 0;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.tollgate.metering;
+
+import static io.tollgate.metering.Metered.NOON;
+import static io.tollgate.metering.Metered.units;
+import static io.tollgate.metering.Metered.use;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tollgate.limits.Units;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Strict durability: a record's stage completes once its usage has committed, many records per commit. */
+final class BatchingUsageRecorderStrictTest {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchingUsageRecorderStrictTest.class);
+  private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+  @TempDir
+  Path dir;
+  private Metered metered;
+
+  @BeforeEach
+  void open() {
+    metered = new Metered(dir);
+  }
+
+  @AfterEach
+  void closeAll() {
+    metered.close();
+  }
+
+  @Test
+  void record_strict_completesOnlyOnceTheUsageIsInTheStore() throws Exception {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(100));
+
+    CompletableFuture<UsageTotals> seenOnCompletion = recorder.record(use("acme", "1.5"))
+        .thenApply(done -> metered.totals("acme")).toCompletableFuture();
+
+    assertThat(seenOnCompletion.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).units()).isEqualTo(units("1.5"));
+  }
+
+  @Test
+  void record_strictWhileTheStoreIsDown_completesOnlyAfterItIsBack() throws Exception {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(10));
+    metered.store.failing(FlakyUsageStore.Mode.FAIL_BEFORE);
+
+    CompletableFuture<Void> waiting = recorder.record(use("acme", "1")).toCompletableFuture();
+    await().atMost(PATIENCE).until(() -> metered.store.attempts().size() >= 3);
+    assertThat(waiting).isNotDone();
+    metered.store.working();
+
+    waiting.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(metered.totals("acme").units()).isEqualTo(units("1"));
+  }
+
+  @Test
+  void record_strictFromManyWaitingThreads_groupCommitsFarFewerBatchesThanEvents() throws Exception {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(100));
+    int threads = 32;
+    int perThread = 50;
+    AtomicBoolean allDurableOnCompletion = new AtomicBoolean(true);
+
+    long started = System.nanoTime();
+    BatchingUsageRecorderTest.onThreads(threads, t -> {
+      for (int i = 0; i < perThread; i++) {
+        // each thread waits for its record before the next, as a gate holds each strict response
+        recorder.record(use("acme", "key_" + t, "put", "0.5", NOON)).toCompletableFuture()
+            .get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        if (metered.totals("acme").byKey().getOrDefault("key_" + t, Units.ZERO).milli() < 500L * (i + 1)) {
+          allDurableOnCompletion.set(false);
+        }
+      }
+    });
+    long millis = (System.nanoTime() - started) / 1_000_000;
+
+    int events = threads * perThread;
+    int batches = metered.store.attempts().size();
+    LOG.info("strict: {} events from {} waiting threads in {} batches, {} ms", events, threads, batches, millis);
+    assertThat(allDurableOnCompletion).isTrue();
+    assertThat(batches).isLessThanOrEqualTo(events / 4);
+    assertThat(metered.totals("acme").requests()).isEqualTo(events);
+  }
+
+  @Test
+  void record_strictBurstWithoutWaiting_completesEveryStageInFewBatches() {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(100));
+    int events = 10_000;
+
+    long started = System.nanoTime();
+    CompletableFuture<?>[] stages = new CompletableFuture<?>[events];
+    for (int i = 0; i < events; i++) {
+      stages[i] = recorder.record(use("acme", "0.5")).toCompletableFuture();
+    }
+    long recorded = System.nanoTime();
+
+    CompletableFuture.allOf(stages).orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join();
+    LOG.info("strict burst: {} records in {} ms, all durable after {} ms, {} batches", events,
+        (recorded - started) / 1_000_000, (System.nanoTime() - started) / 1_000_000, metered.store.attempts().size());
+    assertThat(metered.store.attempts().size()).isLessThan(events / 100);
+    assertThat(metered.totals("acme").units()).isEqualTo(units("5000"));
+  }
+
+  @Test
+  void recordRefusal_strict_neverWaitsAndIsDurableWithinAboutOneWindow() {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(50));
+
+    recorder.recordRefusal(new RefusalEvent("acme", "", "rate_limited", NOON));
+
+    await().atMost(PATIENCE).until(() -> metered.totals("acme").refusals()
+        .equals(Map.of("rate_limited", 1L)));
+  }
+}

@@ -23,13 +23,13 @@ import java.util.Optional;
  * A real Tollgate in this JVM on ephemeral ports, with its own data directory, and a small HTTP client for the
  * Admin API. The admin key is configured through {@code TOLLGATE_ADMIN_KEY}, as an operator would.
  */
-final class RunningTollgate implements AutoCloseable {
-  static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+public final class RunningTollgate implements AutoCloseable {
+  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final Path dataDir;
-  final Server server;
-  final String console;
+  public final Path dataDir;
+  public final Server server;
+  public final String console;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private RunningTollgate(Path dataDir, Server server, String console) {
@@ -38,12 +38,12 @@ final class RunningTollgate implements AutoCloseable {
     this.console = console;
   }
 
-  static RunningTollgate start(Path dataDir) {
+  public static RunningTollgate start(Path dataDir) {
     return start(dataDir, Map.of("TOLLGATE_ADMIN_KEY", ADMIN_KEY), Optional.empty());
   }
 
   /** Starts with {@code env} (listen addresses default to loopback port 0) and an optional config file. */
-  static RunningTollgate start(Path dataDir, Map<String, String> env, Optional<Path> configFile) {
+  public static RunningTollgate start(Path dataDir, Map<String, String> env, Optional<Path> configFile) {
     Map<String, String> all = new HashMap<>(env);
     all.putIfAbsent("TOLLGATE_DATA_DIR", dataDir.toString());
     all.putIfAbsent("TOLLGATE_GATE_LISTEN", "127.0.0.1:0");
@@ -61,8 +61,8 @@ final class RunningTollgate implements AutoCloseable {
    * @param headers response headers (first value of each, lower-case names)
    * @param text the body as text
    */
-  record Answer(int status, Map<String, String> headers, String text) {
-    JsonNode json() {
+  public record Answer(int status, Map<String, String> headers, String text) {
+    public JsonNode json() {
       try {
         return text.isEmpty() ? MissingNode.getInstance() : JSON.readTree(text);
       } catch (Exception e) {
@@ -70,28 +70,28 @@ final class RunningTollgate implements AutoCloseable {
       }
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
   }
 
-  Answer admin(String method, String path) {
+  public Answer admin(String method, String path) {
     return admin(method, path, null);
   }
 
-  Answer admin(String method, String path, String jsonBody) {
+  public Answer admin(String method, String path, String jsonBody) {
     return send(method, adminUri(path), jsonBody, Map.of("Authorization", "Bearer " + ADMIN_KEY));
   }
 
-  URI adminUri(String path) {
+  public URI adminUri(String path) {
     return URI.create("http://127.0.0.1:" + server.adminPort() + path);
   }
 
-  URI gateUri(String path) {
+  public URI gateUri(String path) {
     return URI.create("http://127.0.0.1:" + server.gatePort() + path);
   }
 
-  Answer send(String method, URI uri, String body, Map<String, String> headers) {
+  public Answer send(String method, URI uri, String body, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));

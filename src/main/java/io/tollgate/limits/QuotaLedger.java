@@ -1,0 +1,141 @@
+package io.tollgate.limits;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Units used per customer in the current month and the current year, held in memory and seeded at start from the
+ * stored usage. A request reserves its units before it is forwarded (refused when they would pass the quota) and
+ * the reservation is settled when the engine answers: kept, corrected to the reported units, or released. That
+ * keeps "admitted ≤ quota + in flight". Both counters always move together, so a tier change from a monthly to a
+ * yearly quota finds the year's usage already counted. Thread-safe; lock-free.
+ */
+public final class QuotaLedger {
+  private final Map<String, Units> seedMonth;
+  private final String seedMonthLabel;
+  private final Map<String, Units> seedYear;
+  private final String seedYearLabel;
+  private final ConcurrentHashMap<String, Counters> counters = new ConcurrentHashMap<>();
+
+  /** A counter of one period; replaced by a fresh one when the period changes. */
+  private record Counter(String label, AtomicLong milli) {}
+
+  private static final class Counters {
+    volatile Counter month;
+    volatile Counter year;
+  }
+
+  /**
+   * A quota check.
+   *
+   * @param allowed whether the units fit (and, for a reservation, were reserved)
+   * @param used units used in the period after this request (or now, when refused)
+   * @param quota the quota of the period
+   * @param untilReset time until the period ends
+   */
+  public record Verdict(boolean allowed, Units used, Units quota, Duration untilReset) {
+    public Units remaining() {
+      return new Units(Math.max(0, quota.milli() - used.milli()));
+    }
+  }
+
+  /**
+   * @param seedMonth units used per customer in {@code seededAt}'s month, from the store
+   * @param seedYear units used per customer in {@code seededAt}'s year, from the store
+   * @param seededAt the day the seeds describe
+   */
+  public QuotaLedger(Map<String, Units> seedMonth, Map<String, Units> seedYear, LocalDate seededAt) {
+    this.seedMonth = Map.copyOf(seedMonth);
+    this.seedYear = Map.copyOf(seedYear);
+    this.seedMonthLabel = QuotaPeriod.MONTH.containing(seededAt).label();
+    this.seedYearLabel = QuotaPeriod.YEAR.containing(seededAt).label();
+  }
+
+  /** Reserves {@code units} of the customer's quota at {@code now} when they fit. */
+  public Verdict tryReserve(String customerId, Quota quota, Units units, Instant now) {
+    BillingPeriod period = quota.period().containing(day(now));
+    Counter checked = counter(customerId, period);
+    while (true) {
+      long used = checked.milli().get();
+      long after = used + units.milli();
+      if (after > quota.units().milli()) {
+        return new Verdict(false, new Units(used), quota.units(), Duration.between(now, period.end()));
+      }
+      if (checked.milli().compareAndSet(used, after)) {
+        QuotaPeriod other = quota.period() == QuotaPeriod.MONTH ? QuotaPeriod.YEAR : QuotaPeriod.MONTH;
+        counter(customerId, other.containing(day(now))).milli().addAndGet(units.milli());
+        return new Verdict(true, new Units(after), quota.units(), Duration.between(now, period.end()));
+      }
+    }
+  }
+
+  /** The customer's standing at {@code now}, as if {@code units} were asked, reserving nothing. */
+  public Verdict peek(String customerId, Quota quota, Units units, Instant now) {
+    BillingPeriod period = quota.period().containing(day(now));
+    long used = counter(customerId, period).milli().get();
+    boolean fits = used + units.milli() <= quota.units().milli();
+    return new Verdict(fits, new Units(used), quota.units(), Duration.between(now, period.end()));
+  }
+
+  /**
+   * Settles a reservation made at {@code reservedAt}: keeps {@code actual} units instead of {@code reserved}
+   * ({@code actual} zero releases it). A period that has ended since is left alone.
+   */
+  public void settle(String customerId, Units reserved, Units actual, Instant reservedAt) {
+    long delta = actual.milli() - reserved.milli();
+    if (delta == 0) {
+      return;
+    }
+    Counters cs = counters.get(customerId);
+    if (cs == null) {
+      return;
+    }
+    LocalDate day = day(reservedAt);
+    for (Counter c : new Counter[] {cs.month, cs.year}) {
+      if (c != null && (c.label().equals(QuotaPeriod.MONTH.containing(day).label())
+          || c.label().equals(QuotaPeriod.YEAR.containing(day).label()))) {
+        c.milli().addAndGet(delta);
+      }
+    }
+  }
+
+  private Counter counter(String customerId, BillingPeriod period) {
+    Counters cs = counters.computeIfAbsent(customerId, id -> new Counters());
+    Counter c = period.length() == QuotaPeriod.MONTH ? cs.month : cs.year;
+    if (c != null && c.label().equals(period.label())) {
+      return c;
+    }
+    synchronized (cs) {
+      c = period.length() == QuotaPeriod.MONTH ? cs.month : cs.year;
+      if (c != null && c.label().equals(period.label())) {
+        return c;
+      }
+      Counter fresh = new Counter(period.label(), new AtomicLong(seed(customerId, period)));
+      if (period.length() == QuotaPeriod.MONTH) {
+        cs.month = fresh;
+      } else {
+        cs.year = fresh;
+      }
+      return fresh;
+    }
+  }
+
+  private long seed(String customerId, BillingPeriod period) {
+    if (period.length() == QuotaPeriod.MONTH && period.label().equals(seedMonthLabel)) {
+      return seedMonth.getOrDefault(customerId, Units.ZERO).milli();
+    }
+    if (period.length() == QuotaPeriod.YEAR && period.label().equals(seedYearLabel)) {
+      return seedYear.getOrDefault(customerId, Units.ZERO).milli();
+    }
+    return 0;
+  }
+
+  private static LocalDate day(Instant at) {
+    return LocalDate.ofInstant(at, ZoneOffset.UTC);
+  }
+}

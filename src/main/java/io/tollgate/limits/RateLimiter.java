@@ -1,0 +1,94 @@
+package io.tollgate.limits;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One token bucket per customer (Bucket4j's lock-free local bucket), shared by all of its keys: capacity
+ * {@code burst}, refilled greedily with {@code requests} per {@code window}. Exact on one node. When a customer's
+ * limit changes, its bucket keeps its tokens in proportion. Thread-safe; never blocks.
+ */
+public final class RateLimiter {
+  private final TimeMeter time;
+  private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
+
+  private record Entry(RateLimit limit, Bucket bucket) {}
+
+  /**
+   * The state of a bucket after a take or a peek.
+   *
+   * @param allowed whether the request may pass
+   * @param remaining tokens left now
+   * @param retryAfter how long until one token is back (zero when allowed)
+   * @param reset how long until the bucket is full again
+   */
+  public record Verdict(boolean allowed, long remaining, Duration retryAfter, Duration reset) {}
+
+  public RateLimiter(InstantSource clock) {
+    this.time = new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    };
+  }
+
+  /** Takes one token from the customer's bucket when there is one. */
+  public Verdict tryTake(String customerId, RateLimit limit) {
+    Bucket bucket = bucketOf(customerId, limit);
+    ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(1);
+    return new Verdict(p.isConsumed(), p.getRemainingTokens(), Duration.ofNanos(p.getNanosToWaitForRefill()),
+        Duration.ofNanos(p.getNanosToWaitForReset()));
+  }
+
+  /** Whether a token could be taken now, without taking it. */
+  public Verdict peek(String customerId, RateLimit limit) {
+    Bucket bucket = bucketOf(customerId, limit);
+    EstimationProbe p = bucket.estimateAbilityToConsume(1);
+    long remaining = bucket.getAvailableTokens();
+    Duration untilFull = Duration.ofNanos(Math.max(0, (limit.burst() - remaining))
+        * limit.windowSeconds() * 1_000_000_000L / limit.requests());
+    return new Verdict(p.canBeConsumed(), remaining, Duration.ofNanos(p.getNanosToWaitForRefill()), untilFull);
+  }
+
+  /** Forgets a customer's bucket (e.g. when it is purged). */
+  public void forget(String customerId) {
+    buckets.remove(customerId);
+  }
+
+  private Bucket bucketOf(String customerId, RateLimit limit) {
+    Entry e = buckets.get(customerId);
+    if (e != null && e.limit().equals(limit)) {
+      return e.bucket();
+    }
+    return buckets.compute(customerId, (id, old) -> {
+      if (old == null) {
+        return new Entry(limit, Bucket.builder().addLimit(bandwidth(limit)).withCustomTimePrecision(time).build());
+      }
+      if (!old.limit().equals(limit)) {
+        old.bucket().replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(limit)).build(),
+            TokensInheritanceStrategy.PROPORTIONALLY);
+        return new Entry(limit, old.bucket());
+      }
+      return old;
+    }).bucket();
+  }
+
+  private static io.github.bucket4j.Bandwidth bandwidth(RateLimit l) {
+    return io.github.bucket4j.Bandwidth.builder().capacity(l.burst())
+        .refillGreedy(l.requests(), Duration.ofSeconds(l.windowSeconds())).build();
+  }
+}

@@ -2,6 +2,7 @@ package io.tollgate.admin;
 
 import io.tollgate.config.Catalog;
 import io.tollgate.config.HostPort;
+import io.tollgate.edge.StrictHttp;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
@@ -49,7 +50,10 @@ public final class AdminServer {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tollgate-admin-store", 8);
     Blocking blocking = new Blocking(workers, d.store()::isHealthy);
     Router router = router(vertx, d, blocking);
-    return vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768))
+    HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768)
+        .setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(options)
+        .connectionHandler(conn -> StrictHttp.install(conn, options))
         .requestHandler(router)
         .listen(listen.port(), listen.host())
         .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));
@@ -67,6 +71,7 @@ public final class AdminServer {
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);
+    r.route().handler(AdminServer::refuseBadFraming);
     r.get("/health").handler(catalog::health);
     r.route("/admin/*").handler(auth::handle);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
@@ -97,6 +102,20 @@ public final class AdminServer {
     r.errorHandler(405, ctx -> Problem.of(405, "method_not_allowed", "Method not allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()).send(ctx));
     return r;
+  }
+
+  /** A request the strict decoder flagged: its problem, and the connection closed behind it. */
+  private static void refuseBadFraming(RoutingContext ctx) {
+    var framing = StrictHttp.framingError(ctx.request().connection());
+    String te = ctx.request().getHeader("Transfer-Encoding");
+    if (framing.isEmpty() && (te == null || te.trim().equalsIgnoreCase("chunked"))) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("Connection", "close").endHandler(v -> ctx.request().connection().close());
+    framing.ifPresentOrElse(f -> Problem.of(f.status(), f.code(), f.title(), f.title()).send(ctx),
+        () -> Problem.of(501, "not_implemented", "Not implemented", "only the chunked transfer coding is supported")
+            .send(ctx));
   }
 
   private static void failure(RoutingContext ctx) {

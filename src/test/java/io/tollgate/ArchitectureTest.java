@@ -19,8 +19,9 @@ final class ArchitectureTest {
   }
 
   @Test
-  void vertx_isUsedOnlyByGateAdminAndCli() {
-    noClasses().that().resideOutsideOfPackages("io.tollgate.gate..", "io.tollgate.admin..", "io.tollgate.cli..")
+  void vertx_isUsedOnlyByGateAdminCliAndDemo() {
+    noClasses().that().resideOutsideOfPackages("io.tollgate.gate..", "io.tollgate.admin..", "io.tollgate.cli..",
+            "io.tollgate.demo..", "io.tollgate.edge..")
         .should().dependOnClassesThat().resideInAPackage("io.vertx..")
         .check(classes);
   }

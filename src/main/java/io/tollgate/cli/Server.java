@@ -9,7 +9,15 @@ import io.tollgate.gate.GateServer;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
 import io.tollgate.keys.ServerSecret;
+import io.tollgate.limits.BillingPeriod;
+import io.tollgate.limits.QuotaLedger;
+import io.tollgate.limits.QuotaPeriod;
+import io.tollgate.limits.RateLimiter;
+import io.tollgate.metering.BatchingUsageRecorder;
+import io.tollgate.metering.Durability;
+import io.tollgate.metering.UsageRecorder;
 import io.tollgate.metering.UsageReports;
+import io.tollgate.metering.UsageStore;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.KeyIssuer;
@@ -21,6 +29,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.PrintStream;
 import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -37,13 +48,15 @@ public final class Server implements AutoCloseable {
 
   private final Vertx vertx;
   private final Database database;
+  private final UsageRecorder recorder;
   private final HttpServer admin;
   private final HttpServer gate;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Server(Vertx vertx, Database database, HttpServer admin, HttpServer gate) {
+  private Server(Vertx vertx, Database database, UsageRecorder recorder, HttpServer admin, HttpServer gate) {
     this.vertx = vertx;
     this.database = database;
+    this.recorder = recorder;
     this.admin = admin;
     this.gate = gate;
   }
@@ -57,6 +70,7 @@ public final class Server implements AutoCloseable {
     Catalog catalog = Catalog.of(cfg);
     Database database = Database.open(cfg.storeUrl());
     Vertx vertx = null;
+    UsageRecorder recorder = null;
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
@@ -73,19 +87,36 @@ public final class Server implements AutoCloseable {
           new UsageReports(database.usage(), clock), bootstrap.keyring(),
           () -> reread(cfg, env), cfg.admin().maxBodyBytes(), clock);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
-      HttpServer gate = await(GateServer.start(vertx, cfg.gate().listen(), database.registry()));
+      recorder = BatchingUsageRecorder.start(database.usage(), cfg.metering().flushInterval(),
+          Durability.fromConfig(cfg.metering().durability()), UUID.randomUUID().toString(), clock);
+      GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
+          hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder,
+          Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, clock);
+      HttpServer gate = await(GateServer.start(vertx, gateDeps));
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
       LOG.info("tollgate started: store {}, {} customers, {} keys", database.dialectName(),
           live.counts().customers(), live.counts().keys());
-      return new Server(vertx, database, admin, gate);
+      return new Server(vertx, database, recorder, admin, gate);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
       }
+      if (recorder != null) {
+        recorder.close();
+      }
       database.close();
       throw e;
     }
+  }
+
+  /** Quota counters seeded with what the store holds for the current month and year. */
+  private static QuotaLedger seededLedger(UsageStore usage, InstantSource clock) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    BillingPeriod month = QuotaPeriod.MONTH.containing(today);
+    BillingPeriod year = QuotaPeriod.YEAR.containing(today);
+    return new QuotaLedger(usage.unitsByCustomer(month.firstDay(), month.endDay()),
+        usage.unitsByCustomer(year.firstDay(), year.endDay()), today);
   }
 
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {
@@ -171,6 +202,7 @@ public final class Server implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }
+    recorder.close();
     database.close();
     stopped.countDown();
   }

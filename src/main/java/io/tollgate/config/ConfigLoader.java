@@ -63,7 +63,9 @@ public final class ConfigLoader {
   }
 
   private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
-    g.onlyKeys(Set.of("listen", "engine", "service_keys"));
+    g.onlyKeys(Set.of("listen", "engine", "service_keys", "trusted_proxies", "max_request_line", "max_header_bytes",
+        "max_body_bytes", "header_timeout", "idle_timeout", "engine_connect_timeout", "engine_timeout",
+        "engine_pool_size"));
     HostPort listen = listen(g.get("listen"), env, "TOLLGATE_GATE_LISTEN", "0.0.0.0:8080");
     Optional<String> engineEnv = env(env, "TOLLGATE_ENGINE_URL");
     String engine = engineEnv.orElseGet(() -> g.get("engine").text("http://127.0.0.1:9000"));
@@ -80,7 +82,40 @@ public final class ConfigLoader {
     }
     List<String> serviceKeys = texts(g.get("service_keys"));
     env(env, "TOLLGATE_SERVICE_KEY").ifPresent(serviceKeys::add);
-    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys));
+    List<String> trusted = texts(g.get("trusted_proxies"));
+    for (int i = 0; i < trusted.size(); i++) {
+      if (!Cidr.isValid(trusted.get(i))) {
+        throw g.get("trusted_proxies").list().get(i).fail("must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8");
+      }
+    }
+    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys), List.copyOf(trusted), edge(g));
+  }
+
+  private static TollgateConfig.Edge edge(ConfigNode g) {
+    return new TollgateConfig.Edge(
+        (int) range(g.get("max_request_line"), g.get("max_request_line").bytes().orElse(8192L), 256, 1 << 20),
+        (int) range(g.get("max_header_bytes"), g.get("max_header_bytes").bytes().orElse(32768L), 1024, 1 << 22),
+        range(g.get("max_body_bytes"), g.get("max_body_bytes").bytes().orElse(100L << 20), 0, 1L << 40),
+        positive(g.get("header_timeout"), g.get("header_timeout").duration().orElse(Duration.ofSeconds(10))),
+        positive(g.get("idle_timeout"), g.get("idle_timeout").duration().orElse(Duration.ofSeconds(60))),
+        positive(g.get("engine_connect_timeout"),
+            g.get("engine_connect_timeout").duration().orElse(Duration.ofSeconds(5))),
+        positive(g.get("engine_timeout"), g.get("engine_timeout").duration().orElse(Duration.ofSeconds(60))),
+        (int) range(g.get("engine_pool_size"), g.get("engine_pool_size").integer().orElse(256L), 1, 100_000));
+  }
+
+  private static long range(ConfigNode n, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw n.fail("must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private static Duration positive(ConfigNode n, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw n.fail("must be longer than zero");
+    }
+    return d;
   }
 
   private static TollgateConfig.Admin admin(ConfigNode a, Map<String, String> env) {

@@ -83,6 +83,49 @@ final class ConfigNode {
     });
   }
 
+  /** A duration: a number of seconds, or text such as {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+  Optional<java.time.Duration> duration() {
+    if (!isPresent()) {
+      return Optional.empty();
+    }
+    if (node.isNumber()) {
+      return Optional.of(java.time.Duration.ofMillis(node.decimalValue().movePointRight(3).longValue()));
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\s*(ms|s|m|h)$").matcher(text().orElse(""));
+    if (!m.matches()) {
+      throw fail("must be a duration such as 500ms, 10s, 2m or 1h");
+    }
+    long v = Long.parseLong(m.group(1));
+    return Optional.of(switch (m.group(2)) {
+      case "ms" -> java.time.Duration.ofMillis(v);
+      case "s" -> java.time.Duration.ofSeconds(v);
+      case "m" -> java.time.Duration.ofMinutes(v);
+      default -> java.time.Duration.ofHours(v);
+    });
+  }
+
+  /** A size in bytes: a number, or text such as {@code 8KiB}, {@code 32KiB}, {@code 100MiB}. */
+  Optional<Long> bytes() {
+    if (!isPresent()) {
+      return Optional.empty();
+    }
+    if (node.isNumber()) {
+      return integer();
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\s*(B|KiB|MiB|GiB)?$").matcher(text().orElse(""));
+    if (!m.matches()) {
+      throw fail("must be a size such as 8192, 8KiB or 100MiB");
+    }
+    long v = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "B" : m.group(2);
+    return Optional.of(switch (unit) {
+      case "KiB" -> v * 1024;
+      case "MiB" -> v * 1024 * 1024;
+      case "GiB" -> v * 1024 * 1024 * 1024;
+      default -> v;
+    });
+  }
+
   List<ConfigNode> list() {
     if (!isPresent()) {
       return List.of();

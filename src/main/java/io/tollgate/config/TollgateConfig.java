@@ -38,8 +38,25 @@ public record TollgateConfig(
    * @param listen address of the gate listener
    * @param engine where allowed requests are forwarded
    * @param serviceKeys keys that backends present to {@code POST /v1/verify}
+   * @param trustedProxies CIDRs whose {@code X-Forwarded-For} is kept and extended
+   * @param edge limits and timeouts of the gate listener and the engine connection
    */
-  public record Gate(HostPort listen, URI engine, List<String> serviceKeys) {}
+  public record Gate(HostPort listen, URI engine, List<String> serviceKeys, List<String> trustedProxies, Edge edge) {}
+
+  /**
+   * What the gate's edge holds hostile or sloppy clients and a slow engine to.
+   *
+   * @param maxRequestLine longest request line (414 beyond)
+   * @param maxHeaderBytes largest header block (431 beyond)
+   * @param maxBodyBytes largest request body, declared or streamed (413 beyond)
+   * @param headerTimeout time for a connection's request headers to arrive (then it is closed)
+   * @param idleTimeout an idle keep-alive connection is closed after this
+   * @param engineConnectTimeout time to connect to the engine (502 beyond)
+   * @param engineTimeout time for the engine to answer (504 beyond)
+   * @param enginePoolSize keep-alive connections to the engine per event loop
+   */
+  public record Edge(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout,
+      Duration idleTimeout, Duration engineConnectTimeout, Duration engineTimeout, int enginePoolSize) {}
 
   /**
    * @param listen address of the admin listener

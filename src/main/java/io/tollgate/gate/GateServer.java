@@ -1,43 +1,138 @@
 package io.tollgate.gate;
 
-import io.tollgate.config.HostPort;
+import io.tollgate.config.Catalog;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.keys.ApiKeyFormat;
+import io.tollgate.keys.KeyHasher;
+import io.tollgate.limits.QuotaLedger;
+import io.tollgate.limits.RateLimiter;
+import io.tollgate.metering.UsageRecorder;
+import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.InstantSource;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gate listener. In this version it answers {@code GET /health} and refuses every other request with
- * {@code 404 route_not_found}; the proxy, {@code /v1/verify} and {@code /v1/authorize} come with the data plane.
+ * The gate listener: {@code GET /health}, {@code POST /v1/verify}, {@code GET /v1/authorize}, and every other
+ * request through the proxy. Everything on the request path runs on the event loop from memory.
  */
 public final class GateServer {
   private static final Logger LOG = LoggerFactory.getLogger(GateServer.class);
 
+  /**
+   * What the gate needs.
+   *
+   * @param config the gate's settings
+   * @param live the in-memory registry and catalog
+   * @param store for the health check only
+   * @param format the key format
+   * @param hasher the key hasher
+   * @param rate per-customer token buckets
+   * @param quota per-customer quota counters
+   * @param recorder usage and refusals
+   * @param strict whether answers wait until their usage is durable
+   * @param clock time
+   */
+  public record Dependencies(TollgateConfig.Gate config, LiveRegistry live, RegistryStore store, ApiKeyFormat format,
+      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, UsageRecorder recorder, boolean strict,
+      InstantSource clock) {}
+
   private GateServer() {}
 
-  public static Future<HttpServer> start(Vertx vertx, HostPort listen, RegistryStore store) {
-    return vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768))
-        .requestHandler(req -> handle(vertx, store, req))
-        .listen(listen.port(), listen.host())
-        .onSuccess(s -> LOG.info("gate listening on {}:{}", listen.host(), s.actualPort()));
+  /** Starts the listener; the future completes with the bound server (its actual port when 0 was asked). */
+  public static Future<HttpServer> start(Vertx vertx, Dependencies d) {
+    TollgateConfig.Edge edge = d.config().edge();
+    Supplier<RouteTable> routes = new CompiledRoutes(d.live());
+    Decider decider = new Decider(d.live()::view, d.format(), d.hasher(), d.rate(), d.quota());
+    GateMeter meter = new GateMeter(d.quota(), d.recorder());
+    HttpClient client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
+            .setMaxInitialLineLength(65536).setMaxHeaderSize(65536).setTcpNoDelay(true))
+        .with(new PoolOptions().setHttp1MaxSize(edge.enginePoolSize()).setMaxWaitQueueSize(-1))
+        .build();
+    EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
+        new TrustedProxies(d.config().trustedProxies()), meter, d.strict());
+    ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock());
+    VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock());
+    AuthorizeHandler authorize = new AuthorizeHandler(vertx, routes, decider, meter, d.clock());
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxInitialLineLength(edge.maxRequestLine())
+        .setMaxHeaderSize(edge.maxHeaderBytes())
+        .setIdleTimeout((int) edge.idleTimeout().toSeconds())
+        .setHttp2ClearTextEnabled(false)
+        .setTcpNoDelay(true)
+        .setDecompressionSupported(false)
+        .setCompressionSupported(false);
+    EdgeGuard guard = new EdgeGuard(vertx, edge, options);
+    return vertx.createHttpServer(options)
+        .connectionHandler(guard::onConnection)
+        .requestHandler(req -> {
+          String requestId = RequestIds.of(req);
+          if (!guard.admit(req, requestId)) {
+            return;
+          }
+          String path = req.path();
+          if ("/health".equals(path) && req.method() == HttpMethod.GET) {
+            health(vertx, d, req, requestId);
+          } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
+            verify.handle(req, requestId);
+          } else if ("/v1/authorize".equals(path)) {
+            authorize.handle(req, requestId);
+          } else {
+            proxy.handle(req, requestId);
+          }
+        })
+        .listen(d.config().listen().port(), d.config().listen().host())
+        .onSuccess(s -> LOG.info("gate listening on {}:{}, engine {}", d.config().listen().host(), s.actualPort(),
+            d.config().engine()));
   }
 
-  private static void handle(Vertx vertx, RegistryStore store, HttpServerRequest req) {
-    if ("/health".equals(req.path()) && req.method().name().equals("GET")) {
-      vertx.executeBlocking(store::isHealthy, false).onComplete(ar -> {
-        boolean ok = ar.succeeded() && ar.result();
-        req.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", ok ? "ok" : "unavailable").put("store", ok ? "ok" : "down").encode());
-      });
-      return;
+  private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId) {
+    vertx.executeBlocking(d.store()::isHealthy, false).onComplete(ar -> {
+      boolean ok = ar.succeeded() && ar.result();
+      req.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json")
+          .putHeader("X-Request-Id", requestId)
+          .end(new JsonObject().put("status", ok ? "ok" : "unavailable").put("store", ok ? "ok" : "down").encode());
+    });
+  }
+
+  /** The route table of the current catalog, compiled once per catalog (a reload swaps the catalog). */
+  private static final class CompiledRoutes implements Supplier<RouteTable> {
+    private final LiveRegistry live;
+    private volatile Catalog compiledFrom;
+    private volatile RouteTable table;
+
+    CompiledRoutes(LiveRegistry live) {
+      this.live = live;
     }
-    req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
-        .end(new JsonObject().put("type", "urn:tollgate:problem:route_not_found").put("title", "Not found")
-            .put("status", 404).put("detail", "no route matches this request").put("code", "route_not_found").encode());
+
+    @Override
+    public RouteTable get() {
+      Catalog c = live.catalog();
+      RouteTable t = table;
+      if (c != compiledFrom || t == null) {
+        t = new RouteTable(c.routes());
+        table = t;
+        compiledFrom = c;
+      }
+      return t;
+    }
+  }
+
+  static boolean isHttp1(HttpVersion v) {
+    return v == HttpVersion.HTTP_1_0 || v == HttpVersion.HTTP_1_1;
   }
 }

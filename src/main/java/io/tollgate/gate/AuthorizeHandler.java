@@ -1,0 +1,85 @@
+package io.tollgate.gate;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URI;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /v1/authorize}, for nginx {@code auth_request} and Envoy {@code ext_authz}: the client's key comes in
+ * its own headers, the original request in {@code X-Original-Method} and {@code X-Original-URI}. Answers 204 with
+ * {@code X-Tollgate-*} headers, or the refusal's status and problem body. An allowed request is billed here, at
+ * the route's units, since the engine's answer never passes through the gate in this mode.
+ */
+final class AuthorizeHandler {
+  private final Vertx vertx;
+  private final Supplier<RouteTable> routes;
+  private final Decider decider;
+  private final GateMeter meter;
+  private final InstantSource clock;
+
+  AuthorizeHandler(Vertx vertx, Supplier<RouteTable> routes, Decider decider, GateMeter meter, InstantSource clock) {
+    this.vertx = vertx;
+    this.routes = routes;
+    this.decider = decider;
+    this.meter = meter;
+    this.clock = clock;
+  }
+
+  void handle(HttpServerRequest req, String requestId) {
+    String method = Optional.ofNullable(req.getHeader("X-Original-Method")).orElse("GET");
+    String path = path(Optional.ofNullable(req.getHeader("X-Original-URI")).orElse("/"));
+    Optional<RouteTable.Match> match = routes.get().match(method, path);
+    if (match.isEmpty()) {
+      GateProblems.send(req.response(), Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), requestId);
+      return;
+    }
+    RouteTable.Match m = match.get();
+    String namespace = m.namespace()
+        .or(() -> m.route().namespaceHeader().map(req::getHeader).filter(s -> !s.isEmpty()))
+        .orElse(RouteTable.DEFAULT_NAMESPACE);
+    GateRequest gr = new GateRequest(Credential.from(req.headers()::getAll), m.route().operation(),
+        m.route().units(), namespace, false);
+    switch (decider.decide(gr, clock.instant())) {
+      case Decision.Refused r -> {
+        meter.refused(r, clock.instant());
+        GateProblems.send(req.response(), r, requestId);
+      }
+      case Decision.Allowed a -> {
+        Context context = vertx.getOrCreateContext();
+        meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(x -> allow(req, a,
+            requestId, e == null)));
+      }
+    }
+  }
+
+  private static void allow(HttpServerRequest req, Decision.Allowed a, String requestId, boolean durable) {
+    if (!durable) {
+      GateProblems.send(req.response(), Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", requestId);
+      return;
+    }
+    HttpServerResponse out = req.response().setStatusCode(204).putHeader("X-Request-Id", requestId)
+        .putHeader("X-Tollgate-Customer", a.entry().owner().customer().id())
+        .putHeader("X-Tollgate-Key-Id", a.entry().key().id())
+        .putHeader("X-Tollgate-Tier", a.entry().owner().customer().tier())
+        .putHeader("X-Tollgate-Namespace", a.request().namespace())
+        .putHeader("X-Tollgate-Operation", a.request().operation());
+    RateLimitHeaders.add(out.headers(), a.entry().owner().limits(), Optional.of(a.rate()), Optional.of(a.quota()));
+    out.end();
+  }
+
+  /** The path of an origin-form or absolute URI, without its query. */
+  private static String path(String uri) {
+    try {
+      String p = URI.create(uri).getRawPath();
+      return p == null || p.isEmpty() ? "/" : p;
+    } catch (IllegalArgumentException e) {
+      int q = uri.indexOf('?');
+      return q < 0 ? uri : uri.substring(0, q);
+    }
+  }
+}

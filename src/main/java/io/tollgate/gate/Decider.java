@@ -1,0 +1,86 @@
+package io.tollgate.gate;
+
+import io.tollgate.keys.ApiKeyFormat;
+import io.tollgate.keys.KeyHasher;
+import io.tollgate.limits.QuotaLedger;
+import io.tollgate.limits.RateLimiter;
+import io.tollgate.registry.Customer;
+import io.tollgate.registry.CustomerKey;
+import io.tollgate.registry.CustomerStatus;
+import io.tollgate.registry.KeyStatus;
+import io.tollgate.registry.RegistryView;
+import io.tollgate.registry.RegistryView.KeyEntry;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The gate's one decision, shared by the proxy, {@code /v1/verify} and {@code /v1/authorize}: key, customer,
+ * namespace, rate limit, quota, in the contract's order; the first refusal wins. Reads memory only. Thread-safe.
+ */
+final class Decider {
+  private final Supplier<RegistryView> view;
+  private final ApiKeyFormat format;
+  private final KeyHasher hasher;
+  private final RateLimiter rate;
+  private final QuotaLedger quota;
+
+  Decider(Supplier<RegistryView> view, ApiKeyFormat format, KeyHasher hasher, RateLimiter rate, QuotaLedger quota) {
+    this.view = view;
+    this.format = format;
+    this.hasher = hasher;
+    this.rate = rate;
+    this.quota = quota;
+  }
+
+  Decision decide(GateRequest r, Instant now) {
+    Optional<KeyEntry> found = knownKey(r.credential(), now);
+    if (found.isEmpty()) {
+      boolean none = r.credential() instanceof Credential.None;
+      return new Decision.Refused(Refusal.UNAUTHENTICATED, Optional.empty(), Optional.empty(), none,
+          Optional.empty(), Optional.empty());
+    }
+    KeyEntry entry = found.get();
+    Customer customer = entry.owner().customer();
+    if (customer.status() == CustomerStatus.SUSPENDED) {
+      return refused(Refusal.CUSTOMER_SUSPENDED, entry, Optional.empty(), Optional.empty());
+    }
+    if (!namespaceAllowed(customer, entry.key(), r.namespace())) {
+      return refused(Refusal.NAMESPACE_DENIED, entry, Optional.empty(), Optional.empty());
+    }
+    var limits = entry.owner().limits();
+    RateLimiter.Verdict rv = r.dryRun() ? rate.peek(customer.id(), limits.rateLimit())
+        : rate.tryTake(customer.id(), limits.rateLimit());
+    if (!rv.allowed()) {
+      return new Decision.Refused(Refusal.RATE_LIMITED, Optional.of(rv.retryAfter()), Optional.of(entry), false,
+          Optional.of(rv), Optional.empty());
+    }
+    QuotaLedger.Verdict qv = r.dryRun() ? quota.peek(customer.id(), limits.quota(), r.units(), now)
+        : quota.tryReserve(customer.id(), limits.quota(), r.units(), now);
+    if (!qv.allowed()) {
+      return new Decision.Refused(Refusal.QUOTA_EXCEEDED, Optional.of(qv.untilReset()), Optional.of(entry), false,
+          Optional.of(rv), Optional.of(qv));
+    }
+    return new Decision.Allowed(entry, r, rv, qv, now);
+  }
+
+  /** The key when it is well-formed, known, active and its customer not deactivated; one answer for every other case. */
+  private Optional<KeyEntry> knownKey(Credential credential, Instant now) {
+    if (!(credential instanceof Credential.Presented(String key)) || format.parseCustomerKey(key).isEmpty()) {
+      return Optional.empty();
+    }
+    return view.get().findKey(hasher.digest(key))
+        .filter(e -> e.key().statusAt(now) == KeyStatus.ACTIVE)
+        .filter(e -> e.owner().customer().status() != CustomerStatus.DEACTIVATED);
+  }
+
+  private static boolean namespaceAllowed(Customer customer, CustomerKey key, String namespace) {
+    return customer.namespaces().contains(namespace)
+        && (key.namespaces().isEmpty() || key.namespaces().contains(namespace));
+  }
+
+  private static Decision.Refused refused(Refusal reason, KeyEntry entry, Optional<RateLimiter.Verdict> rv,
+      Optional<QuotaLedger.Verdict> qv) {
+    return new Decision.Refused(reason, Optional.empty(), Optional.of(entry), false, rv, qv);
+  }
+}

@@ -1,0 +1,96 @@
+package io.tollgate.gate;
+
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.edge.StrictHttp;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gate's edge rules before any routing: a connection whose first request's headers do not arrive within
+ * {@code header_timeout} is closed (slowloris); HTTP versions other than 1.0/1.1 get 505; {@code CONNECT} 405; an
+ * absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is forwarded.
+ */
+final class EdgeGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
+  private final Vertx vertx;
+  private final HttpServerOptions options;
+  private final long headerTimeoutMs;
+  private final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
+
+  EdgeGuard(Vertx vertx, TollgateConfig.Edge edge, HttpServerOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.headerTimeoutMs = edge.headerTimeout().toMillis();
+  }
+
+  void onConnection(HttpConnection conn) {
+    if (!StrictHttp.install(conn, options)) {
+      LOG.warn("the strict HTTP decoder could not be installed; ambiguous framing is not detected");
+    }
+    long timer = vertx.setTimer(headerTimeoutMs, id -> {
+      if (waiting.remove(conn) != null) {
+        conn.close();
+      }
+    });
+    waiting.put(conn, timer);
+    conn.closeHandler(v -> {
+      Long t = waiting.remove(conn);
+      if (t != null) {
+        vertx.cancelTimer(t);
+      }
+    });
+  }
+
+  /** Whether the request may go on; otherwise it has been answered and its connection will close. */
+  boolean admit(HttpServerRequest req, String requestId) {
+    Long timer = waiting.remove(req.connection());
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+    var framing = StrictHttp.framingError(req.connection());
+    if (framing.isPresent()) {
+      return refuse(req, framing.get().status(), framing.get().code(), framing.get().title(), requestId);
+    }
+    if (!GateServer.isHttp1(req.version())) {
+      return refuse(req, 505, "http_version_not_supported", "HTTP version not supported", requestId);
+    }
+    String te = req.getHeader("Transfer-Encoding");
+    if (te != null && !te.trim().equalsIgnoreCase("chunked")) {
+      return refuse(req, 501, "not_implemented", "only the chunked transfer coding is supported", requestId);
+    }
+    if (req.method() == HttpMethod.CONNECT) {
+      return refuse(req, 405, "method_not_allowed", "CONNECT is not supported", requestId);
+    }
+    String uri = req.uri();
+    if (!uri.startsWith("/")) {
+      try {
+        URI target = URI.create(uri);
+        String host = req.getHeader("Host");
+        if (target.getHost() != null && (host == null || !host.equalsIgnoreCase(target.getRawAuthority()))) {
+          return refuse(req, 421, "misdirected_request", "the target names another host", requestId);
+        }
+      } catch (IllegalArgumentException e) {
+        // not a URI at all: a bad request
+      }
+      return refuse(req, 400, "bad_request", "only origin-form request targets are accepted", requestId);
+    }
+    return true;
+  }
+
+  private static boolean refuse(HttpServerRequest req, int status, String code, String title, String requestId) {
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+        .putHeader("X-Request-Id", requestId).putHeader("Connection", "close")
+        .endHandler(v -> req.connection().close())
+        .end(new io.vertx.core.json.JsonObject().put("type", "urn:tollgate:problem:" + code).put("title", title)
+            .put("status", status).put("code", code).put("request_id", requestId).encode());
+    return false;
+  }
+}

@@ -1,0 +1,217 @@
+package io.tollgate.gate;
+
+import io.tollgate.config.RouteSpec;
+import io.tollgate.config.TollgateConfig;
+import io.tollgate.limits.Units;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * One allowed request forwarded to the engine: the body streamed up with back-pressure and a byte count (413 and
+ * the upstream request reset past the limit, so the engine never sees a complete request), the answer streamed
+ * back with filtered headers, and the usage settled: billed below 500, released at 500 and above or when the
+ * engine cannot be reached (502) or is too slow (504). In strict mode the answer waits until its usage is durable.
+ */
+final class EngineExchange {
+  private final Factory f;
+  private final HttpServerRequest req;
+  private final Decision.Allowed allowed;
+  private final RouteSpec route;
+  private final String requestId;
+  private final Context context;
+  private boolean answered;
+  private boolean settled;
+  private HttpClientRequest upstream;
+
+  /** Shared settings of every exchange with one engine. */
+  record Factory(Vertx vertx, HttpClient client, URI engine, TollgateConfig.Edge edge, TrustedProxies trusted,
+      GateMeter meter, boolean strict) {
+
+    void forward(HttpServerRequest req, Decision.Allowed allowed, RouteSpec route, String requestId, long declared) {
+      new EngineExchange(this, req, allowed, route, requestId).start(declared);
+    }
+  }
+
+  private EngineExchange(Factory f, HttpServerRequest req, Decision.Allowed allowed, RouteSpec route,
+      String requestId) {
+    this.f = f;
+    this.req = req;
+    this.allowed = allowed;
+    this.route = route;
+    this.requestId = requestId;
+    this.context = f.vertx().getOrCreateContext();
+  }
+
+  private void start(long declaredLength) {
+    req.exceptionHandler(e -> {
+      release(Refusal.BAD_REQUEST.code());
+      refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);
+      if (upstream != null) {
+        upstream.reset();
+      }
+    });
+    String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+    MultiMap headers = EngineRequestHeaders.build(req.headers(), peer, f.trusted().trusts(peer), req.getHeader("Host"),
+        requestId, allowed.entry(), allowed.request().namespace(), allowed.request().operation());
+    String base = f.engine().getRawPath() == null || f.engine().getRawPath().equals("/") ? ""
+        : f.engine().getRawPath().replaceAll("/$", "");
+    RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engine().getHost())
+        .setPort(f.engine().getPort() > 0 ? f.engine().getPort() : 80).setURI(base + req.uri())
+        .setHeaders(headers).setConnectTimeout(f.edge().engineConnectTimeout().toMillis())
+        .setIdleTimeout(f.edge().engineTimeout().toMillis());
+    f.client().request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        engineFailed(ar.cause());
+        return;
+      }
+      HttpClientRequest up = ar.result();
+      if (answered) {
+        up.reset();
+        return;
+      }
+      upstream = up;
+      up.exceptionHandler(e -> { });
+      up.response().onComplete(rar -> {
+        if (rar.failed()) {
+          engineFailed(rar.cause());
+        } else {
+          answer(rar.result());
+        }
+      });
+      upload(up, declaredLength);
+    });
+  }
+
+  private void upload(HttpClientRequest up, long declaredLength) {
+    boolean chunked = req.headers().contains("Transfer-Encoding");
+    if (!chunked && declaredLength == 0) {
+      up.end();
+      return;
+    }
+    if (chunked) {
+      up.setChunked(true);
+    }
+    long[] seen = {0};
+    req.handler(buf -> {
+      if (answered && !settledByAnswer()) {
+        return;
+      }
+      seen[0] += buf.length();
+      if (seen[0] > f.edge().maxBodyBytes()) {
+        refuse(Refusal.PAYLOAD_TOO_LARGE, "the request body is larger than allowed", true);
+        up.reset();
+        return;
+      }
+      up.write(buf);
+      if (up.writeQueueFull()) {
+        req.pause();
+        up.drainHandler(v -> req.resume());
+      }
+    });
+    req.endHandler(v -> up.end());
+    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+      req.response().writeContinue();
+    }
+    req.resume();
+  }
+
+  private void answer(HttpClientResponse resp) {
+    if (answered) {
+      return;
+    }
+    int status = resp.statusCode();
+    Units cost = status < 500 ? EngineUnits.parse(resp.getHeader(EngineUnits.HEADER)).orElse(route.units())
+        : Units.ZERO;
+    if (status >= 500) {
+      release(GateMeter.ENGINE_ERROR);
+    }
+    if (f.strict() && status < 500) {
+      resp.pause();
+      settled = true;
+      f.meter().billed(allowed, cost).whenComplete((v, e) -> context.runOnContext(x -> {
+        if (e != null) {
+          resp.request().reset();
+          refuse(Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", true);
+        } else {
+          stream(resp, Optional.empty());
+        }
+      }));
+      return;
+    }
+    stream(resp, status < 500 ? Optional.of(cost) : Optional.empty());
+  }
+
+  /** Sends the engine's answer; bills {@code cost} once it has been streamed (batch mode). */
+  private void stream(HttpClientResponse resp, Optional<Units> cost) {
+    answered = true;
+    HttpServerResponse out = req.response().setStatusCode(resp.statusCode());
+    out.setStatusMessage(resp.statusMessage() == null ? "" : resp.statusMessage());
+    MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(resp.headers());
+    HopByHop.strip(h);
+    h.remove(EngineUnits.HEADER);
+    out.headers().addAll(h);
+    out.putHeader("X-Request-Id", requestId);
+    RateLimitHeaders.add(out.headers(), allowed.entry().owner().limits(), Optional.of(allowed.rate()),
+        Optional.of(allowed.quota()));
+    if (!h.contains("Content-Length")) {
+      out.setChunked(true);
+    }
+    resp.pipeTo(out).onComplete(done -> cost.ifPresent(c -> {
+      if (!settled) {
+        settled = true;
+        f.meter().billed(allowed, c);
+      }
+    }));
+  }
+
+  /** Whether the engine's own answer is being streamed (body data still goes up then). */
+  private boolean settledByAnswer() {
+    return req.response().headWritten() && req.response().getStatusCode() != Refusal.PAYLOAD_TOO_LARGE.status()
+        && req.response().getStatusCode() != Refusal.BAD_REQUEST.status();
+  }
+
+  private void engineFailed(Throwable cause) {
+    if (answered) {
+      if (!req.response().ended()) {
+        req.connection().close();
+      }
+      return;
+    }
+    boolean timeout = cause instanceof java.util.concurrent.TimeoutException
+        || cause.getClass().getSimpleName().contains("Timeout");
+    Refusal r = timeout ? Refusal.ENGINE_TIMEOUT : Refusal.ENGINE_UNAVAILABLE;
+    release(r.code());
+    refuse(r, timeout ? "the engine did not answer in time" : "the engine cannot be reached", false);
+  }
+
+  private void release(String code) {
+    if (!settled) {
+      settled = true;
+      f.meter().released(allowed, code);
+    }
+  }
+
+  private void refuse(Refusal reason, String detail, boolean close) {
+    if (answered) {
+      return;
+    }
+    answered = true;
+    if (reason == Refusal.PAYLOAD_TOO_LARGE) {
+      release(reason.code());
+    }
+    HttpServerResponse out = req.response();
+    if (close || !req.isEnded()) {
+      LingeringClose.arm(f.vertx(), req);
+    }
+    GateProblems.send(out, reason, detail, requestId);
+  }
+}

@@ -1,0 +1,50 @@
+package io.tollgate.gate;
+
+import io.tollgate.limits.QuotaLedger;
+import io.tollgate.limits.Units;
+import io.tollgate.metering.RefusalEvent;
+import io.tollgate.metering.UsageEvent;
+import io.tollgate.metering.UsageRecorder;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Settles each decision with the quota ledger and the usage recorder: an answered request is billed (its
+ * reservation corrected to the units it cost), an engine error releases its reservation and is counted apart, a
+ * refusal is counted by code when a customer can be named. Thread-safe; never blocks.
+ */
+final class GateMeter {
+  static final String ENGINE_ERROR = "engine_error";
+
+  private final QuotaLedger ledger;
+  private final UsageRecorder recorder;
+
+  GateMeter(QuotaLedger ledger, UsageRecorder recorder) {
+    this.ledger = ledger;
+    this.recorder = recorder;
+  }
+
+  /** Bills an answered request; the stage completes when the usage is durable (strict) or at once (batch). */
+  CompletionStage<Void> billed(Decision.Allowed a, Units actual) {
+    ledger.settle(customerId(a), a.request().units(), actual, a.at());
+    return recorder.record(new UsageEvent(customerId(a), a.entry().key().id(), a.request().operation(), actual,
+        a.at()));
+  }
+
+  /** Releases the reservation of a request the engine did not serve, and counts it under {@code code}. */
+  void released(Decision.Allowed a, String code) {
+    ledger.settle(customerId(a), a.request().units(), Units.ZERO, a.at());
+    recorder.recordRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
+  }
+
+  /** Counts a refusal against its customer when the key named one. */
+  void refused(Decision.Refused r, java.time.Instant at) {
+    if (r.reason().isCounted()) {
+      r.entry().ifPresent(e -> recorder.recordRefusal(new RefusalEvent(e.owner().customer().id(), e.key().id(),
+          r.reason().code(), at)));
+    }
+  }
+
+  private static String customerId(Decision.Allowed a) {
+    return a.entry().owner().customer().id();
+  }
+}

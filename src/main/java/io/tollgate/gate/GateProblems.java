@@ -1,0 +1,40 @@
+package io.tollgate.gate;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Writes the gate's refusals as {@code application/problem+json}. Every 401 has the same body (apart from the
+ * request id) whatever its cause, so a guesser learns nothing; only {@code WWW-Authenticate} tells "no key" from
+ * "bad key" (RFC 6750).
+ */
+final class GateProblems {
+  private GateProblems() {}
+
+  static void send(HttpServerResponse response, Decision.Refused refused, String requestId) {
+    Refusal reason = refused.reason();
+    if (reason == Refusal.UNAUTHENTICATED) {
+      response.putHeader("WWW-Authenticate", refused.noCredential() ? "Bearer realm=\"tollgate\""
+          : "Bearer realm=\"tollgate\", error=\"invalid_token\"");
+    }
+    refused.retryAfter().ifPresent(d -> response.putHeader("Retry-After",
+        Long.toString(Math.max(1, RateLimitHeaders.seconds(d)))));
+    refused.entry().ifPresent(e -> RateLimitHeaders.add(response.headers(), e.owner().limits(), refused.rate(),
+        refused.quota()));
+    send(response, reason, reason.title(), requestId);
+  }
+
+  static void send(HttpServerResponse response, Refusal reason, String detail, String requestId) {
+    JsonObject body = new JsonObject()
+        .put("type", "urn:tollgate:problem:" + reason.code())
+        .put("title", reason.title())
+        .put("status", reason.status())
+        .put("detail", detail)
+        .put("code", reason.code())
+        .put("request_id", requestId);
+    response.setStatusCode(reason.status())
+        .putHeader("Content-Type", "application/problem+json")
+        .putHeader("X-Request-Id", requestId)
+        .end(body.encode());
+  }
+}

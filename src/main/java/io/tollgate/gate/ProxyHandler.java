@@ -1,0 +1,103 @@
+package io.tollgate.gate;
+
+import io.tollgate.config.TollgateConfig;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The proxy's request side: route, declared body size, the decision; then an {@link EngineExchange} forwards an
+ * allowed request. Runs on the event loop and touches memory only.
+ */
+final class ProxyHandler {
+  /** A refused request's body up to this size is read and dropped to keep the connection; beyond, it is closed. */
+  private static final long DRAIN_LIMIT = 64 * 1024;
+
+  private final Supplier<RouteTable> routes;
+  private final Decider decider;
+  private final GateMeter meter;
+  private final EngineExchange.Factory exchanges;
+  private final TollgateConfig.Edge edge;
+  private final InstantSource clock;
+
+  ProxyHandler(Supplier<RouteTable> routes, Decider decider, GateMeter meter, EngineExchange.Factory exchanges,
+      TollgateConfig.Edge edge, InstantSource clock) {
+    this.routes = routes;
+    this.decider = decider;
+    this.meter = meter;
+    this.exchanges = exchanges;
+    this.edge = edge;
+    this.clock = clock;
+  }
+
+  void handle(HttpServerRequest req, String requestId) {
+    req.pause();
+    req.exceptionHandler(e -> {
+      if (!req.response().headWritten()) {
+        refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), requestId);
+      }
+    });
+    Optional<RouteTable.Match> match = routes.get().match(req.method().name(), req.path());
+    if (match.isEmpty()) {
+      refuse(req, Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), requestId);
+      return;
+    }
+    OptionalLong declared = declaredLength(req);
+    if (declared.invalid) {
+      refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), requestId);
+      return;
+    }
+    if (declared.length > edge.maxBodyBytes()) {
+      refuse(req, Decision.Refused.of(Refusal.PAYLOAD_TOO_LARGE), requestId);
+      return;
+    }
+    RouteTable.Match m = match.get();
+    String namespace = m.namespace()
+        .or(() -> m.route().namespaceHeader().map(req::getHeader).filter(s -> !s.isEmpty()))
+        .orElse(RouteTable.DEFAULT_NAMESPACE);
+    GateRequest gr = new GateRequest(Credential.from(req.headers()::getAll), m.route().operation(),
+        m.route().units(), namespace, false);
+    switch (decider.decide(gr, clock.instant())) {
+      case Decision.Refused r -> {
+        meter.refused(r, clock.instant());
+        refuse(req, r, requestId);
+      }
+      case Decision.Allowed a -> exchanges.forward(req, a, m.route(), requestId, declared.length);
+    }
+  }
+
+  /** Answers the refusal; keeps the connection only when the unread body is small enough to drop. */
+  private void refuse(HttpServerRequest req, Decision.Refused r, String requestId) {
+    OptionalLong declared = declaredLength(req);
+    boolean chunked = req.headers().contains("Transfer-Encoding");
+    boolean keep = !declared.invalid && !chunked && declared.length <= DRAIN_LIMIT
+        && r.reason() != Refusal.PAYLOAD_TOO_LARGE && r.reason() != Refusal.BAD_REQUEST;
+    if (!keep) {
+      LingeringClose.arm(exchanges.vertx(), req);
+    }
+    GateProblems.send(req.response(), r, requestId);
+    if (keep) {
+      req.resume();
+    }
+  }
+
+  /** The declared Content-Length: 0 when absent, invalid when it is not one non-negative number. */
+  private static OptionalLong declaredLength(HttpServerRequest req) {
+    var values = req.headers().getAll("Content-Length");
+    if (values.isEmpty()) {
+      return new OptionalLong(0, false);
+    }
+    if (values.size() > 1 || req.headers().contains("Transfer-Encoding")) {
+      return new OptionalLong(0, true);
+    }
+    try {
+      long v = Long.parseLong(values.get(0).trim());
+      return new OptionalLong(v, v < 0);
+    } catch (NumberFormatException e) {
+      return new OptionalLong(0, true);
+    }
+  }
+
+  private record OptionalLong(long length, boolean invalid) {}
+}

@@ -1,0 +1,36 @@
+package io.tollgate.gate;
+
+import io.vertx.core.http.HttpServerRequest;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** {@code X-Request-Id}: the client's when it is 1-128 characters of {@code [A-Za-z0-9._:-]}, otherwise a new one. */
+final class RequestIds {
+  private RequestIds() {}
+
+  static String of(HttpServerRequest req) {
+    String given = req.getHeader("X-Request-Id");
+    return given != null && valid(given) ? given : newId();
+  }
+
+  static boolean valid(String id) {
+    int n = id.length();
+    if (n < 1 || n > 128) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = id.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == ':' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return new UUID(r.nextLong(), r.nextLong()).toString();
+  }
+}

@@ -1,0 +1,148 @@
+package io.tollgate.gate;
+
+import io.tollgate.config.RouteSpec;
+import io.tollgate.limits.Units;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /v1/verify}: for backends that check keys themselves. The caller authenticates with a service key;
+ * the body names the customer's key and, optionally, namespace, operation, units and {@code dry_run}. Always 200
+ * for an authenticated caller, with {@code valid} and the same {@code code} the proxy would answer with. A valid,
+ * non-dry-run verification is billed like a proxied request.
+ */
+final class VerifyHandler {
+  static final String DEFAULT_OPERATION = "verify";
+  private static final int MAX_BODY = 16 * 1024;
+
+  private final Vertx vertx;
+  private final List<byte[]> serviceKeys;
+  private final Supplier<RouteTable> routes;
+  private final Decider decider;
+  private final GateMeter meter;
+  private final InstantSource clock;
+
+  VerifyHandler(Vertx vertx, List<String> serviceKeys, Supplier<RouteTable> routes, Decider decider, GateMeter meter,
+      InstantSource clock) {
+    this.vertx = vertx;
+    this.serviceKeys = serviceKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    this.routes = routes;
+    this.decider = decider;
+    this.meter = meter;
+    this.clock = clock;
+  }
+
+  void handle(HttpServerRequest req, String requestId) {
+    if (!isServiceKey(Credential.from(req.headers()::getAll))) {
+      GateProblems.send(req.response().putHeader("WWW-Authenticate", "Bearer realm=\"tollgate-service\""),
+          Refusal.UNAUTHENTICATED, "a valid service key is required", requestId);
+      return;
+    }
+    Context context = vertx.getOrCreateContext();
+    Buffer body = Buffer.buffer();
+    req.handler(b -> {
+      if (body.length() + b.length() > MAX_BODY) {
+        req.pause();
+        LingeringClose.arm(vertx, req);
+        GateProblems.send(req.response(), Refusal.PAYLOAD_TOO_LARGE, "the body is larger than 16 KiB", requestId);
+        return;
+      }
+      body.appendBuffer(b);
+    });
+    req.endHandler(v -> {
+      if (!req.response().ended()) {
+        verify(req, body, requestId, context);
+      }
+    });
+  }
+
+  private void verify(HttpServerRequest req, Buffer body, String requestId, Context context) {
+    JsonObject in;
+    try {
+      in = body.length() == 0 ? new JsonObject() : new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the body is not a JSON object", requestId);
+      return;
+    }
+    Optional<GateRequest> parsed = parse(in);
+    if (parsed.isEmpty()) {
+      GateProblems.send(req.response(), Refusal.BAD_REQUEST,
+          "expected {\"key\": string, \"namespace\"?: string, \"operation\"?: string, \"units\"?: number,"
+              + " \"dry_run\"?: boolean}", requestId);
+      return;
+    }
+    Decision d = decider.decide(parsed.get(), clock.instant());
+    JsonObject out = VerifyDocument.of(d);
+    switch (d) {
+      case Decision.Refused r -> {
+        meter.refused(r, clock.instant());
+        send(req, out, requestId);
+      }
+      case Decision.Allowed a when a.request().dryRun() -> send(req, out, requestId);
+      case Decision.Allowed a -> meter.billed(a, a.request().units()).whenComplete((v, e) ->
+          context.runOnContext(x -> send(req, e == null ? out : out.put("valid", false).put("code", "store_unavailable"),
+              requestId)));
+    }
+  }
+
+  private Optional<GateRequest> parse(JsonObject in) {
+    try {
+      if (!(in.getValue("key") instanceof String key)
+          || !optional(in, "namespace", String.class) || !optional(in, "operation", String.class)
+          || !optional(in, "dry_run", Boolean.class) || !optional(in, "units", Number.class)) {
+        return Optional.empty();
+      }
+      String namespace = Optional.ofNullable(in.getString("namespace")).orElse(RouteTable.DEFAULT_NAMESPACE);
+      String operation = Optional.ofNullable(in.getString("operation")).orElse(DEFAULT_OPERATION);
+      Boolean dryRun = Optional.ofNullable(in.getBoolean("dry_run")).orElse(false);
+      Object rawUnits = in.getValue("units");
+      Optional<Units> units = rawUnits == null ? Optional.of(unitsOf(operation))
+          : rawUnits instanceof Number n ? Units.parse(new BigDecimal(n.toString())) : Optional.empty();
+      if (units.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new GateRequest(new Credential.Presented(key), operation, units.get(), namespace, dryRun));
+    } catch (ClassCastException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean optional(JsonObject in, String field, Class<?> type) {
+    Object v = in.getValue(field);
+    return v == null || type.isInstance(v);
+  }
+
+  /** The units of the first route with this operation, or one unit. */
+  private Units unitsOf(String operation) {
+    return routes.get().specs().stream().filter(r -> r.operation().equals(operation)).map(RouteSpec::units)
+        .findFirst().orElse(Units.of(1));
+  }
+
+  private boolean isServiceKey(Credential c) {
+    if (!(c instanceof Credential.Presented(String key))) {
+      return false;
+    }
+    byte[] presented = key.getBytes(StandardCharsets.UTF_8);
+    boolean match = false;
+    for (byte[] k : serviceKeys) {
+      match |= MessageDigest.isEqual(k, presented);
+    }
+    return match;
+  }
+
+  private static void send(HttpServerRequest req, JsonObject out, String requestId) {
+    req.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+        .putHeader("X-Request-Id", requestId).end(out.encode());
+  }
+}

@@ -1,0 +1,121 @@
+package io.tollgate.gate;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An engine on loopback for the gate tests; what it does depends on the path after the namespace:
+ * {@code items/{id}} echoes; {@code serve/status/{code}} answers that status; {@code serve/slow/{ms}} waits;
+ * {@code serve/units/{u}} reports {@code X-Tollgate-Units: u}; {@code serve/upload} streams the body into a SHA-256;
+ * {@code serve/download/{bytes}} streams that many bytes. It records every request it saw (and whether its body
+ * arrived complete).
+ */
+final class TestEngine implements AutoCloseable {
+  /** What the engine saw of one request. */
+  record Seen(String method, String uri, Map<String, List<String>> headers, long bodyBytes, boolean complete) {
+    String header(String name) {
+      List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+      return v == null ? null : v.get(0);
+    }
+  }
+
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+
+  TestEngine() throws Exception {
+    server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  private void handle(HttpServerRequest req) {
+    String[] p = req.path().split("/");
+    String action = p.length > 4 ? p[3] + "/" + p[4] : p.length > 3 ? p[3] : "";
+    MessageDigest sha = sha256();
+    long[] bytes = {0};
+    req.handler(b -> {
+      bytes[0] += b.length();
+      sha.update(b.getBytes());
+    });
+    req.exceptionHandler(e -> record(req, bytes[0], false));
+    req.endHandler(v -> {
+      record(req, bytes[0], true);
+      respond(req, action, p, bytes[0], HexFormat.of().formatHex(sha.digest()));
+    });
+  }
+
+  private void respond(HttpServerRequest req, String action, String[] p, long bytes, String sha) {
+    JsonObject echo = new JsonObject().put("path", req.path()).put("bytes", bytes).put("sha256", sha);
+    switch (action) {
+      case "serve/status" -> req.response().setStatusCode(Integer.parseInt(p[5])).end(echo.encode());
+      case "serve/slow" -> vertx.setTimer(Long.parseLong(p[5]), t -> {
+        if (!req.response().closed()) {
+          req.response().end(echo.encode());
+        }
+      });
+      case "serve/units" -> req.response().putHeader("X-Tollgate-Units", p[5]).end(echo.encode());
+      case "serve/download" -> download(req, Long.parseLong(p[5]));
+      default -> req.response().putHeader("Content-Type", "application/json")
+          .putHeader("X-Engine", "test").putHeader("Connection", "keep-alive, X-Engine-Private")
+          .putHeader("X-Engine-Private", "secret-hop").end(echo.encode());
+    }
+  }
+
+  private void download(HttpServerRequest req, long total) {
+    req.response().setChunked(true);
+    Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+    long[] left = {total};
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (left[0] > 0 && !req.response().writeQueueFull()) {
+        int n = (int) Math.min(left[0], chunk.length());
+        req.response().write(n == chunk.length() ? chunk : chunk.getBuffer(0, n));
+        left[0] -= n;
+      }
+      if (left[0] == 0) {
+        req.response().end();
+      } else {
+        req.response().drainHandler(v -> pump[0].run());
+      }
+    };
+    pump[0].run();
+  }
+
+  private void record(HttpServerRequest req, long bytes, boolean complete) {
+    Map<String, List<String>> h = new java.util.HashMap<>();
+    req.headers().forEach((k, v) -> h.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new java.util.ArrayList<>())
+        .add(v));
+    seen.add(new Seen(req.method().name(), req.uri(), h, bytes, complete));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}

@@ -1,0 +1,106 @@
+package io.tollgate.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.admin.RunningTollgate.Answer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code POST /v1/verify} and {@code GET /v1/authorize} give the proxy's decision. */
+final class VerifyAndAuthorizeTest {
+  static final String SERVICE_KEY = "service-key-for-tests-0123456789";
+  @TempDir static Path dir;
+  static GateFixture f;
+
+  @BeforeAll
+  static void start() throws Exception {
+    f = GateFixture.start(dir, "", Map.of("TOLLGATE_SERVICE_KEY", SERVICE_KEY));
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  private static Answer verify(String json) {
+    return f.tollgate.send("POST", f.tollgate.gateUri("/v1/verify"), json,
+        Map.of("Authorization", "Bearer " + SERVICE_KEY));
+  }
+
+  @Test
+  void verify_withoutServiceKey_is401_evenWithACustomerKey() {
+    String key = f.customer("{\"customer_id\":\"verify-0\"}");
+    Answer a = f.tollgate.send("POST", f.tollgate.gateUri("/v1/verify"), "{\"key\":\"" + key + "\"}",
+        Map.of("Authorization", "Bearer " + key));
+    assertThat(a.status()).isEqualTo(401);
+    assertThat(a.header("WWW-Authenticate")).isNotNull();
+  }
+
+  @Test
+  void verify_goodKey_isValid_withIdentityAndLimits_andIsBilled() {
+    String key = f.customer("{\"customer_id\":\"verify-1\",\"tier\":\"growth\"}");
+    Answer a = verify("{\"key\":\"" + key + "\",\"operation\":\"validate\",\"units\":2}");
+    assertThat(a.status()).isEqualTo(200);
+    JsonNode v = a.json();
+    assertThat(v.get("valid").asBoolean()).isTrue();
+    assertThat(v.get("code").asText()).isEqualTo("ok");
+    assertThat(v.get("customer_id").asText()).isEqualTo("verify-1");
+    assertThat(v.get("key_id").asText()).startsWith("key_");
+    assertThat(v.get("tier").asText()).isEqualTo("growth");
+    assertThat(v.get("rate_limit").get("limit").asLong()).isEqualTo(100);
+    assertThat(v.get("quota").get("remaining").asLong()).isEqualTo(10_000_000 - 2);
+    await().until(() -> f.usage("verify-1").get("breakdown").path("validate").asDouble() == 2.0);
+  }
+
+  @Test
+  void verify_dryRun_consumesNothing() {
+    String key = f.customer("{\"customer_id\":\"verify-2\",\"limits\":{\"rate_limit\":{\"requests\":1,\"window_s\":60}}}");
+    for (int i = 0; i < 3; i++) {
+      assertThat(verify("{\"key\":\"" + key + "\",\"dry_run\":true}").json().get("valid").asBoolean()).isTrue();
+    }
+    assertThat(verify("{\"key\":\"" + key + "\"}").json().get("valid").asBoolean()).isTrue();
+    JsonNode limited = verify("{\"key\":\"" + key + "\"}").json();
+    assertThat(limited.get("valid").asBoolean()).isFalse();
+    assertThat(limited.get("code").asText()).isEqualTo("rate_limited");
+  }
+
+  @Test
+  void verify_badKeyOrNamespace_isInvalid_withTheRefusalCode_andNoIdentityForABadKey() {
+    String key = f.customer("{\"customer_id\":\"verify-3\"}");
+    JsonNode bad = verify("{\"key\":\"tg_live_nope\"}").json();
+    assertThat(bad.get("valid").asBoolean()).isFalse();
+    assertThat(bad.get("code").asText()).isEqualTo("unauthorized");
+    assertThat(bad.get("customer_id").isNull()).isTrue();
+    JsonNode ns = verify("{\"key\":\"" + key + "\",\"namespace\":\"elsewhere\"}").json();
+    assertThat(ns.get("valid").asBoolean()).isFalse();
+    assertThat(ns.get("code").asText()).isEqualTo("namespace_denied");
+    assertThat(verify("{\"key\":5}").status()).isEqualTo(400);
+    assertThat(verify("not json").status()).isEqualTo(400);
+  }
+
+  @Test
+  void authorize_goodKey_is204WithIdentityHeaders_badKey401_unknownRoute404() {
+    String key = f.customer("{\"customer_id\":\"authz-1\",\"tier\":\"scale\"}");
+    Answer ok = f.tollgate.send("GET", f.tollgate.gateUri("/v1/authorize"), null, Map.of(
+        "Authorization", "Bearer " + key, "X-Original-Method", "POST", "X-Original-URI", "/v1/default/query?x=1"));
+    assertThat(ok.status()).isEqualTo(204);
+    assertThat(ok.header("X-Tollgate-Customer")).isEqualTo("authz-1");
+    assertThat(ok.header("X-Tollgate-Tier")).isEqualTo("scale");
+    assertThat(ok.header("X-Tollgate-Operation")).isEqualTo("query_topk");
+    assertThat(ok.header("X-Tollgate-Namespace")).isEqualTo("default");
+    assertThat(ok.header("RateLimit")).isNotNull();
+    Answer bad = f.tollgate.send("GET", f.tollgate.gateUri("/v1/authorize"), null, Map.of(
+        "Authorization", "Bearer tg_live_wrong", "X-Original-Method", "POST", "X-Original-URI", "/v1/default/query"));
+    assertThat(bad.status()).isEqualTo(401);
+    Answer none = f.tollgate.send("GET", f.tollgate.gateUri("/v1/authorize"), null, Map.of(
+        "Authorization", "Bearer " + key, "X-Original-Method", "GET", "X-Original-URI", "/nothing/here"));
+    assertThat(none.status()).isEqualTo(404);
+    await().until(() -> f.usage("authz-1").get("breakdown").path("query_topk").asDouble() == 2.0);
+  }
+}

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One token bucket per customer (Bucket4j's lock-free local bucket), shared by all of its keys: capacity
  * {@code burst}, refilled greedily with {@code requests} per {@code window}. Exact on one node. When a customer's
- * limit changes, its bucket keeps its tokens in proportion. Thread-safe; never blocks.
+ * limit changes, its bucket gains (or loses) the difference in capacity at once: an upgrade's larger burst is
+ * usable on the next request. Thread-safe; never blocks.
  */
 public final class RateLimiter {
   private final TimeMeter time;
@@ -80,7 +81,7 @@ public final class RateLimiter {
       }
       if (!old.limit().equals(limit)) {
         old.bucket().replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(limit)).build(),
-            TokensInheritanceStrategy.PROPORTIONALLY);
+            TokensInheritanceStrategy.ADDITIVE);
         return new Entry(limit, old.bucket());
       }
       return old;

@@ -1,0 +1,95 @@
+package io.tollgate.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+final class QuotaLedgerTest {
+  private static final Instant MID_MARCH = Instant.parse("2026-03-15T12:00:00Z");
+  private final Quota tenPerMonth = new Quota(Units.of(10), QuotaPeriod.MONTH);
+
+  private QuotaLedger empty() {
+    return new QuotaLedger(Map.of(), Map.of(), LocalDate.of(2026, 3, 15));
+  }
+
+  @Test
+  void reserve_tenOneUnitRequests_fitExactly_theEleventhIsRefusedUntilTheMonthEnds() {
+    QuotaLedger ledger = empty();
+    for (int i = 0; i < 10; i++) {
+      assertThat(ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH).allowed()).isTrue();
+    }
+    QuotaLedger.Verdict refused = ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.untilReset()).isEqualTo(Duration.between(MID_MARCH, Instant.parse("2026-04-01T00:00:00Z")));
+  }
+
+  @Test
+  void seed_countsStoredUsageOfTheCurrentPeriod() {
+    QuotaLedger ledger = new QuotaLedger(Map.of("acme", Units.of(9)), Map.of("acme", Units.of(20)),
+        LocalDate.of(2026, 3, 15));
+    assertThat(ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH).allowed()).isTrue();
+    assertThat(ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH).allowed()).isFalse();
+    Quota yearly = new Quota(Units.of(22), QuotaPeriod.YEAR);
+    assertThat(ledger.peek("acme", yearly, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(21));
+  }
+
+  @Test
+  void settle_releaseAndCorrection_moveTheCounter() {
+    QuotaLedger ledger = empty();
+    ledger.tryReserve("acme", tenPerMonth, Units.of(4), MID_MARCH);
+    ledger.settle("acme", Units.of(4), Units.ZERO, MID_MARCH);
+    assertThat(ledger.peek("acme", tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.ZERO);
+    ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH);
+    ledger.settle("acme", Units.of(1), new Units(2500), MID_MARCH);
+    assertThat(ledger.peek("acme", tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(new Units(2500));
+  }
+
+  @Test
+  void newMonth_startsFromZero_andALateSettleOfLastMonthLeavesItAlone() {
+    QuotaLedger ledger = empty();
+    for (int i = 0; i < 10; i++) {
+      ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH);
+    }
+    Instant april = Instant.parse("2026-04-01T00:00:01Z");
+    assertThat(ledger.tryReserve("acme", tenPerMonth, Units.of(1), april).allowed()).isTrue();
+    ledger.settle("acme", Units.of(1), Units.ZERO, MID_MARCH);
+    assertThat(ledger.peek("acme", tenPerMonth, Units.ZERO, april).used()).isEqualTo(Units.of(1));
+  }
+
+  @Test
+  void periodChange_monthToYear_findsTheYearsUsageAlreadyCounted() {
+    QuotaLedger ledger = empty();
+    for (int i = 0; i < 7; i++) {
+      ledger.tryReserve("acme", tenPerMonth, Units.of(1), MID_MARCH);
+    }
+    Quota eightPerYear = new Quota(Units.of(8), QuotaPeriod.YEAR);
+    assertThat(ledger.tryReserve("acme", eightPerYear, Units.of(1), MID_MARCH).allowed()).isTrue();
+    assertThat(ledger.tryReserve("acme", eightPerYear, Units.of(1), MID_MARCH).allowed()).isFalse();
+  }
+
+  @Test
+  void concurrentReservations_neverPassTheQuota() throws Exception {
+    QuotaLedger ledger = empty();
+    Quota thousand = new Quota(Units.of(1000), QuotaPeriod.MONTH);
+    java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] threads = new Thread[8];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 500; i++) {
+          if (ledger.tryReserve("acme", thousand, Units.of(1), MID_MARCH).allowed()) {
+            admitted.incrementAndGet();
+          }
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(admitted.get()).isEqualTo(1000);
+  }
+}

@@ -9,13 +9,24 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Turns a key's text into its {@link KeyDigest}: HMAC-SHA256 with the server secret, or plain SHA-256 when no
- * secret is configured. Thread-safe: each call uses its own {@code Mac}.
+ * secret is configured. Thread-safe: each thread uses its own {@code Mac}.
  */
 public final class KeyHasher {
   private final Optional<SecretKeySpec> secret;
+  /** One initialised Mac per thread: {@code Mac.getInstance} and {@code init} cost more than the hash itself. */
+  private final ThreadLocal<Mac> macs;
 
   private KeyHasher(Optional<SecretKeySpec> secret) {
     this.secret = secret;
+    this.macs = ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(secret.orElseThrow());
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+      }
+    });
   }
 
   /** A hasher keyed with {@code serverSecret} (HMAC-SHA256). */
@@ -35,9 +46,7 @@ public final class KeyHasher {
     byte[] text = key.getBytes(StandardCharsets.UTF_8);
     try {
       if (secret.isPresent()) {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(secret.get());
-        return KeyDigest.of(mac.doFinal(text));
+        return KeyDigest.of(macs.get().doFinal(text));
       }
       return KeyDigest.of(MessageDigest.getInstance("SHA-256").digest(text));
     } catch (GeneralSecurityException e) {

@@ -38,7 +38,7 @@ final class Flusher implements Runnable {
   private long drained;
   private long sequence;
   private int failures;
-  private Instant failingSince = Instant.EPOCH;
+  private volatile Instant failingSince = Instant.EPOCH;
 
   /** A batch taken from the stripes and not yet known to be applied, with the future its events wait on. */
   private record Pending(UsageBatch batch, long events, CompletableFuture<Void> generation) {}

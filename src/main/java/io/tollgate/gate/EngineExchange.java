@@ -95,6 +95,7 @@ final class EngineExchange {
     boolean chunked = req.headers().contains("Transfer-Encoding");
     if (!chunked && declaredLength == 0) {
       up.end();
+      req.resume();
       return;
     }
     if (chunked) {

@@ -135,6 +135,16 @@ final class GateEngineTest {
   }
 
   @Test
+  void keepAlive_pipelinedRequestsWithoutBodies_areAllAnsweredInOrder() throws Exception {
+    String one = "GET /v1/default/items/p%d HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n";
+    String answer = RawHttp.exchange(f.tollgate.server.gatePort(),
+        String.format(one, 1) + String.format(one, 2) + String.format(one, 3), 1500);
+    assertThat(RawHttp.statuses(answer)).containsExactly(200, 200, 200);
+    assertThat(answer.indexOf("/p1")).isLessThan(answer.indexOf("/p2"));
+    assertThat(answer.indexOf("/p2")).isLessThan(answer.indexOf("/p3"));
+  }
+
+  @Test
   void largeResponse_isStreamedBack() {
     Answer a = f.gate("GET", "/v1/default/serve/download/20000000", key);
     assertThat(a.status()).isEqualTo(200);

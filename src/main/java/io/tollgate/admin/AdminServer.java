@@ -91,6 +91,7 @@ public final class AdminServer {
     r.get("/admin/customers/:id/usage").handler(usage::customer);
     r.get("/admin/customers/:id/usage/daily").handler(usage::daily);
     r.get("/admin/usage").handler(usage::all);
+    r.get("/admin/usage/export").handler(usage::export);
     r.get("/admin/tiers").handler(catalog::tiers);
     r.post("/admin/registry/reload").handler(catalog::reload);
     r.get("/admin/audit").handler(catalog::audit);

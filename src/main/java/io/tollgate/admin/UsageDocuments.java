@@ -1,9 +1,12 @@
 package io.tollgate.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.limits.BillingPeriod;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.DailyUsage;
 import io.tollgate.metering.UsageReport;
+import io.tollgate.metering.UsageStore;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -42,6 +45,31 @@ final class UsageDocuments {
     o.put("requests", d.requests());
     o.set("breakdown", units(d.byOperation()));
     return o;
+  }
+
+  static ObjectNode export(BillingPeriod period, List<UsageStore.ExportRow> rows) {
+    ObjectNode o = AdminJson.object().put("period", period.label()).put("period_start", period.start().toString())
+        .put("period_end", period.end().toString());
+    var array = o.putArray("rows");
+    rows.forEach(r -> array.addObject().put("customer_id", r.customerId()).put("operation", r.operation())
+        .put("units", r.units().toDecimal()).put("requests", r.requests()));
+    return o;
+  }
+
+  /** RFC 4180 CSV with a header line. */
+  static String csv(BillingPeriod period, List<UsageStore.ExportRow> rows) {
+    StringBuilder out = new StringBuilder("customer_id,period,period_start,period_end,operation,units,requests\r\n");
+    for (UsageStore.ExportRow r : rows) {
+      out.append(field(r.customerId())).append(',').append(period.label()).append(',').append(period.start())
+          .append(',').append(period.end()).append(',').append(field(r.operation())).append(',')
+          .append(r.units().toDecimal().toPlainString()).append(',').append(r.requests()).append("\r\n");
+    }
+    return out.toString();
+  }
+
+  private static String field(String value) {
+    boolean quote = value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
+    return quote ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
   }
 
   private static ObjectNode units(Map<String, Units> byName) {

@@ -68,6 +68,32 @@ final class UsageHandlers {
     });
   }
 
+  /**
+   * The billing export: one row per customer × operation for a period (default as {@link #all}), as JSON or CSV
+   * ({@code ?format=json|csv}, default json).
+   */
+  void export(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx);
+    Optional<BillingPeriod> given = q.period();
+    String format = q.text("format").orElse("json");
+    if (!format.equals("json") && !format.equals("csv")) {
+      q.error("format", "must be json or csv");
+    }
+    if (q.refused()) {
+      return;
+    }
+    BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(defaultQuotaPeriod.get()));
+    blocking.run(ctx, () -> reports.export(period), (c, rows) -> {
+      if (format.equals("csv")) {
+        c.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"tollgate-usage-" + period.label() + ".csv\"")
+            .end(UsageDocuments.csv(period, rows));
+      } else {
+        AdminJson.send(c, 200, UsageDocuments.export(period, rows));
+      }
+    });
+  }
+
   /** Day by day, {@code from} and {@code to} inclusive (default: the 30 days up to today). */
   void daily(RoutingContext ctx) {
     String id = ctx.pathParam("id");

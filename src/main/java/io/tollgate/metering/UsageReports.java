@@ -44,6 +44,11 @@ public final class UsageReports {
         .toList();
   }
 
+  /** One row per customer × operation over {@code period}: the billing export. */
+  public List<UsageStore.ExportRow> export(BillingPeriod period) {
+    return store.exportRows(period.firstDay(), period.endDay());
+  }
+
   /** Day by day in {@code [from, to)}. */
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     return store.daily(customerId, from, to);

@@ -28,6 +28,22 @@ public interface UsageStore {
    */
   Map<String, io.tollgate.limits.Units> unitsByCustomer(LocalDate from, LocalDate to);
 
+  /**
+   * One row per customer × operation with usage in {@code [from, to)}, ordered by customer id then operation: the
+   * billing export.
+   */
+  List<ExportRow> exportRows(LocalDate from, LocalDate to);
+
+  /**
+   * Billed usage of one customer and operation over a range of days.
+   *
+   * @param customerId who pays
+   * @param operation the operation
+   * @param units billed units
+   * @param requests billed requests
+   */
+  record ExportRow(String customerId, String operation, io.tollgate.limits.Units units, long requests) {}
+
   /** One row per customer × day in {@code [from, to)} with usage, ordered by day. */
   List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to);
 }

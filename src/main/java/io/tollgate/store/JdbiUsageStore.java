@@ -160,6 +160,17 @@ final class JdbiUsageStore implements UsageStore {
   }
 
   @Override
+  public List<ExportRow> exportRows(LocalDate from, LocalDate to) {
+    String sql = "SELECT customer_id, operation, SUM(units_milli) AS milli, SUM(requests) AS requests"
+        + " FROM usage_daily WHERE day >= :from AND day < :to GROUP BY customer_id, operation"
+        + " ORDER BY customer_id, operation";
+    return guard.withHandle(h -> h.createQuery(sql).bindMap(range(null, from, to))
+        .map((rs, ctx) -> new ExportRow(rs.getString("customer_id"), rs.getString("operation"),
+            new Units(rs.getLong("milli")), rs.getLong("requests")))
+        .list());
+  }
+
+  @Override
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     String sql = "SELECT day, operation, SUM(units_milli) AS milli, SUM(requests) AS requests FROM usage_daily"
         + " WHERE day >= :from AND day < :to AND customer_id = :customerId GROUP BY day, operation";

@@ -86,6 +86,11 @@ final class FlakyUsageStore implements UsageStore {
   }
 
   @Override
+  public List<ExportRow> exportRows(LocalDate from, LocalDate to) {
+    return real.exportRows(from, to);
+  }
+
+  @Override
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     return real.daily(customerId, from, to);
   }

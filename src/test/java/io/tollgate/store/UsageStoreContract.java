@@ -65,6 +65,18 @@ abstract class UsageStoreContract extends StoreContractBase {
   }
 
   @Test
+  void exportRows_oneRowPerCustomerAndOperation_inOrder() {
+    store.apply(batch("node-a:200", List.of(use("globex", "key_3", "put", JAN_1, "2", 2),
+        use("acme", "key_1", "put", JAN_1, "1.5", 1), use("acme", "key_2", "put", JAN_1.plusDays(1), "1", 1),
+        use("acme", "key_1", "get", JAN_1, "0.5", 1), use("acme", "key_1", "get", FEB_1, "9", 9)), List.of()));
+
+    assertThat(store.exportRows(JAN_1, FEB_1)).containsExactly(
+        new UsageStore.ExportRow("acme", "get", units("0.5"), 1),
+        new UsageStore.ExportRow("acme", "put", units("2.5"), 2),
+        new UsageStore.ExportRow("globex", "put", units("2"), 2));
+  }
+
+  @Test
   void apply_sameBatchIdTwice_appliesOnceAndSecondChangesNothing() {
     UsageBatch first = batch("node-a:7", List.of(use("acme", "key_1", "put", JAN_1, "2", 2)),
         List.of(new RefusalRow("acme", "", "quota_exceeded", JAN_1, 1)));

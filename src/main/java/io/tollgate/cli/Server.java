@@ -20,6 +20,7 @@ import io.tollgate.metering.UsageReports;
 import io.tollgate.metering.UsageStore;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
+import io.tollgate.registry.KeyActivity;
 import io.tollgate.registry.KeyIssuer;
 import io.tollgate.registry.KeyService;
 import io.tollgate.registry.LiveRegistry;
@@ -45,18 +46,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+  /** How often keys' last_used_at is written: it is exact to this interval. */
+  static final long KEY_ACTIVITY_FLUSH_MS = 5000;
 
   private final Vertx vertx;
   private final Database database;
   private final UsageRecorder recorder;
+  private final KeyActivity activity;
   private final HttpServer admin;
   private final HttpServer gate;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Server(Vertx vertx, Database database, UsageRecorder recorder, HttpServer admin, HttpServer gate) {
+  private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
+      HttpServer gate) {
     this.vertx = vertx;
     this.database = database;
     this.recorder = recorder;
+    this.activity = activity;
     this.admin = admin;
     this.gate = gate;
   }
@@ -71,6 +77,7 @@ public final class Server implements AutoCloseable {
     Database database = Database.open(cfg.storeUrl());
     Vertx vertx = null;
     UsageRecorder recorder = null;
+    KeyActivity activity = null;
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
@@ -89,15 +96,17 @@ public final class Server implements AutoCloseable {
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
       recorder = BatchingUsageRecorder.start(database.usage(), cfg.metering().flushInterval(),
           Durability.fromConfig(cfg.metering().durability()), UUID.randomUUID().toString(), clock);
+      activity = new KeyActivity(database.registry());
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
-          hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder,
+          hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, clock);
       HttpServer gate = await(GateServer.start(vertx, gateDeps));
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
+      scheduleKeyActivity(vertx, activity);
       LOG.info("tollgate started: store {}, {} customers, {} keys", database.dialectName(),
           live.counts().customers(), live.counts().keys());
-      return new Server(vertx, database, recorder, admin, gate);
+      return new Server(vertx, database, recorder, activity, admin, gate);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -159,6 +168,13 @@ public final class Server implements AutoCloseable {
     console.flush();
   }
 
+  private static void scheduleKeyActivity(Vertx vertx, KeyActivity activity) {
+    vertx.setPeriodic(KEY_ACTIVITY_FLUSH_MS, id -> vertx.executeBlocking(() -> {
+      activity.flush();
+      return null;
+    }, false).onFailure(e -> LOG.warn("last_used_at not written: {}", e.toString())));
+  }
+
   private static void schedulePurge(Vertx vertx, RetentionJob job, long intervalMillis) {
     Runnable purge = () -> vertx.executeBlocking(job::run, false).onComplete(ar -> {
       if (ar.failed()) {
@@ -203,6 +219,11 @@ public final class Server implements AutoCloseable {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }
     recorder.close();
+    try {
+      activity.flush();
+    } catch (RuntimeException e) {
+      LOG.warn("last_used_at not written at stop: {}", e.toString());
+    }
     database.close();
     stopped.countDown();
   }

@@ -7,6 +7,7 @@ import io.tollgate.keys.KeyHasher;
 import io.tollgate.limits.QuotaLedger;
 import io.tollgate.limits.RateLimiter;
 import io.tollgate.metering.UsageRecorder;
+import io.tollgate.registry.KeyActivity;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.core.Future;
@@ -43,11 +44,12 @@ public final class GateServer {
    * @param rate per-customer token buckets
    * @param quota per-customer quota counters
    * @param recorder usage and refusals
+   * @param activity when keys were last used
    * @param strict whether answers wait until their usage is durable
    * @param clock time
    */
   public record Dependencies(TollgateConfig.Gate config, LiveRegistry live, RegistryStore store, ApiKeyFormat format,
-      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, UsageRecorder recorder, boolean strict,
+      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, UsageRecorder recorder, KeyActivity activity, boolean strict,
       InstantSource clock) {}
 
   private GateServer() {}
@@ -57,7 +59,7 @@ public final class GateServer {
     TollgateConfig.Edge edge = d.config().edge();
     Supplier<RouteTable> routes = new CompiledRoutes(d.live());
     Decider decider = new Decider(d.live()::view, d.format(), d.hasher(), d.rate(), d.quota());
-    GateMeter meter = new GateMeter(d.quota(), d.recorder());
+    GateMeter meter = new GateMeter(d.quota(), d.recorder(), d.activity());
     HttpClient client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
             .setMaxInitialLineLength(65536).setMaxHeaderSize(65536).setTcpNoDelay(true))

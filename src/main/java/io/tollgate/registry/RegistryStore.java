@@ -35,6 +35,12 @@ public interface RegistryStore extends AutoCloseable {
   /** Audit entries, newest first, with {@code id < query.beforeId()} when present. */
   List<AuditEntry> audit(AuditQuery query);
 
+  /**
+   * Moves each key's {@code last_used_at} forward to the given instant (never back); unknown key ids are ignored.
+   * One transaction.
+   */
+  void touchKeys(java.util.Map<String, Instant> lastUsed);
+
   /** Whether the store answers a trivial query now. Never throws. */
   boolean isHealthy();
 

@@ -92,6 +92,20 @@ final class JdbiRegistryStore implements RegistryStore {
   }
 
   @Override
+  public void touchKeys(java.util.Map<String, java.time.Instant> lastUsed) {
+    if (lastUsed.isEmpty()) {
+      return;
+    }
+    guard.inTransaction(h -> {
+      var batch = h.prepareBatch("UPDATE api_keys SET last_used_at = :at WHERE key_id = :id"
+          + " AND (last_used_at IS NULL OR last_used_at < :at)");
+      new java.util.TreeMap<>(lastUsed).forEach((id, at) -> batch.bind("id", id).bind("at", at.toEpochMilli()).add());
+      batch.execute();
+      return null;
+    });
+  }
+
+  @Override
   public boolean isHealthy() {
     try {
       return guard.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;

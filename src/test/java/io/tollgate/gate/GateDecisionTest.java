@@ -56,6 +56,16 @@ final class GateDecisionTest {
   }
 
   @Test
+  void keyUse_setsLastUsedAt_withinTheFlushInterval() throws Exception {
+    String key = f.customer("{\"customer_id\":\"lastused-1\"}");
+    JsonNode before = f.tollgate.admin("GET", "/admin/customers/lastused-1/keys").json().get("keys").get(0);
+    assertThat(before.get("last_used_at").isNull()).isTrue();
+    assertThat(f.gate("GET", "/v1/default/items/x", key).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(12)).until(() -> !f.tollgate.admin("GET", "/admin/customers/lastused-1/keys")
+        .json().get("keys").get(0).get("last_used_at").isNull());
+  }
+
+  @Test
   void noRoute_is404_andNeverReachesTheEngine() {
     String key = f.customer("{\"customer_id\":\"noroute-1\"}");
     int before = f.engine.seen.size();

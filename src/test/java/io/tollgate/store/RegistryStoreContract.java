@@ -107,6 +107,18 @@ abstract class RegistryStoreContract extends RegistryQueryContract {
   }
 
   @Test
+  void touchKeys_movesLastUsedForwardOnly_andIgnoresUnknownKeys() {
+    insert(customer("acme").build());
+    store.inTransaction(tx -> {
+      tx.insertKey(key("acme", "key_1").build());
+      return null;
+    });
+    store.touchKeys(Map.of("key_1", T0.plusSeconds(60), "key_unknown", T0));
+    store.touchKeys(Map.of("key_1", T0.plusSeconds(30)));
+    assertThat(store.keysOf("acme").get(0).lastUsedAt()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
   void updateCustomer_unknownId_throwsAndRollsBack() {
     assertThatThrownBy(() -> store.inTransaction(tx -> {
       tx.insertCustomer(customer("first").build());

@@ -53,11 +53,7 @@ final class ProxyHandler {
       return;
     }
     RouteTable.Match m = match.get();
-    String namespace = m.namespace()
-        .or(() -> m.route().namespaceHeader().map(req::getHeader).filter(s -> !s.isEmpty()))
-        .orElse(RouteTable.DEFAULT_NAMESPACE);
-    GateRequest gr = new GateRequest(Credential.from(req.headers()::getAll), m.route().operation(),
-        m.route().units(), namespace, false);
+    GateRequest gr = GateRequest.routed(m, req.headers());
     switch (decider.decide(gr, clock.instant())) {
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -17,11 +19,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Vert.x's HTTP/1 request decoder with the two cases Netty would otherwise smooth over marked on the connection:
+ * Vert.x's HTTP/1 request decoder with the cases Netty would otherwise smooth over marked on the connection:
  * a {@code Content-Length} next to {@code Transfer-Encoding} (Netty drops the length and reads chunks, the request
- * smuggling setup), obsolete line folding (Netty joins the lines) and an HTTP version other than 1.0 and 1.1
- * (Vert.x would answer 501), and a request line or header block too long or otherwise unreadable (Vert.x would
- * answer with an empty body). The listener answers each with a problem body and closes the connection, so nothing
+ * smuggling setup), a {@code Transfer-Encoding} other than one {@code chunked} (Netty reads chunks when any field
+ * names it), obsolete line folding (Netty joins the lines) and an HTTP version other than 1.0 and 1.1 (Vert.x would
+ * answer 501), a request line or header block too long or otherwise unreadable (Vert.x would answer with an empty
+ * body), and an invalid chunk (Vert.x would close the connection without an answer). The listener answers each with a problem body and closes the connection, so nothing
  * pipelined behind it is processed.
  *
  * <p>This replaces the {@code httpDecoder} handler of each new connection's Netty pipeline: a dependency on Vert.x
@@ -69,13 +72,28 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         atMessageStart = false;
         return;
       }
-      if (o instanceof HttpMessage) {
+      if (o instanceof HttpMessage m) {
         atMessageStart = false;
+        if (!isChunkedOnly(m.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
+          channel.attr(ERROR).setIfAbsent(FramingError.UNSUPPORTED_TRANSFER_CODING);
+        }
+      } else if (o instanceof HttpContent c && c.decoderResult().isFailure()) {
+        // Vert.x would fail the connection at once, closing it before any answer is flushed; instead the body ends
+        // here, the error is marked, and the listener answers 400 at the end of the body (nothing more is decoded)
+        channel.attr(ERROR).setIfAbsent(FramingError.MALFORMED_BODY);
+        c.release();
+        out.set(i, LastHttpContent.EMPTY_LAST_CONTENT);
+        return;
       }
       if (o instanceof LastHttpContent) {
         atMessageStart = true;
       }
     }
+  }
+
+  /** No Transfer-Encoding, or exactly one field naming only {@code chunked}. */
+  private static boolean isChunkedOnly(List<String> codings) {
+    return codings.isEmpty() || codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked");
   }
 
   private static FramingError failureOf(Throwable cause) {

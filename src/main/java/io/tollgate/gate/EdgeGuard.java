@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gate's edge rules before any routing: a connection whose first request's headers do not arrive within
- * {@code header_timeout} is closed (slowloris); HTTP versions other than 1.0/1.1 get 505; {@code CONNECT} 405; an
- * absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is forwarded.
+ * {@code header_timeout} is closed (slowloris); the strict decoder's framing errors get their status; {@code CONNECT}
+ * 405; an absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is
+ * forwarded, and a request pipelined behind any answer that closes the connection is dropped unprocessed.
  */
 final class EdgeGuard {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
@@ -51,6 +52,10 @@ final class EdgeGuard {
 
   /** Whether the request may go on; otherwise it has been answered and its connection will close. */
   boolean admit(HttpServerRequest req, String requestId) {
+    if (StrictHttp.refusesFurtherRequests(req.connection())) {
+      req.connection().close(); // pipelined behind an answer that closes the connection: never processed
+      return false;
+    }
     Long timer = waiting.remove(req.connection());
     if (timer != null) {
       vertx.cancelTimer(timer);
@@ -61,10 +66,6 @@ final class EdgeGuard {
     }
     if (!GateServer.isHttp1(req.version())) {
       return refuse(req, 505, "http_version_not_supported", "HTTP version not supported", requestId);
-    }
-    String te = req.getHeader("Transfer-Encoding");
-    if (te != null && !te.trim().equalsIgnoreCase("chunked")) {
-      return refuse(req, 501, "not_implemented", "only the chunked transfer coding is supported", requestId);
     }
     if (req.method() == HttpMethod.CONNECT) {
       return refuse(req, 405, "method_not_allowed", "CONNECT is not supported", requestId);
@@ -86,6 +87,7 @@ final class EdgeGuard {
   }
 
   private static boolean refuse(HttpServerRequest req, int status, String code, String title, String requestId) {
+    StrictHttp.refuseFurtherRequests(req.connection());
     req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
         .putHeader("X-Request-Id", requestId).putHeader("Connection", "close")
         .endHandler(v -> req.connection().close())

@@ -5,6 +5,7 @@ import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,17 @@ public final class StrictHttp {
 
   /** Call from the server's connection handler; false when the pipeline is not the one expected. */
   public static boolean install(HttpConnection connection, HttpServerOptions options) {
-    return connection instanceof ConnectionBase base && StrictRequestDecoder.install(base.channel(), options);
+    return install(connection, options, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #install(HttpConnection, HttpServerOptions)}, and closes the connection when a request's headers
+   * are not complete within {@code headerTimeout}, measured from the connection's start for its first request and
+   * from the first byte of each later one (slowloris); {@link Duration#ZERO} for no limit.
+   */
+  public static boolean install(HttpConnection connection, HttpServerOptions options, Duration headerTimeout) {
+    return connection instanceof ConnectionBase base
+        && StrictRequestDecoder.install(base.channel(), options, headerTimeout);
   }
 
   /** The framing problem found on this request's connection, if any. */

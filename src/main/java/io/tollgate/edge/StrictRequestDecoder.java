@@ -15,8 +15,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Vert.x's HTTP/1 request decoder with the cases Netty would otherwise smooth over marked on the connection:
@@ -24,8 +27,9 @@ import java.util.Optional;
  * smuggling setup), a {@code Transfer-Encoding} other than one {@code chunked} (Netty reads chunks when any field
  * names it), obsolete line folding (Netty joins the lines) and an HTTP version other than 1.0 and 1.1 (Vert.x would
  * answer 501), a request line or header block too long or otherwise unreadable (Vert.x would answer with an empty
- * body), and an invalid chunk (Vert.x would close the connection without an answer). The listener answers each with a problem body and closes the connection, so nothing
- * pipelined behind it is processed.
+ * body), and an invalid chunk (Vert.x would close the connection without an answer). The listener answers each with
+ * a problem body and closes the connection, so nothing pipelined behind it is processed. The decoder also closes a
+ * connection whose request headers take longer than the header timeout (slowloris).
  *
  * <p>This replaces the {@code httpDecoder} handler of each new connection's Netty pipeline: a dependency on Vert.x
  * internals, pinned by the edge tests.
@@ -34,19 +38,49 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private static final AttributeKey<FramingError> ERROR = AttributeKey.valueOf("tollgate.framingError");
 
   private final Channel channel;
+  private final long headerTimeoutNanos;
   private boolean atMessageStart = true;
+  private ScheduledFuture<?> headerDeadline;
 
-  private StrictRequestDecoder(HttpServerOptions options, Channel channel) {
+  private StrictRequestDecoder(HttpServerOptions options, Channel channel, Duration headerTimeout) {
     super(options);
     this.channel = channel;
+    this.headerTimeoutNanos = headerTimeout.toNanos();
   }
 
-  static boolean install(Channel ch, HttpServerOptions options) {
+  /** Call on the channel's event loop; a zero {@code headerTimeout} means none. */
+  static boolean install(Channel ch, HttpServerOptions options, Duration headerTimeout) {
     if (ch.pipeline().get("httpDecoder") == null) {
       return false;
     }
-    ch.pipeline().replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options, ch));
+    StrictRequestDecoder decoder = new StrictRequestDecoder(options, ch, headerTimeout);
+    ch.pipeline().replace("httpDecoder", "httpDecoder", decoder);
+    decoder.armHeaderDeadline();
     return true;
+  }
+
+  /**
+   * Starts the time the next request's headers have: at the connection's start, then at the first byte of each
+   * later request. Vert.x's idle timeout cannot do this: it sits behind the decoder and sees only whole messages,
+   * so a client trickling a header line now and then would hold the connection until the idle timeout.
+   */
+  private void armHeaderDeadline() {
+    if (headerTimeoutNanos > 0 && headerDeadline == null) {
+      headerDeadline = channel.eventLoop().schedule(() -> channel.close(), headerTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void headersComplete() {
+    if (headerDeadline != null) {
+      headerDeadline.cancel(false);
+      headerDeadline = null;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    headersComplete();
+    super.channelInactive(ctx);
   }
 
   static Optional<FramingError> errorOf(Channel ch) {
@@ -55,6 +89,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (atMessageStart && in.isReadable()) {
+      armHeaderDeadline();
+    }
     if (atMessageStart && hasFoldedHeaderLine(in)) {
       channel.attr(ERROR).setIfAbsent(FramingError.OBSOLETE_LINE_FOLDING);
     }
@@ -62,6 +99,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     super.decode(ctx, in, out);
     for (int i = before; i < out.size(); i++) {
       Object o = out.get(i);
+      if (o instanceof HttpMessage) {
+        headersComplete();
+      }
       if (o instanceof HttpMessage m && m.decoderResult().isFailure()) {
         // answered by the listener with a problem body, instead of Vert.x's empty 400/414/431
         channel.attr(ERROR).setIfAbsent(failureOf(m.decoderResult().cause()));

@@ -2,52 +2,35 @@ package io.tollgate.gate;
 
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gate's edge rules before any routing: a connection whose first request's headers do not arrive within
- * {@code header_timeout} is closed (slowloris); the strict decoder's framing errors get their status; {@code CONNECT}
- * 405; an absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is
- * forwarded, and a request pipelined behind any answer that closes the connection is dropped unprocessed.
+ * The gate's edge rules before any routing: the strict decoder, which also closes a connection whose request headers
+ * do not arrive within {@code header_timeout} (slowloris), and its framing errors' statuses; {@code CONNECT} 405; an
+ * absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is forwarded,
+ * and a request pipelined behind any answer that closes the connection is dropped unprocessed.
  */
 final class EdgeGuard {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
-  private final Vertx vertx;
   private final HttpServerOptions options;
-  private final long headerTimeoutMs;
-  private final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
+  private final Duration headerTimeout;
 
-  EdgeGuard(Vertx vertx, TollgateConfig.Edge edge, HttpServerOptions options) {
-    this.vertx = vertx;
+  EdgeGuard(TollgateConfig.Edge edge, HttpServerOptions options) {
     this.options = options;
-    this.headerTimeoutMs = edge.headerTimeout().toMillis();
+    this.headerTimeout = edge.headerTimeout();
   }
 
   void onConnection(HttpConnection conn) {
-    if (!StrictHttp.install(conn, options)) {
-      LOG.warn("the strict HTTP decoder could not be installed; ambiguous framing is not detected");
+    if (!StrictHttp.install(conn, options, headerTimeout)) {
+      LOG.warn("the strict HTTP decoder could not be installed; ambiguous framing and slowloris are not detected");
     }
-    long timer = vertx.setTimer(headerTimeoutMs, id -> {
-      if (waiting.remove(conn) != null) {
-        conn.close();
-      }
-    });
-    waiting.put(conn, timer);
-    conn.closeHandler(v -> {
-      Long t = waiting.remove(conn);
-      if (t != null) {
-        vertx.cancelTimer(t);
-      }
-    });
   }
 
   /** Whether the request may go on; otherwise it has been answered and its connection will close. */
@@ -55,10 +38,6 @@ final class EdgeGuard {
     if (StrictHttp.refusesFurtherRequests(req.connection())) {
       req.connection().close(); // pipelined behind an answer that closes the connection: never processed
       return false;
-    }
-    Long timer = waiting.remove(req.connection());
-    if (timer != null) {
-      vertx.cancelTimer(timer);
     }
     var framing = StrictHttp.framingError(req.connection());
     if (framing.isPresent()) {

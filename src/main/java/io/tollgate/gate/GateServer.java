@@ -78,7 +78,7 @@ public final class GateServer {
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setCompressionSupported(false);
-    EdgeGuard guard = new EdgeGuard(vertx, edge, options);
+    EdgeGuard guard = new EdgeGuard(edge, options);
     return vertx.createHttpServer(options)
         .connectionHandler(guard::onConnection)
         .requestHandler(req -> {

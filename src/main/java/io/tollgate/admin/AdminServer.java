@@ -75,6 +75,7 @@ public final class AdminServer {
     r.get("/health").handler(catalog::health);
     r.route("/admin/*").handler(auth::handle);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
+    r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read
 
     r.post("/admin/customers").handler(customers::create);
     r.get("/admin/customers").handler(customers::list);

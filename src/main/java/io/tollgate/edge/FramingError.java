@@ -7,9 +7,11 @@ package io.tollgate.edge;
 public enum FramingError {
   CONTENT_LENGTH_WITH_TRANSFER_ENCODING(400, "bad_request", "Content-Length with Transfer-Encoding"),
   OBSOLETE_LINE_FOLDING(400, "bad_request", "Obsolete line folding in a header"),
+  UNSUPPORTED_TRANSFER_CODING(501, "not_implemented", "Only the chunked transfer coding is supported"),
   UNSUPPORTED_VERSION(505, "http_version_not_supported", "HTTP version not supported"),
   REQUEST_LINE_TOO_LONG(414, "uri_too_long", "Request line too long"),
   HEADERS_TOO_LARGE(431, "request_header_fields_too_large", "Request header fields too large"),
+  MALFORMED_BODY(400, "bad_request", "Malformed chunked body"),
   MALFORMED(400, "bad_request", "Malformed request");
 
   private final int status;

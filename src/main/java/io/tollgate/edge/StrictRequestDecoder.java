@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -13,16 +15,21 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Vert.x's HTTP/1 request decoder with the two cases Netty would otherwise smooth over marked on the connection:
+ * Vert.x's HTTP/1 request decoder with the cases Netty would otherwise smooth over marked on the connection:
  * a {@code Content-Length} next to {@code Transfer-Encoding} (Netty drops the length and reads chunks, the request
- * smuggling setup), obsolete line folding (Netty joins the lines) and an HTTP version other than 1.0 and 1.1
- * (Vert.x would answer 501), and a request line or header block too long or otherwise unreadable (Vert.x would
- * answer with an empty body). The listener answers each with a problem body and closes the connection, so nothing
- * pipelined behind it is processed.
+ * smuggling setup), a {@code Transfer-Encoding} other than one {@code chunked} (Netty reads chunks when any field
+ * names it), obsolete line folding (Netty joins the lines) and an HTTP version other than 1.0 and 1.1 (Vert.x would
+ * answer 501), a request line or header block too long or otherwise unreadable (Vert.x would answer with an empty
+ * body), and an invalid chunk (Vert.x would close the connection without an answer). The listener answers each with
+ * a problem body and closes the connection, so nothing pipelined behind it is processed. The decoder also closes a
+ * connection whose request headers take longer than the header timeout (slowloris).
  *
  * <p>This replaces the {@code httpDecoder} handler of each new connection's Netty pipeline: a dependency on Vert.x
  * internals, pinned by the edge tests.
@@ -31,19 +38,49 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private static final AttributeKey<FramingError> ERROR = AttributeKey.valueOf("tollgate.framingError");
 
   private final Channel channel;
+  private final long headerTimeoutNanos;
   private boolean atMessageStart = true;
+  private ScheduledFuture<?> headerDeadline;
 
-  private StrictRequestDecoder(HttpServerOptions options, Channel channel) {
+  private StrictRequestDecoder(HttpServerOptions options, Channel channel, Duration headerTimeout) {
     super(options);
     this.channel = channel;
+    this.headerTimeoutNanos = headerTimeout.toNanos();
   }
 
-  static boolean install(Channel ch, HttpServerOptions options) {
+  /** Call on the channel's event loop; a zero {@code headerTimeout} means none. */
+  static boolean install(Channel ch, HttpServerOptions options, Duration headerTimeout) {
     if (ch.pipeline().get("httpDecoder") == null) {
       return false;
     }
-    ch.pipeline().replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(options, ch));
+    StrictRequestDecoder decoder = new StrictRequestDecoder(options, ch, headerTimeout);
+    ch.pipeline().replace("httpDecoder", "httpDecoder", decoder);
+    decoder.armHeaderDeadline();
     return true;
+  }
+
+  /**
+   * Starts the time the next request's headers have: at the connection's start, then at the first byte of each
+   * later request. Vert.x's idle timeout cannot do this: it sits behind the decoder and sees only whole messages,
+   * so a client trickling a header line now and then would hold the connection until the idle timeout.
+   */
+  private void armHeaderDeadline() {
+    if (headerTimeoutNanos > 0 && headerDeadline == null) {
+      headerDeadline = channel.eventLoop().schedule(() -> channel.close(), headerTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void headersComplete() {
+    if (headerDeadline != null) {
+      headerDeadline.cancel(false);
+      headerDeadline = null;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    headersComplete();
+    super.channelInactive(ctx);
   }
 
   static Optional<FramingError> errorOf(Channel ch) {
@@ -52,6 +89,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (atMessageStart && in.isReadable()) {
+      armHeaderDeadline();
+    }
     if (atMessageStart && hasFoldedHeaderLine(in)) {
       channel.attr(ERROR).setIfAbsent(FramingError.OBSOLETE_LINE_FOLDING);
     }
@@ -59,6 +99,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     super.decode(ctx, in, out);
     for (int i = before; i < out.size(); i++) {
       Object o = out.get(i);
+      if (o instanceof HttpMessage) {
+        headersComplete();
+      }
       if (o instanceof HttpMessage m && m.decoderResult().isFailure()) {
         // answered by the listener with a problem body, instead of Vert.x's empty 400/414/431
         channel.attr(ERROR).setIfAbsent(failureOf(m.decoderResult().cause()));
@@ -69,13 +112,28 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         atMessageStart = false;
         return;
       }
-      if (o instanceof HttpMessage) {
+      if (o instanceof HttpMessage m) {
         atMessageStart = false;
+        if (!isChunkedOnly(m.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
+          channel.attr(ERROR).setIfAbsent(FramingError.UNSUPPORTED_TRANSFER_CODING);
+        }
+      } else if (o instanceof HttpContent c && c.decoderResult().isFailure()) {
+        // Vert.x would fail the connection at once, closing it before any answer is flushed; instead the body ends
+        // here, the error is marked, and the listener answers 400 at the end of the body (nothing more is decoded)
+        channel.attr(ERROR).setIfAbsent(FramingError.MALFORMED_BODY);
+        c.release();
+        out.set(i, LastHttpContent.EMPTY_LAST_CONTENT);
+        return;
       }
       if (o instanceof LastHttpContent) {
         atMessageStart = true;
       }
     }
+  }
+
+  /** No Transfer-Encoding, or exactly one field naming only {@code chunked}. */
+  private static boolean isChunkedOnly(List<String> codings) {
+    return codings.isEmpty() || codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked");
   }
 
   private static FramingError failureOf(Throwable cause) {

@@ -2,58 +2,42 @@ package io.tollgate.gate;
 
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gate's edge rules before any routing: a connection whose first request's headers do not arrive within
- * {@code header_timeout} is closed (slowloris); HTTP versions other than 1.0/1.1 get 505; {@code CONNECT} 405; an
- * absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is forwarded.
+ * The gate's edge rules before any routing: the strict decoder, which also closes a connection whose request headers
+ * do not arrive within {@code header_timeout} (slowloris), and its framing errors' statuses; {@code CONNECT} 405; an
+ * absolute-form target naming another host 421, any other non-origin form 400. Nothing refused here is forwarded,
+ * and a request pipelined behind any answer that closes the connection is dropped unprocessed.
  */
 final class EdgeGuard {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
-  private final Vertx vertx;
   private final HttpServerOptions options;
-  private final long headerTimeoutMs;
-  private final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
+  private final Duration headerTimeout;
 
-  EdgeGuard(Vertx vertx, TollgateConfig.Edge edge, HttpServerOptions options) {
-    this.vertx = vertx;
+  EdgeGuard(TollgateConfig.Edge edge, HttpServerOptions options) {
     this.options = options;
-    this.headerTimeoutMs = edge.headerTimeout().toMillis();
+    this.headerTimeout = edge.headerTimeout();
   }
 
   void onConnection(HttpConnection conn) {
-    if (!StrictHttp.install(conn, options)) {
-      LOG.warn("the strict HTTP decoder could not be installed; ambiguous framing is not detected");
+    if (!StrictHttp.install(conn, options, headerTimeout)) {
+      LOG.warn("the strict HTTP decoder could not be installed; ambiguous framing and slowloris are not detected");
     }
-    long timer = vertx.setTimer(headerTimeoutMs, id -> {
-      if (waiting.remove(conn) != null) {
-        conn.close();
-      }
-    });
-    waiting.put(conn, timer);
-    conn.closeHandler(v -> {
-      Long t = waiting.remove(conn);
-      if (t != null) {
-        vertx.cancelTimer(t);
-      }
-    });
   }
 
   /** Whether the request may go on; otherwise it has been answered and its connection will close. */
   boolean admit(HttpServerRequest req, String requestId) {
-    Long timer = waiting.remove(req.connection());
-    if (timer != null) {
-      vertx.cancelTimer(timer);
+    if (StrictHttp.refusesFurtherRequests(req.connection())) {
+      req.connection().close(); // pipelined behind an answer that closes the connection: never processed
+      return false;
     }
     var framing = StrictHttp.framingError(req.connection());
     if (framing.isPresent()) {
@@ -61,10 +45,6 @@ final class EdgeGuard {
     }
     if (!GateServer.isHttp1(req.version())) {
       return refuse(req, 505, "http_version_not_supported", "HTTP version not supported", requestId);
-    }
-    String te = req.getHeader("Transfer-Encoding");
-    if (te != null && !te.trim().equalsIgnoreCase("chunked")) {
-      return refuse(req, 501, "not_implemented", "only the chunked transfer coding is supported", requestId);
     }
     if (req.method() == HttpMethod.CONNECT) {
       return refuse(req, 405, "method_not_allowed", "CONNECT is not supported", requestId);
@@ -86,6 +66,7 @@ final class EdgeGuard {
   }
 
   private static boolean refuse(HttpServerRequest req, int status, String code, String title, String requestId) {
+    StrictHttp.refuseFurtherRequests(req.connection());
     req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
         .putHeader("X-Request-Id", requestId).putHeader("Connection", "close")
         .endHandler(v -> req.connection().close())

@@ -2,6 +2,7 @@ package io.tollgate.gate;
 
 import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -118,7 +119,16 @@ final class EngineExchange {
         up.drainHandler(v -> req.resume());
       }
     });
-    req.endHandler(v -> up.end());
+    req.endHandler(v -> {
+      if (StrictHttp.framingError(req.connection()).isPresent()) {
+        // the body was cut short by an invalid chunk: the engine must not get it as a complete request
+        release(Refusal.BAD_REQUEST.code());
+        refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);
+        up.reset();
+      } else {
+        up.end();
+      }
+    });
     if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
       req.response().writeContinue();
     }

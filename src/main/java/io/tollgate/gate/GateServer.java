@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,13 +74,13 @@ public final class GateServer {
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(edge.maxRequestLine())
         .setMaxHeaderSize(edge.maxHeaderBytes())
-        .setIdleTimeout((int) edge.idleTimeout().toMillis())
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, edge.idleTimeout().toMillis()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setCompressionSupported(false);
-    EdgeGuard guard = new EdgeGuard(vertx, edge, options);
+    EdgeGuard guard = new EdgeGuard(edge, options);
     return vertx.createHttpServer(options)
         .connectionHandler(guard::onConnection)
         .requestHandler(req -> {

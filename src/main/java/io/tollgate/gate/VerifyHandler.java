@@ -1,6 +1,7 @@
 package io.tollgate.gate;
 
 import io.tollgate.config.RouteSpec;
+import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -61,7 +62,10 @@ final class VerifyHandler {
       body.appendBuffer(b);
     });
     req.endHandler(v -> {
-      if (!req.response().ended()) {
+      if (StrictHttp.framingError(req.connection()).isPresent()) {
+        LingeringClose.arm(vertx, req);
+        GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the request body is malformed", requestId);
+      } else if (!req.response().ended()) {
         verify(req, body, requestId, context);
       }
     });

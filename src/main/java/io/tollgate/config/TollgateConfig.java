@@ -53,7 +53,7 @@ public record TollgateConfig(
    * @param idleTimeout an idle keep-alive connection is closed after this
    * @param engineConnectTimeout time to connect to the engine (502 beyond)
    * @param engineTimeout time for the engine to answer (504 beyond)
-   * @param enginePoolSize keep-alive connections to the engine per event loop
+   * @param enginePoolSize keep-alive connections to the engine, in total
    */
   public record Edge(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout,
       Duration idleTimeout, Duration engineConnectTimeout, Duration engineTimeout, int enginePoolSize) {}

@@ -11,11 +11,18 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/authorize}, for nginx {@code auth_request} and Envoy {@code ext_authz}: the client's key comes in
- * its own headers, the original request in {@code X-Original-Method} and {@code X-Original-URI}. Answers 204 with
+ * its own headers, the original request in {@code X-Original-Method} and {@code X-Original-URI} (nginx), or as the
+ * method and the path after {@code /v1/authorize} (Envoy's {@code path_prefix}). Answers 204 with
  * {@code X-Tollgate-*} headers, or the refusal's status and problem body. An allowed request is billed here, at
  * the route's units, since the engine's answer never passes through the gate in this mode.
  */
 final class AuthorizeHandler {
+  /**
+   * Envoy's HTTP {@code ext_authz} with {@code path_prefix: /v1/authorize} sends the original method and path
+   * behind this prefix: {@code POST /v1/authorize/v1/default/query} checks {@code POST /v1/default/query}.
+   */
+  static final String ENVOY_PREFIX = "/v1/authorize/";
+
   private final Vertx vertx;
   private final Supplier<RouteTable> routes;
   private final Decider decider;
@@ -31,8 +38,11 @@ final class AuthorizeHandler {
   }
 
   void handle(HttpServerRequest req, String requestId) {
-    String method = Optional.ofNullable(req.getHeader("X-Original-Method")).orElse("GET");
-    String path = path(Optional.ofNullable(req.getHeader("X-Original-URI")).orElse("/"));
+    boolean envoy = req.path().startsWith(ENVOY_PREFIX);
+    String method = Optional.ofNullable(req.getHeader("X-Original-Method"))
+        .orElse(envoy ? req.method().name() : "GET");
+    String path = envoy ? req.path().substring(ENVOY_PREFIX.length() - 1)
+        : path(Optional.ofNullable(req.getHeader("X-Original-URI")).orElse("/"));
     Optional<RouteTable.Match> match = routes.get().match(method, path);
     if (match.isEmpty()) {
       GateProblems.send(req.response(), Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), requestId);

@@ -71,7 +71,7 @@ final class EdgeGuard {
         .putHeader("X-Request-Id", requestId).putHeader("Connection", "close")
         .endHandler(v -> req.connection().close())
         .end(new io.vertx.core.json.JsonObject().put("type", "urn:tollgate:problem:" + code).put("title", title)
-            .put("status", status).put("code", code).put("request_id", requestId).encode());
+            .put("status", status).put("detail", title).put("code", code).put("request_id", requestId).encode());
     return false;
   }
 }

@@ -65,13 +65,14 @@ final class EngineExchange {
         requestId, allowed.entry(), allowed.request().namespace(), allowed.request().operation());
     String base = f.engine().getRawPath() == null || f.engine().getRawPath().equals("/") ? ""
         : f.engine().getRawPath().replaceAll("/$", "");
+    boolean tls = "https".equals(f.engine().getScheme());
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engine().getHost())
-        .setPort(f.engine().getPort() > 0 ? f.engine().getPort() : 80).setURI(base + req.uri())
+        .setPort(f.engine().getPort() > 0 ? f.engine().getPort() : tls ? 443 : 80).setSsl(tls).setURI(base + req.uri())
         .setHeaders(headers).setConnectTimeout(f.edge().engineConnectTimeout().toMillis())
         .setIdleTimeout(f.edge().engineTimeout().toMillis());
     f.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
-        engineFailed(ar.cause());
+        engineFailed(ar.cause(), false);
         return;
       }
       HttpClientRequest up = ar.result();
@@ -83,7 +84,7 @@ final class EngineExchange {
       up.exceptionHandler(e -> { });
       up.response().onComplete(rar -> {
         if (rar.failed()) {
-          engineFailed(rar.cause());
+          engineFailed(rar.cause(), true);
         } else {
           answer(rar.result());
         }
@@ -190,15 +191,19 @@ final class EngineExchange {
         && req.response().getStatusCode() != Refusal.BAD_REQUEST.status();
   }
 
-  private void engineFailed(Throwable cause) {
+  /**
+   * The engine failed: before a connection was had (connect refused or timed out, pool wait) it is 502; once the
+   * request was sent, a timeout is 504 and anything else 502.
+   */
+  private void engineFailed(Throwable cause, boolean connected) {
     if (answered) {
       if (!req.response().ended()) {
         req.connection().close();
       }
       return;
     }
-    boolean timeout = cause instanceof java.util.concurrent.TimeoutException
-        || cause.getClass().getSimpleName().contains("Timeout");
+    boolean timeout = connected && (cause instanceof java.util.concurrent.TimeoutException
+        || cause.getClass().getSimpleName().contains("Timeout"));
     Refusal r = timeout ? Refusal.ENGINE_TIMEOUT : Refusal.ENGINE_UNAVAILABLE;
     release(r.code());
     refuse(r, timeout ? "the engine did not answer in time" : "the engine cannot be reached", false);

@@ -47,7 +47,8 @@ final class EngineRequestHeaders {
       }
     }
     h.set("X-Forwarded-For", priorChain.isBlank() ? clientAddress : priorChain + ", " + clientAddress);
-    h.set("X-Forwarded-Proto", "http");
+    String proto = trustedClient ? client.get("X-Forwarded-Proto") : null;
+    h.set("X-Forwarded-Proto", proto == null || proto.isBlank() ? "http" : proto);
     if (host != null) {
       h.set("X-Forwarded-Host", host);
     }

@@ -22,7 +22,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.InstantSource;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,17 +73,17 @@ public final class GateServer {
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(edge.maxRequestLine())
         .setMaxHeaderSize(edge.maxHeaderBytes())
-        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, edge.idleTimeout().toMillis()))
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setCompressionSupported(false);
     EdgeGuard guard = new EdgeGuard(edge, options);
+    IdleConnections idle = new IdleConnections(vertx, edge.idleTimeout().toMillis());
     return vertx.createHttpServer(options)
         .connectionHandler(guard::onConnection)
         .requestHandler(req -> {
           String requestId = RequestIds.of(req);
+          idle.busy(req);
           if (!guard.admit(req, requestId)) {
             return;
           }
@@ -93,7 +92,7 @@ public final class GateServer {
             health(vertx, d, req, requestId);
           } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
             verify.handle(req, requestId);
-          } else if ("/v1/authorize".equals(path)) {
+          } else if ("/v1/authorize".equals(path) || path.startsWith(AuthorizeHandler.ENVOY_PREFIX)) {
             authorize.handle(req, requestId);
           } else {
             proxy.handle(req, requestId);

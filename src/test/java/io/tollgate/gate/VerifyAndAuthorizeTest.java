@@ -103,4 +103,16 @@ final class VerifyAndAuthorizeTest {
     assertThat(none.status()).isEqualTo(404);
     await().until(() -> f.usage("authz-1").get("breakdown").path("query_topk").asDouble() == 2.0);
   }
+
+  @Test
+  void authorize_envoyPathPrefix_checksTheMethodAndPathBehindIt() {
+    String key = f.customer("{\"customer_id\":\"authz-2\",\"namespaces\":[\"default\"]}");
+    Answer ok = f.tollgate.send("DELETE", f.tollgate.gateUri("/v1/authorize/v1/default/items/a"), null,
+        Map.of("Authorization", "Bearer " + key));
+    assertThat(ok.status()).isEqualTo(204);
+    assertThat(ok.header("X-Tollgate-Operation")).isEqualTo("delete");
+    Answer denied = f.tollgate.send("GET", f.tollgate.gateUri("/v1/authorize/v1/secret/items/a"), null,
+        Map.of("Authorization", "Bearer " + key));
+    assertThat(denied.status()).isEqualTo(403);
+  }
 }

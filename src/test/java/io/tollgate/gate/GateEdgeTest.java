@@ -117,6 +117,25 @@ final class GateEdgeTest {
   }
 
   @Test
+  void obsoleteLineFolding_arrivingInALaterRead_is400_andNothingReachesTheEngine() throws Exception {
+    String marker = "edge-split-fold";
+    int before = f.engine.seen.size();
+    try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5))) {
+      c.send(put(marker) + "X-Folded: a\r\n");
+      pauseBetweenReads();
+      c.send(" b\r\nContent-Length: 0\r\n\r\n" + get(marker + "-behind"));
+      assertProblem(c.read(), 400);
+      assertThat(c.readUntilClosed()).isEmpty();
+    }
+    assertNothingElseReachedTheEngine(before, marker);
+  }
+
+  /** Lets the gate read what was sent so far on its own; there is no condition to wait for. */
+  private static void pauseBetweenReads() throws InterruptedException {
+    Thread.sleep(200);
+  }
+
+  @Test
   void invalidChunkSize_afterTheBodyReachedTheEngine_is400_andTheEngineNeverSeesACompleteRequest() throws Exception {
     String marker = "edge-late-invalid-chunk";
     String uri = "/v1/default/items/" + marker;

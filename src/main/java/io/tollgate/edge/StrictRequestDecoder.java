@@ -40,6 +40,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private final Channel channel;
   private final long headerTimeoutNanos;
   private boolean atMessageStart = true;
+  /** Whether the lines of the current request head consumed so far began with text, and ended at a line's end. */
+  private boolean headStarted;
+  private boolean headAtLineStart;
   private ScheduledFuture<?> headerDeadline;
 
   private StrictRequestDecoder(HttpServerOptions options, Channel channel, Duration headerTimeout) {
@@ -92,11 +95,18 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     if (atMessageStart && in.isReadable()) {
       armHeaderDeadline();
     }
-    if (atMessageStart && hasFoldedHeaderLine(in)) {
+    if (atMessageStart && hasFoldedHeaderLine(in, headAtLineStart, headStarted)) {
       channel.attr(ERROR).setIfAbsent(FramingError.OBSOLETE_LINE_FOLDING);
     }
     int before = out.size();
+    int consumedFrom = in.readerIndex();
     super.decode(ctx, in, out);
+    if (out.size() == before && atMessageStart) {
+      rememberHeadLines(in, consumedFrom);
+    } else {
+      headStarted = false;
+      headAtLineStart = false;
+    }
     for (int i = before; i < out.size(); i++) {
       Object o = out.get(i);
       if (o instanceof HttpMessage) {
@@ -146,21 +156,37 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     return FramingError.MALFORMED;
   }
 
-  /** Whether the header block at the start of {@code in} has a line starting with a space or tab (obs-fold). */
-  private static boolean hasFoldedHeaderLine(ByteBuf in) {
-    int end = in.writerIndex();
-    for (int i = in.readerIndex(); i + 2 < end; i++) {
-      if (in.getByte(i) == '\r' && in.getByte(i + 1) == '\n') {
-        byte next = in.getByte(i + 2);
-        if (next == '\r') {
-          return false;
-        }
-        if (next == ' ' || next == '\t') {
+  /**
+   * Whether the request head at the start of {@code in} has a line starting with a space or tab (obs-fold), given
+   * whether the head's lines already consumed began with text ({@code started}, leading blank lines do not count)
+   * and ended at a line's end ({@code atLineStart}): a fold can arrive in a later read than the line it continues.
+   */
+  private static boolean hasFoldedHeaderLine(ByteBuf in, boolean atLineStart, boolean started) {
+    boolean lineStart = atLineStart;
+    boolean text = started;
+    for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
+      byte b = in.getByte(i);
+      if (lineStart && text) {
+        if (b == ' ' || b == '\t') {
           return true;
         }
+        if (b == '\r' || b == '\n') {
+          return false; // the empty line that ends the head
+        }
       }
+      text |= b > ' ';
+      lineStart = b == '\n';
     }
     return false;
+  }
+
+  /** Netty consumes a head line by line; notes where the consumed lines left off, for the next read. */
+  private void rememberHeadLines(ByteBuf in, int consumedFrom) {
+    for (int i = consumedFrom; i < in.readerIndex(); i++) {
+      byte b = in.getByte(i);
+      headStarted |= b > ' ';
+      headAtLineStart = b == '\n';
+    }
   }
 
   @Override

@@ -340,6 +340,16 @@ final class AdminAuthTest {
   }
 
   @Test
+  void invalidChunkSize_afterAWholeJsonBody_returns400AndChangesNothing() throws IOException {
+    String body = "{\"customer_id\":\"auth-bad-chunk\"}";
+    String response = raw("POST /admin/customers HTTP/1.1\r\nHost: admin\r\nx-api-key: " + RunningTollgate.ADMIN_KEY
+        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(body.length()) + "\r\n" + body + "\r\nzz\r\n0\r\n\r\n");
+    assertRawProblem(response, 400);
+    assertThat(tollgate.admin("GET", "/admin/customers/auth-bad-chunk").status()).isEqualTo(404);
+  }
+
+  @Test
   void adminRoute_withCredentialHeaderTwice_returns401() throws IOException {
     String twice = raw("GET /admin/tiers HTTP/1.1\r\nHost: admin\r\nConnection: close\r\nx-api-key: "
         + RunningTollgate.ADMIN_KEY + "\r\nx-api-key: " + RunningTollgate.ADMIN_KEY + "\r\n\r\n");

@@ -85,28 +85,41 @@ final class GateEngineTest {
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
   }
 
+  private static String pipelined(String id) {
+    return "GET /v1/default/items/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n";
+  }
+
   @Test
-  void declaredBodyOverTheLimit_is413_andNeverReachesTheEngine() {
+  void declaredBodyOverTheLimit_is413_andNeitherItNorARequestPipelinedBehindReachesTheEngine() throws Exception {
     int before = f.engine.seen.size();
-    Answer a = f.gate("POST", "/v1/default/serve/upload", key, "x".repeat(1024 * 1024 + 1), Map.of());
-    assertThat(a.status()).isEqualTo(413);
-    assertThat(a.json().get("code").asText()).isEqualTo("payload_too_large");
+    String body = "x".repeat(1024 * 1024 + 1);
+    try (RawHttp.Connection c = RawHttp.Connection.open(f.tollgate.server.gatePort(), Duration.ofSeconds(5))) {
+      c.send("POST /v1/default/serve/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+          + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body + pipelined("behind-declared-413"));
+      RawHttp.Response a = c.read();
+      assertThat(a.status()).isEqualTo(413);
+      assertThat(a.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(a.text()).contains("\"code\":\"payload_too_large\"");
+      assertThat(c.readUntilClosed()).as("nothing after the refusal").isEmpty();
+    }
     assertThat(f.engine.seen).hasSize(before);
   }
 
   @Test
-  void streamedBodyOverTheLimit_is413_andTheEngineNeverSeesACompleteRequest() throws Exception {
+  void streamedBodyOverTheLimit_is413_theEngineNeverSeesACompleteRequest_norOnePipelinedBehind() throws Exception {
     StringBuilder req = new StringBuilder("POST /v1/default/serve/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
         + key + "\r\nTransfer-Encoding: chunked\r\n\r\n");
     String chunk = "y".repeat(65536);
     for (int i = 0; i < 20; i++) {
       req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
     }
-    req.append("0\r\n\r\n");
+    req.append("0\r\n\r\n").append(pipelined("behind-streamed-413"));
     String answer = RawHttp.exchange(f.tollgate.server.gatePort(), req.toString(), 3000);
     assertThat(RawHttp.statuses(answer)).containsExactly(413);
+    assertThat(answer).contains("Content-Type: application/problem+json").contains("\"code\":\"payload_too_large\"");
     assertThat(f.engine.seen.stream().filter(s -> s.uri().endsWith("/upload")).allMatch(s -> !s.complete()))
         .isTrue();
+    assertThat(f.engine.seen).noneMatch(s -> s.uri().endsWith("/behind-streamed-413"));
   }
 
   @Test

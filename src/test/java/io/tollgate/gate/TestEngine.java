@@ -16,13 +16,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * An engine on loopback for the gate tests; what it does depends on the path after the namespace:
  * {@code items/{id}} echoes; {@code serve/status/{code}} answers that status; {@code serve/slow/{ms}} waits;
- * {@code serve/units/{u}} reports {@code X-Tollgate-Units: u}; {@code serve/upload} streams the body into a SHA-256;
- * {@code serve/download/{bytes}} streams that many bytes. It records every request it saw (and whether its body
- * arrived complete).
+ * {@code serve/units/{u}} reports {@code X-Tollgate-Units: u}; {@code serve/upload} streams the body into a SHA-256
+ * ({@code serve/upload/{ms}} stops reading for that long after the first bytes, so that the sender must hold back);
+ * {@code serve/download/{bytes}} streams that many bytes. It records the URI of every request whose head arrived,
+ * and every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256).
  */
 final class TestEngine implements AutoCloseable {
   /** What the engine saw of one request. */
-  record Seen(String method, String uri, Map<String, List<String>> headers, long bodyBytes, boolean complete) {
+  record Seen(String method, String uri, Map<String, List<String>> headers, long bodyBytes, String bodySha256,
+      boolean complete) {
     String header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
       return v == null ? null : v.get(0);
@@ -30,6 +32,7 @@ final class TestEngine implements AutoCloseable {
   }
 
   final List<Seen> seen = new CopyOnWriteArrayList<>();
+  final List<String> started = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
@@ -49,16 +52,23 @@ final class TestEngine implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     String[] p = req.path().split("/");
     String action = p.length > 4 ? p[3] + "/" + p[4] : p.length > 3 ? p[3] : "";
+    started.add(req.uri());
     MessageDigest sha = sha256();
     long[] bytes = {0};
+    long stallMs = "serve/upload".equals(action) && p.length > 5 ? Long.parseLong(p[5]) : 0;
     req.handler(b -> {
+      if (bytes[0] == 0 && stallMs > 0) {
+        req.pause();
+        vertx.setTimer(stallMs, t -> req.resume());
+      }
       bytes[0] += b.length();
       sha.update(b.getBytes());
     });
-    req.exceptionHandler(e -> record(req, bytes[0], false));
+    req.exceptionHandler(e -> record(req, bytes[0], "", false));
     req.endHandler(v -> {
-      record(req, bytes[0], true);
-      respond(req, action, p, bytes[0], HexFormat.of().formatHex(sha.digest()));
+      String hex = HexFormat.of().formatHex(sha.digest());
+      record(req, bytes[0], hex, true);
+      respond(req, action, p, bytes[0], hex);
     });
   }
 
@@ -99,11 +109,11 @@ final class TestEngine implements AutoCloseable {
     pump[0].run();
   }
 
-  private void record(HttpServerRequest req, long bytes, boolean complete) {
+  private void record(HttpServerRequest req, long bytes, String sha256, boolean complete) {
     Map<String, List<String>> h = new java.util.HashMap<>();
     req.headers().forEach((k, v) -> h.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new java.util.ArrayList<>())
         .add(v));
-    seen.add(new Seen(req.method().name(), req.uri(), h, bytes, complete));
+    seen.add(new Seen(req.method().name(), req.uri(), h, bytes, sha256, complete));
   }
 
   private static MessageDigest sha256() {

@@ -83,7 +83,8 @@ echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d'
 echo
 echo "Registry with $(m customers) customers, $(m keys) keys (SQLite, JVM max heap $(m max_heap_mb) MiB):"
 echo "  LiveRegistry.load (fresh JVM, as at start)   $(m load_s) s   [aim <= 2 s]"
-echo "    of which the store's loadAll (warm)        $(m loadAll_only_s) s"
+echo "    CPU: loading thread / whole process        $(m load_thread_cpu_s) s / $(m load_process_cpu_s) s (GC and JIT included)"
+echo "    the store's loadAll alone (warm JVM)       $(m loadAll_only_s) s"
 echo "  reload (warm JVM)                            $(m reload_1_s) s, $(m reload_2_s) s"
 echo "  heap held by the view                        $(( $(m view_heap_bytes) / 1048576 )) MiB = $(m heap_bytes_per_key) bytes per key   [aim <= 150]"
 echo "  tollgate serve until listening               ${big_start} s with $(m keys) keys, ${small_start} s with 1 key"

@@ -25,8 +25,11 @@ public record LimitOverrides(
     return this.equals(NONE);
   }
 
-  /** The tier's limits with these overrides applied. */
+  /** The tier's limits with these overrides applied ({@code tier} itself when there are none). */
   public Limits applyTo(Limits tier) {
+    if (isEmpty()) {
+      return tier;
+    }
     Quota quota = new Quota(quotaUnits.orElse(tier.quota().units()), quotaPeriod.orElse(tier.quota().period()));
     RateLimit base = tier.rateLimit();
     long req = requests.orElse(base.requests());

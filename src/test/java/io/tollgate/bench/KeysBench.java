@@ -146,12 +146,18 @@ public final class KeysBench {
     try (Database db = Database.open(cfg.storeUrl())) {
       RegistryStore store = db.registry();
       long before = usedAfterGc();
+      long c0 = processCpuNanos();
+      long tc0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       LiveRegistry live = LiveRegistry.load(store, catalog); // as at start: a fresh JVM, nothing compiled yet
       long t1 = System.nanoTime();
+      long tc1 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      long c1 = processCpuNanos();
       long after = usedAfterGc();
       int keys = live.counts().keys();
       System.out.printf("customers=%d%nkeys=%d%nload_s=%.3f%n", live.counts().customers(), keys, (t1 - t0) / 1e9);
+      // CPU time is steadier than wall time on a shared machine; the process's includes GC and JIT threads
+      System.out.printf("load_thread_cpu_s=%.3f%nload_process_cpu_s=%.3f%n", (tc1 - tc0) / 1e9, (c1 - c0) / 1e9);
       System.out.printf("view_heap_bytes=%d%nheap_bytes_per_key=%.0f%n", after - before,
           (after - before) / (double) Math.max(1, keys));
       long t2 = System.nanoTime();
@@ -167,6 +173,11 @@ public final class KeysBench {
         throw new IllegalStateException("the view lost keys: " + keys + " vs " + snapshot);
       }
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long usedAfterGc() {

@@ -63,8 +63,7 @@ final class EngineExchange {
     String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
     MultiMap headers = EngineRequestHeaders.build(req.headers(), peer, f.trusted().trusts(peer), req.getHeader("Host"),
         requestId, allowed.entry(), allowed.request().namespace(), allowed.request().operation());
-    String base = f.engine().getRawPath() == null || f.engine().getRawPath().equals("/") ? ""
-        : f.engine().getRawPath().replaceAll("/$", "");
+    String base = basePath(f.engine().getRawPath());
     boolean tls = "https".equals(f.engine().getScheme());
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engine().getHost())
         .setPort(f.engine().getPort() > 0 ? f.engine().getPort() : tls ? 443 : 80).setSsl(tls).setURI(base + req.uri())
@@ -91,6 +90,14 @@ final class EngineExchange {
       });
       upload(up, declaredLength);
     });
+  }
+
+  /** The engine URL's path without its trailing slash, prefixed to every forwarded request's URI. */
+  static String basePath(String rawPath) {
+    if (rawPath == null || rawPath.isEmpty()) {
+      return "";
+    }
+    return rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
   }
 
   private void upload(HttpClientRequest up, long declaredLength) {

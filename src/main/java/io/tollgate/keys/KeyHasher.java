@@ -9,24 +9,24 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Turns a key's text into its {@link KeyDigest}: HMAC-SHA256 with the server secret, or plain SHA-256 when no
- * secret is configured. Thread-safe: each thread uses its own {@code Mac}.
+ * secret is configured. Thread-safe: each thread keeps its own initialized {@code Mac} (looking one up and
+ * initializing it cost as much as the hash itself, on every request).
  */
 public final class KeyHasher {
-  private final Optional<SecretKeySpec> secret;
-  /** One initialised Mac per thread: {@code Mac.getInstance} and {@code init} cost more than the hash itself. */
-  private final ThreadLocal<Mac> macs;
+  private final Optional<ThreadLocal<Mac>> macs;
 
   private KeyHasher(Optional<SecretKeySpec> secret) {
-    this.secret = secret;
-    this.macs = ThreadLocal.withInitial(() -> {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(secret.orElseThrow());
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-      }
-    });
+    this.macs = secret.map(s -> ThreadLocal.withInitial(() -> newMac(s)));
+  }
+
+  private static Mac newMac(SecretKeySpec secret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(secret);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 
   /** A hasher keyed with {@code serverSecret} (HMAC-SHA256). */
@@ -44,13 +44,13 @@ public final class KeyHasher {
 
   public KeyDigest digest(String key) {
     byte[] text = key.getBytes(StandardCharsets.UTF_8);
+    if (macs.isPresent()) {
+      return KeyDigest.of(macs.get().get().doFinal(text)); // doFinal leaves the Mac ready for the next key
+    }
     try {
-      if (secret.isPresent()) {
-        return KeyDigest.of(macs.get().doFinal(text));
-      }
       return KeyDigest.of(MessageDigest.getInstance("SHA-256").digest(text));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 and SHA-256 are part of every JDK", e);
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
 

@@ -40,7 +40,9 @@ public record Customer(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tier, "tier");
     namespaces = List.copyOf(new java.util.TreeSet<>(namespaces));
-    metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+    // most customers have none: they share one empty map (a registry holds one Customer per customer)
+    metadata = metadata.isEmpty() ? java.util.Collections.emptyMap()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
   }
 
   public boolean isActive() {

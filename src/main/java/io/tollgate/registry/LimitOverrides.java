@@ -25,7 +25,7 @@ public record LimitOverrides(
     return this.equals(NONE);
   }
 
-  /** The tier's limits with these overrides applied (the tier's own instance when there are none). */
+  /** The tier's limits with these overrides applied ({@code tier} itself when there are none). */
   public Limits applyTo(Limits tier) {
     if (isEmpty()) {
       return tier;

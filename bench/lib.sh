@@ -1,0 +1,176 @@
+# Shared by bench/proxy.sh and bench/keys-1m.sh (sourced, not run): the JDK, the jar, free ports, the processes
+# a run starts (every one is stopped on exit), nginx with a config of its own, wrk and its figures.
+
+bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$bench_root/scripts/find-jdk.sh"
+tollgate_find_jdk
+JAVA="$JAVA_HOME/bin/java"
+JAR="$bench_root/target/tollgate.jar"
+BENCH_PIDS=()
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: FAILED: $*" >&2; exit 1; }
+
+need_tools() {
+  command -v wrk >/dev/null 2>&1 || die "wrk is missing: run scripts/test-services.sh (as root)"
+  NGINX="$(command -v nginx || true)"
+  [[ -n "$NGINX" ]] || { [[ -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx; }
+  [[ -n "$NGINX" ]] || die "nginx is missing: run scripts/test-services.sh (as root)"
+  command -v curl >/dev/null 2>&1 || die "curl is missing"
+}
+
+# Builds target/tollgate.jar (and the test classes the keys benchmark runs) when missing or older than a source.
+build_jar() {
+  if [[ ! -f "$JAR" || ! -d "$bench_root/target/test-classes" ]] \
+      || [[ -n "$(find "$bench_root/src" "$bench_root/pom.xml" -newer "$JAR" -print -quit 2>/dev/null)" ]]; then
+    log "building the jar (./mvnw -q -DskipTests package)"
+    (cd "$bench_root" && ./mvnw -q -B -DskipTests package) >&2 || die "the build failed"
+  fi
+}
+
+# Every process started through `spawn` is stopped (TERM, then KILL) when the script exits, however it exits.
+cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${BENCH_PIDS[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]] && rm -rf "$BENCH_DIR"
+}
+
+# spawn NAME COMMAND...: runs COMMAND in the background, output to $BENCH_DIR/NAME.log; sets SPAWNED to its pid.
+spawn() {
+  local name="$1"
+  shift
+  "$@" >"$BENCH_DIR/$name.log" 2>&1 &
+  SPAWNED=$!
+  BENCH_PIDS+=("$SPAWNED")
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    if ! port_open "$p" && [[ " ${BENCH_PORTS:-} " != *" $p "* ]]; then
+      BENCH_PORTS="${BENCH_PORTS:-} $p"
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# wait_port PORT PID NAME: until something listens on PORT; fails when PID died or after WAIT_S (60) seconds.
+wait_port() {
+  for _ in $(seq 1 $(( ${WAIT_S:-60} * 10 ))); do
+    port_open "$1" && return
+    kill -0 "$2" 2>/dev/null || die "$3 exited; its log:"$'\n'"$(tail -n 30 "$BENCH_DIR/$3.log")"
+    sleep 0.1
+  done
+  die "$3 does not listen on $1 after ${WAIT_S:-60} s"
+}
+
+start_bench_engine() {
+  ENGINE_PORT="$(free_port)"
+  spawn engine "$JAVA" -Xmx512m -jar "$JAR" bench-engine --port "$ENGINE_PORT" --event-loops "${ENGINE_LOOPS:-1}"
+  wait_port "$ENGINE_PORT" "$SPAWNED" engine
+}
+
+# nginx as a plain reverse proxy to the engine: keep-alive upstream, no access log, everything under its own dir.
+start_nginx() {
+  NGINX_PORT="$(free_port)"
+  local dir="$BENCH_DIR/nginx"
+  mkdir -p "$dir"
+  chmod 755 "$BENCH_DIR" "$dir"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes ${NGINX_WORKERS:-1};
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/client_body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  keepalive_requests 1000000;
+  upstream engine {
+    server 127.0.0.1:$ENGINE_PORT;
+    keepalive 128;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://engine;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+EOF
+  spawn nginx "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
+  wait_port "$NGINX_PORT" "$SPAWNED" nginx
+}
+
+# start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY.
+# Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID.
+start_tollgate() {
+  local name="$1" data="$2"
+  GATE_PORT="$(free_port)"
+  ADMIN_PORT="$(free_port)"
+  mkdir -p "$data"
+  cat >"$BENCH_DIR/$name.yaml" <<EOF
+gate:
+  listen: 127.0.0.1:$GATE_PORT
+  engine: http://127.0.0.1:$ENGINE_PORT
+admin:
+  listen: 127.0.0.1:$ADMIN_PORT
+data_dir: $data
+metering:
+  durability: batch
+EOF
+  spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN \
+    "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
+  TOLLGATE_PID="$SPAWNED"
+  wait_port "$GATE_PORT" "$TOLLGATE_PID" "$name"
+  wait_port "$ADMIN_PORT" "$TOLLGATE_PID" "$name"
+}
+
+# admin METHOD PATH [JSON]: the Admin API of the last started Tollgate; prints the body.
+admin() {
+  curl -sS -X "$1" "http://127.0.0.1:$ADMIN_PORT$2" -H "Authorization: Bearer $ADMIN_KEY" \
+    -H 'Content-Type: application/json' ${3:+--data "$3"}
+}
+
+json_field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
+
+# status URL [KEY]: the status code of one GET.
+status() {
+  curl -s -o /dev/null -w '%{http_code}' "$1" ${2:+-H "Authorization: Bearer $2"}
+}
+
+# wrk_run URL KEY DURATION: one wrk run; prints "rps p50_ms p99_ms non2xx requests" (KEY may be empty).
+wrk_run() {
+  local out
+  out="$(TG_KEY="$2" wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-64}" -d"$3" --latency \
+    -s "$bench_root/bench/wrk-auth.lua" "$1")" || die "wrk failed on $1: $out"
+  echo "$out" >>"$BENCH_DIR/wrk.log"
+  echo "$out" | awk '/^BENCH / { print $2, $3, $4, $5, $6 }' | sed 's/[a-z0-9_]*=//g'
+}
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+machine() {
+  echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB," \
+    "$(uname -sr), $("$JAVA" -version 2>&1 | head -n1), nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }')"
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Proxy benchmark: the same engine reached directly, through nginx (plain proxy_pass, keep-alive upstream) and
+# through Tollgate with every check on (a real key, rate limit and quota far above the load, metering in batch
+# mode); then Tollgate's refusal path (a wrong key: 401; a rate-limited key: 429) against its proxied path.
+# Everything on 127.0.0.1; the paths are measured in alternating rounds so that drift hits them alike; every
+# process started here is stopped on exit. Prints a table of medians and the ratios (see docs/performance.md).
+#
+#   bench/proxy.sh                      3 rounds of 10 s per path, about 4 minutes
+#   ROUNDS=5 DURATION=20s bench/proxy.sh
+#   PROFILE=1 bench/proxy.sh            then records Tollgate under load with JFR for DURATION
+#                                       (target/bench-proxy.jfr) and prints where its CPU time goes
+#
+# Environment: ROUNDS (3), DURATION (10s), WARMUP (10s, per path: the JVMs need it to finish compiling), WRK_THREADS (2), WRK_CONNECTIONS (64), NGINX_WORKERS (1),
+# ENGINE_LOOPS (1), TOLLGATE_JAVA_OPTS (none), BENCH_KEEP=1 keeps the work directory with every log.
+# Needs nginx, wrk and curl (scripts/test-services.sh installs nginx and wrk).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-10s}"
+PATH_UNDER_TEST=/v1/default/serve/bench
+ADMIN_KEY="bench-admin-key-$(date +%s%N)-0123456789"
+
+need_tools
+build_jar
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+BENCH_DIR="$(mktemp -d /tmp/tollgate-bench.XXXXXX)"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_bench_engine
+start_nginx
+start_tollgate tollgate "$BENCH_DIR/data"
+log "engine :$ENGINE_PORT, nginx :$NGINX_PORT, tollgate :$GATE_PORT (admin :$ADMIN_PORT); work dir $BENCH_DIR"
+
+key="$(admin POST /admin/customers '{"customer_id":"bench","limits":{"quota":{"units":1000000000000,"period":"year"},
+  "rate_limit":{"requests":1000000000,"window_s":1,"burst":1000000000}}}' | json_field key)"
+[[ -n "$key" ]] || die "cannot create the customer bench"
+wrong_json="$(admin POST /admin/customers/bench/keys '{"name":"revoked"}')"
+wrong="$(echo "$wrong_json" | json_field key)"
+admin DELETE "/admin/customers/bench/keys/$(echo "$wrong_json" | json_field key_id)" >/dev/null
+limited="$(admin POST /admin/customers '{"customer_id":"limited","limits":{"rate_limit":{"requests":1,"window_s":86400}}}' \
+  | json_field key)"
+[[ -n "$wrong" && -n "$limited" ]] || die "cannot create the refused keys"
+status "http://127.0.0.1:$GATE_PORT$PATH_UNDER_TEST" "$limited" >/dev/null  # spends its one request
+
+declare -A URL=(
+  [engine]="http://127.0.0.1:$ENGINE_PORT$PATH_UNDER_TEST"
+  [nginx]="http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST"
+  [tollgate]="http://127.0.0.1:$GATE_PORT$PATH_UNDER_TEST"
+  [refused_401]="http://127.0.0.1:$GATE_PORT$PATH_UNDER_TEST"
+  [refused_429]="http://127.0.0.1:$GATE_PORT$PATH_UNDER_TEST"
+)
+declare -A KEY=([engine]="" [nginx]="" [tollgate]="$key" [refused_401]="$wrong" [refused_429]="$limited")
+declare -A WANT=([engine]=200 [nginx]=200 [tollgate]=200 [refused_401]=401 [refused_429]=429)
+TARGETS=(engine nginx tollgate refused_401 refused_429)
+
+for t in "${TARGETS[@]}"; do
+  got="$(status "${URL[$t]}" "${KEY[$t]}")"
+  [[ "$got" == "${WANT[$t]}" ]] || die "$t answers $got, expected ${WANT[$t]}"
+done
+
+log "warm-up: $WARMUP per path"
+for t in "${TARGETS[@]}"; do
+  wrk_run "${URL[$t]}" "${KEY[$t]}" "$WARMUP" >/dev/null
+done
+
+results="$BENCH_DIR/results.txt"
+: >"$results"
+for r in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do
+    read -r rps p50 p99 non2xx requests <<<"$(wrk_run "${URL[$t]}" "${KEY[$t]}" "$DURATION")"
+    if [[ "${WANT[$t]}" == 200 && "$non2xx" != 0 ]] || [[ "${WANT[$t]}" != 200 && "$non2xx" != "$requests" ]]; then
+      die "$t: $non2xx of $requests answers were >= 400, expected $([[ ${WANT[$t]} == 200 ]] && echo none || echo all)"
+    fi
+    echo "$r $t $rps $p50 $p99 $requests" >>"$results"
+    log "round $r $t: $rps req/s, p50 $p50 ms, p99 $p99 ms"
+  done
+done
+
+sleep 1  # the last usage batch reaches the store
+billed="$(admin GET /admin/customers/bench/usage | sed -n 's/.*"requests":\([0-9]*\).*/\1/p' | head -n1)"
+
+med() { awk -v t="$1" -v c="$2" '$2 == t { print $c }' "$results" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "Machine: $(machine)"
+echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t${WRK_THREADS:-2} -c${WRK_CONNECTIONS:-64} -d$DURATION, $ROUNDS alternating rounds, medians; nginx worker_processes ${NGINX_WORKERS:-1}"
+echo
+printf '| %-12s | %10s | %8s | %8s |\n' path "req/s" "p50 ms" "p99 ms"
+printf '|%s|%s|%s|%s|\n' "--------------" "------------" "----------" "----------"
+for t in "${TARGETS[@]}"; do
+  printf '| %-12s | %10.0f | %8.3f | %8.3f |\n' "$t" "$(med "$t" 3)" "$(med "$t" 4)" "$(med "$t" 5)"
+done
+echo
+echo "Per round (req/s):"
+for r in $(seq 1 "$ROUNDS"); do
+  printf '  round %s:' "$r"
+  for t in "${TARGETS[@]}"; do printf ' %s %s' "$t" "$(awk -v r="$r" -v t="$t" '$1 == r && $2 == t { print $3 }' "$results")"; done
+  echo
+done
+echo
+tg="$(med tollgate 3)"
+echo "Ratios (aim in brackets):"
+echo "  tollgate / nginx throughput      $(ratio "$tg" "$(med nginx 3)")   [>= 0.75]"
+echo "  tollgate / nginx p99             $(ratio "$(med tollgate 5)" "$(med nginx 5)")   [<= 1.5]"
+echo "  nginx / engine direct throughput $(ratio "$(med nginx 3)" "$(med engine 3)")"
+echo "  tollgate / engine direct         $(ratio "$tg" "$(med engine 3)")"
+echo "  refusal 401 / proxied            $(ratio "$(med refused_401 3)" "$tg")   [>= 2]"
+echo "  refusal 429 / proxied            $(ratio "$(med refused_429 3)" "$tg")   [>= 2]"
+echo "  metering: the customer bench was billed for ${billed:-?} requests (wrk counted $(awk '$2 == "tollgate" { s += $6 } END { print s }' "$results") in the measured rounds, plus the warm-up)"
+
+if [[ -n "${PROFILE:-}" ]]; then
+  jfr_file="$bench_root/target/bench-proxy.jfr"
+  log "profiling Tollgate under load for $DURATION (JFR) into $jfr_file"
+  "$JAVA_HOME/bin/jcmd" "$TOLLGATE_PID" JFR.start name=bench settings=profile 'jdk.ExecutionSample#period=1ms' \
+    >/dev/null
+  wrk_run "${URL[tollgate]}" "$key" "$DURATION" >/dev/null
+  "$JAVA_HOME/bin/jcmd" "$TOLLGATE_PID" JFR.stop name=bench filename="$jfr_file" >/dev/null
+  echo
+  "$bench_root/bench/jfr-summary.sh" "$jfr_file" 25 HttpClientImpl.request Http1xServerConnection.handleMessage \
+    Http1xClientConnection.handleMessage Mac.getInstance Pattern.compile HeadersMultiMap.addAll
+fi

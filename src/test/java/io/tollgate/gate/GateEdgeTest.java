@@ -206,6 +206,20 @@ final class GateEdgeTest {
   }
 
   @Test
+  void engineAnswerSlowerThanTheIdleTimeout_isStillDelivered_theConnectionIsNotIdleMeanwhile() throws Exception {
+    long slow = IDLE_TIMEOUT.plusSeconds(1).toMillis();
+    try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(10))) {
+      c.send("GET /v1/default/serve/slow/" + slow + " HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key
+          + "\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(200);
+      long idleSince = System.nanoTime();
+      assertThat(c.readUntilClosed()).isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - idleSince))
+          .isBetween(IDLE_TIMEOUT.minusMillis(100), IDLE_TIMEOUT.plusSeconds(2));
+    }
+  }
+
+  @Test
   void slowloris_tricklingItsFirstHeaders_isClosedAfterTheHeaderTimeout_whileOthersAreServed() throws Exception {
     try (RawHttp.Connection slow = RawHttp.Connection.open(port, Duration.ofSeconds(10))) {
       Duration open = trickleUntilClosed(slow, "GET /v1/default/items/edge-slowloris HTTP/1.1\r\nHost: gate\r\n",

@@ -29,21 +29,8 @@ public final class StrictHttp {
    * from the first byte of each later one (slowloris); {@link Duration#ZERO} for no limit.
    */
   public static boolean install(HttpConnection connection, HttpServerOptions options, Duration headerTimeout) {
-    if (connection instanceof ConnectionBase base
-        && StrictRequestDecoder.install(base.channel(), options, headerTimeout)) {
-      IdleHold.install(base.channel());
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * Holds or releases the connection's idle timeout: while held, the listener's idle timeout does not close it,
-   * because the request in progress waits on deadlines of its own (such as the engine's). Released, the timeout
-   * counts again from the connection's last activity. Call on the connection's event loop.
-   */
-  public static void holdIdleTimeout(HttpConnection connection, boolean held) {
-    channel(connection).ifPresent(ch -> IdleHold.hold(ch, held));
+    return connection instanceof ConnectionBase base
+        && StrictRequestDecoder.install(base.channel(), options, headerTimeout);
   }
 
   /** The framing problem found on this request's connection, if any. */

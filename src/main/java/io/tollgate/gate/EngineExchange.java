@@ -53,9 +53,6 @@ final class EngineExchange {
   }
 
   private void start(long declaredLength) {
-    // the engine's timeouts bound the exchange; the listener's idle timeout is for idle keep-alive connections
-    StrictHttp.holdIdleTimeout(req.connection(), true);
-    req.response().bodyEndHandler(v -> StrictHttp.holdIdleTimeout(req.connection(), false));
     req.exceptionHandler(e -> {
       release(Refusal.BAD_REQUEST.code());
       refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);

@@ -82,6 +82,7 @@ start_bench_engine() {
   ENGINE_PORT="$(free_port)"
   spawn engine "$JAVA" -Xmx512m -jar "$JAR" bench-engine --port "$ENGINE_PORT" --event-loops "${ENGINE_LOOPS:-1}"
   wait_port "$ENGINE_PORT" "$SPAWNED" engine
+  ENGINE_PID="$SPAWNED"
 }
 
 # nginx as a plain reverse proxy to the engine: keep-alive upstream, no access log, everything under its own dir.
@@ -119,6 +120,7 @@ http {
 EOF
   spawn nginx "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
   wait_port "$NGINX_PORT" "$SPAWNED" nginx
+  NGINX_PIDS="$SPAWNED $(pgrep -P "$SPAWNED" | tr '\n' ' ')"
 }
 
 # start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY.
@@ -167,8 +169,25 @@ wrk_run() {
   echo "$out" | awk '/^BENCH / { print $2, $3, $4, $5, $6 }' | sed 's/[a-z0-9_]*=//g'
 }
 
+# cpu_ticks PID...: user + system CPU ticks of these processes so far (see CLK_TCK).
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+CLK_TCK="$(getconf CLK_TCK)"
+
 # median of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# round_ratio RESULTS A B COLUMN: the median over rounds of (A's COLUMN / B's COLUMN) in the same round; the
+# rounds alternate, so this cancels drift that hits both alike.
+round_ratio() {
+  awk -v a="$2" -v b="$3" -v c="$4" '$2 == a { x[$1] = $c } $2 == b { y[$1] = $c }
+    END { for (r in x) if (y[r] > 0) print x[r] / y[r] }' "$1" | median | awk '{ printf "%.2f", $1 }'
+}
 
 machine() {
   echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB," \

@@ -10,15 +10,18 @@
 #   PROFILE=1 bench/proxy.sh            then records Tollgate under load with JFR for DURATION
 #                                       (target/bench-proxy.jfr) and prints where its CPU time goes
 #
-# Environment: ROUNDS (3), DURATION (10s), WARMUP (10s, per path: the JVMs need it to finish compiling), WRK_THREADS (2), WRK_CONNECTIONS (64), NGINX_WORKERS (1),
+# Environment: ROUNDS (3), DURATION (10s), WARMUP (10s per path), WARMUP_TOLLGATE (20s: its JIT needs longer on a
+# busy 2-core machine; the refusal paths run in the same JVM), WRK_THREADS (2), WRK_CONNECTIONS (64), NGINX_WORKERS (1),
 # ENGINE_LOOPS (1), TOLLGATE_JAVA_OPTS (none), BENCH_KEEP=1 keeps the work directory with every log.
 # Needs nginx, wrk and curl (scripts/test-services.sh installs nginx and wrk).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
+WRK_CONNECTIONS="${WRK_CONNECTIONS:-64}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-10s}"
+WARMUP_TOLLGATE="${WARMUP_TOLLGATE:-20s}"
 PATH_UNDER_TEST=/v1/default/serve/bench
 ADMIN_KEY="bench-admin-key-$(date +%s%N)-0123456789"
 
@@ -53,6 +56,8 @@ declare -A URL=(
   [refused_429]="http://127.0.0.1:$GATE_PORT$PATH_UNDER_TEST"
 )
 declare -A KEY=([engine]="" [nginx]="" [tollgate]="$key" [refused_401]="$wrong" [refused_429]="$limited")
+declare -A PROXY_PIDS=([engine]="" [nginx]="$NGINX_PIDS" [tollgate]="$TOLLGATE_PID" [refused_401]="$TOLLGATE_PID"
+  [refused_429]="$TOLLGATE_PID")
 declare -A WANT=([engine]=200 [nginx]=200 [tollgate]=200 [refused_401]=401 [refused_429]=429)
 TARGETS=(engine nginx tollgate refused_401 refused_429)
 
@@ -61,20 +66,25 @@ for t in "${TARGETS[@]}"; do
   [[ "$got" == "${WANT[$t]}" ]] || die "$t answers $got, expected ${WANT[$t]}"
 done
 
-log "warm-up: $WARMUP per path"
+log "warm-up: $WARMUP per path, $WARMUP_TOLLGATE for tollgate"
+warm_billable=1  # the status check of the tollgate path above
 for t in "${TARGETS[@]}"; do
-  wrk_run "${URL[$t]}" "${KEY[$t]}" "$WARMUP" >/dev/null
+  read -r _ _ _ _ requests <<<"$(wrk_run "${URL[$t]}" "${KEY[$t]}" "$([[ $t == tollgate ]] && echo "$WARMUP_TOLLGATE" || echo "$WARMUP")")"
+  [[ $t == tollgate ]] && warm_billable=$((warm_billable + requests))
 done
 
 results="$BENCH_DIR/results.txt"
 : >"$results"
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${TARGETS[@]}"; do
+    proxy0="$(cpu_ticks ${PROXY_PIDS[$t]})" engine0="$(cpu_ticks "$ENGINE_PID")"
     read -r rps p50 p99 non2xx requests <<<"$(wrk_run "${URL[$t]}" "${KEY[$t]}" "$DURATION")"
+    proxy_us=$(( ($(cpu_ticks ${PROXY_PIDS[$t]}) - proxy0) * 1000000 / CLK_TCK / requests ))
+    engine_us=$(( ($(cpu_ticks "$ENGINE_PID") - engine0) * 1000000 / CLK_TCK / requests ))
     if [[ "${WANT[$t]}" == 200 && "$non2xx" != 0 ]] || [[ "${WANT[$t]}" != 200 && "$non2xx" != "$requests" ]]; then
       die "$t: $non2xx of $requests answers were >= 400, expected $([[ ${WANT[$t]} == 200 ]] && echo none || echo all)"
     fi
-    echo "$r $t $rps $p50 $p99 $requests" >>"$results"
+    echo "$r $t $rps $p50 $p99 $requests $proxy_us $engine_us" >>"$results"
     log "round $r $t: $rps req/s, p50 $p50 ms, p99 $p99 ms"
   done
 done
@@ -89,10 +99,13 @@ echo "Machine: $(machine)"
 echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk -t${WRK_THREADS:-2} -c${WRK_CONNECTIONS:-64} -d$DURATION, $ROUNDS alternating rounds, medians; nginx worker_processes ${NGINX_WORKERS:-1}"
 echo
-printf '| %-12s | %10s | %8s | %8s |\n' path "req/s" "p50 ms" "p99 ms"
-printf '|%s|%s|%s|%s|\n' "--------------" "------------" "----------" "----------"
+printf '| %-12s | %10s | %8s | %8s | %14s | %15s |\n' path "req/s" "p50 ms" "p99 ms" "proxy CPU us/req" \
+  "engine CPU us/req"
+printf '|%s|%s|%s|%s|%s|%s|\n' "--------------" "------------" "----------" "----------" "------------------" \
+  "-------------------"
 for t in "${TARGETS[@]}"; do
-  printf '| %-12s | %10.0f | %8.3f | %8.3f |\n' "$t" "$(med "$t" 3)" "$(med "$t" 4)" "$(med "$t" 5)"
+  printf '| %-12s | %10.0f | %8.3f | %8.3f | %16s | %17s |\n' "$t" "$(med "$t" 3)" "$(med "$t" 4)" "$(med "$t" 5)" \
+    "$([[ $t == engine ]] && echo - || med "$t" 7)" "$(med "$t" 8)"
 done
 echo
 echo "Per round (req/s):"
@@ -102,15 +115,20 @@ for r in $(seq 1 "$ROUNDS"); do
   echo
 done
 echo
-tg="$(med tollgate 3)"
-echo "Ratios (aim in brackets):"
-echo "  tollgate / nginx throughput      $(ratio "$tg" "$(med nginx 3)")   [>= 0.75]"
-echo "  tollgate / nginx p99             $(ratio "$(med tollgate 5)" "$(med nginx 5)")   [<= 1.5]"
-echo "  nginx / engine direct throughput $(ratio "$(med nginx 3)" "$(med engine 3)")"
-echo "  tollgate / engine direct         $(ratio "$tg" "$(med engine 3)")"
-echo "  refusal 401 / proxied            $(ratio "$(med refused_401 3)" "$tg")   [>= 2]"
-echo "  refusal 429 / proxied            $(ratio "$(med refused_429 3)" "$tg")   [>= 2]"
-echo "  metering: the customer bench was billed for ${billed:-?} requests (wrk counted $(awk '$2 == "tollgate" { s += $6 } END { print s }' "$results") in the measured rounds, plus the warm-up)"
+echo "Ratios: of the medians above / median of the per-round ratios [aim]:"
+r() { printf '  %-36s %s / %s   %s\n' "$1" "$(ratio "$(med "$2" "$4")" "$(med "$3" "$4")")" \
+  "$(round_ratio "$results" "$2" "$3" "$4")" "$5"; }
+r "tollgate / nginx throughput" tollgate nginx 3 "[>= 0.75]"
+r "tollgate / nginx p99" tollgate nginx 5 "[<= 1.5]"
+r "tollgate / nginx p50" tollgate nginx 4 ""
+r "nginx / engine direct throughput" nginx engine 3 ""
+r "tollgate / engine direct throughput" tollgate engine 3 ""
+r "tollgate / nginx CPU per request" tollgate nginx 7 ""
+r "refusal 401 / proxied throughput" refused_401 tollgate 3 "[>= 2]"
+r "refusal 429 / proxied throughput" refused_429 tollgate 3 "[>= 2]"
+answered="$(awk -v w="$warm_billable" '$2 == "tollgate" { s += $6 } END { print s + w }' "$results")"
+echo "  metering: customer bench billed for ${billed:-?} requests; wrk counted $answered answers (warm-up included;"
+echo "            wrk does not count the up to $WRK_CONNECTIONS answers in flight when each run stops)"
 
 if [[ -n "${PROFILE:-}" ]]; then
   jfr_file="$bench_root/target/bench-proxy.jfr"

@@ -79,28 +79,36 @@ public final class GateServer {
         .setCompressionSupported(false);
     EdgeGuard guard = new EdgeGuard(edge, options);
     IdleConnections idle = new IdleConnections(vertx, edge.idleTimeout().toMillis());
-    return vertx.createHttpServer(options)
-        .connectionHandler(guard::onConnection)
-        .requestHandler(req -> {
-          String requestId = RequestIds.of(req);
-          idle.busy(req);
-          if (!guard.admit(req, requestId)) {
-            return;
-          }
-          String path = req.path();
-          if ("/health".equals(path) && req.method() == HttpMethod.GET) {
-            health(vertx, d, req, requestId);
-          } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
-            verify.handle(req, requestId);
-          } else if ("/v1/authorize".equals(path) || path.startsWith(AuthorizeHandler.ENVOY_PREFIX)) {
-            authorize.handle(req, requestId);
-          } else {
-            proxy.handle(req, requestId);
-          }
-        })
-        .listen(d.config().listen().port(), d.config().listen().host())
-        .onSuccess(s -> LOG.info("gate listening on {}:{}, engine {}", d.config().listen().host(), s.actualPort(),
-            d.config().engine()));
+    io.vertx.core.Handler<HttpServerRequest> handler = req -> {
+      String requestId = RequestIds.of(req);
+      idle.busy(req);
+      if (!guard.admit(req, requestId)) {
+        return;
+      }
+      String path = req.path();
+      if ("/health".equals(path) && req.method() == HttpMethod.GET) {
+        health(vertx, d, req, requestId);
+      } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
+        verify.handle(req, requestId);
+      } else if ("/v1/authorize".equals(path) || path.startsWith(AuthorizeHandler.ENVOY_PREFIX)) {
+        authorize.handle(req, requestId);
+      } else {
+        proxy.handle(req, requestId);
+      }
+    };
+    // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int port = d.config().listen().port() == 0 ? -1 : d.config().listen().port();
+    java.util.concurrent.atomic.AtomicReference<HttpServer> first = new java.util.concurrent.atomic.AtomicReference<>();
+    return vertx.deployVerticle(() -> (io.vertx.core.Deployable) context -> vertx.createHttpServer(options)
+            .connectionHandler(guard::onConnection)
+            .requestHandler(handler)
+            .listen(port, d.config().listen().host())
+            .onSuccess(s -> first.compareAndSet(null, s)),
+            new io.vertx.core.DeploymentOptions().setInstances(loops))
+        .map(id -> first.get())
+        .onSuccess(s -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
+            s.actualPort(), loops, d.config().engine()));
   }
 
   private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId) {

@@ -138,7 +138,7 @@ admin:
   listen: 127.0.0.1:$ADMIN_PORT
 data_dir: $data
 metering:
-  durability: batch
+  durability: ${DURABILITY:-batch}
 EOF
   spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN \
     "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"

@@ -12,7 +12,8 @@
 #
 # Environment: ROUNDS (3), DURATION (10s), WARMUP (10s per path), WARMUP_TOLLGATE (20s: its JIT needs longer on a
 # busy 2-core machine; the refusal paths run in the same JVM), WRK_THREADS (2), WRK_CONNECTIONS (64), NGINX_WORKERS (1),
-# ENGINE_LOOPS (1), TOLLGATE_JAVA_OPTS (none), BENCH_KEEP=1 keeps the work directory with every log.
+# ENGINE_LOOPS (1), TOLLGATE_JAVA_OPTS (none), DURABILITY (batch; strict measures strict metering), BENCH_KEEP=1 keeps
+# the work directory with every log.
 # Needs nginx, wrk and curl (scripts/test-services.sh installs nginx and wrk).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,14 +1,18 @@
-package io.tollgate.gate;
+package io.tollgate.edge;
 
 import io.vertx.core.http.HttpServerRequest;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** {@code X-Request-Id}: the client's when it is 1-128 characters of {@code [A-Za-z0-9._:-]}, otherwise a new one. */
-final class RequestIds {
+/**
+ * {@code X-Request-Id} for both listeners: the client's when it is 1-128 characters of {@code [A-Za-z0-9._:-]},
+ * otherwise a new random one. Thread-safe.
+ */
+public final class RequestIds {
   private RequestIds() {}
 
-  static String of(HttpServerRequest req) {
+  /** The request's id: the one it carries when valid, otherwise a new one. */
+  public static String of(HttpServerRequest req) {
     String given = req.getHeader("X-Request-Id");
     return given != null && valid(given) ? given : newId();
   }

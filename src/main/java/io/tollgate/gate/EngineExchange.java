@@ -174,10 +174,9 @@ final class EngineExchange {
     answered = true;
     HttpServerResponse out = req.response().setStatusCode(resp.statusCode());
     out.setStatusMessage(resp.statusMessage() == null ? "" : resp.statusMessage());
-    MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(resp.headers());
+    MultiMap h = out.headers().addAll(resp.headers());
     HopByHop.strip(h);
     h.remove(EngineUnits.HEADER);
-    out.headers().addAll(h);
     out.putHeader("X-Request-Id", requestId);
     RateLimitHeaders.add(out.headers(), allowed.entry().owner().limits(), Optional.of(allowed.rate()),
         Optional.of(allowed.quota()));

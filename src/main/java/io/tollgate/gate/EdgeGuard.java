@@ -67,11 +67,8 @@ final class EdgeGuard {
 
   private static boolean refuse(HttpServerRequest req, int status, String code, String title, String requestId) {
     StrictHttp.refuseFurtherRequests(req.connection());
-    req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-        .putHeader("X-Request-Id", requestId).putHeader("Connection", "close")
-        .endHandler(v -> req.connection().close())
-        .end(new io.vertx.core.json.JsonObject().put("type", "urn:tollgate:problem:" + code).put("title", title)
-            .put("status", status).put("detail", title).put("code", code).put("request_id", requestId).encode());
+    req.response().putHeader("Connection", "close").endHandler(v -> req.connection().close());
+    GateProblems.send(req.response(), status, code, title, title, requestId);
     return false;
   }
 }

@@ -25,14 +25,20 @@ final class GateProblems {
   }
 
   static void send(HttpServerResponse response, Refusal reason, String detail, String requestId) {
+    send(response, reason.status(), reason.code(), reason.title(), detail, requestId);
+  }
+
+  /** Any gate problem, also those of the edge that have no {@link Refusal}. */
+  static void send(HttpServerResponse response, int status, String code, String title, String detail,
+      String requestId) {
     JsonObject body = new JsonObject()
-        .put("type", "urn:tollgate:problem:" + reason.code())
-        .put("title", reason.title())
-        .put("status", reason.status())
+        .put("type", "urn:tollgate:problem:" + code)
+        .put("title", title)
+        .put("status", status)
         .put("detail", detail)
-        .put("code", reason.code())
+        .put("code", code)
         .put("request_id", requestId);
-    response.setStatusCode(reason.status())
+    response.setStatusCode(status)
         .putHeader("Content-Type", "application/problem+json")
         .putHeader("X-Request-Id", requestId)
         .end(body.encode());

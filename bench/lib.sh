@@ -139,6 +139,9 @@ admin:
 data_dir: $data
 metering:
   durability: ${DURABILITY:-batch}
+access_log:
+  target: ${ACCESS_LOG:-off}
+  file: access.log
 EOF
   spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN \
     "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"

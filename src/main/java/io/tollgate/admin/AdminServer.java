@@ -9,6 +9,7 @@ import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.KeyService;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryStore;
+import io.tollgate.telemetry.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -37,10 +38,11 @@ public final class AdminServer {
    * @param keyring accepted admin keys
    * @param catalogReader re-reads tiers and routes from disk for a reload
    * @param maxBodyBytes largest request body accepted (413 beyond)
+   * @param metrics the process's meters, served at {@code GET /metrics}
    * @param clock time
    */
   public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
-      UsageReports usage, AdminKeyring keyring, Supplier<Catalog> catalogReader, int maxBodyBytes,
+      UsageReports usage, AdminKeyring keyring, Supplier<Catalog> catalogReader, int maxBodyBytes, Metrics metrics,
       InstantSource clock) {}
 
   private AdminServer() {}
@@ -66,13 +68,16 @@ public final class AdminServer {
       var catalog = d.live().catalog();
       return catalog.tiers().find(catalog.defaultTier()).orElseThrow().limits().quota().period();
     });
-    CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking);
+    CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
+        d.metrics().registry());
     AdminAuth auth = new AdminAuth(d.keyring());
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);
     r.route().handler(AdminServer::refuseBadFraming);
     r.get("/health").handler(catalog::health);
+    r.get("/metrics").handler(ctx -> blocking.run(ctx, d.metrics()::scrape, (c, text) -> c.response()
+        .putHeader("Content-Type", Metrics.CONTENT_TYPE).end(text)));
     r.route("/admin/*").handler(auth::handle);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
     r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read

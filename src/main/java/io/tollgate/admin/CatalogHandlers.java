@@ -2,6 +2,8 @@ package io.tollgate.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.registry.LiveRegistry;
@@ -19,15 +21,26 @@ final class CatalogHandlers {
   private final Supplier<Catalog> catalogReader;
   private final RegistryStore store;
   private final Blocking blocking;
+  private final Counter reloaded;
+  private final Counter reloadRefused;
 
   /**
    * @param catalogReader re-reads the configuration files; throws {@link InvalidConfigException} when invalid
+   * @param meters where {@code tollgate_registry_reloads_total{result="reloaded"|"refused"}} is counted
    */
-  CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking) {
+  CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking,
+      MeterRegistry meters) {
     this.live = live;
     this.catalogReader = catalogReader;
     this.store = store;
     this.blocking = blocking;
+    this.reloaded = reloads(meters, "reloaded");
+    this.reloadRefused = reloads(meters, "refused");
+  }
+
+  private static Counter reloads(MeterRegistry meters, String result) {
+    return Counter.builder("tollgate.registry.reloads").description("Registry reloads by result")
+        .tags("result", result).register(meters);
   }
 
   void tiers(RoutingContext ctx) {
@@ -54,9 +67,11 @@ final class CatalogHandlers {
     try {
       LiveRegistry.Counts counts = live.reload(catalogReader.get());
       LOG.info("registry reloaded: {}", counts);
+      reloaded.increment();
       return new Reloaded(counts);
     } catch (InvalidConfigException | IllegalArgumentException e) {
       LOG.warn("registry reload refused: {}", e.getMessage());
+      reloadRefused.increment();
       return new Refused(e.getMessage());
     }
   }

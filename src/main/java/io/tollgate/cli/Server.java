@@ -26,6 +26,13 @@ import io.tollgate.registry.KeyService;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RetentionJob;
 import io.tollgate.store.Database;
+import io.tollgate.gate.GateObserver;
+import io.tollgate.telemetry.AccessLog;
+import io.tollgate.telemetry.GateMetrics;
+import io.tollgate.telemetry.LogFormat;
+import io.tollgate.telemetry.MeteringMetrics;
+import io.tollgate.telemetry.Metrics;
+import io.tollgate.telemetry.RegistryMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.PrintStream;
@@ -35,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,6 +56,8 @@ public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
   /** How often keys' last_used_at is written: it is exact to this interval. */
   static final long KEY_ACTIVITY_FLUSH_MS = 5000;
+  /** How often the store's health is checked for the metrics. */
+  static final long STORE_CHECK_MS = 5000;
 
   private final Vertx vertx;
   private final Database database;
@@ -55,16 +65,20 @@ public final class Server implements AutoCloseable {
   private final KeyActivity activity;
   private final HttpServer admin;
   private final HttpServer gate;
+  private final Metrics metrics;
+  private final Optional<AccessLog> accessLog;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
-      HttpServer gate) {
+      HttpServer gate, Metrics metrics, Optional<AccessLog> accessLog) {
     this.vertx = vertx;
     this.database = database;
     this.recorder = recorder;
     this.activity = activity;
     this.admin = admin;
     this.gate = gate;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
   }
 
   /**
@@ -72,12 +86,15 @@ public final class Server implements AutoCloseable {
    * {@code console}, once. Blocking.
    */
   public static Server start(TollgateConfig cfg, Map<String, String> env, PrintStream console) {
+    LogFormat.apply(cfg.logging());
     InstantSource clock = InstantSource.system();
     Catalog catalog = Catalog.of(cfg);
     Database database = Database.open(cfg.storeUrl());
     Vertx vertx = null;
     UsageRecorder recorder = null;
     KeyActivity activity = null;
+    Metrics metrics = new Metrics();
+    Optional<AccessLog> accessLog = Optional.empty();
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
@@ -92,21 +109,29 @@ public final class Server implements AutoCloseable {
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), bootstrap.keyring(),
-          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), clock);
+          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
+      MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = BatchingUsageRecorder.start(database.usage(), cfg.metering().flushInterval(),
-          Durability.fromConfig(cfg.metering().durability()), UUID.randomUUID().toString(), clock);
+          Durability.fromConfig(cfg.metering().durability()), UUID.randomUUID().toString(), clock, meteringMetrics);
+      meteringMetrics.watch(recorder);
       activity = new KeyActivity(database.registry());
+      accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());
+      GateObserver observer = new GateMetrics(metrics.registry(), cfg.metrics());
+      if (accessLog.isPresent()) {
+        observer = observer.andThen(accessLog.get());
+      }
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
           hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder, activity,
-          Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, clock);
+          Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
       HttpServer gate = await(GateServer.start(vertx, gateDeps));
+      scheduleStoreCheck(vertx, database, new RegistryMetrics(metrics.registry(), live));
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
       scheduleKeyActivity(vertx, activity);
       LOG.info("tollgate started: store {}, {} customers, {} keys", database.dialectName(),
           live.counts().customers(), live.counts().keys());
-      return new Server(vertx, database, recorder, activity, admin, gate);
+      return new Server(vertx, database, recorder, activity, admin, gate, metrics, accessLog);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -114,6 +139,8 @@ public final class Server implements AutoCloseable {
       if (recorder != null) {
         recorder.close();
       }
+      accessLog.ifPresent(AccessLog::close);
+      metrics.close();
       database.close();
       throw e;
     }
@@ -145,7 +172,10 @@ public final class Server implements AutoCloseable {
         "store", fresh.storeUrl().equals(running.storeUrl()) && fresh.dataDir().equals(running.dataDir()),
         "metering", fresh.metering().equals(running.metering()),
         "keys", fresh.keys().equals(running.keys()),
-        "retention", fresh.retention().equals(running.retention()));
+        "retention", fresh.retention().equals(running.retention()),
+        "metrics", fresh.metrics().equals(running.metrics()),
+        "access_log", fresh.accessLog().equals(running.accessLog()),
+        "logging", fresh.logging().equals(running.logging()));
     unchanged.forEach((key, same) -> {
       if (!same) {
         LOG.warn("configuration key '{}' changed on disk; it takes effect only after a restart", key);
@@ -173,6 +203,12 @@ public final class Server implements AutoCloseable {
       activity.flush();
       return null;
     }, false).onFailure(e -> LOG.warn("last_used_at not written: {}", e.toString())));
+  }
+
+  /** Checks the store every {@value #STORE_CHECK_MS} ms, off the event loop, for {@code tollgate_store_up}. */
+  private static void scheduleStoreCheck(Vertx vertx, Database database, RegistryMetrics meters) {
+    vertx.setPeriodic(0, STORE_CHECK_MS, id -> vertx.executeBlocking(() -> database.registry().isHealthy(), false)
+        .onComplete(ar -> meters.storeChecked(ar.succeeded() && ar.result())));
   }
 
   private static void schedulePurge(Vertx vertx, RetentionJob job, long intervalMillis) {
@@ -219,6 +255,8 @@ public final class Server implements AutoCloseable {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }
     recorder.close();
+    accessLog.ifPresent(AccessLog::close);
+    metrics.close();
     try {
       activity.flush();
     } catch (RuntimeException e) {

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
-      "routes", "metering", "keys", "retention");
+      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging");
 
   private ConfigLoader() {}
 
@@ -47,6 +47,9 @@ public final class ConfigLoader {
         metering(root.get("metering")),
         keys(root.get("keys"), env),
         retention(root.get("retention")),
+        metrics(root.get("metrics")),
+        accessLog(root.get("access_log"), env, dataDir),
+        logging(root.get("logging"), env),
         file);
   }
 
@@ -193,5 +196,43 @@ public final class ConfigLoader {
       throw r.get("purge_interval_s").fail("must be at least 1");
     }
     return new TollgateConfig.Retention(Duration.ofDays(days), Duration.ofSeconds(interval));
+  }
+
+  private static TollgateConfig.Metrics metrics(ConfigNode m) {
+    m.onlyKeys(Set.of("per_customer", "per_customer_limit"));
+    boolean perCustomer = m.get("per_customer").bool().orElse(false);
+    long limit = range(m.get("per_customer_limit"), m.get("per_customer_limit").integer().orElse(1000L), 1, 100_000);
+    return new TollgateConfig.Metrics(perCustomer, (int) limit);
+  }
+
+  private static TollgateConfig.AccessLog accessLog(ConfigNode a, Map<String, String> env, Path dataDir) {
+    a.onlyKeys(Set.of("target", "file", "max_file_size", "max_files", "queue_size"));
+    Optional<String> fromEnv = env(env, "TOLLGATE_ACCESS_LOG");
+    ConfigNode targetNode = a.get("target");
+    String target = fromEnv.orElseGet(() -> targetNode.isFalse() ? "off" : targetNode.text("off"));
+    TollgateConfig.AccessLogTarget t = switch (target) {
+      case "off" -> TollgateConfig.AccessLogTarget.OFF;
+      case "stdout" -> TollgateConfig.AccessLogTarget.STDOUT;
+      case "file" -> TollgateConfig.AccessLogTarget.FILE;
+      default -> throw fromEnv.isPresent()
+          ? new InvalidConfigException("TOLLGATE_ACCESS_LOG: must be off, stdout or file, got '" + target + "'")
+          : a.get("target").fail("must be off, stdout or file");
+    };
+    Path file = dataDir.resolve(a.get("file").text("access.log"));
+    long maxSize = range(a.get("max_file_size"), a.get("max_file_size").bytes().orElse(100L << 20), 1 << 16, 1L << 40);
+    long maxFiles = range(a.get("max_files"), a.get("max_files").integer().orElse(10L), 1, 20);
+    long queue = range(a.get("queue_size"), a.get("queue_size").integer().orElse(65_536L), 1024, 1 << 24);
+    return new TollgateConfig.AccessLog(t, file, maxSize, (int) maxFiles, (int) queue);
+  }
+
+  private static TollgateConfig.Logging logging(ConfigNode l, Map<String, String> env) {
+    l.onlyKeys(Set.of("format"));
+    Optional<String> fromEnv = env(env, "TOLLGATE_LOG_FORMAT");
+    String format = fromEnv.orElseGet(() -> l.get("format").text("text"));
+    if (!format.equals("text") && !format.equals("json")) {
+      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_LOG_FORMAT: must be text or json")
+          : l.get("format").fail("must be text or json");
+    }
+    return new TollgateConfig.Logging(format.equals("json"));
   }
 }

@@ -63,6 +63,21 @@ final class ConfigNode {
     return text().orElse(defaultValue);
   }
 
+  /** Whether the value is YAML's {@code false}, which YAML 1.1 also spells {@code off} and {@code no}. */
+  boolean isFalse() {
+    return isPresent() && node.isBoolean() && !node.booleanValue();
+  }
+
+  Optional<Boolean> bool() {
+    if (!isPresent()) {
+      return Optional.empty();
+    }
+    if (!node.isBoolean()) {
+      throw fail("must be true or false");
+    }
+    return Optional.of(node.booleanValue());
+  }
+
   Optional<BigDecimal> decimal() {
     if (!isPresent()) {
       return Optional.empty();

@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param metering how usage reaches the store
  * @param keys key format and hashing
  * @param retention how long deactivated customers are kept
+ * @param metrics what {@code GET /metrics} exposes
+ * @param accessLog where the gate's access log goes
+ * @param logging the format of Tollgate's own log
  * @param sourceFile the file this was read from; empty when only defaults and environment were used
  */
 public record TollgateConfig(
@@ -32,6 +35,9 @@ public record TollgateConfig(
     Metering metering,
     Keys keys,
     Retention retention,
+    Metrics metrics,
+    AccessLog accessLog,
+    Logging logging,
     Optional<Path> sourceFile) {
 
   /**
@@ -82,4 +88,25 @@ public record TollgateConfig(
    * @param purgeInterval how often the purge runs
    */
   public record Retention(Duration deactivated, Duration purgeInterval) {}
+
+  /**
+   * @param perCustomer whether gate requests and units are also counted with a {@code customer} label
+   * @param perCustomerLimit how many distinct customers get their own label; the rest are counted as {@code _other}
+   */
+  public record Metrics(boolean perCustomer, int perCustomerLimit) {}
+
+  /** Where the access log goes. */
+  public enum AccessLogTarget { OFF, STDOUT, FILE }
+
+  /**
+   * @param target off, stdout or a rotating file
+   * @param file the file (when {@code target} is file); rotated files get a numbered suffix
+   * @param maxFileBytes a file is rotated when it grows beyond this
+   * @param maxFiles rotated files kept, besides the current one
+   * @param queueSize lines waiting for the writer thread; beyond, lines are dropped and counted, never waited for
+   */
+  public record AccessLog(AccessLogTarget target, Path file, long maxFileBytes, int maxFiles, int queueSize) {}
+
+  /** @param json whether Tollgate's own log is one JSON object per line instead of text */
+  public record Logging(boolean json) {}
 }

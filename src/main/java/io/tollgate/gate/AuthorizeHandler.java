@@ -37,7 +37,7 @@ final class AuthorizeHandler {
     this.clock = clock;
   }
 
-  void handle(HttpServerRequest req, String requestId) {
+  void handle(HttpServerRequest req, RequestTrace trace) {
     boolean envoy = req.path().startsWith(ENVOY_PREFIX);
     String method = Optional.ofNullable(req.getHeader("X-Original-Method"))
         .orElse(envoy ? req.method().name() : "GET");
@@ -45,30 +45,31 @@ final class AuthorizeHandler {
         : path(Optional.ofNullable(req.getHeader("X-Original-URI")).orElse("/"));
     Optional<RouteTable.Match> match = routes.get().match(method, path);
     if (match.isEmpty()) {
-      GateProblems.send(req.response(), Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), requestId);
+      GateProblems.send(req.response(), Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), trace);
       return;
     }
     RouteTable.Match m = match.get();
     GateRequest gr = GateRequest.routed(m, req.headers());
-    switch (decider.decide(gr, clock.instant())) {
+    switch (decider.decide(gr, clock.instant(), trace)) {
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());
-        GateProblems.send(req.response(), r, requestId);
+        GateProblems.send(req.response(), r, trace);
       }
       case Decision.Allowed a -> {
         Context context = vertx.getOrCreateContext();
         meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(x -> allow(req, a,
-            requestId, e == null)));
+            trace, e == null)));
       }
     }
   }
 
-  private static void allow(HttpServerRequest req, Decision.Allowed a, String requestId, boolean durable) {
+  private static void allow(HttpServerRequest req, Decision.Allowed a, RequestTrace trace, boolean durable) {
     if (!durable) {
-      GateProblems.send(req.response(), Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", requestId);
+      GateProblems.send(req.response(), Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", trace);
       return;
     }
-    HttpServerResponse out = req.response().setStatusCode(204).putHeader("X-Request-Id", requestId)
+    trace.billed(a.request().units());
+    HttpServerResponse out = req.response().setStatusCode(204).putHeader("X-Request-Id", trace.requestId())
         .putHeader("X-Tollgate-Customer", a.entry().owner().customer().id())
         .putHeader("X-Tollgate-Key-Id", a.entry().key().id())
         .putHeader("X-Tollgate-Tier", a.entry().owner().customer().tier())

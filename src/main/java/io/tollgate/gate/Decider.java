@@ -33,6 +33,14 @@ final class Decider {
     this.quota = quota;
   }
 
+  /** Decides, and tells {@code trace} the outcome and how long deciding took. */
+  Decision decide(GateRequest r, Instant now, RequestTrace trace) {
+    long started = System.nanoTime();
+    Decision d = decide(r, now);
+    trace.decided(d, r, System.nanoTime() - started);
+    return d;
+  }
+
   Decision decide(GateRequest r, Instant now) {
     Optional<KeyEntry> found = knownKey(r.credential(), now);
     if (found.isEmpty()) {

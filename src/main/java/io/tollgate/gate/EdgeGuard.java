@@ -34,20 +34,20 @@ final class EdgeGuard {
   }
 
   /** Whether the request may go on; otherwise it has been answered and its connection will close. */
-  boolean admit(HttpServerRequest req, String requestId) {
+  boolean admit(HttpServerRequest req, RequestTrace trace) {
     if (StrictHttp.refusesFurtherRequests(req.connection())) {
       req.connection().close(); // pipelined behind an answer that closes the connection: never processed
       return false;
     }
     var framing = StrictHttp.framingError(req.connection());
     if (framing.isPresent()) {
-      return refuse(req, framing.get().status(), framing.get().code(), framing.get().title(), requestId);
+      return refuse(req, framing.get().status(), framing.get().code(), framing.get().title(), trace);
     }
     if (!GateServer.isHttp1(req.version())) {
-      return refuse(req, 505, "http_version_not_supported", "HTTP version not supported", requestId);
+      return refuse(req, 505, "http_version_not_supported", "HTTP version not supported", trace);
     }
     if (req.method() == HttpMethod.CONNECT) {
-      return refuse(req, 405, "method_not_allowed", "CONNECT is not supported", requestId);
+      return refuse(req, 405, "method_not_allowed", "CONNECT is not supported", trace);
     }
     String uri = req.uri();
     if (!uri.startsWith("/")) {
@@ -55,20 +55,20 @@ final class EdgeGuard {
         URI target = URI.create(uri);
         String host = req.getHeader("Host");
         if (target.getHost() != null && (host == null || !host.equalsIgnoreCase(target.getRawAuthority()))) {
-          return refuse(req, 421, "misdirected_request", "the target names another host", requestId);
+          return refuse(req, 421, "misdirected_request", "the target names another host", trace);
         }
       } catch (IllegalArgumentException e) {
         // not a URI at all: a bad request
       }
-      return refuse(req, 400, "bad_request", "only origin-form request targets are accepted", requestId);
+      return refuse(req, 400, "bad_request", "only origin-form request targets are accepted", trace);
     }
     return true;
   }
 
-  private static boolean refuse(HttpServerRequest req, int status, String code, String title, String requestId) {
+  private static boolean refuse(HttpServerRequest req, int status, String code, String title, RequestTrace trace) {
     StrictHttp.refuseFurtherRequests(req.connection());
     req.response().putHeader("Connection", "close").endHandler(v -> req.connection().close());
-    GateProblems.send(req.response(), status, code, title, title, requestId);
+    GateProblems.send(req.response(), status, code, title, title, trace);
     return false;
   }
 }

@@ -27,7 +27,7 @@ final class EngineExchange {
   private final HttpServerRequest req;
   private final Decision.Allowed allowed;
   private final RouteSpec route;
-  private final String requestId;
+  private final RequestTrace trace;
   private final Context context;
   private boolean answered;
   private boolean settled;
@@ -37,18 +37,18 @@ final class EngineExchange {
   record Factory(Vertx vertx, HttpClient client, URI engine, TollgateConfig.Edge edge, TrustedProxies trusted,
       GateMeter meter, boolean strict) {
 
-    void forward(HttpServerRequest req, Decision.Allowed allowed, RouteSpec route, String requestId, long declared) {
-      new EngineExchange(this, req, allowed, route, requestId).start(declared);
+    void forward(HttpServerRequest req, Decision.Allowed allowed, RouteSpec route, RequestTrace trace, long declared) {
+      new EngineExchange(this, req, allowed, route, trace).start(declared);
     }
   }
 
   private EngineExchange(Factory f, HttpServerRequest req, Decision.Allowed allowed, RouteSpec route,
-      String requestId) {
+      RequestTrace trace) {
     this.f = f;
     this.req = req;
     this.allowed = allowed;
     this.route = route;
-    this.requestId = requestId;
+    this.trace = trace;
     this.context = f.vertx().getOrCreateContext();
   }
 
@@ -62,13 +62,14 @@ final class EngineExchange {
     });
     String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
     MultiMap headers = EngineRequestHeaders.build(req.headers(), peer, f.trusted().trusts(peer), req.getHeader("Host"),
-        requestId, allowed.entry(), allowed.request().namespace(), allowed.request().operation());
+        trace.requestId(), allowed.entry(), allowed.request().namespace(), allowed.request().operation());
     String base = basePath(f.engine().getRawPath());
     boolean tls = "https".equals(f.engine().getScheme());
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engine().getHost())
         .setPort(f.engine().getPort() > 0 ? f.engine().getPort() : tls ? 443 : 80).setSsl(tls).setURI(base + req.uri())
         .setHeaders(headers).setConnectTimeout(f.edge().engineConnectTimeout().toMillis())
         .setIdleTimeout(f.edge().engineTimeout().toMillis());
+    trace.engineStarted();
     f.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         engineFailed(ar.cause(), false);
@@ -144,6 +145,7 @@ final class EngineExchange {
   }
 
   private void answer(HttpClientResponse resp) {
+    trace.engineAnswered();
     if (answered) {
       return;
     }
@@ -152,6 +154,9 @@ final class EngineExchange {
         : Units.ZERO;
     if (status >= 500) {
       release(GateMeter.ENGINE_ERROR);
+      trace.refused(GateMeter.ENGINE_ERROR);
+    } else {
+      trace.billed(cost);
     }
     if (f.strict() && status < 500) {
       resp.pause();
@@ -177,7 +182,7 @@ final class EngineExchange {
     MultiMap h = out.headers().addAll(resp.headers());
     HopByHop.strip(h);
     h.remove(EngineUnits.HEADER);
-    out.putHeader("X-Request-Id", requestId);
+    out.putHeader("X-Request-Id", trace.requestId());
     RateLimitHeaders.add(out.headers(), allowed.entry().owner().limits(), Optional.of(allowed.rate()),
         Optional.of(allowed.quota()));
     if (!h.contains("Content-Length")) {
@@ -202,6 +207,7 @@ final class EngineExchange {
    * request was sent, a timeout is 504 and anything else 502.
    */
   private void engineFailed(Throwable cause, boolean connected) {
+    trace.engineAnswered();
     if (answered) {
       if (!req.response().ended()) {
         req.connection().close();
@@ -234,6 +240,6 @@ final class EngineExchange {
     if (close || !req.isEnded()) {
       LingeringClose.arm(f.vertx(), req);
     }
-    GateProblems.send(out, reason, detail, requestId);
+    GateProblems.send(out, reason, detail, trace);
   }
 }

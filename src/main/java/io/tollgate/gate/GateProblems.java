@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 final class GateProblems {
   private GateProblems() {}
 
-  static void send(HttpServerResponse response, Decision.Refused refused, String requestId) {
+  static void send(HttpServerResponse response, Decision.Refused refused, RequestTrace trace) {
     Refusal reason = refused.reason();
     if (reason == Refusal.UNAUTHENTICATED) {
       response.putHeader("WWW-Authenticate", refused.noCredential() ? "Bearer realm=\"tollgate\""
@@ -21,16 +21,18 @@ final class GateProblems {
         Long.toString(Math.max(1, RateLimitHeaders.seconds(d)))));
     refused.entry().ifPresent(e -> RateLimitHeaders.add(response.headers(), e.owner().limits(), refused.rate(),
         refused.quota()));
-    send(response, reason, reason.title(), requestId);
+    send(response, reason, reason.title(), trace);
   }
 
-  static void send(HttpServerResponse response, Refusal reason, String detail, String requestId) {
-    send(response, reason.status(), reason.code(), reason.title(), detail, requestId);
+  static void send(HttpServerResponse response, Refusal reason, String detail, RequestTrace trace) {
+    send(response, reason.status(), reason.code(), reason.title(), detail, trace);
   }
 
   /** Any gate problem, also those of the edge that have no {@link Refusal}. */
   static void send(HttpServerResponse response, int status, String code, String title, String detail,
-      String requestId) {
+      RequestTrace trace) {
+    trace.refused(code);
+    String requestId = trace.requestId();
     JsonObject body = new JsonObject()
         .put("type", "urn:tollgate:problem:" + code)
         .put("title", title)

@@ -47,11 +47,12 @@ public final class GateServer {
    * @param recorder usage and refusals
    * @param activity when keys were last used
    * @param strict whether answers wait until their usage is durable
+   * @param observer told of every request once it is over (metrics, access log)
    * @param clock time
    */
   public record Dependencies(TollgateConfig.Gate config, LiveRegistry live, RegistryStore store, ApiKeyFormat format,
       KeyHasher hasher, RateLimiter rate, QuotaLedger quota, UsageRecorder recorder, KeyActivity activity, boolean strict,
-      InstantSource clock) {}
+      GateObserver observer, InstantSource clock) {}
 
   private GateServer() {}
 
@@ -80,21 +81,31 @@ public final class GateServer {
         .setCompressionSupported(false);
     EdgeGuard guard = new EdgeGuard(edge, options);
     IdleConnections idle = new IdleConnections(vertx, edge.idleTimeout().toMillis());
+    GateObserver observer = d.observer();
     io.vertx.core.Handler<HttpServerRequest> handler = req -> {
-      String requestId = RequestIds.of(req);
+      RequestTrace trace = new RequestTrace(RequestIds.of(req), d.clock().instant(), System.nanoTime());
       idle.busy(req);
-      if (!guard.admit(req, requestId)) {
+      var conn = req.connection();
+      req.response().bodyEndHandler(v -> {
+        idle.idle(conn);
+        trace.finish(req, true, observer);
+      });
+      req.response().closeHandler(v -> trace.finish(req, false, observer));
+      if (!guard.admit(req, trace)) {
         return;
       }
       String path = req.path();
       if ("/health".equals(path) && req.method() == HttpMethod.GET) {
-        health(vertx, d, req, requestId);
+        trace.mode("health");
+        health(vertx, d, req, trace.requestId());
       } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
-        verify.handle(req, requestId);
+        trace.mode("verify");
+        verify.handle(req, trace);
       } else if ("/v1/authorize".equals(path) || path.startsWith(AuthorizeHandler.ENVOY_PREFIX)) {
-        authorize.handle(req, requestId);
+        trace.mode("authorize");
+        authorize.handle(req, trace);
       } else {
-        proxy.handle(req, requestId);
+        proxy.handle(req, trace);
       }
     };
     // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port

@@ -21,17 +21,16 @@ final class IdleConnections {
     this.idleMs = idleMs;
   }
 
-  /** A request arrived: its connection is busy until its answer has been sent. */
+  /** A request arrived: its connection is busy until {@link #idle} is called when its answer has been sent. */
   void busy(HttpServerRequest req) {
-    HttpConnection conn = req.connection();
-    Long timer = timers.get().remove(conn);
+    Long timer = timers.get().remove(req.connection());
     if (timer != null) {
       vertx.cancelTimer(timer);
     }
-    req.response().bodyEndHandler(v -> idle(conn));
   }
 
-  private void idle(HttpConnection conn) {
+  /** The answer on {@code conn} has been sent: the idle timer starts. */
+  void idle(HttpConnection conn) {
     Map<HttpConnection, Long> map = timers.get();
     Long old = map.put(conn, vertx.setTimer(idleMs, id -> {
       if (map.remove(conn) != null) {

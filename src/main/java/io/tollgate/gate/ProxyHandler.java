@@ -31,40 +31,41 @@ final class ProxyHandler {
     this.clock = clock;
   }
 
-  void handle(HttpServerRequest req, String requestId) {
+  void handle(HttpServerRequest req, RequestTrace trace) {
     req.pause();
     req.exceptionHandler(e -> {
       if (!req.response().headWritten()) {
-        refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), requestId);
+        refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), trace);
       }
     });
     Optional<RouteTable.Match> match = routes.get().match(req.method().name(), req.path());
     if (match.isEmpty()) {
-      refuse(req, Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), requestId);
+      refuse(req, Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), trace);
       return;
     }
+    trace.routed(match.get());
     OptionalLong declared = declaredLength(req);
     if (declared.invalid) {
-      refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), requestId);
+      refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), trace);
       return;
     }
     if (declared.length > edge.maxBodyBytes()) {
-      refuse(req, Decision.Refused.of(Refusal.PAYLOAD_TOO_LARGE), requestId);
+      refuse(req, Decision.Refused.of(Refusal.PAYLOAD_TOO_LARGE), trace);
       return;
     }
     RouteTable.Match m = match.get();
     GateRequest gr = GateRequest.routed(m, req.headers());
-    switch (decider.decide(gr, clock.instant())) {
+    switch (decider.decide(gr, clock.instant(), trace)) {
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());
-        refuse(req, r, requestId);
+        refuse(req, r, trace);
       }
-      case Decision.Allowed a -> exchanges.forward(req, a, m.route(), requestId, declared.length);
+      case Decision.Allowed a -> exchanges.forward(req, a, m.route(), trace, declared.length);
     }
   }
 
   /** Answers the refusal; keeps the connection only when the unread body is small enough to drop. */
-  private void refuse(HttpServerRequest req, Decision.Refused r, String requestId) {
+  private void refuse(HttpServerRequest req, Decision.Refused r, RequestTrace trace) {
     OptionalLong declared = declaredLength(req);
     boolean chunked = req.headers().contains("Transfer-Encoding");
     boolean keep = !declared.invalid && !chunked && declared.length <= DRAIN_LIMIT
@@ -72,7 +73,7 @@ final class ProxyHandler {
     if (!keep) {
       LingeringClose.arm(exchanges.vertx(), req);
     }
-    GateProblems.send(req.response(), r, requestId);
+    GateProblems.send(req.response(), r, trace);
     if (keep) {
       req.resume();
     }

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 final class VerifyHandler {
   static final String DEFAULT_OPERATION = "verify";
+  /** The code of a valid verification whose usage could not be recorded durably (strict metering). */
+  static final String STORE_UNAVAILABLE = "store_unavailable";
   private static final int MAX_BODY = 16 * 1024;
 
   private final Vertx vertx;
@@ -44,10 +46,10 @@ final class VerifyHandler {
     this.clock = clock;
   }
 
-  void handle(HttpServerRequest req, String requestId) {
+  void handle(HttpServerRequest req, RequestTrace trace) {
     if (!isServiceKey(Credential.from(req.headers()::getAll))) {
       GateProblems.send(req.response().putHeader("WWW-Authenticate", "Bearer realm=\"tollgate-service\""),
-          Refusal.UNAUTHENTICATED, "a valid service key is required", requestId);
+          Refusal.UNAUTHENTICATED, "a valid service key is required", trace);
       return;
     }
     Context context = vertx.getOrCreateContext();
@@ -56,7 +58,7 @@ final class VerifyHandler {
       if (body.length() + b.length() > MAX_BODY) {
         req.pause();
         LingeringClose.arm(vertx, req);
-        GateProblems.send(req.response(), Refusal.PAYLOAD_TOO_LARGE, "the body is larger than 16 KiB", requestId);
+        GateProblems.send(req.response(), Refusal.PAYLOAD_TOO_LARGE, "the body is larger than 16 KiB", trace);
         return;
       }
       body.appendBuffer(b);
@@ -64,39 +66,46 @@ final class VerifyHandler {
     req.endHandler(v -> {
       if (StrictHttp.framingError(req.connection()).isPresent()) {
         LingeringClose.arm(vertx, req);
-        GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the request body is malformed", requestId);
+        GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the request body is malformed", trace);
       } else if (!req.response().ended()) {
-        verify(req, body, requestId, context);
+        verify(req, body, trace, context);
       }
     });
   }
 
-  private void verify(HttpServerRequest req, Buffer body, String requestId, Context context) {
+  private void verify(HttpServerRequest req, Buffer body, RequestTrace trace, Context context) {
     JsonObject in;
     try {
       in = body.length() == 0 ? new JsonObject() : new JsonObject(body);
     } catch (DecodeException | ClassCastException e) {
-      GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the body is not a JSON object", requestId);
+      GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the body is not a JSON object", trace);
       return;
     }
     Optional<GateRequest> parsed = parse(in);
     if (parsed.isEmpty()) {
       GateProblems.send(req.response(), Refusal.BAD_REQUEST,
           "expected {\"key\": string, \"namespace\"?: string, \"operation\"?: string, \"units\"?: number,"
-              + " \"dry_run\"?: boolean}", requestId);
+              + " \"dry_run\"?: boolean}", trace);
       return;
     }
-    Decision d = decider.decide(parsed.get(), clock.instant());
+    Decision d = decider.decide(parsed.get(), clock.instant(), trace);
     JsonObject out = VerifyDocument.of(d);
     switch (d) {
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());
-        send(req, out, requestId);
+        send(req, out, trace);
       }
-      case Decision.Allowed a when a.request().dryRun() -> send(req, out, requestId);
+      case Decision.Allowed a when a.request().dryRun() -> send(req, out, trace);
       case Decision.Allowed a -> meter.billed(a, a.request().units()).whenComplete((v, e) ->
-          context.runOnContext(x -> send(req, e == null ? out : out.put("valid", false).put("code", "store_unavailable"),
-              requestId)));
+          context.runOnContext(x -> {
+            if (e == null) {
+              trace.billed(a.request().units());
+              send(req, out, trace);
+            } else {
+              trace.refused(STORE_UNAVAILABLE);
+              send(req, out.put("valid", false).put("code", STORE_UNAVAILABLE), trace);
+            }
+          }));
     }
   }
 
@@ -145,8 +154,8 @@ final class VerifyHandler {
     return match;
   }
 
-  private static void send(HttpServerRequest req, JsonObject out, String requestId) {
+  private static void send(HttpServerRequest req, JsonObject out, RequestTrace trace) {
     req.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .putHeader("X-Request-Id", requestId).end(out.encode());
+        .putHeader("X-Request-Id", trace.requestId()).end(out.encode());
   }
 }

@@ -54,7 +54,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BatchingUsageRecorder(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout) {
+      InstantSource clock, Duration closeTimeout, FlushListener listener) {
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) << 1);
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<Tally> list = new ArrayList<>(stripes);
@@ -65,7 +65,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     this.stripeMask = stripes - 1;
     this.strict = durability == Durability.STRICT;
     this.closeTimeout = closeTimeout;
-    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock);
+    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener);
   }
 
   /**
@@ -81,11 +81,17 @@ public final class BatchingUsageRecorder implements UsageRecorder {
    */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, FlushListener.NONE);
+  }
+
+  /** As {@link #start(UsageStore, Duration, Durability, String, InstantSource)}, telling {@code listener} of batches. */
+  public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock, FlushListener listener) {
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, listener);
   }
 
   static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout) {
+      InstantSource clock, Duration closeTimeout, FlushListener listener) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
@@ -96,7 +102,8 @@ public final class BatchingUsageRecorder implements UsageRecorder {
       throw new IllegalArgumentException("node id must not be blank");
     }
     BatchingUsageRecorder recorder =
-        new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout);
+        new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout,
+            Objects.requireNonNull(listener, "listener"));
     recorder.flusher.start();
     return recorder;
   }

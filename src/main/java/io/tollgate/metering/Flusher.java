@@ -29,6 +29,7 @@ final class Flusher implements Runnable {
   private final String nodeId;
   private final InstantSource clock;
   private final Thread thread;
+  private final FlushListener listener;
 
   private volatile boolean parked;
   private volatile boolean stopping;
@@ -44,7 +45,8 @@ final class Flusher implements Runnable {
   private record Pending(UsageBatch batch, long events, CompletableFuture<Void> generation) {}
 
   Flusher(UsageStore store, List<Tally> tallies, LongAdder recorded, Duration window, Durability durability,
-      String nodeId, InstantSource clock) {
+      String nodeId, InstantSource clock, FlushListener listener) {
+    this.listener = listener;
     this.store = store;
     this.tallies = List.copyOf(tallies);
     this.recorded = recorded;
@@ -122,14 +124,17 @@ final class Flusher implements Runnable {
     if (p == null) {
       return true;
     }
+    long started = System.nanoTime();
     try {
       if (!store.apply(p.batch())) {
         LOG.info("usage batch {} was applied before (its acknowledgement was lost); not applied again", p.batch().id());
       }
     } catch (RuntimeException e) {
+      listener.failed(System.nanoTime() - started);
       failed(p, e);
       return false;
     }
+    listener.applied(p.events(), System.nanoTime() - started);
     durable += p.events();
     pending = null;
     recovered();

@@ -161,4 +161,48 @@ final class ConfigLoaderTest {
     assertThat(catalog.tiers().find("builder")).isPresent();
     assertThat(catalog.tiers().find("pro").orElseThrow().limits().quota().units()).isEqualTo(Units.of(500_000));
   }
+
+  @Test
+  void load_telemetry_defaultsAreMetricsWithoutCustomerLabels_accessLogOff_textLogs() {
+    TollgateConfig c = ConfigLoader.load(Optional.empty(), Map.of());
+    assertThat(c.metrics()).isEqualTo(new TollgateConfig.Metrics(false, 1000));
+    assertThat(c.accessLog().target()).isEqualTo(TollgateConfig.AccessLogTarget.OFF);
+    assertThat(c.logging().json()).isFalse();
+  }
+
+  @Test
+  void load_telemetry_fileKeysAndEnvironment() throws Exception {
+    Path f = write("c.yaml", "data_dir: /var/lib/tg\nmetrics:\n  per_customer: true\n  per_customer_limit: 50\n"
+        + "access_log:\n  target: file\n  file: logs/access.log\n  max_file_size: 10MiB\n  max_files: 5\n"
+        + "logging:\n  format: json\n");
+    TollgateConfig c = ConfigLoader.load(Optional.of(f), Map.of());
+    assertThat(c.metrics()).isEqualTo(new TollgateConfig.Metrics(true, 50));
+    assertThat(c.accessLog().file()).isEqualTo(Path.of("/var/lib/tg/logs/access.log"));
+    assertThat(c.accessLog().maxFileBytes()).isEqualTo(10L << 20);
+    assertThat(c.accessLog().maxFiles()).isEqualTo(5);
+    assertThat(c.logging().json()).isTrue();
+    TollgateConfig overridden = ConfigLoader.load(Optional.of(f), Map.of("TOLLGATE_ACCESS_LOG", "stdout",
+        "TOLLGATE_LOG_FORMAT", "text"));
+    assertThat(overridden.accessLog().target()).isEqualTo(TollgateConfig.AccessLogTarget.STDOUT);
+    assertThat(overridden.logging().json()).isFalse();
+  }
+
+  @Test
+  void load_accessLogTargetOff_unquoted_isReadAsOffNotAsABoolean() throws Exception {
+    Path f = write("c.yaml", "access_log:\n  target: off\n");
+    assertThat(ConfigLoader.load(Optional.of(f), Map.of()).accessLog().target())
+        .isEqualTo(TollgateConfig.AccessLogTarget.OFF);
+  }
+
+  @Test
+  void load_badTelemetryValues_nameKeyAndLine() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(write("a.yaml", "access_log:\n  target: syslog\n")),
+        Map.of())).hasMessageContaining("access_log.target").hasMessageContaining("line 2");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(write("b.yaml", "metrics:\n  per_customer: yes please\n")),
+        Map.of())).hasMessageContaining("metrics.per_customer").hasMessageContaining("true or false");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(write("c.yaml", "access_log:\n  max_files: 50\n")),
+        Map.of())).hasMessageContaining("access_log.max_files").hasMessageContaining("between 1 and 20");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_LOG_FORMAT", "xml")))
+        .hasMessageContaining("TOLLGATE_LOG_FORMAT");
+  }
 }

@@ -77,7 +77,7 @@ final class TestEngine implements AutoCloseable {
     switch (action) {
       case "serve/status" -> req.response().setStatusCode(Integer.parseInt(p[5])).end(echo.encode());
       case "serve/slow" -> vertx.setTimer(Long.parseLong(p[5]), t -> {
-        if (!req.response().closed()) {
+        if (!req.response().closed() && !req.response().ended()) {
           req.response().end(echo.encode());
         }
       });

@@ -34,7 +34,7 @@ final class Metered implements AutoCloseable {
 
   BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout) {
     BatchingUsageRecorder recorder = BatchingUsageRecorder.start(store, window, durability, "node-" + recorders.size(),
-        InstantSource.system(), closeTimeout);
+        InstantSource.system(), closeTimeout, FlushListener.NONE);
     recorders.add(recorder);
     return recorder;
   }

@@ -63,7 +63,7 @@ done
 
 sleep 1  # the writer thread catches up
 file="$BENCH_DIR/log_file/access.log"
-lines="$(cat "$file" "$file".* 2>/dev/null | wc -l)"
+lines="$( { cat "$file"; for f in "$file".*; do if [[ -f "$f" ]]; then cat "$f"; fi; done; } | wc -l)"
 runs=$(( ROUNDS + 1 ))
 if grep -q -F -e "${KEY[log_file]}" -e "$ADMIN_KEY" "$file"; then die "the access log holds a key"; fi
 (( lines >= answered && lines <= answered + runs * ${WRK_CONNECTIONS:-64} )) \

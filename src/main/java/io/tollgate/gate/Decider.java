@@ -66,6 +66,9 @@ final class Decider {
     QuotaLedger.Verdict qv = r.dryRun() ? quota.peek(customer.id(), limits.quota(), r.units(), now)
         : quota.tryReserve(customer.id(), limits.quota(), r.units(), now);
     if (!qv.allowed()) {
+      if (!r.dryRun()) {
+        rate.giveBack(customer.id()); // the request is not served: it does not spend the rate either
+      }
       return new Decision.Refused(Refusal.QUOTA_EXCEEDED, Optional.of(qv.untilReset()), Optional.of(entry), false,
           Optional.of(rv), Optional.of(qv));
     }

@@ -65,6 +65,17 @@ public final class RateLimiter {
     return new Verdict(p.canBeConsumed(), remaining, Duration.ofNanos(p.getNanosToWaitForRefill()), untilFull);
   }
 
+  /**
+   * Returns one token taken by {@link #tryTake} for a request that was refused later on (over its quota), so that
+   * a refused request does not also spend the customer's rate. Never beyond the bucket's capacity.
+   */
+  public void giveBack(String customerId) {
+    Entry e = buckets.get(customerId);
+    if (e != null) {
+      e.bucket().addTokens(1);
+    }
+  }
+
   /** Forgets a customer's bucket (e.g. when it is purged). */
   public void forget(String customerId) {
     buckets.remove(customerId);

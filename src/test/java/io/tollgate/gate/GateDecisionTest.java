@@ -165,6 +165,24 @@ final class GateDecisionTest {
   }
 
   @Test
+  void quotaExceeded_doesNotSpendARateToken() {
+    String key = f.customer("{\"customer_id\":\"quota-rate-1\",\"limits\":{\"quota\":{\"units\":1,"
+        + "\"period\":\"month\"},\"rate_limit\":{\"requests\":3,\"window_s\":3600,\"burst\":3}}}");
+    assertThat(f.gate("PUT", "/v1/default/items/a", key, "x", Map.of()).status()).isEqualTo(200);
+    for (int i = 0; i < 3; i++) {
+      Answer refused = f.gate("PUT", "/v1/default/items/a", key, "x", Map.of());
+      assertThat(refused.json().get("code").asText()).isEqualTo("quota_exceeded");
+    }
+    f.tollgate.admin("PATCH", "/admin/customers/quota-rate-1", "{\"limits\":{\"quota\":{\"units\":100,"
+        + "\"period\":\"month\"},\"rate_limit\":{\"requests\":3,\"window_s\":3600,\"burst\":3}}}");
+    // three quota refusals took no token: two of the three are left
+    assertThat(f.gate("PUT", "/v1/default/items/a", key, "x", Map.of()).status()).isEqualTo(200);
+    assertThat(f.gate("PUT", "/v1/default/items/a", key, "x", Map.of()).status()).isEqualTo(200);
+    assertThat(f.gate("PUT", "/v1/default/items/a", key, "x", Map.of()).json().get("code").asText())
+        .isEqualTo("rate_limited");
+  }
+
+  @Test
   void quota_tenUnits_admitsExactlyTenOneUnitRequests_thenQuotaExceededUntilPeriodEnd() {
     String key = f.customer("{\"customer_id\":\"quota-1\",\"limits\":{\"quota\":{\"units\":10,\"period\":\"month\"}}}");
     int allowed = 0;

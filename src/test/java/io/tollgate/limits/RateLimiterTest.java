@@ -35,6 +35,20 @@ final class RateLimiterTest {
   }
 
   @Test
+  void giveBack_returnsATakenToken_butNeverBeyondTheBurst() {
+    for (int i = 0; i < 5; i++) {
+      limiter.tryTake("acme", fivePerSecond);
+    }
+    limiter.giveBack("acme");
+    assertThat(limiter.tryTake("acme", fivePerSecond).allowed()).isTrue();
+    assertThat(limiter.tryTake("acme", fivePerSecond).allowed()).isFalse();
+    clock.advance(Duration.ofSeconds(60));
+    limiter.giveBack("acme");
+    assertThat(limiter.peek("acme", fivePerSecond).remaining()).isEqualTo(5);
+    limiter.giveBack("nobody"); // no bucket: nothing to give back, no bucket made
+  }
+
+  @Test
   void buckets_arePerCustomer() {
     for (int i = 0; i < 5; i++) {
       limiter.tryTake("acme", fivePerSecond);

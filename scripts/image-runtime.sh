@@ -11,7 +11,8 @@
 #   /data                 the data directory and volume (owned by 65532 in the image)
 #
 # No registry and no Docker engine are needed: the image's base is `scratch`, everything comes from here.
-# Usage: scripts/image-runtime.sh JAVA_HOME OUTPUT_DIR [JAR]   (JAR: default OUTPUT_DIR/../tollgate.jar)
+# Usage: scripts/image-runtime.sh JAVA_HOME OUTPUT_DIR [JAR [UID]]
+#   JAR: default OUTPUT_DIR/../tollgate.jar; UID: the user's uid and gid, default 65532 (pom.xml: image.uid)
 # The result is kept when its inputs (the JDK, the module list, this script) did not change, so a second
 # `./mvnw package` costs nothing here.
 set -euo pipefail
@@ -26,7 +27,7 @@ MODULES=java.base,java.compiler,java.desktop,java.management,java.naming,java.ne
 MODULES=$MODULES,jdk.jfr,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.zipfs
 # The desktop module's X11 and sound libraries: the server runs headless, and they would drag libX11 in.
 EXCLUDE='**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libjsound.so'
-USER_ID=65532
+USER_ID="${4:-65532}"
 
 die() { echo "image-runtime: FAILED: $*" >&2; exit 1; }
 
@@ -36,12 +37,12 @@ command -v ldd >/dev/null || die "ldd is missing (package libc-bin)"
 # sqlite-jdbc's native library for Linux x86_64, extracted from the jar, so that ldd says what it needs too.
 jar="${3:-$(dirname "$out")/tollgate.jar}"
 [ -f "$jar" ] || die "$jar is missing (run after the jar is built)"
-command -v unzip >/dev/null || die "unzip is missing (package unzip)"
+jar="$(realpath "$jar")"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 sqlite_native="$scratch/org/sqlite/native/Linux/x86_64/libsqlitejdbc.so"
-unzip -q -o "$jar" 'org/sqlite/native/Linux/x86_64/libsqlitejdbc.so' -d "$scratch" \
-  || die "$jar holds no org/sqlite/native/Linux/x86_64/libsqlitejdbc.so"
+(cd "$scratch" && "$java_home/bin/jar" xf "$jar" org/sqlite/native/Linux/x86_64/libsqlitejdbc.so)
+[ -f "$sqlite_native" ] || die "$jar holds no org/sqlite/native/Linux/x86_64/libsqlitejdbc.so"
 
 stamp="$out.stamp"
 inputs="$(
@@ -117,4 +118,5 @@ EOF
 # A container runtime usually mounts its own /etc/hosts and /etc/resolv.conf over these.
 
 echo "$inputs_sum" >"$stamp"
-echo "image-runtime: $out ($(du -sh "$out" | cut -f1)): Java runtime from $java_home and $(printf '%s\n' "$libs" | wc -l) libraries"
+count="$(printf '%s\n' "$libs" | wc -l)"
+echo "image-runtime: $out ($(du -sh "$out" | cut -f1)): Java runtime from $java_home and $count libraries"

@@ -31,6 +31,9 @@ USER_ID="${4:-65532}"
 
 die() { echo "image-runtime: FAILED: $*" >&2; exit 1; }
 
+[ "$(uname -m)" = x86_64 ] \
+  || die "the image is linux/amd64 and takes its libraries from this machine, which is $(uname -m):" \
+    "build it on x86_64, or skip it with -Djib.skip=true"
 [ -x "$java_home/bin/jlink" ] || die "$java_home/bin/jlink is missing: the build needs a full JDK (21 or newer)"
 command -v ldd >/dev/null || die "ldd is missing (package libc-bin)"
 

@@ -5,8 +5,9 @@
 # Installs PostgreSQL with apt-get when it is missing, starts (or creates) the cluster on the port, creates the
 # role and the database when they are missing. Idempotent: run it as often as you like. Debian/Ubuntu, as root.
 #
-# Also installs nginx (NginxAuthRequestTest runs its own on free loopback ports with its own nginx.conf) and wrk
-# (bench/) when they are missing. No system nginx is started or needed: the package's own service is left alone.
+# Also installs nginx (NginxAuthRequestTest runs its own on free loopback ports with its own nginx.conf), wrk
+# (bench/) and systemd-analyze (DeployFilesTest verifies deploy/tollgate.service; package systemd) when they are
+# missing. No system nginx is started or needed: the package's own service is left alone.
 #
 # Environment: TOLLGATE_PG_PORT (default 5432) selects the cluster by its port.
 set -euo pipefail
@@ -101,19 +102,27 @@ SQL
   fi
 }
 
+# The Debian package of a command the tests need.
+package_of() {
+  case "$1" in
+    systemd-analyze) echo systemd ;;
+    *) echo "$1" ;;
+  esac
+}
+
 # Installs the Debian packages of the commands that are missing; fails when a command is still missing.
 install_tools() {
-  local missing=() cmd
-  for cmd in nginx wrk; do
-    tool_present "$cmd" || missing+=("$cmd")
+  local missing=() packages=() cmd
+  for cmd in nginx wrk systemd-analyze; do
+    tool_present "$cmd" || { missing+=("$cmd"); packages+=("$(package_of "$cmd")"); }
   done
   (( ${#missing[@]} == 0 )) && return
-  log "installing ${missing[*]} with apt-get"
+  log "installing ${packages[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q || die "apt-get update failed"
-  apt-get install -y -q "${missing[@]}" || die "apt-get install -y ${missing[*]} failed"
+  apt-get install -y -q "${packages[@]}" || die "apt-get install -y ${packages[*]} failed"
   for cmd in "${missing[@]}"; do
-    tool_present "$cmd" || die "$cmd is still missing after apt-get install $cmd"
+    tool_present "$cmd" || die "$cmd is still missing after apt-get install $(package_of "$cmd")"
   done
 }
 
@@ -125,7 +134,8 @@ tool_present() {
 main() {
   cd /  # psql run as postgres must not start in a directory it cannot read
   if [[ $EUID -ne 0 ]]; then
-    tool_present nginx && tool_present wrk || die "nginx and wrk are missing: run this script as root to install them"
+    tool_present nginx && tool_present wrk && tool_present systemd-analyze \
+      || die "nginx, wrk or systemd-analyze is missing: run this script as root to install them"
     if command -v pg_isready >/dev/null 2>&1 && ready && serves_tollgate; then
       log "PostgreSQL already serves $ROLE@127.0.0.1:$PORT/$DATABASE"
       exit 0
@@ -138,7 +148,7 @@ main() {
   ensure_role_and_database
   serves_tollgate \
     || die "PostgreSQL runs but $ROLE cannot log in over TCP at 127.0.0.1:$PORT with a password (check pg_hba.conf)"
-  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx and wrk installed"
+  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk and systemd-analyze installed"
 }
 
 main "$@"

@@ -164,6 +164,7 @@ final class EngineExchange {
       f.meter().billed(allowed, cost).whenComplete((v, e) -> context.runOnContext(x -> {
         if (e != null) {
           resp.request().reset();
+          trace.billed(Units.ZERO); // the usage was not recorded: nothing was billed
           refuse(Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", true);
         } else {
           stream(resp, Optional.empty());

@@ -10,6 +10,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -26,12 +27,13 @@ import java.util.StringJoiner;
  */
 final class AdminClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final String base;
   private final Optional<String> adminKey;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+      .connectTimeout(CONNECT_TIMEOUT).build();
 
   /** {@code base} without a trailing slash, e.g. {@code http://127.0.0.1:8081}. */
   AdminClient(String base, Optional<String> adminKey) {
@@ -140,6 +142,7 @@ final class AdminClient {
   private Reply unreachable(String target, IOException e) {
     String reason = switch (e) {
       case ConnectException c -> "connection refused (is Tollgate running, and is --admin-url right?)";
+      case HttpConnectTimeoutException t -> "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
       case HttpTimeoutException t -> "no answer within " + TIMEOUT.toSeconds() + " s";
       default -> Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
     };

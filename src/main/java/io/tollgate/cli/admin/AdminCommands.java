@@ -21,7 +21,7 @@ public final class AdminCommands {
     for (Method command : CommandLine.getCommandMethods(ServerCommands.class, null)) {
       root.addSubcommand(new CommandLine(command));
     }
-    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion()).setCommandName("completion");
     completion.getCommandSpec().usageMessage().hidden(false)
         .description("Print a bash/zsh completion script for tollgate.")
         .footer("%nExamples:", "  source <(tollgate completion)",

@@ -65,8 +65,8 @@ final class CustomersCommand {
       description = {"Change a customer; options not given keep their value.",
           "--namespaces, --metadata and --limits replace the stored value as a whole; --metadata null and "
               + "--limits null clear them, --name '' clears the name."},
-      footer = {"%nExample:",
-          "  tollgate customers update acme-corp --tier scale --limits '{\"rate_limit\":{\"requests\":300}}'"})
+      footer = {"%nExamples:", "  tollgate customers update acme-corp --tier scale",
+          "  tollgate customers update acme-corp --limits '{\"rate_limit\":{\"requests\":300}}'"})
   int update(@Mixin AdminOptions admin, @Mixin Output out, @Mixin CustomerFields fields,
       @Parameters(paramLabel = "CUSTOMER", description = "the customer_id") String id,
       @Option(names = "--namespaces", paramLabel = "NS", split = ",",

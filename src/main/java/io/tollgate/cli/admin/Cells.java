@@ -1,6 +1,7 @@
 package io.tollgate.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +57,7 @@ final class Cells {
   }
 
   /** The line that tells how to get the next page, when there is one. */
-  static void nextPage(JsonNode document, java.io.PrintWriter out) {
+  static void nextPage(JsonNode document, PrintWriter out) {
     JsonNode next = document.path("next_cursor");
     if (next.isTextual()) {
       out.println("(more: --cursor " + next.asText() + ", or --all)");

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "A self-hosted API gate: keys, tiers, limits, quotas and metering in front of your engine.",
     subcommands = {ServeCommand.class, DemoCommand.class, BenchEngineCommand.class},
     footer = {"%nExamples:", "  tollgate serve --config tollgate.yaml", "  tollgate customers list",
-        "  tollgate help keys create"})
+        "  tollgate keys create --help"})
 public final class Main {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

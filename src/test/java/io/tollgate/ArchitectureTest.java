@@ -58,4 +58,13 @@ final class ArchitectureTest {
         .resideInAnyPackage("io.tollgate.gate..", "io.tollgate.admin..", "io.tollgate.cli..")
         .check(classes);
   }
+
+  @Test
+  void operatorCli_isOnlyAnHttpClientOfTheAdminApi() {
+    noClasses().that().resideInAPackage("io.tollgate.cli.admin..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.tollgate.admin..",
+            "io.tollgate.registry..", "io.tollgate.metering..", "io.tollgate.store..", "io.tollgate.gate..",
+            "io.tollgate.config..", "io.tollgate.keys..", "io.tollgate.limits..")
+        .check(classes);
+  }
 }

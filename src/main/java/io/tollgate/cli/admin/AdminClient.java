@@ -1,0 +1,165 @@
+package io.tollgate.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * A blocking client of one Tollgate's Admin API over {@link HttpClient}: every call returns a {@link Reply}, never
+ * throws for a refusal or an unreachable server. The admin key is sent as a Bearer token and never printed.
+ */
+final class AdminClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final String base;
+  private final Optional<String> adminKey;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(CONNECT_TIMEOUT).build();
+
+  /** {@code base} without a trailing slash, e.g. {@code http://127.0.0.1:8081}. */
+  AdminClient(String base, Optional<String> adminKey) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.adminKey = adminKey;
+  }
+
+  Reply get(String path, Map<String, String> query) {
+    return send("GET", path + queryString(query), Optional.empty());
+  }
+
+  Reply post(String path, JsonNode body) {
+    return send("POST", path, Optional.of(body));
+  }
+
+  Reply patch(String path, JsonNode body) {
+    return send("PATCH", path, Optional.of(body));
+  }
+
+  Reply delete(String path) {
+    return send("DELETE", path, Optional.empty());
+  }
+
+  /** GET whose successful body is copied to {@code sink} as it arrives; a refusal is parsed as usual. */
+  Reply download(String path, Map<String, String> query, OutputStream sink) {
+    String target = path + queryString(query);
+    try {
+      HttpResponse<InputStream> r = http.send(request("GET", target, Optional.empty()),
+          HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = r.body()) {
+        if (r.statusCode() / 100 != 2) {
+          return refused(r.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        long bytes = body.transferTo(sink);
+        sink.flush();
+        return new Reply.Streamed(r.statusCode(), bytes);
+      }
+    } catch (IOException e) {
+      return unreachable(target, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Reply.Unreachable(base + target, "interrupted");
+    }
+  }
+
+  /** A query from name/value pairs, in order; a pair whose value is null (an option not given) is left out. */
+  static Map<String, String> query(String... pairs) {
+    Map<String, String> q = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        q.put(pairs[i], pairs[i + 1]);
+      }
+    }
+    return q;
+  }
+
+  /** One path segment, percent-encoded. */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private Reply send(String method, String target, Optional<JsonNode> body) {
+    try {
+      HttpResponse<String> r = http.send(request(method, target, body),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (r.statusCode() / 100 != 2) {
+        return refused(r.statusCode(), r.body());
+      }
+      Optional<JsonNode> doc = parse(r.body());
+      return doc.<Reply>map(d -> new Reply.Answered(r.statusCode(), d, r.body()))
+          .orElseGet(() -> new Reply.Refused(r.statusCode(), "unexpected_answer",
+              "the answer is not JSON; is " + base + " a Tollgate Admin API?", MissingNode.getInstance()));
+    } catch (IOException e) {
+      return unreachable(target, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Reply.Unreachable(base + target, "interrupted");
+    }
+  }
+
+  private HttpRequest request(String method, String target, Optional<JsonNode> body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(TIMEOUT)
+        .header("Accept", "application/json")
+        .header("User-Agent", "tollgate-cli");
+    adminKey.ifPresent(k -> b.header("Authorization", "Bearer " + k));
+    if (body.isPresent()) {
+      b.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body.get().toString(), StandardCharsets.UTF_8));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return b.build();
+  }
+
+  private static Reply refused(int status, String text) {
+    Optional<JsonNode> doc = parse(text);
+    JsonNode d = doc.orElse(MissingNode.getInstance());
+    if (d.hasNonNull("code")) {
+      return new Reply.Refused(status, d.get("code").asText(), d.path("detail").asText(""), d);
+    }
+    String snippet = text.strip();
+    snippet = snippet.length() > 200 ? snippet.substring(0, 200) + "…" : snippet;
+    return new Reply.Refused(status, "http_" + status, snippet.isEmpty() ? "HTTP " + status : snippet, d);
+  }
+
+  private Reply unreachable(String target, IOException e) {
+    String reason = switch (e) {
+      case ConnectException c -> "connection refused (is Tollgate running, and is --admin-url right?)";
+      case HttpConnectTimeoutException t -> "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
+      case HttpTimeoutException t -> "no answer within " + TIMEOUT.toSeconds() + " s";
+      default -> Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    };
+    return new Reply.Unreachable(base + target, reason);
+  }
+
+  private static Optional<JsonNode> parse(String text) {
+    try {
+      return text.isBlank() ? Optional.empty() : Optional.of(JSON.readTree(text));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String queryString(Map<String, String> query) {
+    StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
+    query.forEach((k, v) -> q.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return q.toString();
+  }
+}

@@ -1,0 +1,50 @@
+package io.tollgate.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.function.BiConsumer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * How a command prints its {@link Reply} (a picocli mixin): a human view on stdout, or with {@code --json} the
+ * server's document exactly as it came; refusals and an unreachable server go to stderr only.
+ */
+final class Output {
+  @Option(names = "--json", description = "print the Admin API's JSON document as it is (for scripts)")
+  boolean json;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /** Prints {@code reply} ({@code human} renders a success) and returns the exit code. */
+  int print(Reply reply, BiConsumer<JsonNode, PrintWriter> human) {
+    PrintWriter out = spec.commandLine().getOut();
+    switch (reply) {
+      case Reply.Answered a when json -> out.println(a.text());
+      case Reply.Answered a -> human.accept(a.document(), out);
+      case Reply.Streamed s -> { }
+      case Reply.Refused r -> refused(r);
+      case Reply.Unreachable u -> unreachable(u);
+    }
+    out.flush();
+    return reply.exitCode();
+  }
+
+  void refused(Reply.Refused r) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("tollgate: refused (" + r.status() + " " + r.code() + "): " + r.detail());
+    JsonNode errors = r.document().path("errors");
+    if (errors.size() > 1) {
+      errors.forEach(e -> err.println("  " + e.path("field").asText() + ": " + e.path("message").asText()));
+    }
+    err.flush();
+  }
+
+  void unreachable(Reply.Unreachable u) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("tollgate: cannot reach the Admin API (" + u.url() + "): " + u.reason());
+    err.flush();
+  }
+}

@@ -1,0 +1,123 @@
+package io.tollgate.cli.admin;
+
+import static io.tollgate.cli.admin.CliAssertions.ok;
+import static io.tollgate.cli.admin.CliAssertions.refused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tollgate.admin.RunningTollgate;
+import io.tollgate.cli.admin.CliProcess.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code usage}, {@code usage daily|export}, {@code tiers}, {@code audit}, {@code reload} and {@code health}. */
+final class CliUsageAndServerTest {
+  private static final String CONFIG = "default_tier: starter\n";
+
+  @RegisterExtension
+  static final CliServer server = new CliServer(Optional.of(CONFIG));
+
+  @BeforeAll
+  static void customer() {
+    assertThat(server.tollgate().admin("POST", "/admin/customers", "{\"customer_id\":\"usage-co\"}").status())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void usage_ofOneCustomer_printsTheDocument_andOfEveryCustomerAsJson() {
+    Run one = ok(server.run("usage", "usage-co", "--period", "2026"));
+    assertThat(one.out()).containsPattern("customer_id\\s+usage-co").containsPattern("period\\s+2026 ")
+        .containsPattern("quota\\s+2000000 units / year").contains("rate_limited 0");
+
+    JsonNode all = ok(server.run("usage", "--period", "2026-01", "--json")).json();
+    assertThat(all.path("period").asText()).isEqualTo("2026-01");
+    assertThat(all.path("customers").findValuesAsText("customer_id")).contains("usage-co");
+  }
+
+  @Test
+  void usageDaily_json_isTheServersSeries() {
+    JsonNode daily = ok(server.run("usage", "daily", "usage-co", "--from", "2026-01-01", "--to", "2026-01-31",
+        "--json")).json();
+    assertThat(daily.path("customer_id").asText()).isEqualTo("usage-co");
+    assertThat(daily.path("from").asText()).isEqualTo("2026-01-01");
+    assertThat(daily.path("days").isArray()).isTrue();
+  }
+
+  @Test
+  void usageExport_streamsCsvToStdout_andJsonToAFile() throws IOException {
+    Run csv = ok(server.run("usage", "export", "--period", "2026"));
+    assertThat(csv.out()).startsWith("customer_id,period,period_start,period_end,operation,units,requests");
+
+    Path file = server.dir().resolve("export.json");
+    Run toFile = ok(server.run("usage", "export", "--format", "json", "--period", "2026-01", "--output",
+        file.toString()));
+    assertThat(toFile.out()).contains("wrote", file.toString());
+    JsonNode export = new ObjectMapper().readTree(file.toFile());
+    assertThat(export.path("period").asText()).isEqualTo("2026-01");
+    assertThat(export.path("rows").isArray()).isTrue();
+  }
+
+  @Test
+  void usageExport_invalidPeriod_isRefused_andLeavesNoFile() {
+    Path file = server.dir().resolve("refused.csv");
+
+    Run run = refused(server.run("usage", "export", "--period", "2026-13", "--output", file.toString()),
+        "validation_failed");
+
+    assertThat(run.err()).contains("422", "period");
+    assertThat(file).doesNotExist();
+    assertThat(server.dir().toFile().list((d, name) -> name.endsWith(".part"))).isEmpty();
+  }
+
+  @Test
+  void tiers_json_isTheCatalog_andTheTableNamesEveryTier() {
+    JsonNode tiers = ok(server.run("tiers", "--json")).json();
+    assertThat(tiers.path("default_tier").asText()).isEqualTo("starter");
+    assertThat(tiers.path("tiers").findValuesAsText("name")).contains("starter", "growth", "enterprise");
+  }
+
+  @Test
+  void audit_json_listsTheChangesOfOneCustomer_andAnInvalidLimitIsRefused() {
+    JsonNode audit = ok(server.run("audit", "--customer", "usage-co", "--json")).json();
+    assertThat(audit.path("entries").findValuesAsText("action")).contains("customer.create", "key.create");
+    assertThat(audit.path("entries").findValuesAsText("customer_id")).containsOnly("usage-co");
+
+    refused(server.run("audit", "--limit", "0"), "validation_failed");
+  }
+
+  @Test
+  void reload_swapsInAValidConfiguration_andRefusesAnInvalidOneWithItsReason() throws IOException {
+    Files.writeString(server.configFile(), "default_tier: no-such-tier\n");
+    try {
+      Run bad = refused(server.run("reload"), "invalid_configuration");
+      assertThat(bad.err()).contains("422", "default_tier");
+    } finally {
+      Files.writeString(server.configFile(), CONFIG);
+    }
+
+    Run good = ok(server.run("reload"));
+    assertThat(good.out()).startsWith("reloaded: ").contains("customers", "tiers", "routes");
+  }
+
+  @Test
+  void health_needsNoAdminKey_andTheAdminKeyFileIsReadTrimmed() throws IOException {
+    CliProcess noKey = server.cli().withEnv(Map.of("TOLLGATE_ADMIN_URL", server.tollgate().adminUri("").toString()));
+    assertThat(ok(noKey.run("health")).out()).startsWith("status ok, store ok");
+
+    Path keyFile = server.dir().resolve("admin.key");
+    Files.writeString(keyFile, "  " + RunningTollgate.ADMIN_KEY + "\n");
+    JsonNode tiers = ok(noKey.run("tiers", "--admin-key-file", keyFile.toString(), "--json")).json();
+    assertThat(tiers.path("tiers").isArray()).isTrue();
+
+    Files.writeString(keyFile, "not-the-admin-key-0123456789\n");
+    Run wrong = refused(noKey.run("tiers", "--admin-key-file", keyFile.toString()), "unauthorized");
+    assertThat(wrong.all()).doesNotContain("not-the-admin-key");
+  }
+}

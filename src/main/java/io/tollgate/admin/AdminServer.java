@@ -3,6 +3,7 @@ package io.tollgate.admin;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.HostPort;
 import io.tollgate.edge.StrictHttp;
+import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
@@ -34,14 +35,15 @@ public final class AdminServer {
    * @param customers customer changes
    * @param keys key changes
    * @param usage usage documents
+   * @param recentRefusals the refusals this process counted in the last hour
    * @param keyring accepted admin keys
    * @param catalogReader re-reads tiers and routes from disk for a reload
    * @param maxBodyBytes largest request body accepted (413 beyond)
    * @param clock time
    */
   public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
-      UsageReports usage, AdminKeyring keyring, Supplier<Catalog> catalogReader, int maxBodyBytes,
-      InstantSource clock) {}
+      UsageReports usage, RecentRefusals recentRefusals, AdminKeyring keyring, Supplier<Catalog> catalogReader,
+      int maxBodyBytes, InstantSource clock) {}
 
   private AdminServer() {}
 
@@ -93,6 +95,7 @@ public final class AdminServer {
     r.get("/admin/customers/:id/usage/daily").handler(usage::daily);
     r.get("/admin/usage").handler(usage::all);
     r.get("/admin/usage/export").handler(usage::export);
+    r.get("/admin/refusals/recent").handler(new RecentRefusalsHandler(d.recentRefusals())::lastHour);
     r.get("/admin/tiers").handler(catalog::tiers);
     r.post("/admin/registry/reload").handler(catalog::reload);
     r.get("/admin/audit").handler(catalog::audit);

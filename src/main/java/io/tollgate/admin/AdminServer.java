@@ -75,6 +75,7 @@ public final class AdminServer {
     r.route().handler(RequestIds::assign);
     r.route().handler(AdminServer::refuseBadFraming);
     r.get("/health").handler(catalog::health);
+    ConsoleRoutes.mount(r); // no admin key: the page asks for it
     r.route("/admin/*").handler(auth::handle);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
     r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read

@@ -5,8 +5,9 @@
 # Installs PostgreSQL with apt-get when it is missing, starts (or creates) the cluster on the port, creates the
 # role and the database when they are missing. Idempotent: run it as often as you like. Debian/Ubuntu, as root.
 #
-# Also installs nginx (NginxAuthRequestTest runs its own on free loopback ports with its own nginx.conf) and wrk
-# (bench/) when they are missing. No system nginx is started or needed: the package's own service is left alone.
+# Also installs nginx (NginxAuthRequestTest runs its own on free loopback ports with its own nginx.conf), wrk
+# (bench/) and Debian's chromium (ConsoleBrowserTest drives it headless through playwright-core; no browser is
+# ever downloaded) when they are missing. No system nginx is started or needed: the package's own service is left alone.
 #
 # Environment: TOLLGATE_PG_PORT (default 5432) selects the cluster by its port.
 set -euo pipefail
@@ -104,7 +105,7 @@ SQL
 # Installs the Debian packages of the commands that are missing; fails when a command is still missing.
 install_tools() {
   local missing=() cmd
-  for cmd in nginx wrk; do
+  for cmd in nginx wrk chromium; do
     tool_present "$cmd" || missing+=("$cmd")
   done
   (( ${#missing[@]} == 0 )) && return
@@ -125,7 +126,8 @@ tool_present() {
 main() {
   cd /  # psql run as postgres must not start in a directory it cannot read
   if [[ $EUID -ne 0 ]]; then
-    tool_present nginx && tool_present wrk || die "nginx and wrk are missing: run this script as root to install them"
+    tool_present nginx && tool_present wrk && tool_present chromium \
+      || die "nginx, wrk or chromium is missing: run this script as root to install them"
     if command -v pg_isready >/dev/null 2>&1 && ready && serves_tollgate; then
       log "PostgreSQL already serves $ROLE@127.0.0.1:$PORT/$DATABASE"
       exit 0
@@ -138,7 +140,7 @@ main() {
   ensure_role_and_database
   serves_tollgate \
     || die "PostgreSQL runs but $ROLE cannot log in over TCP at 127.0.0.1:$PORT with a password (check pg_hba.conf)"
-  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx and wrk installed"
+  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk and chromium installed"
 }
 
 main "$@"

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launch } from './browser.mjs';
-import { assertNamedControls, assertNoSidewaysScroll, assertNotShown } from './checks.mjs';
+import { assertContrast, assertNamedControls, assertNoSidewaysScroll, assertNotShown } from './checks.mjs';
 
 const env = (name, fallback) => {
   const v = process.env[name] ?? fallback;
@@ -75,10 +75,11 @@ page.on('console', (m) => {
 const h1 = (name) => page.getByRole('heading', { level: 1, name });
 const settle = async () => { await page.waitForLoadState('networkidle'); };
 
-/** Full-page screenshots at 1280 px and 390 px, with the checks every page gets. */
+/** Full-page screenshots at 1280 px and 390 px, with the checks every page gets (names, contrast, secrets, width). */
 async function shoot(name) {
   await settle();
   await assertNamedControls(page, name);
+  await assertContrast(page, name);
   await assertNotShown(page, EXISTING_SECRET, name);
   await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
   await page.setViewportSize(NARROW);

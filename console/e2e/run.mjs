@@ -102,6 +102,7 @@ async function noLocalStorageNoCookie(where) {
 
 let firstSecret;
 let secondSecret;
+const issued = []; // every secret the console showed, none of which may ever be in a URL
 try {
   await step('the console loads from /console and asks for the admin key', async () => {
     const res = await page.goto(CONSOLE);
@@ -252,6 +253,29 @@ try {
     assert.equal(await gate('GET', '/v1/default/items/e2e', secondSecret), 401);
   });
 
+  await step('namespaces: grant one, then withdraw it', async () => {
+    await page.getByLabel('Namespace to add').fill('staging');
+    await page.getByRole('button', { name: 'Add namespace' }).click();
+    await page.getByText('Namespace staging granted.').waitFor();
+    await page.getByRole('button', { name: 'Withdraw namespace staging' }).click();
+    await page.getByText('Namespace staging withdrawn.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Withdraw namespace staging' }).count(), 0);
+  });
+
+  await step('create another key from the form: test environment, shown once', async () => {
+    const form = page.getByRole('form', { name: 'Create a key' });
+    await form.getByLabel('Name', { exact: true }).fill('ci');
+    await form.getByLabel('Environment').selectOption('test');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('heading', { name: /^New key “ci”/ }).waitFor();
+    const secret = await page.locator('#secret-value').inputValue();
+    assert.match(secret, /^tg_test_/);
+    issued.push(secret);
+    assert.equal(await gate('GET', '/v1/default/items/e2e', secret), 200);
+    await page.getByRole('button', { name: 'I have stored it, hide it' }).click();
+    await page.getByRole('row', { name: /ci/ }).first().waitFor();
+  });
+
   await step('suspend the customer, with the keyboard, behind a confirmation', async () => {
     await page.getByRole('button', { name: 'Suspend…' }).focus();
     await page.keyboard.press('Enter');
@@ -311,7 +335,7 @@ try {
   await step('the admin key was never in a URL, localStorage or a cookie; it went in the header', async () => {
     await noLocalStorageNoCookie('at the end');
     assert.ok(requests.length > 20, `only ${requests.length} requests recorded`);
-    for (const secret of [ADMIN_KEY, encodeURIComponent(ADMIN_KEY), firstSecret, secondSecret, EXISTING_SECRET]) {
+    for (const secret of [ADMIN_KEY, encodeURIComponent(ADMIN_KEY), firstSecret, secondSecret, ...issued, EXISTING_SECRET]) {
       const leaked = requests.filter((r) => r.url.includes(secret));
       assert.deepEqual(leaked.map((r) => r.url), [], 'a secret in a request URL');
     }

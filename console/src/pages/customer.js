@@ -9,9 +9,19 @@ import { quota, rate, when } from '../ui/format.js';
 import { Keys } from './keys.js';
 
 const STATUS_ACTIONS = {
-  suspend: { label: 'Suspend', body: { active: false }, text: 'Every key of this customer will be refused (403) at the gate until it is enabled again.' },
-  enable: { label: 'Enable', body: { active: true }, text: 'The customer\u2019s active keys will be accepted by the gate again.' },
-  deactivate: { label: 'Deactivate', text: 'Every key stops at once and the customer can never be changed again. Usage is kept for the retention period. This cannot be undone.' },
+  suspend: {
+    label: 'Suspend', body: { active: false },
+    text: 'Every key of this customer will be refused (403) at the gate until it is enabled again.',
+  },
+  enable: {
+    label: 'Enable', body: { active: true },
+    text: 'The customer\u2019s active keys will be accepted by the gate again.',
+  },
+  deactivate: {
+    label: 'Deactivate',
+    text: 'Every key stops at once and the customer can never be changed again. Usage is kept for the retention '
+      + 'period. This cannot be undone.',
+  },
 };
 
 export function CustomerPage({ id }) {

@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { num } from './format.js';
 
-const W = 720;
 const H = 220;
 const PAD = { left: 56, right: 8, top: 10, bottom: 28 };
 
@@ -13,6 +13,13 @@ function niceMax(v) {
 
 /** Units per day as an SVG bar chart (scales with its box), with the same numbers as a table for screen readers. */
 export function DailyChart({ days, caption }) {
+  const box = useRef(null);
+  const [W, setW] = useState(720); // drawn at the box's real width, so that text keeps its size on a phone
+  useEffect(() => {
+    const observer = new ResizeObserver(([entry]) => setW(Math.max(240, Math.floor(entry.contentRect.width))));
+    observer.observe(box.current);
+    return () => observer.disconnect();
+  }, []);
   const max = niceMax(Math.max(0, ...days.map((d) => d.units)));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -20,11 +27,11 @@ export function DailyChart({ days, caption }) {
   const barW = Math.max(1, step * 0.7);
   const y = (v) => PAD.top + plotH - (v / max) * plotH;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
-  const labelEvery = Math.ceil(days.length / 8);
+  const labelEvery = Math.ceil(days.length / Math.max(2, Math.floor(plotW / 70)));
   const total = days.reduce((s, d) => s + d.units, 0);
-  return html`<figure class="chart">
+  return html`<figure class="chart" ref=${box}>
     <figcaption>${caption}</figcaption>
-    <svg viewBox=${`0 0 ${W} ${H}`} role="img" preserveAspectRatio="none"
+    <svg viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img"
       aria-label=${`${caption}: ${num(total)} units over ${days.length} days, at most ${num(Math.max(0, ...days.map((d) => d.units)))} a day`}>
       ${ticks.map((t) => html`<g>
         <line x1=${PAD.left} x2=${W - PAD.right} y1=${y(t)} y2=${y(t)} class="grid" />

@@ -3,11 +3,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { num, pct } from './format.js';
 
 export function Page({ title, actions, children }) {
-  const heading = useRef(null);
   useEffect(() => { document.title = `${title} · Tollgate console`; }, [title]);
   return html`<section class="page" aria-labelledby="page-title">
     <header class="page-head">
-      <h1 id="page-title" tabindex="-1" ref=${heading}>${title}</h1>
+      <h1 id="page-title" tabindex="-1">${title}</h1>
       ${actions && html`<div class="actions">${actions}</div>`}
     </header>
     ${children}

@@ -12,9 +12,9 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       ${i&&F`<p id="login-error" class="error" role="alert">${i}</p>`}
       <button type="submit" class="primary" disabled=${o}>${o?`Checking…`:`Sign in`}</button>
     </form>
-  </section>`}var Ge=new Intl.NumberFormat(`en-US`,{maximumFractionDigits:3}),q=e=>e==null?`—`:Ge.format(e),Ke=(e,t=0)=>e==null?`n/a`:e===0&&t>0?`< 0.01%`:`${(e*100).toFixed(e<.01&&e>0?2:1)}%`,J=e=>e?e.replace(`T`,` `).replace(/\.\d+Z$|Z$/,` UTC`):`—`,qe=e=>`${q(e.requests)} / ${e.window_s===1?`s`:`${e.window_s} s`} (burst ${q(e.burst)})`,Je=e=>`${q(e.units)} units / ${e.period}`,Ye=()=>new Date().toISOString().slice(0,7),Xe=()=>new Date().toISOString().slice(0,4),Ze=/^\d{4}(-(0[1-9]|1[0-2]))?$/;function Qe({title:e,actions:t,children:n}){let r=Ee(null);return z(()=>{document.title=`${e} · Tollgate console`},[e]),F`<section class="page" aria-labelledby="page-title">
+  </section>`}var Ge=new Intl.NumberFormat(`en-US`,{maximumFractionDigits:3}),q=e=>e==null?`—`:Ge.format(e),Ke=(e,t=0)=>e==null?`n/a`:e===0&&t>0?`< 0.01%`:`${(e*100).toFixed(e<.01&&e>0?2:1)}%`,J=e=>e?e.replace(`T`,` `).replace(/\.\d+Z$|Z$/,` UTC`):`—`,qe=e=>`${q(e.requests)} / ${e.window_s===1?`s`:`${e.window_s} s`} (burst ${q(e.burst)})`,Je=e=>`${q(e.units)} units / ${e.period}`,Ye=()=>new Date().toISOString().slice(0,7),Xe=()=>new Date().toISOString().slice(0,4),Ze=/^\d{4}(-(0[1-9]|1[0-2]))?$/;function Qe({title:e,actions:t,children:n}){return z(()=>{document.title=`${e} · Tollgate console`},[e]),F`<section class="page" aria-labelledby="page-title">
     <header class="page-head">
-      <h1 id="page-title" tabindex="-1" ref=${r}>${e}</h1>
+      <h1 id="page-title" tabindex="-1">${e}</h1>
       ${t&&F`<div class="actions">${t}</div>`}
     </header>
     ${n}
@@ -263,18 +263,18 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <button type="submit" disabled=${o}>Add namespace</button>
     </form>
     <${Y} error=${i} />
-  </section>`}var St=720,Ct=220,$={left:56,right:8,top:10,bottom:28};function wt(e){if(e<=0)return 1;let t=10**Math.floor(Math.log10(e));return[1,2,2.5,5,10].map(e=>e*t).find(t=>t>=e)}function Tt({days:e,caption:t}){let n=wt(Math.max(0,...e.map(e=>e.units))),r=St-$.left-$.right,i=Ct-$.top-$.bottom,a=r/Math.max(1,e.length),o=Math.max(1,a*.7),s=e=>$.top+i-e/n*i,c=[0,.25,.5,.75,1].map(e=>e*n),l=Math.ceil(e.length/8),u=e.reduce((e,t)=>e+t.units,0);return F`<figure class="chart">
+  </section>`}var St=220,$={left:56,right:8,top:10,bottom:28};function Ct(e){if(e<=0)return 1;let t=10**Math.floor(Math.log10(e));return[1,2,2.5,5,10].map(e=>e*t).find(t=>t>=e)}function wt({days:e,caption:t}){let n=Ee(null),[r,i]=R(720);z(()=>{let e=new ResizeObserver(([e])=>i(Math.max(240,Math.floor(e.contentRect.width))));return e.observe(n.current),()=>e.disconnect()},[]);let a=Ct(Math.max(0,...e.map(e=>e.units))),o=r-$.left-$.right,s=St-$.top-$.bottom,c=o/Math.max(1,e.length),l=Math.max(1,c*.7),u=e=>$.top+s-e/a*s,d=[0,.25,.5,.75,1].map(e=>e*a),f=Math.ceil(e.length/Math.max(2,Math.floor(o/70))),p=e.reduce((e,t)=>e+t.units,0);return F`<figure class="chart" ref=${n}>
     <figcaption>${t}</figcaption>
-    <svg viewBox=${`0 0 ${St} ${Ct}`} role="img" preserveAspectRatio="none"
-      aria-label=${`${t}: ${q(u)} units over ${e.length} days, at most ${q(Math.max(0,...e.map(e=>e.units)))} a day`}>
-      ${c.map(e=>F`<g>
-        <line x1=${$.left} x2=${St-$.right} y1=${s(e)} y2=${s(e)} class="grid" />
-        <text x=${$.left-6} y=${s(e)+4} text-anchor="end" class="axis">${q(e)}</text>
+    <svg viewBox=${`0 0 ${r} ${St}`} width=${r} height=${St} role="img"
+      aria-label=${`${t}: ${q(p)} units over ${e.length} days, at most ${q(Math.max(0,...e.map(e=>e.units)))} a day`}>
+      ${d.map(e=>F`<g>
+        <line x1=${$.left} x2=${r-$.right} y1=${u(e)} y2=${u(e)} class="grid" />
+        <text x=${$.left-6} y=${u(e)+4} text-anchor="end" class="axis">${q(e)}</text>
       </g>`)}
       ${e.map((e,t)=>F`<g>
-        <rect x=${$.left+t*a+(a-o)/2} y=${s(e.units)} width=${o}
-          height=${Math.max(0,$.top+i-s(e.units))} class="bar"><title>${e.date}: ${q(e.units)} units, ${q(e.requests)} requests</title></rect>
-        ${t%l===0&&F`<text x=${$.left+t*a+a/2} y=${212} text-anchor="middle"
+        <rect x=${$.left+t*c+(c-l)/2} y=${u(e.units)} width=${l}
+          height=${Math.max(0,$.top+s-u(e.units))} class="bar"><title>${e.date}: ${q(e.units)} units, ${q(e.requests)} requests</title></rect>
+        ${t%f===0&&F`<text x=${$.left+t*c+c/2} y=${212} text-anchor="middle"
           class="axis">${e.date.slice(5)}</text>`}
       </g>`)}
     </svg>
@@ -286,10 +286,10 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
           <td class="num">${q(e.units)}</td><td class="num">${q(e.requests)}</td></tr>`)}</tbody>
       </table></div>
     </details>
-  </figure>`}function Et(e,t,n){let r=new Map(n.map(e=>[e.date,e])),i=[];for(let n=Date.parse(`${e}T00:00:00Z`);n<=Date.parse(`${t}T00:00:00Z`);n+=864e5){let e=new Date(n).toISOString().slice(0,10);i.push(r.get(e)||{date:e,units:0,requests:0})}return i}var Dt=e=>Object.entries(e||{}).sort((e,t)=>t[1]-e[1]);function Ot({params:e}){let{customer:t=``,period:n=``}=e;return F`<${Qe} title=${t?`Usage of ${t}`:`Usage`}>
-    <${kt} customer=${t} period=${n} />
-    ${t?F`<${Mt} id=${t} period=${n} />`:F`<${jt} period=${n} />`}
-  <//>`}function kt({customer:e,period:t}){let[n,r]=R(t),[i,a]=R(e),[o,s]=R(!1);return F`<form class="filters" onSubmit=${e=>{e.preventDefault(),n&&!Ze.test(n)?s(!0):(s(!1),K(`/usage`,{customer:i.trim(),period:n}))}} aria-label="Usage period">
+  </figure>`}function Tt(e,t,n){let r=new Map(n.map(e=>[e.date,e])),i=[];for(let n=Date.parse(`${e}T00:00:00Z`);n<=Date.parse(`${t}T00:00:00Z`);n+=864e5){let e=new Date(n).toISOString().slice(0,10);i.push(r.get(e)||{date:e,units:0,requests:0})}return i}var Et=e=>Object.entries(e||{}).sort((e,t)=>t[1]-e[1]);function Dt({params:e}){let{customer:t=``,period:n=``}=e;return F`<${Qe} title=${t?`Usage of ${t}`:`Usage`}>
+    <${Ot} customer=${t} period=${n} />
+    ${t?F`<${jt} id=${t} period=${n} />`:F`<${At} period=${n} />`}
+  <//>`}function Ot({customer:e,period:t}){let[n,r]=R(t),[i,a]=R(e),[o,s]=R(!1);return F`<form class="filters" onSubmit=${e=>{e.preventDefault(),n&&!Ze.test(n)?s(!0):(s(!1),K(`/usage`,{customer:i.trim(),period:n}))}} aria-label="Usage period">
     <div class="field"><label for="u-customer">Customer id (empty: every customer)</label>
       <input id="u-customer" value=${i} onInput=${e=>a(e.target.value)} /></div>
     <div class="field"><label for="u-period">Period (YYYY-MM or YYYY; empty: the current quota period)</label>
@@ -301,16 +301,16 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <button type="button" onClick=${()=>K(`/usage`,{customer:i.trim(),period:Ye()})}>This month</button>
       <button type="button" onClick=${()=>K(`/usage`,{customer:i.trim(),period:Xe()})}>This year</button>
     </div>
-  </form>`}function At({period:e}){let[t,n]=R({busy:!1,error:null}),r=async t=>{n({busy:!0,error:null});try{let r=await W.export(e,t),i=await r.blob(),a=/filename="?([^";]+)"?/.exec(r.headers.get(`Content-Disposition`)||``)?.[1]||`tollgate-usage-${e||`current`}.${t}`,o=URL.createObjectURL(i),s=document.createElement(`a`);s.href=o,s.download=a,document.body.append(s),s.click(),s.remove(),setTimeout(()=>URL.revokeObjectURL(o),1e4),n({busy:!1,error:null})}catch(e){n({busy:!1,error:e})}};return F`<div class="actions">
+  </form>`}function kt({period:e}){let[t,n]=R({busy:!1,error:null}),r=async t=>{n({busy:!0,error:null});try{let r=await W.export(e,t),i=await r.blob(),a=/filename="?([^";]+)"?/.exec(r.headers.get(`Content-Disposition`)||``)?.[1]||`tollgate-usage-${e||`current`}.${t}`,o=URL.createObjectURL(i),s=document.createElement(`a`);s.href=o,s.download=a,document.body.append(s),s.click(),s.remove(),setTimeout(()=>URL.revokeObjectURL(o),1e4),n({busy:!1,error:null})}catch(e){n({busy:!1,error:e})}};return F`<div class="actions">
     <button type="button" class="primary" disabled=${t.busy} onClick=${()=>r(`csv`)}>Download billing export (CSV)</button>
     <button type="button" disabled=${t.busy} onClick=${()=>r(`json`)}>Download as JSON</button>
     <${Y} error=${t.error} what="Export failed" />
-  </div>`}function jt({period:e}){let t=Q(()=>W.allUsage(e||void 0),[e]),n=t.data?.customers||[];return F`
+  </div>`}function At({period:e}){let t=Q(()=>W.allUsage(e||void 0),[e]),n=t.data?.customers||[];return F`
     <${Y} error=${t.error} what="Usage could not be loaded" />
     ${t.loading&&F`<${X} what="Loading usage" />`}
     ${t.data&&F`<section class="card" aria-labelledby="all-title">
       <h2 id="all-title">Every customer, period ${t.data.period}</h2>
-      <${At} period=${t.data.period} />
+      <${kt} period=${t.data.period} />
       <div class="table-wrap"><table>
         <caption class="sr-only">Usage by customer</caption>
         <thead><tr><th scope="col">Customer</th><th scope="col" class="num">Units</th><th scope="col" class="num">Requests</th>
@@ -321,7 +321,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
           <td><${tt} value=${e.utilization} used=${e.units_used} label=${`Utilization of ${e.customer_id}`} /></td>
           <td class="num">${q(Object.values(e.rejected).reduce((e,t)=>e+t,0))}</td></tr>`)}</tbody>
       </table></div>
-    </section>`}`}function Mt({id:e,period:t}){let n=Q(()=>W.usage(e,t||void 0),[e,t]),r=Q(()=>W.keys(e).catch(()=>[]),[e]),i=n.data,a=new Map((r.data||[]).map(e=>[e.key_id,e.name]));return F`
+    </section>`}`}function jt({id:e,period:t}){let n=Q(()=>W.usage(e,t||void 0),[e,t]),r=Q(()=>W.keys(e).catch(()=>[]),[e]),i=n.data,a=new Map((r.data||[]).map(e=>[e.key_id,e.name]));return F`
     <${Y} error=${n.error} what="Usage could not be loaded" />
     ${n.loading&&F`<${X} what="Loading usage" />`}
     ${i&&F`
@@ -331,18 +331,18 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <${tt} value=${i.utilization} used=${i.units_used} label=${`Utilization of the ${i.quota_period}ly quota`} />
         ${i.utilization===null&&F`<p class="muted">No utilization for this period: the quota is per ${i.quota_period}.</p>`}
         <p><a href=${G(`/customers/${encodeURIComponent(e)}`)}>Customer ${e}</a></p>
-        <${At} period=${i.period} />
+        <${kt} period=${i.period} />
       </section>
       <section class="card" aria-labelledby="daily-title">
         <h2 id="daily-title">Units by day</h2>
-        <${Nt} id=${e} u=${i} />
+        <${Mt} id=${e} u=${i} />
       </section>
       <div class="grid-3">
-        <${Z} caption="Units by operation" head=${[`Operation`,`Units`]} rows=${Dt(i.breakdown)} />
+        <${Z} caption="Units by operation" head=${[`Operation`,`Units`]} rows=${Et(i.breakdown)} />
         <${Z} caption="Units by key" head=${[`Key`,`Units`]}
-          rows=${Dt(i.by_key).map(([e,t])=>[a.get(e)?`${e} (${a.get(e)})`:e,t])} />
-        <${Z} caption="Refusals by code" head=${[`Code`,`Refused requests`]} rows=${Dt(i.rejected)} />
-      </div>`}`}function Nt({id:e,u:t}){let n=new Date().toISOString().slice(0,10),r=t.period_start.slice(0,10),i=new Date(Date.parse(t.period_end)-864e5).toISOString().slice(0,10),a=i<n?i:n,o=Q(()=>r>a?Promise.resolve({days:[]}):W.daily(e,r,a),[e,r,a]);return o.error?F`<${Y} error=${o.error} what="Daily usage could not be loaded" />`:o.data?r>a?F`<p class="muted">This period has not started.</p>`:F`<${Tt} days=${Et(r,a,o.data.days)} caption=${`Units by day, ${r} to ${a} (UTC)`} />`:F`<${X} what="Loading daily usage" />`}function Pt(){let e=Q(()=>W.tiers(),[]);return F`<${Qe} title="Tiers">
+          rows=${Et(i.by_key).map(([e,t])=>[a.get(e)?`${e} (${a.get(e)})`:e,t])} />
+        <${Z} caption="Refusals by code" head=${[`Code`,`Refused requests`]} rows=${Et(i.rejected)} />
+      </div>`}`}function Mt({id:e,u:t}){let n=new Date().toISOString().slice(0,10),r=t.period_start.slice(0,10),i=new Date(Date.parse(t.period_end)-864e5).toISOString().slice(0,10),a=i<n?i:n,o=Q(()=>r>a?Promise.resolve({days:[]}):W.daily(e,r,a),[e,r,a]);return o.error?F`<${Y} error=${o.error} what="Daily usage could not be loaded" />`:o.data?r>a?F`<p class="muted">This period has not started.</p>`:F`<${wt} days=${Tt(r,a,o.data.days)} caption=${`Units by day, ${r} to ${a} (UTC)`} />`:F`<${X} what="Loading daily usage" />`}function Nt(){let e=Q(()=>W.tiers(),[]);return F`<${Qe} title="Tiers">
     <${Y} error=${e.error} what="The catalog could not be loaded" />
     ${e.loading&&F`<${X} />`}
     ${e.data&&F`<div class="table-wrap"><table>
@@ -357,7 +357,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <td><a href=${G(`/customers`,{tier:t.name})}>Customers on ${t.name}</a></td>
       </tr>`)}</tbody>
     </table></div>`}
-  <//>`}var Ft=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function It({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=e=>{a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),o(null)},[t]),F`<${Qe} title="Audit log">
+  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=e=>{a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),o(null)},[t]),F`<${Qe} title="Audit log">
     <form class="filters" role="search" onSubmit=${e=>{e.preventDefault(),K(`/audit`,{customer:n.trim()})}}>
       <div class="field"><label for="a-customer">Customer id</label>
         <input id="a-customer" value=${n} onInput=${e=>r(e.target.value)} /></div>
@@ -374,19 +374,19 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <td data-label="Action">${e.action}</td>
         <td data-label="Customer"><a href=${G(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a></td>
         <td data-label="Key">${e.key_id?F`<code>${e.key_id}</code>`:`—`}</td>
-        <td data-label="Changes"><ul class="changes">${Object.entries(e.changes).map(([e,t])=>F`<li><code>${e}</code>: ${Ft(t.before)} → ${Ft(t.after)}</li>`)}</ul></td>
+        <td data-label="Changes"><ul class="changes">${Object.entries(e.changes).map(([e,t])=>F`<li><code>${e}</code>: ${Pt(t.before)} → ${Pt(t.after)}</li>`)}</ul></td>
       </tr>`)}</tbody>
     </table></div>
     ${i.loading?F`<${X} what="Loading entries" />`:F`<p class="muted" role="status">${i.entries.length} entries${i.cursor?``:`, no older ones`}.</p>`}
     ${i.cursor&&!i.loading&&F`<button type="button" onClick=${()=>o(i.cursor)}>Older entries</button>`}
-  <//>`}var Lt=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/audit`,`Audit`]];function Rt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return F`<${ot} />`;case`customers`:return r?F`<${vt} id=${r} key=${r} />`:F`<${ft} params=${t} />`;case`usage`:return F`<${Ot} params=${t} />`;case`tiers`:return F`<${Pt} />`;case`audit`:return F`<${It} params=${t} />`;default:return F`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function zt(){let[e,t]=R(!!B.key()),[n,r]=R(``),i=Ue();if(z(()=>Be(()=>{B.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),z(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return F`<main id="main"><${We} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return F`
+  <//>`}var It=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/audit`,`Audit`]];function Lt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return F`<${ot} />`;case`customers`:return r?F`<${vt} id=${r} key=${r} />`:F`<${ft} params=${t} />`;case`usage`:return F`<${Dt} params=${t} />`;case`tiers`:return F`<${Nt} />`;case`audit`:return F`<${Ft} params=${t} />`;default:return F`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function Rt(){let[e,t]=R(!!B.key()),[n,r]=R(``),i=Ue();if(z(()=>Be(()=>{B.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),z(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return F`<main id="main"><${We} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return F`
     <a class="skip" href="#main" onClick=${e=>{e.preventDefault(),document.getElementById(`page-title`)?.focus()}}>Skip to content</a>
     <header class="topbar">
       <a class="brand" href="#/">Tollgate</a>
       <nav aria-label="Main">
-        <ul>${Lt.map(([e,t])=>F`<li><a href=${`#${e}`}
+        <ul>${It.map(([e,t])=>F`<li><a href=${`#${e}`}
           aria-current=${a===e?`page`:void 0}>${t}</a></li>`)}</ul>
       </nav>
       <button type="button" class="signout" onClick=${()=>{B.signOut(),t(!1)}}>Sign out</button>
     </header>
-    <main id="main">${Rt(i)}</main>`}N(F`<${zt} />`,document.getElementById(`app`));
+    <main id="main">${Lt(i)}</main>`}N(F`<${Rt} />`,document.getElementById(`app`));

@@ -18,7 +18,11 @@ export function Audit({ params }) {
         cursor: page.next_cursor, loading: false, error: null })),
       (error) => setState((s) => ({ ...s, loading: false, error })));
   };
-  useEffect(() => { setText(customer); load(null); }, [customer]);
+  useEffect(() => { // a new filter starts from an empty list, never showing the old filter's entries
+    setText(customer);
+    setState({ entries: [], cursor: null, loading: true, error: null });
+    load(null);
+  }, [customer]);
   return html`<${Page} title="Audit log">
     <form class="filters" role="search" onSubmit=${(e) => { e.preventDefault(); go('/audit', { customer: text.trim() }); }}>
       <div class="field"><label for="a-customer">Customer id</label>

@@ -357,7 +357,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <td><a href=${G(`/customers`,{tier:t.name})}>Customers on ${t.name}</a></td>
       </tr>`)}</tbody>
     </table></div>`}
-  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=e=>{a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),o(null)},[t]),F`<${Qe} title="Audit log">
+  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=e=>{a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),a({entries:[],cursor:null,loading:!0,error:null}),o(null)},[t]),F`<${Qe} title="Audit log">
     <form class="filters" role="search" onSubmit=${e=>{e.preventDefault(),K(`/audit`,{customer:n.trim()})}}>
       <div class="field"><label for="a-customer">Customer id</label>
         <input id="a-customer" value=${n} onInput=${e=>r(e.target.value)} /></div>

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { go, href } from '../router.js';
 import { Failure, Loading, Page } from '../ui/common.js';
@@ -11,12 +11,15 @@ export function Audit({ params }) {
   const customer = params.customer || '';
   const [text, setText] = useState(customer);
   const [state, setState] = useState({ entries: [], cursor: null, loading: true, error: null });
+  const latest = useRef(0); // only the latest request's answer is shown: a slower, older one is dropped
   const load = (cursor) => {
+    const ticket = ++latest.current;
     setState((s) => ({ ...s, loading: true, error: null }));
     api.audit(customer || undefined, cursor || undefined).then(
-      (page) => setState((s) => ({ entries: cursor ? [...s.entries, ...page.entries] : page.entries,
+      (page) => ticket === latest.current && setState((s) => ({
+        entries: cursor ? [...s.entries, ...page.entries] : page.entries,
         cursor: page.next_cursor, loading: false, error: null })),
-      (error) => setState((s) => ({ ...s, loading: false, error })));
+      (error) => ticket === latest.current && setState((s) => ({ ...s, loading: false, error })));
   };
   useEffect(() => { // a new filter starts from an empty list, never showing the old filter's entries
     setText(customer);

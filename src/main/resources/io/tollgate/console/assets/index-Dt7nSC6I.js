@@ -357,7 +357,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <td><a href=${G(`/customers`,{tier:t.name})}>Customers on ${t.name}</a></td>
       </tr>`)}</tbody>
     </table></div>`}
-  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=e=>{a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),a({entries:[],cursor:null,loading:!0,error:null}),o(null)},[t]),F`<${Qe} title="Audit log">
+  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=Ee(0),s=e=>{let n=++o.current;a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>n===o.current&&a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>n===o.current&&a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),a({entries:[],cursor:null,loading:!0,error:null}),s(null)},[t]),F`<${Qe} title="Audit log">
     <form class="filters" role="search" onSubmit=${e=>{e.preventDefault(),K(`/audit`,{customer:n.trim()})}}>
       <div class="field"><label for="a-customer">Customer id</label>
         <input id="a-customer" value=${n} onInput=${e=>r(e.target.value)} /></div>
@@ -378,7 +378,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       </tr>`)}</tbody>
     </table></div>
     ${i.loading?F`<${X} what="Loading entries" />`:F`<p class="muted" role="status">${i.entries.length} entries${i.cursor?``:`, no older ones`}.</p>`}
-    ${i.cursor&&!i.loading&&F`<button type="button" onClick=${()=>o(i.cursor)}>Older entries</button>`}
+    ${i.cursor&&!i.loading&&F`<button type="button" onClick=${()=>s(i.cursor)}>Older entries</button>`}
   <//>`}var It=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/audit`,`Audit`]];function Lt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return F`<${ot} />`;case`customers`:return r?F`<${vt} id=${r} key=${r} />`:F`<${ft} params=${t} />`;case`usage`:return F`<${Dt} params=${t} />`;case`tiers`:return F`<${Nt} />`;case`audit`:return F`<${Ft} params=${t} />`;default:return F`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function Rt(){let[e,t]=R(!!B.key()),[n,r]=R(``),i=Ue();if(z(()=>Be(()=>{B.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),z(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return F`<main id="main"><${We} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return F`
     <a class="skip" href="#main" onClick=${e=>{e.preventDefault(),document.getElementById(`page-title`)?.focus()}}>Skip to content</a>
     <header class="topbar">

@@ -6,8 +6,9 @@
 # role and the database when they are missing. Idempotent: run it as often as you like. Debian/Ubuntu, as root.
 #
 # Also installs nginx (NginxAuthRequestTest runs its own on free loopback ports with its own nginx.conf), wrk
-# (bench/) and systemd-analyze (DeployFilesTest verifies deploy/tollgate.service; package systemd) when they are
-# missing. No system nginx is started or needed: the package's own service is left alone.
+# (bench/), systemd-analyze (DeployFilesTest verifies deploy/tollgate.service; package systemd) and Debian's
+# chromium (ConsoleBrowserTest drives it headless through playwright-core; no browser is ever downloaded) when they
+# are missing. No system nginx is started or needed: the package's own service is left alone.
 #
 # Environment: TOLLGATE_PG_PORT (default 5432) selects the cluster by its port.
 set -euo pipefail
@@ -113,7 +114,7 @@ package_of() {
 # Installs the Debian packages of the commands that are missing; fails when a command is still missing.
 install_tools() {
   local missing=() packages=() cmd
-  for cmd in nginx wrk systemd-analyze; do
+  for cmd in nginx wrk systemd-analyze chromium; do
     tool_present "$cmd" || { missing+=("$cmd"); packages+=("$(package_of "$cmd")"); }
   done
   (( ${#missing[@]} == 0 )) && return
@@ -134,8 +135,8 @@ tool_present() {
 main() {
   cd /  # psql run as postgres must not start in a directory it cannot read
   if [[ $EUID -ne 0 ]]; then
-    tool_present nginx && tool_present wrk && tool_present systemd-analyze \
-      || die "nginx, wrk or systemd-analyze is missing: run this script as root to install them"
+    tool_present nginx && tool_present wrk && tool_present systemd-analyze && tool_present chromium \
+      || die "nginx, wrk, systemd-analyze or chromium is missing: run this script as root to install them"
     if command -v pg_isready >/dev/null 2>&1 && ready && serves_tollgate; then
       log "PostgreSQL already serves $ROLE@127.0.0.1:$PORT/$DATABASE"
       exit 0
@@ -148,7 +149,7 @@ main() {
   ensure_role_and_database
   serves_tollgate \
     || die "PostgreSQL runs but $ROLE cannot log in over TCP at 127.0.0.1:$PORT with a password (check pg_hba.conf)"
-  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk and systemd-analyze installed"
+  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk, systemd-analyze and chromium installed"
 }
 
 main "$@"

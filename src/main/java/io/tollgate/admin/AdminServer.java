@@ -3,6 +3,7 @@ package io.tollgate.admin;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.HostPort;
 import io.tollgate.edge.StrictHttp;
+import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
@@ -35,6 +36,7 @@ public final class AdminServer {
    * @param customers customer changes
    * @param keys key changes
    * @param usage usage documents
+   * @param recentRefusals the refusals this process counted in the last hour
    * @param keyring accepted admin keys
    * @param catalogReader re-reads tiers and routes from disk for a reload
    * @param maxBodyBytes largest request body accepted (413 beyond)
@@ -42,8 +44,8 @@ public final class AdminServer {
    * @param clock time
    */
   public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
-      UsageReports usage, AdminKeyring keyring, Supplier<Catalog> catalogReader, int maxBodyBytes, Metrics metrics,
-      InstantSource clock) {}
+      UsageReports usage, RecentRefusals recentRefusals, AdminKeyring keyring, Supplier<Catalog> catalogReader,
+      int maxBodyBytes, Metrics metrics, InstantSource clock) {}
 
   private AdminServer() {}
 
@@ -78,6 +80,7 @@ public final class AdminServer {
     r.get("/health").handler(catalog::health);
     r.get("/metrics").handler(ctx -> blocking.run(ctx, d.metrics()::scrape, (c, text) -> c.response()
         .putHeader("Content-Type", Metrics.CONTENT_TYPE).end(text)));
+    ConsoleRoutes.mount(r); // no admin key: the page asks for it
     r.route("/admin/*").handler(auth::handle);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
     r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read
@@ -98,6 +101,7 @@ public final class AdminServer {
     r.get("/admin/customers/:id/usage/daily").handler(usage::daily);
     r.get("/admin/usage").handler(usage::all);
     r.get("/admin/usage/export").handler(usage::export);
+    r.get("/admin/refusals/recent").handler(new RecentRefusalsHandler(d.recentRefusals())::lastHour);
     r.get("/admin/tiers").handler(catalog::tiers);
     r.post("/admin/registry/reload").handler(catalog::reload);
     r.get("/admin/audit").handler(catalog::audit);

@@ -98,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         "Tollgate demo is running.",
         "  gate:        " + gate + "   (engine: the bundled demo store on 127.0.0.1:" + enginePort + ")",
         "  admin API:   " + admin,
+        "  console:     " + admin + "/console/   (sign in with the admin key)",
         "  admin key:   " + adminKey,
         "  data:        " + cfg.dataDir(),
         "  customer:    demo (tier starter, namespace 'default', 5 requests per 60 s)",

@@ -15,6 +15,7 @@ import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.limits.RateLimiter;
 import io.tollgate.metering.BatchingUsageRecorder;
 import io.tollgate.metering.Durability;
+import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageRecorder;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.metering.UsageStore;
@@ -105,15 +106,17 @@ public final class Server implements AutoCloseable {
       bootstrap.generated().ifPresent(key -> printFirstAdminKey(console, key));
 
       vertx = Vertx.vertx();
+      RecentRefusals recentRefusals = new RecentRefusals(clock);
       AdminServer.Dependencies deps = new AdminServer.Dependencies(database.registry(), live,
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
-          new UsageReports(database.usage(), clock), bootstrap.keyring(),
+          new UsageReports(database.usage(), clock), recentRefusals, bootstrap.keyring(),
           () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
-      recorder = BatchingUsageRecorder.start(database.usage(), cfg.metering().flushInterval(),
-          Durability.fromConfig(cfg.metering().durability()), UUID.randomUUID().toString(), clock, meteringMetrics);
+      recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
+          cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),
+          UUID.randomUUID().toString(), clock, meteringMetrics));
       meteringMetrics.watch(recorder);
       activity = new KeyActivity(database.registry());
       accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());

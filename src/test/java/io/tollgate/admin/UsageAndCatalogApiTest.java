@@ -499,4 +499,13 @@ final class UsageAndCatalogApiTest {
   private static List<String> texts(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
+
+  @Test
+  void recentRefusals_freshServer_isAnEmptyHour() {
+    Answer a = tollgate.admin("GET", "/admin/refusals/recent");
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.json().path("window_s").asInt()).isEqualTo(3600);
+    assertThat(a.json().path("total").asLong()).isZero();
+    assertThat(a.json().path("by_code").isObject()).isTrue();
+  }
 }

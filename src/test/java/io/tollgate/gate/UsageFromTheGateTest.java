@@ -55,4 +55,19 @@ final class UsageFromTheGateTest {
       assertThat(f.tollgate.admin("GET", "/admin/usage/export?format=xml").status()).isEqualTo(422);
     }
   }
+
+  @Test
+  void refusals_appearInTheLastHour_byCodeAndCustomer() throws Exception {
+    try (GateFixture f = GateFixture.start(dir, "", Map.of())) {
+      String key = f.customer("{\"customer_id\":\"refused-1\"}");
+      assertThat(f.gate("GET", "/v1/private/items/x", key).status()).isEqualTo(403);
+      assertThat(f.gate("GET", "/v1/private/items/y", key).status()).isEqualTo(403);
+      assertThat(f.gate("GET", "/v1/default/items/x", "tg_live_notARealKey").status()).isEqualTo(401);
+
+      JsonNode recent = f.tollgate.admin("GET", "/admin/refusals/recent").json();
+      assertThat(recent.get("total").asLong()).isEqualTo(2);
+      assertThat(recent.get("by_code").get("namespace_denied").asLong()).isEqualTo(2);
+      assertThat(recent.get("by_customer").get("refused-1").asLong()).isEqualTo(2);
+    }
+  }
 }

@@ -1,0 +1,363 @@
+// End-to-end test of the console against a real Tollgate and a real engine (ConsoleBrowserTest starts both and
+// runs this with node). Drives Debian's headless Chromium through playwright-core. Exit code 0 = passed.
+//
+// Environment: CONSOLE_URL (http://127.0.0.1:PORT/console), GATE_URL, ADMIN_KEY, EXISTING_CUSTOMER and
+// EXISTING_SECRET (a customer and key made through the API before the browser starts: that secret must never be
+// on a page), SCREENSHOT_DIR (default ../target/console-screenshots).
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launch } from './browser.mjs';
+import { assertContrast, assertNamedControls, assertNoSidewaysScroll, assertNotShown } from './checks.mjs';
+
+const env = (name, fallback) => {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) throw new Error(`${name} is not set (ConsoleBrowserTest sets it)`);
+  return v;
+};
+const CONSOLE = env('CONSOLE_URL');
+const GATE = env('GATE_URL');
+const ADMIN_KEY = env('ADMIN_KEY');
+const EXISTING_CUSTOMER = env('EXISTING_CUSTOMER');
+const EXISTING_SECRET = env('EXISTING_SECRET');
+const SHOTS = resolve(env('SCREENSHOT_DIR', new URL('../../target/console-screenshots', import.meta.url).pathname));
+const ORIGIN = new URL(CONSOLE).origin;
+const CUSTOMER = 'e2e-shop';
+const WIDE = { width: 1280, height: 900 };
+const NARROW = { width: 390, height: 844 };
+
+mkdirSync(SHOTS, { recursive: true });
+const requests = [];
+const problems = [];
+let stepNo = 0;
+
+async function step(name, fn) {
+  stepNo += 1;
+  const t = Date.now();
+  await fn();
+  console.log(`ok ${stepNo} - ${name} (${Date.now() - t} ms)`);
+}
+
+async function gate(method, path, key, body) {
+  const res = await fetch(GATE + path, { method, body, headers: { Authorization: `Bearer ${key}` } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function adminJson(path) {
+  const res = await fetch(ORIGIN + path, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
+  assert.equal(res.status, 200, `${path} answered ${res.status}`);
+  return res.json();
+}
+
+async function until(what, check, timeoutMs = 15000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const browser = await launch();
+const { context } = browser;
+await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+const page = context.pages()[0] || await context.newPage();
+page.on('request', (r) => requests.push({ url: r.url(), auth: r.headers().authorization }));
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => {
+  // a refused sign-in logs the 401 of its fetch; anything else (a CSP violation above all) is a failure
+  if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 401/.test(m.text())) {
+    problems.push(`console: ${m.text()}`);
+  }
+});
+
+const h1 = (name) => page.getByRole('heading', { level: 1, name });
+const settle = async () => { await page.waitForLoadState('networkidle'); };
+
+/** Full-page screenshots at 1280 px and 390 px, with the checks every page gets (names, contrast, secrets, width). */
+async function shoot(name) {
+  await settle();
+  await assertNamedControls(page, name);
+  await assertContrast(page, name);
+  await assertNotShown(page, EXISTING_SECRET, name);
+  await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
+  await page.setViewportSize(NARROW);
+  await page.waitForTimeout(150);
+  await assertNoSidewaysScroll(page, `${name} at 390 px`);
+  await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
+  await page.setViewportSize(WIDE);
+}
+
+async function visit(hash, heading) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await h1(heading).waitFor();
+  await settle();
+}
+
+async function noLocalStorageNoCookie(where) {
+  assert.equal(await page.evaluate(() => localStorage.length), 0, `localStorage is used (${where})`);
+  assert.deepEqual(await context.cookies(), [], `a cookie was set (${where})`);
+}
+
+let firstSecret;
+let secondSecret;
+const issued = []; // every secret the console showed, none of which may ever be in a URL
+try {
+  await step('the console loads from /console and asks for the admin key', async () => {
+    const res = await page.goto(CONSOLE);
+    assert.equal(res.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/console/');
+    const csp = res.headers()['content-security-policy'];
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    await page.getByLabel('Admin key').waitFor();
+    await shoot('login');
+  });
+
+  await step('a wrong admin key is refused with a clear message', async () => {
+    await page.getByLabel('Admin key').fill('tg_admin_notTheRightKey0000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This admin key was refused' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused key was kept');
+    await shoot('login-refused');
+  });
+
+  await step('sign in with the keyboard only; the key stays in sessionStorage', async () => {
+    await page.getByLabel('Admin key').fill('');
+    await page.getByLabel('Admin key').focus();
+    await page.keyboard.type(ADMIN_KEY);
+    await page.keyboard.press('Enter');
+    await h1('Overview').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('tollgate.admin_key')), ADMIN_KEY);
+    await noLocalStorageNoCookie('after sign-in');
+  });
+
+  await step('overview', async () => {
+    await page.getByRole('heading', { name: 'Customers by tier' }).waitFor();
+    await settle();
+    await shoot('overview');
+  });
+
+  await step('customers: paginated, filtered by tier and status, searched by id, name or email', async () => {
+    await page.getByRole('link', { name: 'Customers', exact: true }).click();
+    await h1('Customers').waitFor();
+    await page.getByText(/customers, page 1 of 2/).waitFor();
+    await shoot('customers');
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.getByText(/page 2 of 2/).waitFor();
+    await page.getByLabel('Tier', { exact: true }).selectOption('scale');
+    await page.getByText(/^\d+ customers?$/).waitFor();
+    const rows = await page.locator('table.customers tbody tr td:nth-child(4)').allTextContents();
+    assert.ok(rows.length > 0 && rows.every((t) => t === 'scale'), `tier filter: ${rows}`);
+    await page.getByLabel('Tier', { exact: true }).selectOption('');
+    await page.getByLabel('Status', { exact: true }).selectOption('suspended');
+    await page.getByText('1 customer', { exact: true }).waitFor();
+    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await page.getByLabel('Search id, name or email').fill('billing@acme-07');
+    await page.getByText('1 customer', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'acme-07' }).waitFor();
+    await page.getByLabel('Search id, name or email').fill('');
+  });
+
+  await step('create a customer; its first key is shown once and copied with the button', async () => {
+    await page.getByRole('button', { name: 'New customer' }).click();
+    const form = page.getByRole('form', { name: 'New customer' });
+    await form.getByLabel('Customer id (optional)').fill(CUSTOMER);
+    await form.getByLabel('Name', { exact: true }).fill('E2E Shop');
+    await form.getByLabel('Email', { exact: true }).fill('ops@e2e-shop.example');
+    await form.getByLabel('Tier', { exact: true }).selectOption('growth');
+    await form.getByRole('button', { name: 'Create customer and first key' }).click();
+    await h1(`Customer ${CUSTOMER}`).waitFor();
+    await page.getByText('10,000,000 units / year').waitFor(); // the growth tier's quota, as effective limits
+    assert.equal(await page.getByLabel('Tier', { exact: true }).inputValue(), 'growth');
+    await page.getByText('It is shown only once').waitFor();
+    firstSecret = await page.locator('#secret-value').inputValue();
+    assert.match(firstSecret, /^tg_live_[A-Za-z0-9]{28}$/);
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), firstSecret);
+    await shoot('customer-new-key');
+  });
+
+  await step('requests through the gate with that key', async () => {
+    assert.equal(await gate('PUT', '/v1/default/items/e2e', firstSecret, 'hello'), 200);
+    for (let i = 0; i < 3; i++) assert.equal(await gate('GET', '/v1/default/items/e2e', firstSecret), 200);
+    assert.equal(await gate('GET', '/v1/private/items/e2e', firstSecret), 403);
+    await until('the usage to be stored', async () =>
+      (await adminJson(`/admin/customers/${CUSTOMER}/usage`)).units_used === 2.5);
+  });
+
+  await step('usage appears: utilization, units by day, by operation, by key, refusals by code', async () => {
+    await page.getByRole('link', { name: 'Usage', exact: true }).last().click();
+    await h1(`Usage of ${CUSTOMER}`).waitFor();
+    await page.getByText('2.5', { exact: true }).first().waitFor();
+    await page.getByRole('meter').first().waitFor();
+    const ops = page.getByRole('table', { name: 'Units by operation' });
+    assert.equal(await ops.getByRole('row', { name: /^get/ }).getByRole('cell').textContent(), '1.5');
+    assert.equal(await ops.getByRole('row', { name: /^put/ }).getByRole('cell').textContent(), '1');
+    const refusals = page.getByRole('table', { name: 'Refusals by code' });
+    assert.equal(await refusals.getByRole('row', { name: /^namespace_denied/ }).getByRole('cell').textContent(), '1');
+    const byKey = page.getByRole('table', { name: 'Units by key' });
+    assert.match(await byKey.textContent(), /key_\w+ \(default\)2\.5/);
+    await page.locator('figure.chart svg').waitFor();
+    const bars = await page.locator('svg rect.bar').evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute('height')) > 0).length);
+    assert.equal(bars, 1, 'one day with usage in the chart');
+    await shoot('usage');
+  });
+
+  await step('the billing export downloads', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download billing export (CSV)' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.match(csv, /^customer_id,period,period_start,period_end,operation,units,requests/);
+    assert.match(csv, new RegExp(`^${CUSTOMER},\\d{4}.*,get,1\\.5,3`, 'm'));
+  });
+
+  await step('every customer\u2019s usage, any period', async () => {
+    await page.getByLabel('Customer id (empty: every customer)').fill('');
+    await page.getByRole('button', { name: 'This year' }).click();
+    await page.getByRole('heading', { name: /^Every customer, period \d{4}$/ }).waitFor();
+    await shoot('usage-all');
+  });
+
+  await step('the new secret is gone once the page is left', async () => {
+    await visit(`#/customers/${CUSTOMER}`, `Customer ${CUSTOMER}`);
+    assert.equal(await page.locator('#secret-value').count(), 0);
+    await assertNotShown(page, firstSecret, 'the customer page, revisited');
+    await shoot('customer');
+  });
+
+  await step('rotate the key with a grace period: a new secret, the old key still works', async () => {
+    await page.getByRole('button', { name: /^Rotate key key_/ }).click();
+    await page.getByLabel('Grace period for the old key').selectOption('3600');
+    await shoot('customer-rotate-dialog');
+    await page.getByRole('button', { name: 'Rotate key', exact: true }).click();
+    await page.getByText(/rotated: the new key is key_/).waitFor();
+    secondSecret = await page.locator('#secret-value').inputValue();
+    assert.notEqual(secondSecret, firstSecret);
+    assert.equal(await gate('GET', '/v1/default/items/e2e', secondSecret), 200);
+    assert.equal(await gate('GET', '/v1/default/items/e2e', firstSecret), 200, 'the old key in its grace period');
+  });
+
+  await step('revoke the new key: the gate refuses it at once', async () => {
+    const title = await page.locator('#secret-title').textContent();
+    const newKeyId = /\((key_\w+)\)/.exec(title)[1];
+    await page.getByRole('button', { name: 'I have stored it, hide it' }).click();
+    assert.equal(await page.locator('#secret-value').count(), 0);
+    await page.getByRole('button', { name: `Revoke key ${newKeyId}` }).click();
+    await page.getByRole('button', { name: 'Revoke key', exact: true }).click();
+    await page.getByText(`Key ${newKeyId} revoked.`).waitFor();
+    assert.equal(await gate('GET', '/v1/default/items/e2e', secondSecret), 401);
+  });
+
+  await step('namespaces: grant one, then withdraw it', async () => {
+    await page.getByLabel('Namespace to add').fill('staging');
+    await page.getByRole('button', { name: 'Add namespace' }).click();
+    await page.getByText('Namespace staging granted.').waitFor();
+    await page.getByRole('button', { name: 'Withdraw namespace staging' }).click();
+    await page.getByText('Namespace staging withdrawn.').waitFor();
+    await page.getByRole('button', { name: 'Withdraw namespace staging' }).waitFor({ state: 'detached' });
+  });
+
+  await step('create another key from the form: test environment, shown once', async () => {
+    const form = page.getByRole('form', { name: 'Create a key' });
+    await form.getByLabel('Name', { exact: true }).fill('ci');
+    await form.getByLabel('Environment').selectOption('test');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('heading', { name: /^New key “ci”/ }).waitFor();
+    const secret = await page.locator('#secret-value').inputValue();
+    assert.match(secret, /^tg_test_/);
+    issued.push(secret);
+    assert.equal(await gate('GET', '/v1/default/items/e2e', secret), 200);
+    await page.getByRole('button', { name: 'I have stored it, hide it' }).click();
+    await page.getByRole('row', { name: /ci/ }).first().waitFor();
+  });
+
+  await step('suspend the customer, with the keyboard, behind a confirmation', async () => {
+    await page.getByRole('button', { name: 'Suspend…' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Suspend ${CUSTOMER}?` });
+    await dialog.waitFor();
+    const focus = await page.evaluate(() => ({
+      text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle,
+    }));
+    assert.equal(focus.text, 'Cancel', 'the dialog takes the focus');
+    assert.notEqual(focus.outline, 'none', 'the focused button shows a focus ring');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByText('Customer suspended.').waitFor();
+    await page.getByRole('heading', { name: /^Status: suspended/ }).waitFor();
+    assert.equal(await gate('GET', '/v1/default/items/e2e', firstSecret), 403);
+  });
+
+  await step('a customer made before the session: its secret is never shown', async () => {
+    await visit(`#/customers/${EXISTING_CUSTOMER}`, `Customer ${EXISTING_CUSTOMER}`);
+    await page.locator('table.keys tbody tr').first().waitFor();
+    await assertNotShown(page, EXISTING_SECRET, 'the existing customer page');
+  });
+
+  await step('tiers', async () => {
+    await page.getByRole('link', { name: 'Tiers', exact: true }).click();
+    await h1('Tiers').waitFor();
+    await page.getByRole('row', { name: /^growth/ }).waitFor();
+    await shoot('tiers');
+  });
+
+  await step('audit, filtered by customer', async () => {
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    await h1('Audit log').waitFor();
+    await page.getByLabel('Customer id', { exact: true }).fill(CUSTOMER);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const cells = page.locator('table.audit tbody tr td:nth-child(4)');
+    await until('the audit log filtered by customer', async () => {
+      const customers = await cells.allTextContents();
+      return customers.length >= 4 && customers.every((c) => c === CUSTOMER);
+    });
+    await page.getByText(/^\d+ entries, no older ones\.$/).waitFor();
+    await page.getByRole('cell', { name: 'key.rotate', exact: true }).waitFor();
+    await shoot('audit');
+  });
+
+  await step('overview: refusals in the last hour', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const refusals = page.getByRole('table', { name: 'By code' });
+    assert.equal(await refusals.getByRole('row', { name: /^namespace_denied/ }).getByRole('cell').textContent(), '1');
+    assert.equal(await refusals.getByRole('row', { name: /^customer_suspended/ }).getByRole('cell').textContent(), '1');
+    await page.getByRole('link', { name: CUSTOMER }).first().waitFor();
+    await shoot('overview-after');
+  });
+
+  await step('sign out forgets the key', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin key').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  });
+
+  await step('the admin key was never in a URL, localStorage or a cookie; it went in the header', async () => {
+    await noLocalStorageNoCookie('at the end');
+    assert.ok(requests.length > 20, `only ${requests.length} requests recorded`);
+    for (const secret of [ADMIN_KEY, encodeURIComponent(ADMIN_KEY), firstSecret, secondSecret, ...issued, EXISTING_SECRET]) {
+      const leaked = requests.filter((r) => r.url.includes(secret));
+      assert.deepEqual(leaked.map((r) => r.url), [], 'a secret in a request URL');
+    }
+    const admin = requests.filter((r) => new URL(r.url).pathname.startsWith('/admin/'));
+    assert.ok(admin.length > 10);
+    assert.ok(admin.filter((r) => r.auth === `Bearer ${ADMIN_KEY}`).length >= admin.length - 1,
+      'admin calls carry the key as Authorization: Bearer (all but the refused sign-in)');
+    assert.ok(requests.every((r) => r.url.startsWith(ORIGIN) || r.url.startsWith('blob:') || r.url.startsWith('data:')),
+      `a request left the origin: ${requests.map((r) => r.url).filter((u) => !u.startsWith(ORIGIN))}`);
+  });
+
+  assert.deepEqual(problems, [], 'errors in the page');
+  console.log(`passed: ${stepNo} steps, ${requests.length} requests checked, screenshots in ${SHOTS}`);
+} catch (e) {
+  console.error(`not ok ${stepNo + 1} - ${e.stack || e}`);
+  if (problems.length) console.error(`page problems:\n${problems.join('\n')}`);
+  await page.screenshot({ path: join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

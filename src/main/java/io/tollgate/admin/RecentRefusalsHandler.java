@@ -1,0 +1,23 @@
+package io.tollgate.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.metering.RecentRefusals;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /admin/refusals/recent}: the refusals this node counted in the last hour (memory only, no store). */
+final class RecentRefusalsHandler {
+  private final RecentRefusals recent;
+
+  RecentRefusalsHandler(RecentRefusals recent) {
+    this.recent = recent;
+  }
+
+  void lastHour(RoutingContext ctx) {
+    RecentRefusals.Window w = recent.lastHour();
+    ObjectNode body = AdminJson.object().put("window_s", RecentRefusals.WINDOW.toSeconds())
+        .put("since", w.from().toString()).put("until", w.to().toString()).put("total", w.total());
+    body.set("by_code", AdminJson.valueOf(w.byCode()));
+    body.set("by_customer", AdminJson.valueOf(w.byCustomer()));
+    AdminJson.send(ctx, 200, body);
+  }
+}

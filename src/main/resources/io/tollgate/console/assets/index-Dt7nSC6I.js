@@ -1,0 +1,392 @@
+var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/,m=Array.isArray,h=f.slice,g=Object.assign;function _(e){e&&e.parentNode&&e.remove()}function v(e,t,n){var r,i,a,o={},s=arguments.length;for(a in t)a==`key`?r=t[a]:a==`ref`&&typeof e!=`function`?i=t[a]:o[a]=t[a];return s>2&&(o.children=s>3?h.call(arguments,2):n),y(e,o,r,i,null)}function y(n,r,i,a,o){var s={type:n,props:r,key:i,ref:a,__k:null,__:null,__b:0,__e:null,__c:null,constructor:u,__v:o||++t,__i:-1,__u:0};return!o&&e.vnode&&e.vnode(s),s}function b(e){return e.children}function x(e,t){this.props=e,this.context=t,this.__g=0}function S(e,t){if(t==null)return e.__&&S(e.__,e.__i+1);for(var n;t<e.__k.length;t++)if((n=e.__k[t])&&n.__e)return n.__e;return typeof e.type!=`function`||e.props.__P?null:S(e)}function C(t){var n,r=t.__v,i=r.__e,a=[],o=[],s=t.__P;s&&((n=g({constructor:u},r)).__v=r.__v+1,e.vnode&&e.vnode(n),j(s,n,r,t.__n,s.namespaceURI,32&r.__u?[i]:null,a,i||S(r),32&r.__u,o),n.__v=r.__v,n.__.__k[n.__i]=n,ae(a,n,o),r.__=r.__e=null,n.__e!=i&&w(n))}function w(e){if((e=e.__)&&e.__c&&!e.props.__P)return e.__e=null,e.__k.some(function(t){return t&&(e.__e=t.__e)}),w(e)}function T(t){(8&t.__g||(t.__g|=8,n.push(t),i++))&&r==e.debounceRendering||((r=e.debounceRendering)||queueMicrotask)(E)}function E(){try{for(var e,t=1;n.length;)n.length>t&&n.sort(a),e=n.shift(),t=n.length,8&e.__g&&C(e)}finally{(i=n.length)&&(r||queueMicrotask)(E)}}function ee(e,t,n,r,i,a,o,s,c,l,u){var p,m,h,g,_,v,y=r.__k||f,b=t.length;for(c=D(n,t,y,c,b),p=0;p<b;p++)(h=n.__k[p])!=null&&(m=~h.__i&&y[h.__i]||d,h.__i=p,v=j(e,h,m,i,a,o,s,c,l,u),g=h.__e,(m.ref!=h.ref||8&m.__u)&&(m.ref&&M(m.ref,null,h,m),h.ref&&u.push(h.ref,h.__c||g,h)),_||=g,4&h.__u?(c=O(h,c,e,!m.__v),m.__e&&(m.__e=null)):typeof h.type==`function`&&v!==void 0?c=v:g&&(c=g.nextSibling),h.__u&=-21);return n.__e=_,c}function D(e,t,n,r,i){var a,o,s,c,l,d,f,p,h,g=n.length,_=g,v=0,x=0,C=e.__k=Array(i);for(a=0;a<i;a++)(o=t[a])!=null&&typeof o!=`boolean`&&typeof o!=`function`?(typeof o!=`object`||o.constructor===String?o=C[a]=y(null,o):m(o)?o=C[a]=y(b,{children:o}):o.constructor===u&&o.__b?o=C[a]=y(o.type,o.props,o.key,o.ref,o.__v):C[a]=o,c=a+v,o.__=e,o.__b=e.__b+1,s=null,~(l=o.__i=k(o,n,c,_))&&(_--,(s=n[l])&&(s.__u|=2)),s&&s.__v?(o.__u|=16,l==c-1?v--:l==c+1?v++:l!=c&&(l>c?v--:v++,x=1)):(~l||(i>g?v--:i<g&&v++),typeof o.type!=`function`&&(o.__u|=4))):C[a]=null;if(x){for(d=[],f=[],a=0;a<i;a++)if((o=C[a])&&16&o.__u){for(v=0,p=d.length;v<p;)d[h=v+p>>1]<o.__i?v=h+1:p=h;d[v]=o.__i,f[a]=v+1}for(v=d.length;a--;)f[a]&&(f[a]==v?v--:C[a].__u|=4)}if(_)for(a=0;a<g;a++)!(s=n[a])||2&s.__u||(s.__e==r&&(r=S(s)),se(s,s));return r}function O(e,t,n,r){var i,a,o,s;if(typeof e.type==`function`){if(e.props.__P)return t;if(i=e.__k)for(a=0;a<i.length;a++)i[a]&&(i[a].__=e,t=O(i[a],t,n,!1));return t}for(t&&!t.parentNode&&(t=S(e))&&!t.parentNode&&(t=null),o=e.__e,s=t;s&&s.nodeType==8;)s=s.nextSibling;for(o!=s&&(!r&&n.moveBefore&&o.parentNode?n.moveBefore(o,t):n.insertBefore(o,t||null)),t=o;(t&&=t.nextSibling)&&t.nodeType==8&&!t.data.startsWith(`$s`););return t}function k(e,t,n,r){var i,a=e.key,o=e.type,s=t[n],c=s&&!(2&s.__u);if(s===null&&a==null||c&&a==s.key&&o==s.type)return n;if(r>+!!c){for(i=n-1;i>=0;i--)if((s=t[i])&&!(2&s.__u)&&a==s.key&&o==s.type)return i;for(i=n+1;i<t.length;i++)if((s=t[i])&&!(2&s.__u)&&a==s.key&&o==s.type)return i}return-1}function te(e,t,n){n??=``,t[0]==`-`?e.setProperty(t,n):e[t]=n}function A(e,t,n,r,i){var a,o;if(t==`style`){if(typeof n==`string`)e.style.cssText=n;else{if(typeof r==`string`&&(e.style.cssText=r=``),r)for(t in r)n&&t in n||te(e.style,t);if(n)for(t in n)r&&n[t]==r[t]||te(e.style,t,n[t])}}else if(t[0]==`o`&&t[1]==`n`)typeof n!=`function`&&(n=null),typeof r!=`function`&&(r=null),(e.__e||={})[t]=n,n&&r||(o=l[t]||(l[t]=ne(t)),(e.__a||={})[t]=c,a=t!=(t=t.replace(s,`$1`)),(t=t.slice(2))[0]<`a`&&(t=t.toLowerCase()),n?e.addEventListener(t,o,a):e.removeEventListener(t,o,a));else{if(i==`http://www.w3.org/2000/svg`)t=t.replace(/xlink(H|:h)/,`h`).replace(/sName$/,`s`);else if(t!=`width`&&t!=`height`&&t!=`href`&&t!=`list`&&t!=`form`&&t!=`tabIndex`&&t!=`download`&&t!=`rowSpan`&&t!=`colSpan`&&t!=`role`&&t!=`popover`&&t in e)try{e[t]=n??``;return}catch{}if(typeof n==`function`)return;n==null||!1===n&&t[4]!=`-`?e.removeAttribute(t):e.setAttribute(t,t==`popover`&&n==1?``:n)}}function ne(t){return function(n){var r=this.__e;if(r){if(r=r[t],n[o]==null)n[o]=c++;else if(n[o]<this.__a[t])return;return r(e.event?e.event(n):n)}}}function j(t,n,r,i,a,o,s,c,l,d){var p,h,v,y,C,w,T,E,D,O,k,te,A,ne,j,ae,M,N,P=n.type;if(n.constructor!==u)return null;128&r.__u&&(l=32&r.__u,p=r.__c.__z)&&(n.__u|=l,h=o=[],p.nodeType==8?c=re(p,o):o.push(p),c=o[0]||c),(p=e.__b)&&p(n);n:if(typeof P==`function`){v=s.length;try{if(E=n.props,D=(p=P.prototype)&&p.render,O=(p=P.contextType)&&i[p.__c],k=p?O?O.props.value:p.__:i,(y=r.__c)?(n.__c=y,2&y.__g&&(y.__g|=1)):(D?n.__c=y=new P(E,k):(n.__c=y=new x(E,k),y.constructor=P,y.render=ce),O&&O.sub(y),y.state||(y.state={}),y.__n=i,y.__g|=8,y.__h=[],y.__k=[]),D&&(y.__s||(y.__s=y.state),P.getDerivedStateFromProps&&(y.__s==y.state&&(y.__s=g({},y.__s)),g(y.__s,P.getDerivedStateFromProps(E,y.__s)))),C=y.props,w=y.state,y.__v=n,r.__c){if(E!==C&&D&&!P.getDerivedStateFromProps&&y.componentWillReceiveProps&&y.componentWillReceiveProps(E,k),n.__v==r.__v&&!(8&y.__g)||!(4&y.__g)&&y.shouldComponentUpdate&&!1===y.shouldComponentUpdate(E,y.__s,k)){n.__v!=r.__v&&(y.props=E,y.state=y.__s,y.__g&=-9),n.__e=r.__e,n.__k=r.__k,n.__k.some(function(e){e&&(e.__=n)}),f.push.apply(y.__h,y.__k),y.__k=[],y.__h.length&&s.push(y),c=S(r);break n}y.componentWillUpdate&&y.componentWillUpdate(E,y.__s,k),D&&y.componentDidUpdate&&y.__h.push(function(){y.componentDidUpdate(C,w,T)})}else D&&!P.getDerivedStateFromProps&&y.componentWillMount&&y.componentWillMount(),D&&y.componentDidMount&&y.__h.push(y.componentDidMount);y.context=k,y.props=E,y.__P=t,y.__g&=-5,te=e.__r,A=D?25:0;do y.__g&=-9,te&&te(n),p=y.render(y.props,y.state=y.__s,y.context);while(8&y.__g&&++A<25);D&&(f.push.apply(y.__h,y.__k),y.__k=[]),y.state=y.__s,y.getChildContext&&(i=g({},i,y.getChildContext())),D&&r.__c&&y.getSnapshotBeforeUpdate&&(T=y.getSnapshotBeforeUpdate(C,w)),ne=p&&p.type===b&&p.key==null?p.props.children:p,E.__P&&(p=c,a=(t=E.__P).namespaceURI,l=o=null,r.props&&r.props.__P!=t&&(r.__k.some(function(e){e&&se(e,e)}),r.__k=null),c=r.__k?S(r,0):null),c=ee(t,m(ne)?ne:[ne],n,r,i,a,o,s,c,l,d),E.__P&&(n.__e=null,c=p),n.__u&=-161,h&&h.some(_),y.__h.length&&s.push(y),1&y.__g&&(y.__g&=-4)}catch(t){if(s.length=v,n.__v=null,l||o){if(t&&t.then){if(n.__u|=128|l,o){for(~(M=o.indexOf(c||void 0))||(M=o.length);(N=o[M-1])&&N.nodeType==8;)M--;for(;M<o.length;M++)if(N=o[M]){if(o[M]=null,j){if(N==ae)break}else{if(N.nodeType!=8)break;N.data.startsWith(`$s`)&&(ae=re(j=N))}}}if(!j){for(;c&&c.nodeType==8&&c.nextSibling;)c=c.nextSibling;j=c}(p=re(j=n.__c.__z||(n.__c.__z=j)))?(n.__e=j,c=p):n.__e=c,c&&=c.nextSibling}else o&&o.some(_)}else n.__e=r.__e;n.__k||=r.__k||[],t&&t.then||ie(n),e.__e(t,n,r)}}else c=n.__e=oe(r.__e,n,r,i,a,o,s,l,d,t);return(p=e.diffed)&&p(n),c}function re(e,t){if(e&&e.nodeType==8&&e.data.startsWith(`$s`))for(var n=1;e=e.nextSibling;){if(e.nodeType==8){if(e.data.startsWith(`$s`))n++;else if(e.data.startsWith(`/$s`)&&!--n)return e}t&&t.push(e)}}function ie(e){e&&(e.__c&&(e.__c.__g|=4),e.__k&&e.__k.some(ie))}function ae(t,n,r){for(var i=0;i<r.length;)M(r[i++],r[i++],r[i++]);e.__c&&e.__c(n,t),t.some(function(n){try{t=n.__h,n.__h=[],t.some(function(e){e.call(n)})}catch(t){e.__e(t,n.__v)}})}function oe(t,n,r,i,a,o,s,c,l,u){var f,g,v,y,b,x,C,w,T=r.props||d,E=n.props,D=n.type;if(D==`svg`?a=`http://www.w3.org/2000/svg`:D==`math`?a=`http://www.w3.org/1998/Math/MathML`:a||=`http://www.w3.org/1999/xhtml`,o){for(f=0;f<o.length;f++)if((b=o[f])&&(D?b.localName==D:b.nodeType==3)){t=b,o[f]=null;break}}if(!t){if(w=u.ownerDocument||document,!D)return w.createTextNode(E);t=w.createElementNS(a,D,E.is?E:u),c&&=(e.__m&&e.__m(n,o),!1),o=null}if(D){if(u=D==`template`&&t.content||t,o=D==`textarea`&&E.defaultValue!=null?null:o&&h.call(u.childNodes),!c&&o)for(T={},f=0;f<t.attributes.length;f++)T[(b=t.attributes[f]).name]=b.value;for(f in T)b=T[f],f==`dangerouslySetInnerHTML`?v=b:f==`children`||f in E||f==`value`&&`defaultValue`in E||f==`checked`&&`defaultChecked`in E||A(t,f,null,b,a);for(f in E)b=E[f],f==`children`?y=b:f==`dangerouslySetInnerHTML`?g=b:f==`value`?x=b:f==`checked`?C=b:c&&typeof b!=`function`||T[f]===b||A(t,f,b,T[f],a);g?(c||v&&(g.__html==v.__html||g.__html==t.innerHTML)||(t.innerHTML=g.__html),n.__k=[]):(v&&(t.textContent=``),(D==`foreignObject`||a==`http://www.w3.org/1998/Math/MathML`&&p.test(D))&&(a=`http://www.w3.org/1999/xhtml`),ee(u,m(y)?y:[y],n,r,i,a,o,s,o?o[0]:r.__k&&S(r,0),c,l),o&&o.some(_)),c&&D!=`textarea`||(f=`value`,D==`progress`&&x==null?t.removeAttribute(f):x==null||x===t[f]&&(D!=`progress`||x)||A(t,f,x,T[f],a),f=`checked`,C!=null&&C!=t[f]&&A(t,f,C,T[f],a))}else T===E||c&&t.data==E||(t.data=E);return t}function M(t,n,r,i){try{typeof t==`function`?n?n.__x=t(n)||1:(i&&=i.__c||i.__e)&&(n=i.__x)&&(i.__x=null,typeof n==`function`?n():t(null)):t.current=n}catch(t){e.__e(t,r)}}function se(t,n,r){var i,a,o,s;if(e.unmount&&e.unmount(t),!(i=t.ref)||i.current&&i.current!=t.__e||M(i,null,n,t),i=t.__c){if(i.componentWillUnmount)try{i.componentWillUnmount()}catch(t){e.__e(t,n)}i.__P=i.__n=null}if(i=t.__k)for(s=0;s<i.length;s++)i[s]&&se(i[s],n,typeof t.type!=`function`||r&&!t.props.__P);!r&&(i=t.__c)&&(i=i.__z)&&(a=re(i,o=[]))&&(i==t.__e&&o.some(_),_(a),_(i)),r||_(t.__e),t.__e=t.__c=t.__=null}function ce(e,t,n){return this.constructor(e,n)}function N(t,n){var r,i,a,o;e.__&&e.__(t,n),n.nodeType==9&&(n=n.documentElement),i=(r=t&&32&t.__u)?null:n.__k,n.__k=y(b,{children:[t]}),a=[],o=[],j(n,n.__k,i||d,d,n.namespaceURI,i?null:n.firstChild?h.call(n.childNodes):null,a,i?i.__e:n.firstChild,r,o),ae(a,n.__k,o),n.__k.props.children=null}e={__e:function(e,t,n,r){for(var a,o,s;t=t.__;)if((a=t.__c)&&!(1&a.__g)){a.__g|=4;try{if((s=(o=a.constructor)&&o.getDerivedStateFromError)&&a.setState(o.getDerivedStateFromError(e)),a.componentDidCatch&&(a.componentDidCatch(e,r||{}),s=1),s&&8&a.__g)return void(a.__g|=2)}catch(t){e=t}}throw i=0,e}},t=0,x.prototype.setState=function(e,t){var n=this.__s;n&&n!=this.state||(n=this.__s=g({},this.state)),typeof e==`function`&&(e=e(g({},n),this.props)),e&&(g(n,e),this.__v&&(t&&this.__k.push(t),T(this)))},x.prototype.forceUpdate=function(e){this.__v&&(this.__g|=4,e&&this.__h.push(e),T(this))},x.prototype.render=b,n=[],i=0,a=function(e,t){return e.__v.__b-t.__v.__b},o=Symbol(),s=/(PointerCapture)$|Capture$/i,c=0,l={};var P=function(e,t,n,r){var i;t[0]=0;for(var a=1;a<t.length;a++){var o=t[a++],s=t[a]?(t[0]|=o?1:2,n[t[a++]]):t[++a];o===3?r[0]=s:o===4?r[1]=Object.assign(r[1]||{},s):o===5?(r[1]=r[1]||{})[t[++a]]=s:o===6?r[1][t[++a]]+=s+``:o?(i=e.apply(s,P(e,s,n,[``,null])),r.push(i),s[0]?t[0]|=2:(t[a-2]=0,t[a]=i)):r.push(s)}return r},le=new Map;function ue(e){var t=le.get(this);return t||(t=new Map,le.set(this,t)),(t=P(this,t.get(e)||(t.set(e,t=function(e){for(var t,n,r=1,i=``,a=``,o=[0],s=function(e){r===1&&(e||(i=i.replace(/^\s*\n\s*|\s*\n\s*$/g,``)))?o.push(0,e,i):r===3&&(e||i)?(o.push(3,e,i),r=2):r===2&&i===`...`&&e?o.push(4,e,0):r===2&&i&&!e?o.push(5,0,!0,i):r>=5&&((i||!e&&r===5)&&(o.push(r,0,i,n),r=6),e&&(o.push(r,e,0,n),r=6)),i=``},c=0;c<e.length;c++){c&&(r===1&&s(),s(c));for(var l=0;l<e[c].length;l++)t=e[c][l],r===1?t===`<`?(s(),o=[o],r=3):i+=t:r===4?i===`--`&&t===`>`?(r=1,i=``):i=t+i[0]:a?t===a?a=``:i+=t:t===`"`||t===`'`?a=t:t===`>`?(s(),r=1):r&&(t===`=`?(r=5,n=i,i=``):t===`/`&&(r<5||e[c][l+1]===`>`)?(s(),r===3&&(o=o[0]),r=o,(o=o[0]).push(2,0,r),r=0):t===` `||t===`	`||t===`
+`||t===`\r`?(s(),r=2):i+=t),r===3&&i===`!--`&&(r=4,o=o[0])}return s(),o}(e)),t),arguments,[])).length>1?t:t[0]}var F=ue.bind(v),de,I,fe,pe,me=Object.is,he=0,ge=[],_e=[],L=e,ve=L.__b,ye=L.__r,be=L.diffed,xe=L.__c,Se=L.unmount,Ce=L.__;function we(e,t){L.__h&&L.__h(I,e,he||t),he=0;var n=I.__H||(I.__H={__:[],__h:[]});return e>=n.__.length&&n.__.push({}),n.__[e]}function R(e){return he=1,Te(Ie,e)}function Te(e,t,n){var r=we(de++,2);if(r.t=e,!r.__c&&(r.__=[n?n(t):Ie(void 0,t),function(e){var t=(r.__N||r.__)[0],n=r.t(t,e);me(t,n)||(r.__N=[n,r.__[1]],r.__c.setState({}))}],r.__c=I,!I.__f)){I.__f=!0;var i=I.shouldComponentUpdate;I.shouldComponentUpdate=function(e,t,n){var r=this.__H;if(!r)return!0;var a=!1,o=this.props!=e;if(r.__.some(function(e){e.__N&&(a=!0,me(e.__[0],e.__N[0])||(o=!0))}),i){var s=i.call(this,e,t,n);return a?s||o:s}return!a||o}}return r.__}function z(e,t){var n=we(de++,3);!L.__s&&Fe(n.__H,t)&&(n.__P=!0,n.__=e,n.u=t,I.__H.__h.push(n))}function Ee(e){return he=5,De(function(){return{current:e}},[])}function De(e,t){var n=we(de++,7);return Fe(n.__H,t)&&(n.__=e(),n.__H=t),n.__}function Oe(e,t){return he=8,De(function(){return e},t)}function ke(){var e;do{for(;e=_e.shift();)try{Ne(e)}catch(t){L.__e(t,{__:(e=e.__P)&&e.__v})}for(;e=ge.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(Ne),t.__h.some(Pe),t.__h=[]}catch(n){t.__h=[],L.__e(n,e.__v)}}}while(_e.length)}L.__b=function(e){I=null,ve&&ve(e)},L.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),Ce&&Ce(e,t)},L.__r=function(e){ye&&ye(e),de=0;var t=(I=e.__c).__H;t&&(fe==I?I.__h=[]:(t.__h.some(Ne),t.__h.some(Pe),de=0),t.__h=[],t.__.some(function(e){e.__N&&(e.__=e.__N),e.u=e.__N=void 0})),fe=I},L.diffed=function(e){be&&be(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&Me(ge.push(t)),t.__H.__.some(function(e){e.u&&(e.__H=e.u)})),fe=I=null},L.__c=function(e,t){t.some(function(e){try{e.__h.some(Ne),e.__h=e.__h.filter(function(e){return!e.__||Pe(e)})}catch(t){e.__h=[function(){throw t}]}}),xe&&xe(e,t)},L.unmount=function(e){Se&&Se(e);var t,n,r=e.__c;r&&r.__H&&(r.__H.__.some(function(r){try{if(r.__P&&r.__c){if(n===void 0){for(n=e.__;n&&(!n.__c||!n.__c.__P);)n=n.__;n&&=n.__c}r.__P=n,Me(_e.push(r))}else Ne(r)}catch(e){t=e}}),r.__H=void 0,t&&L.__e(t,r.__v))};var Ae=typeof requestAnimationFrame==`function`;function je(e){var t,n=function(){clearTimeout(r),Ae&&cancelAnimationFrame(t),setTimeout(e)},r=setTimeout(n,35);Ae&&(t=requestAnimationFrame(n))}function Me(e){e!=1&&pe==L.requestAnimationFrame||((pe=L.requestAnimationFrame)||je)(ke)}function Ne(e){var t=I,n=e.__c;typeof n==`function`&&(e.__c=void 0,n()),I=t}function Pe(e){var t=I;e.__c=e.__(),I=t}function Fe(e,t){return!e||e.length!=t.length||t.some(function(t,n){return!me(t,e[n])})}function Ie(e,t){return typeof t==`function`?t(e):t}var Le=`tollgate.admin_key`,Re=class extends Error{constructor(e,t){super(t?.detail||t?.title||`HTTP ${e}`),this.status=e,this.code=t?.code||null,this.errors=t?.errors||[]}},ze=()=>{};function Be(e){ze=e}var B={key:()=>sessionStorage.getItem(Le),signIn:e=>sessionStorage.setItem(Le,e),signOut:()=>sessionStorage.removeItem(Le)};async function V(e,t,{body:n,key:r=B.key(),raw:i=!1}={}){let a={Accept:i?`*/*`:`application/json`,Authorization:`Bearer ${r}`};n!==void 0&&(a[`Content-Type`]=`application/json`);let o;try{o=await fetch(t,{method:e,headers:a,body:n===void 0?void 0:JSON.stringify(n),credentials:`omit`,cache:`no-store`,referrerPolicy:`no-referrer`})}catch{throw new Re(0,{detail:`The Admin API cannot be reached. Is Tollgate running?`})}if(!o.ok){let e=null;try{e=await o.json()}catch{}throw o.status===401&&r===B.key()&&ze(),new Re(o.status,e)}return i?o:o.json()}var H=e=>{let t=new URLSearchParams;Object.entries(e).forEach(([e,n])=>{n!=null&&n!==``&&t.set(e,n)});let n=t.toString();return n?`?${n}`:``},U=encodeURIComponent;async function Ve(e,t,n){let r=[],i=null;do{let a=await V(`GET`,e+H({...t,limit:500,cursor:i}));r.push(...a[n]),i=a.next_cursor}while(i);return r}var W={check:e=>V(`GET`,`/admin/tiers`,{key:e}),tiers:()=>V(`GET`,`/admin/tiers`),customers:(e={})=>Ve(`/admin/customers`,e,`customers`),customer:e=>V(`GET`,`/admin/customers/${U(e)}`),createCustomer:e=>V(`POST`,`/admin/customers`,{body:e}),patchCustomer:(e,t)=>V(`PATCH`,`/admin/customers/${U(e)}`,{body:t}),deactivate:e=>V(`DELETE`,`/admin/customers/${U(e)}`),grant:(e,t)=>V(`POST`,`/admin/customers/${U(e)}/namespaces`,{body:{namespace:t}}),withdraw:(e,t)=>V(`DELETE`,`/admin/customers/${U(e)}/namespaces/${U(t)}`),keys:e=>V(`GET`,`/admin/customers/${U(e)}/keys`).then(e=>e.keys),createKey:(e,t)=>V(`POST`,`/admin/customers/${U(e)}/keys`,{body:t}),revokeKey:(e,t)=>V(`DELETE`,`/admin/customers/${U(e)}/keys/${U(t)}`),rotateKey:(e,t,n)=>V(`POST`,`/admin/customers/${U(e)}/keys/${U(t)}/rotate`,{body:{grace_period_s:n}}),usage:(e,t)=>V(`GET`,`/admin/customers/${U(e)}/usage${H({period:t})}`),daily:(e,t,n)=>V(`GET`,`/admin/customers/${U(e)}/usage/daily${H({from:t,to:n})}`),allUsage:e=>V(`GET`,`/admin/usage${H({period:e})}`),export:(e,t)=>V(`GET`,`/admin/usage/export${H({period:e,format:t})}`,{raw:!0}),audit:(e,t)=>V(`GET`,`/admin/audit${H({customer_id:e,cursor:t,limit:50})}`),recentRefusals:()=>V(`GET`,`/admin/refusals/recent`)};function He(e=location.hash){let[t,n=``]=e.replace(/^#/,``).split(`?`);return{parts:(t||`/`).split(`/`).filter(Boolean).map(decodeURIComponent),params:Object.fromEntries(new URLSearchParams(n))}}function G(e,t={}){let n=new URLSearchParams;Object.entries(t).forEach(([e,t])=>{t!=null&&t!==``&&n.set(e,t)});let r=n.toString();return`#${e}${r?`?${r}`:``}`}function K(e,t,{replace:n=!1}={}){n?location.replace(G(e,t)):location.hash=G(e,t)}function Ue(){let[e,t]=R(He());return z(()=>{let e=()=>t(He());return addEventListener(`hashchange`,e),()=>removeEventListener(`hashchange`,e)},[]),e}function We({notice:e,onSignedIn:t}){let[n,r]=R(``),[i,a]=R(``),[o,s]=R(!1);return F`<section class="login" aria-labelledby="page-title">
+    <h1 id="page-title" tabindex="-1">Tollgate console</h1>
+    <p>Sign in with an admin key. It is kept only in this browser tab (session storage) and sent only to this
+      server's Admin API; closing the tab forgets it.</p>
+    ${e&&F`<p class="notice" role="status">${e}</p>`}
+    <form onSubmit=${async e=>{e.preventDefault();let i=n.trim();if(!i)a(`Type the admin key.`);else{s(!0),a(``);try{await W.check(i),B.signIn(i),r(``),t()}catch(e){a(e.status===401?`This admin key was refused. Check it and try again: it is the key printed at the first start or set in TOLLGATE_ADMIN_KEY, not a customer’s API key.`:e.message)}finally{s(!1)}}}} novalidate>
+      <label for="admin-key">Admin key</label>
+      <input id="admin-key" name="admin-key" type="password" autocomplete="off" spellcheck="false" required
+        value=${n} onInput=${e=>r(e.target.value)} aria-invalid=${i?`true`:void 0}
+        aria-describedby=${i?`login-error`:void 0} />
+      ${i&&F`<p id="login-error" class="error" role="alert">${i}</p>`}
+      <button type="submit" class="primary" disabled=${o}>${o?`Checking…`:`Sign in`}</button>
+    </form>
+  </section>`}var Ge=new Intl.NumberFormat(`en-US`,{maximumFractionDigits:3}),q=e=>e==null?`—`:Ge.format(e),Ke=(e,t=0)=>e==null?`n/a`:e===0&&t>0?`< 0.01%`:`${(e*100).toFixed(e<.01&&e>0?2:1)}%`,J=e=>e?e.replace(`T`,` `).replace(/\.\d+Z$|Z$/,` UTC`):`—`,qe=e=>`${q(e.requests)} / ${e.window_s===1?`s`:`${e.window_s} s`} (burst ${q(e.burst)})`,Je=e=>`${q(e.units)} units / ${e.period}`,Ye=()=>new Date().toISOString().slice(0,7),Xe=()=>new Date().toISOString().slice(0,4),Ze=/^\d{4}(-(0[1-9]|1[0-2]))?$/;function Qe({title:e,actions:t,children:n}){return z(()=>{document.title=`${e} · Tollgate console`},[e]),F`<section class="page" aria-labelledby="page-title">
+    <header class="page-head">
+      <h1 id="page-title" tabindex="-1">${e}</h1>
+      ${t&&F`<div class="actions">${t}</div>`}
+    </header>
+    ${n}
+  </section>`}function Y({error:e,what:t}){return e?F`<p class="error" role="alert">${t?`${t}: `:``}${e.message}${e.code?F` <code>${e.code}</code>`:``}</p>`:null}var X=({what:e=`Loading`})=>F`<p class="muted" role="status">${e}…</p>`,$e=({text:e})=>F`<p class="notice" role="status" aria-live="polite">${e||``}</p>`;function et({status:e}){return F`<span class=${`badge badge-${e}`}>${e}</span>`}function tt({value:e,used:t,label:n}){let r=e==null?0:Math.min(1,e),i=e>=.9?`high`:e>=.7?`mid`:`low`;return F`<div class="util">
+    <div class="util-track" role="meter" aria-label=${n||`Quota utilization`}
+      aria-valuemin="0" aria-valuemax="100" aria-valuenow=${e===null?void 0:Math.round(e*100)}
+      aria-valuetext=${Ke(e,t)}>
+      <div class=${`util-fill util-${i}`} style=${{width:`${r*100}%`}}></div>
+    </div>
+    <span class="util-text">${Ke(e,t)}</span>
+  </div>`}function nt({open:e,title:t,children:n,confirm:r=`Confirm`,danger:i,busy:a,onConfirm:o,onCancel:s}){let c=Ee(null);return z(()=>{let t=c.current;t&&(e&&!t.open&&t.showModal(),!e&&t.open&&t.close())},[e]),F`<dialog ref=${c} aria-labelledby="dialog-title" onCancel=${e=>{e.preventDefault(),s()}}>
+    <form method="dialog" onSubmit=${e=>{e.preventDefault(),o()}}>
+      <h2 id="dialog-title">${t}</h2>
+      ${n}
+      <div class="actions">
+        <button type="button" onClick=${s}>Cancel</button>
+        <button type="submit" class=${i?`danger`:`primary`} disabled=${a}>${r}</button>
+      </div>
+    </form>
+  </dialog>`}function rt({issued:e,onDone:t}){let[n,r]=R(``),i=Ee(null);return F`<div class="secret" role="region" aria-labelledby="secret-title">
+    <h2 id="secret-title">New key ${e.name?`“${e.name}”`:``} (${e.key_id})</h2>
+    <p class="warning"><strong>Copy this key now.</strong> It is shown only once: Tollgate keeps only its hash and
+      cannot show it again. Store it somewhere safe before you leave this page.</p>
+    <div class="secret-row">
+      <label for="secret-value" class="sr-only">The new key's secret</label>
+      <input id="secret-value" ref=${i} readonly value=${e.key} data-secret
+        autocomplete="off" spellcheck="false" onFocus=${e=>e.target.select()} />
+      <button type="button" class="primary" onClick=${async()=>{try{await navigator.clipboard.writeText(e.key),r(`Copied to the clipboard.`)}catch{i.current.select(),r(`Copying was refused: the key is selected, press Ctrl+C.`)}}}>Copy key</button>
+    </div>
+    <p role="status" aria-live="polite" class="muted">${n}</p>
+    <button type="button" onClick=${t}>I have stored it, hide it</button>
+  </div>`}function Z({caption:e,head:t,rows:n,empty:r=`None.`}){return n.length?F`<div class="table-wrap"><table>
+    <caption>${e}</caption>
+    <thead><tr><th scope="col">${t[0]}</th><th scope="col" class="num">${t[1]}</th></tr></thead>
+    <tbody>${n.map(([e,t])=>F`<tr><th scope="row">${e}</th><td class="num">${q(t)}</td></tr>`)}</tbody>
+  </table></div>`:F`<div><h3>${e}</h3><p class="muted">${r}</p></div>`}function Q(e,t){let[n,r]=R({data:null,error:null,loading:!0}),[i,a]=R(0);z(()=>{let t=!0;return r(e=>({...e,loading:!0,error:null})),e().then(e=>t&&r({data:e,error:null,loading:!1}),e=>t&&r({data:null,error:e,loading:!1})),()=>{t=!1}},[...t,i]);let o=Oe(()=>a(e=>e+1),[]);return{...n,reload:o}}var it=10;function at(e,t){let n=new Map;return e.forEach(e=>n.set(e[t],(n.get(e[t])||0)+1)),[...n.entries()].sort((e,t)=>t[1]-e[1])}function ot(){let e=Q(()=>W.customers(),[]),t=Q(()=>W.allUsage(),[]),n=Q(()=>W.recentRefusals(),[]),r=(t.data?.customers||[]).filter(e=>e.utilization!==null&&e.units_used>0).sort((e,t)=>t.utilization-e.utilization||t.units_used-e.units_used).slice(0,it),i=n.data;return F`<${Qe} title="Overview">
+    <div class="grid-3">
+      <section class="card" aria-labelledby="by-tier-title">
+        <h2 id="by-tier-title">Customers by tier</h2>
+        <${Y} error=${e.error} />
+        ${e.loading?F`<${X} />`:e.data&&F`
+          <p class="big">${q(e.data.length)} <span class="muted">customers</span></p>
+          <${Z} caption="By tier" head=${[`Tier`,`Customers`]} rows=${at(e.data,`tier`)} />
+          <${Z} caption="By status" head=${[`Status`,`Customers`]} rows=${at(e.data,`status`)} />`}
+      </section>
+      <section class="card" aria-labelledby="top-title">
+        <h2 id="top-title">Top customers by utilization${t.data?`, ${t.data.period}`:``}</h2>
+        <${Y} error=${t.error} />
+        ${t.loading?F`<${X} />`:r.length===0?F`<p class="muted">No usage yet in this period.</p>`:F`
+          <ol class="top">${r.map(e=>F`<li>
+            <a href=${G(`/usage`,{customer:e.customer_id,period:t.data.period})}>${e.customer_id}</a>
+            <span class="muted">${q(e.units_used)} of ${q(e.quota)} units</span>
+            <${tt} value=${e.utilization} used=${e.units_used} label=${`Utilization of ${e.customer_id}`} />
+          </li>`)}</ol>`}
+      </section>
+      <section class="card" aria-labelledby="refusals-title">
+        <h2 id="refusals-title">Refusals in the last hour</h2>
+        <${Y} error=${n.error} />
+        ${n.loading?F`<${X} />`:i&&F`
+          <p class="big">${q(i.total)} <span class="muted">refused requests</span></p>
+          <${Z} caption="By code" head=${[`Code`,`Refused`]} rows=${Object.entries(i.by_code).sort((e,t)=>t[1]-e[1])} empty="No refusal in the last hour." />
+          <${Z} caption="By customer" head=${[`Customer`,`Refused`]} rows=${Object.entries(i.by_customer).sort((e,t)=>t[1]-e[1]).slice(0,it)} empty="—" />
+          <p class="muted"><small>Counted by this Tollgate node since ${i.since.slice(0,16).replace(`T`,` `)} UTC.</small></p>`}
+      </section>
+    </div>
+  <//>`}var st=null;function ct(e){st=e}function lt(e){let t=st&&st.customer_id===e?st:null;return st=null,t}var ut=20;function dt(e,t){if(!t)return!0;let n=t.toLowerCase();return[e.customer_id,e.name,e.email].some(e=>e&&e.toLowerCase().includes(n))}function ft({params:e}){let{q:t=``,tier:n=``,status:r=``}=e,i=Math.max(1,Number(e.page)||1),a=Q(()=>W.customers({tier:n,status:r}),[n,r]),o=Q(()=>W.tiers(),[]),[s,c]=R(!1),l=(e,i)=>K(`/customers`,{q:t,tier:n,status:r,...e,page:e.page},{replace:i}),u=(a.data||[]).filter(e=>dt(e,t)),d=Math.max(1,Math.ceil(u.length/ut)),f=u.slice((i-1)*ut,i*ut);return F`<${Qe} title="Customers" actions=${F`<button type="button" class="primary"
+      aria-expanded=${s} onClick=${()=>c(!s)}>New customer</button>`}>
+    ${s&&F`<${pt} tiers=${o.data} onCancel=${()=>c(!1)} />`}
+    <form class="filters" role="search" onSubmit=${e=>e.preventDefault()}>
+      <div class="field">
+        <label for="search">Search id, name or email</label>
+        <input id="search" type="search" value=${t} onInput=${e=>l({q:e.target.value},!0)} />
+      </div>
+      <div class="field">
+        <label for="tier-filter">Tier</label>
+        <select id="tier-filter" onChange=${e=>l({tier:e.target.value})}>
+          <option value="" selected=${!n}>Every tier</option>
+          ${(o.data?.tiers||[]).map(e=>F`<option value=${e.name} selected=${e.name===n}>${e.display_name}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="status-filter">Status</label>
+        <select id="status-filter" onChange=${e=>l({status:e.target.value})}>
+          ${[[``,`Every status`],[`active`,`Active`],[`suspended`,`Suspended`],[`deactivated`,`Deactivated`]].map(([e,t])=>F`<option value=${e} selected=${e===r}>${t}</option>`)}
+        </select>
+      </div>
+    </form>
+    <${Y} error=${a.error} what="Customers could not be loaded" />
+    ${a.loading?F`<${X} what="Loading customers" />`:F`
+      <p class="muted" role="status" aria-live="polite">${u.length} customer${u.length===1?``:`s`}${d>1?`, page ${i} of ${d}`:``}</p>
+      <div class="table-wrap"><table class="customers stack">
+        <caption class="sr-only">Customers</caption>
+        <thead><tr><th scope="col">Customer</th><th scope="col">Name</th><th scope="col">Email</th>
+          <th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
+        <tbody>${f.map(e=>F`<tr>
+          <th scope="row" data-label="Customer"><a href=${G(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a></th>
+          <td data-label="Name">${e.name||`—`}</td><td data-label="Email">${e.email||`—`}</td><td data-label="Tier">${e.tier}</td>
+          <td data-label="Status"><${et} status=${e.status} /></td><td data-label="Created">${J(e.created_at)}</td></tr>`)}</tbody>
+      </table></div>
+      ${d>1&&F`<nav class="pager" aria-label="Pages">
+        <a href=${G(`/customers`,{q:t,tier:n,status:r,page:i-1})} aria-disabled=${i<=1}
+          class=${i<=1?`disabled`:``} tabindex=${i<=1?-1:void 0}>Previous page</a>
+        <span>Page ${i} of ${d}</span>
+        <a href=${G(`/customers`,{q:t,tier:n,status:r,page:i+1})} aria-disabled=${i>=d}
+          class=${i>=d?`disabled`:``} tabindex=${i>=d?-1:void 0}>Next page</a>
+      </nav>`}`}
+  <//>`}function pt({tiers:e,onCancel:t}){let[n,r]=R({customer_id:``,name:``,email:``,tier:``,namespaces:`default`}),[i,a]=R(null),[o,s]=R(!1),c=e=>({value:n[e],onInput:t=>r({...n,[e]:t.target.value})});return F`<form class="card form-grid" onSubmit=${async e=>{e.preventDefault(),s(!0),a(null);let t={customer_id:n.customer_id.trim()||null,name:n.name.trim()||null,email:n.email.trim()||null,tier:n.tier||null,namespaces:n.namespaces.split(/[\s,]+/).filter(Boolean)};try{let e=await W.createCustomer(t);ct(e.api_key),K(`/customers/${encodeURIComponent(e.customer_id)}`)}catch(e){a(e),s(!1)}}} aria-labelledby="new-customer-title">
+    <h2 id="new-customer-title">New customer</h2>
+    <div class="field"><label for="nc-id">Customer id (optional)</label>
+      <input id="nc-id" ...${c(`customer_id`)} pattern="[a-z0-9][a-z0-9_\\-]{1,62}" aria-describedby="nc-id-help" />
+      <small id="nc-id-help">Lowercase letters, digits, - and _. Left empty, Tollgate makes one (cus_…).</small></div>
+    <div class="field"><label for="nc-name">Name</label><input id="nc-name" ...${c(`name`)} /></div>
+    <div class="field"><label for="nc-email">Email</label><input id="nc-email" type="email" ...${c(`email`)} /></div>
+    <div class="field"><label for="nc-tier">Tier</label>
+      <select id="nc-tier" onChange=${e=>r({...n,tier:e.target.value})}>
+        <option value="" selected=${!n.tier}>Default (${e?.default_tier||`…`})</option>
+        ${(e?.tiers||[]).map(e=>F`<option value=${e.name} selected=${e.name===n.tier}>${e.display_name}</option>`)}
+      </select></div>
+    <div class="field"><label for="nc-ns">Namespaces</label>
+      <input id="nc-ns" ...${c(`namespaces`)} aria-describedby="nc-ns-help" />
+      <small id="nc-ns-help">Separated by commas or spaces.</small></div>
+    <${Y} error=${i} what="Not created" />
+    <div class="actions">
+      <button type="button" onClick=${t}>Cancel</button>
+      <button type="submit" class="primary" disabled=${o}>Create customer and first key</button>
+    </div>
+  </form>`}var mt=[[0,`None: revoke the old key now`],[3600,`1 hour`],[86400,`1 day`],[604800,`7 days`]];function ht({c:e,onIssued:t,onChanged:n}){let r=Q(()=>W.keys(e.customer_id),[e.customer_id,e.updated_at]),[i,a]=R(null),[o,s]=R(0),[c,l]=R(!1),[u,d]=R(null),f=e.status===`deactivated`,p=()=>{a(null),d(null),s(0)},m=async()=>{l(!0),d(null);try{let{kind:a,key:s}=i;if(a===`revoke`)await W.revokeKey(e.customer_id,s.key_id),n(`Key ${s.key_id} revoked.`);else{let r=await W.rotateKey(e.customer_id,s.key_id,Number(o));t(r),n(`Key ${s.key_id} rotated: the new key is ${r.key_id}.`)}p(),r.reload()}catch(e){d(e)}finally{l(!1)}};return F`<section class="card" aria-labelledby="keys-title">
+    <h2 id="keys-title">Keys</h2>
+    <${Y} error=${r.error} what="Keys could not be loaded" />
+    ${r.loading&&!r.data&&F`<${X} what="Loading keys" />`}
+    ${r.data&&F`<div class="table-wrap"><table class="keys stack">
+      <caption class="sr-only">Keys of ${e.customer_id}</caption>
+      <thead><tr><th scope="col">Key</th><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Env</th>
+        <th scope="col">Status</th><th scope="col">Namespaces</th><th scope="col">Created</th><th scope="col">Last used</th>
+        <th scope="col">Revoked at / expires</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <tbody>${r.data.map(e=>F`<tr>
+        <th scope="row" data-label="Key"><span><code>${e.key_id}</code>${e.replaces&&F`<small>replaces ${e.replaces}</small>`}</span></th>
+        <td data-label="Name">${e.name||`—`}</td><td data-label="Prefix"><code>${e.prefix}…</code></td>
+        <td data-label="Environment">${e.environment}</td>
+        <td data-label="Status"><${et} status=${e.status} /></td>
+        <td data-label="Namespaces">${e.namespaces.length?e.namespaces.join(`, `):`all`}</td>
+        <td data-label="Created">${J(e.created_at)}</td><td data-label="Last used">${J(e.last_used_at)}</td>
+        <td data-label="Revoked / expires">${e.revoked_at?J(e.revoked_at):e.expires_at?`expires ${J(e.expires_at)}`:`—`}</td>
+        <td class="row-actions">${e.status===`active`&&F`
+          <button type="button" class="small" disabled=${f} aria-label=${`Rotate key ${e.key_id}`}
+            onClick=${()=>a({kind:`rotate`,key:e})}>Rotate…</button>
+          <button type="button" class="small danger" aria-label=${`Revoke key ${e.key_id}`}
+            onClick=${()=>a({kind:`revoke`,key:e})}>Revoke…</button>`}</td>
+      </tr>`)}</tbody>
+    </table></div>`}
+    ${!f&&F`<${gt} c=${e} onIssued=${e=>{t(e),r.reload(),n(`Key ${e.key_id} created.`)}} />`}
+    <${nt} open=${i?.kind===`revoke`} title=${`Revoke key ${i?.key.key_id||``}?`} confirm="Revoke key"
+      danger busy=${c} onConfirm=${m} onCancel=${p}>
+      <p>The gate refuses this key from the next request on. The customer's other keys keep working.</p>
+      <${Y} error=${u} />
+    <//>
+    <${nt} open=${i?.kind===`rotate`} title=${`Rotate key ${i?.key.key_id||``}?`} confirm="Rotate key"
+      busy=${c} onConfirm=${m} onCancel=${p}>
+      <p>A new key with the same name, environment and namespaces is issued and shown once.</p>
+      <label for="grace">Grace period for the old key</label>
+      <select id="grace" onChange=${e=>s(e.target.value)}>
+        ${mt.map(([e,t])=>F`<option value=${e} selected=${String(e)===String(o)}>${t}</option>`)}
+      </select>
+      <${Y} error=${u} />
+    <//>
+  </section>`}function gt({c:e,onIssued:t}){let[n,r]=R({name:``,environment:`live`,namespaces:``,expires:``}),[i,a]=R(null),[o,s]=R(!1),c=e=>t=>r({...n,[e]:t.target.value});return F`<form class="form-grid new-key" onSubmit=${async i=>{i.preventDefault(),s(!0),a(null);try{let i=await W.createKey(e.customer_id,{name:n.name.trim()||null,environment:n.environment,namespaces:n.namespaces.split(/[\s,]+/).filter(Boolean),expires_at:n.expires?new Date(`${n.expires}T23:59:59Z`).toISOString():null});r({name:``,environment:`live`,namespaces:``,expires:``}),t(i)}catch(e){a(e)}finally{s(!1)}}} aria-labelledby="new-key-title">
+    <h3 id="new-key-title">Create a key</h3>
+    <div class="field"><label for="k-name">Name</label><input id="k-name" value=${n.name} onInput=${c(`name`)} /></div>
+    <div class="field"><label for="k-env">Environment</label>
+      <select id="k-env" onChange=${c(`environment`)}>
+        ${[`live`,`test`].map(e=>F`<option value=${e} selected=${e===n.environment}>${e}</option>`)}</select></div>
+    <div class="field"><label for="k-ns">Namespaces (empty: all of the customer's)</label>
+      <input id="k-ns" value=${n.namespaces} onInput=${c(`namespaces`)} /></div>
+    <div class="field"><label for="k-exp">Expires (UTC end of day, optional)</label>
+      <input id="k-exp" type="date" value=${n.expires} onInput=${c(`expires`)} /></div>
+    <${Y} error=${i} what="No key created" />
+    <div class="actions"><button type="submit" class="primary" disabled=${o}>Create key</button></div>
+  </form>`}var _t={suspend:{label:`Suspend`,body:{active:!1},text:`Every key of this customer will be refused (403) at the gate until it is enabled again.`},enable:{label:`Enable`,body:{active:!0},text:`The customer’s active keys will be accepted by the gate again.`},deactivate:{label:`Deactivate`,text:`Every key stops at once and the customer can never be changed again. Usage is kept for the retention period. This cannot be undone.`}};function vt({id:e}){let t=Q(()=>W.customer(e),[e]),n=Q(()=>W.tiers(),[]),[r,i]=R(()=>lt(e)),[a,o]=R(``),s=t.data,c=e=>{o(e),t.reload()};return F`<${Qe} title=${`Customer ${e}`} actions=${F`
+      <a class="button" href=${G(`/usage`,{customer:e})}>Usage</a>
+      <a class="button" href=${G(`/audit`,{customer:e})}>Audit log</a>`}>
+    <${$e} text=${a} />
+    ${r&&F`<${rt} issued=${r} onDone=${()=>i(null)} />`}
+    <${Y} error=${t.error} what="The customer could not be loaded" />
+    ${t.loading&&!s&&F`<${X} />`}
+    ${s&&F`
+      <div class="grid-2">
+        <${yt} c=${s} tiers=${n.data} onChanged=${c} />
+        <div>
+          <${bt} c=${s} onChanged=${c} />
+          <${xt} c=${s} onChanged=${c} />
+        </div>
+      </div>
+      <${ht} c=${s} onIssued=${i} onChanged=${c} />`}
+  <//>`}function yt({c:e,tiers:t,onChanged:n}){let[r,i]=R({name:e.name||``,email:e.email||``,tier:e.tier}),[a,o]=R(null),s=e.status===`deactivated`,c=async t=>{t.preventDefault(),o(null);let i={};r.name!==(e.name||``)&&(i.name=r.name||null),r.email!==(e.email||``)&&(i.email=r.email||null),r.tier!==e.tier&&(i.tier=r.tier);try{await W.patchCustomer(e.customer_id,i),n(`Profile saved.`)}catch(e){o(e)}},l=e.limits;return F`<section class="card" aria-labelledby="profile-title">
+    <h2 id="profile-title">Profile</h2>
+    <dl class="facts">
+      <dt>Customer id</dt><dd><code>${e.customer_id}</code></dd>
+      <dt>Status</dt><dd><${et} status=${e.status} /></dd>
+      <dt>Quota</dt><dd>${Je(l.quota)}</dd>
+      <dt>Rate limit</dt><dd>${qe(l.rate_limit)}</dd>
+      <dt>Overrides</dt><dd>${Object.keys(e.limit_overrides||{}).length?F`<code>${JSON.stringify(e.limit_overrides)}</code>`:`none (the tier’s limits)`}</dd>
+      <dt>Keys</dt><dd>${e.keys?`${e.keys.active} active, ${e.keys.revoked} revoked, ${e.keys.expired} expired`:`—`}</dd>
+      <dt>Created</dt><dd>${J(e.created_at)}</dd>
+      <dt>Updated</dt><dd>${J(e.updated_at)}</dd>
+      ${Object.keys(e.metadata||{}).length>0&&F`<dt>Metadata</dt><dd><code>${JSON.stringify(e.metadata)}</code></dd>`}
+    </dl>
+    <form onSubmit=${c} class="form-grid">
+      <fieldset disabled=${s}>
+        <legend>Edit</legend>
+        <div class="field"><label for="p-name">Name</label>
+          <input id="p-name" value=${r.name} onInput=${e=>i({...r,name:e.target.value})} /></div>
+        <div class="field"><label for="p-email">Email</label>
+          <input id="p-email" type="email" value=${r.email} onInput=${e=>i({...r,email:e.target.value})} /></div>
+        <div class="field"><label for="p-tier">Tier</label>
+          <select id="p-tier" onChange=${e=>i({...r,tier:e.target.value})}>
+            ${(t?.tiers||[{name:e.tier,display_name:e.tier}]).map(e=>F`<option value=${e.name}
+              selected=${e.name===r.tier}>${e.display_name}</option>`)}
+          </select></div>
+        <${Y} error=${a} what="Not saved" />
+        <button type="submit" class="primary">Save profile</button>
+      </fieldset>
+    </form>
+  </section>`}function bt({c:e,onChanged:t}){let[n,r]=R(null),[i,a]=R(!1),[o,s]=R(null),c=async()=>{a(!0),s(null);try{n===`deactivate`?await W.deactivate(e.customer_id):await W.patchCustomer(e.customer_id,_t[n].body);let i={suspend:`suspended`,enable:`enabled`,deactivate:`deactivated`}[n];r(null),t(`Customer ${i}.`)}catch(e){s(e)}finally{a(!1)}},l=n&&_t[n];return F`<section class="card" aria-labelledby="status-title">
+    <h2 id="status-title">Status: <${et} status=${e.status} /></h2>
+    ${e.status===`deactivated`?F`<p class="muted">Deactivated ${J(e.deactivated_at)}; it can no longer be changed.</p>`:F`
+      <div class="actions">
+        ${e.status===`active`&&F`<button type="button" onClick=${()=>r(`suspend`)}>Suspend…</button>`}
+        ${e.status===`suspended`&&F`<button type="button" onClick=${()=>r(`enable`)}>Enable…</button>`}
+        <button type="button" class="danger" onClick=${()=>r(`deactivate`)}>Deactivate…</button>
+      </div>`}
+    <${nt} open=${!!l} title=${l?`${l.label} ${e.customer_id}?`:``} confirm=${l?l.label:``}
+      danger=${n!==`enable`} busy=${i} onConfirm=${c} onCancel=${()=>{r(null),s(null)}}>
+      <p>${l?.text}</p>
+      <${Y} error=${o} />
+    <//>
+  </section>`}function xt({c:e,onChanged:t}){let[n,r]=R(``),[i,a]=R(null),o=e.status===`deactivated`,s=async(e,n)=>{a(null);try{await e(),t(n)}catch(e){a(e)}};return F`<section class="card" aria-labelledby="ns-title">
+    <h2 id="ns-title">Namespaces</h2>
+    <ul class="chips">${e.namespaces.map(t=>F`<li><code>${t}</code>
+      <button type="button" class="small" disabled=${o} aria-label=${`Withdraw namespace ${t}`}
+        onClick=${()=>s(()=>W.withdraw(e.customer_id,t),`Namespace ${t} withdrawn.`)}>Remove</button></li>`)}
+    </ul>
+    ${e.namespaces.length===0&&F`<p class="muted">None: every request is refused with namespace_denied.</p>`}
+    <form class="inline" onSubmit=${t=>{t.preventDefault();let i=n.trim();i&&s(()=>W.grant(e.customer_id,i).then(()=>r(``)),`Namespace ${i} granted.`)}}>
+      <label for="ns-add">Namespace to add</label>
+      <input id="ns-add" value=${n} disabled=${o} pattern="[a-z0-9][a-z0-9_\\-]{0,62}" onInput=${e=>r(e.target.value)} />
+      <button type="submit" disabled=${o}>Add namespace</button>
+    </form>
+    <${Y} error=${i} />
+  </section>`}var St=220,$={left:56,right:8,top:10,bottom:28};function Ct(e){if(e<=0)return 1;let t=10**Math.floor(Math.log10(e));return[1,2,2.5,5,10].map(e=>e*t).find(t=>t>=e)}function wt({days:e,caption:t}){let n=Ee(null),[r,i]=R(720);z(()=>{let e=new ResizeObserver(([e])=>i(Math.max(240,Math.floor(e.contentRect.width))));return e.observe(n.current),()=>e.disconnect()},[]);let a=Ct(Math.max(0,...e.map(e=>e.units))),o=r-$.left-$.right,s=St-$.top-$.bottom,c=o/Math.max(1,e.length),l=Math.max(1,c*.7),u=e=>$.top+s-e/a*s,d=[0,.25,.5,.75,1].map(e=>e*a),f=Math.ceil(e.length/Math.max(2,Math.floor(o/70))),p=e.reduce((e,t)=>e+t.units,0);return F`<figure class="chart" ref=${n}>
+    <figcaption>${t}</figcaption>
+    <svg viewBox=${`0 0 ${r} ${St}`} width=${r} height=${St} role="img"
+      aria-label=${`${t}: ${q(p)} units over ${e.length} days, at most ${q(Math.max(0,...e.map(e=>e.units)))} a day`}>
+      ${d.map(e=>F`<g>
+        <line x1=${$.left} x2=${r-$.right} y1=${u(e)} y2=${u(e)} class="grid" />
+        <text x=${$.left-6} y=${u(e)+4} text-anchor="end" class="axis">${q(e)}</text>
+      </g>`)}
+      ${e.map((e,t)=>F`<g>
+        <rect x=${$.left+t*c+(c-l)/2} y=${u(e.units)} width=${l}
+          height=${Math.max(0,$.top+s-u(e.units))} class="bar"><title>${e.date}: ${q(e.units)} units, ${q(e.requests)} requests</title></rect>
+        ${t%f===0&&F`<text x=${$.left+t*c+c/2} y=${212} text-anchor="middle"
+          class="axis">${e.date.slice(5)}</text>`}
+      </g>`)}
+    </svg>
+    <details>
+      <summary>Units by day as a table</summary>
+      <div class="table-wrap"><table>
+        <thead><tr><th scope="col">Day</th><th scope="col" class="num">Units</th><th scope="col" class="num">Requests</th></tr></thead>
+        <tbody>${e.filter(e=>e.units||e.requests).map(e=>F`<tr><th scope="row">${e.date}</th>
+          <td class="num">${q(e.units)}</td><td class="num">${q(e.requests)}</td></tr>`)}</tbody>
+      </table></div>
+    </details>
+  </figure>`}function Tt(e,t,n){let r=new Map(n.map(e=>[e.date,e])),i=[];for(let n=Date.parse(`${e}T00:00:00Z`);n<=Date.parse(`${t}T00:00:00Z`);n+=864e5){let e=new Date(n).toISOString().slice(0,10);i.push(r.get(e)||{date:e,units:0,requests:0})}return i}var Et=e=>Object.entries(e||{}).sort((e,t)=>t[1]-e[1]);function Dt({params:e}){let{customer:t=``,period:n=``}=e;return F`<${Qe} title=${t?`Usage of ${t}`:`Usage`}>
+    <${Ot} customer=${t} period=${n} />
+    ${t?F`<${jt} id=${t} period=${n} />`:F`<${At} period=${n} />`}
+  <//>`}function Ot({customer:e,period:t}){let[n,r]=R(t),[i,a]=R(e),[o,s]=R(!1);return F`<form class="filters" onSubmit=${e=>{e.preventDefault(),n&&!Ze.test(n)?s(!0):(s(!1),K(`/usage`,{customer:i.trim(),period:n}))}} aria-label="Usage period">
+    <div class="field"><label for="u-customer">Customer id (empty: every customer)</label>
+      <input id="u-customer" value=${i} onInput=${e=>a(e.target.value)} /></div>
+    <div class="field"><label for="u-period">Period (YYYY-MM or YYYY; empty: the current quota period)</label>
+      <input id="u-period" value=${n} placeholder=${Ye()} aria-invalid=${o||void 0}
+        aria-describedby=${o?`u-period-error`:void 0} onInput=${e=>r(e.target.value)} />
+      ${o&&F`<small id="u-period-error" class="error" role="alert">A month like ${Ye()} or a year like ${Xe()}.</small>`}</div>
+    <div class="actions">
+      <button type="submit" class="primary">Show usage</button>
+      <button type="button" onClick=${()=>K(`/usage`,{customer:i.trim(),period:Ye()})}>This month</button>
+      <button type="button" onClick=${()=>K(`/usage`,{customer:i.trim(),period:Xe()})}>This year</button>
+    </div>
+  </form>`}function kt({period:e}){let[t,n]=R({busy:!1,error:null}),r=async t=>{n({busy:!0,error:null});try{let r=await W.export(e,t),i=await r.blob(),a=/filename="?([^";]+)"?/.exec(r.headers.get(`Content-Disposition`)||``)?.[1]||`tollgate-usage-${e||`current`}.${t}`,o=URL.createObjectURL(i),s=document.createElement(`a`);s.href=o,s.download=a,document.body.append(s),s.click(),s.remove(),setTimeout(()=>URL.revokeObjectURL(o),1e4),n({busy:!1,error:null})}catch(e){n({busy:!1,error:e})}};return F`<div class="actions">
+    <button type="button" class="primary" disabled=${t.busy} onClick=${()=>r(`csv`)}>Download billing export (CSV)</button>
+    <button type="button" disabled=${t.busy} onClick=${()=>r(`json`)}>Download as JSON</button>
+    <${Y} error=${t.error} what="Export failed" />
+  </div>`}function At({period:e}){let t=Q(()=>W.allUsage(e||void 0),[e]),n=t.data?.customers||[];return F`
+    <${Y} error=${t.error} what="Usage could not be loaded" />
+    ${t.loading&&F`<${X} what="Loading usage" />`}
+    ${t.data&&F`<section class="card" aria-labelledby="all-title">
+      <h2 id="all-title">Every customer, period ${t.data.period}</h2>
+      <${kt} period=${t.data.period} />
+      <div class="table-wrap"><table>
+        <caption class="sr-only">Usage by customer</caption>
+        <thead><tr><th scope="col">Customer</th><th scope="col" class="num">Units</th><th scope="col" class="num">Requests</th>
+          <th scope="col">Utilization</th><th scope="col" class="num">Refused</th></tr></thead>
+        <tbody>${n.map(e=>F`<tr>
+          <th scope="row"><a href=${G(`/usage`,{customer:e.customer_id,period:t.data.period})}>${e.customer_id}</a></th>
+          <td class="num">${q(e.units_used)}</td><td class="num">${q(e.requests)}</td>
+          <td><${tt} value=${e.utilization} used=${e.units_used} label=${`Utilization of ${e.customer_id}`} /></td>
+          <td class="num">${q(Object.values(e.rejected).reduce((e,t)=>e+t,0))}</td></tr>`)}</tbody>
+      </table></div>
+    </section>`}`}function jt({id:e,period:t}){let n=Q(()=>W.usage(e,t||void 0),[e,t]),r=Q(()=>W.keys(e).catch(()=>[]),[e]),i=n.data,a=new Map((r.data||[]).map(e=>[e.key_id,e.name]));return F`
+    <${Y} error=${n.error} what="Usage could not be loaded" />
+    ${n.loading&&F`<${X} what="Loading usage" />`}
+    ${i&&F`
+      <section class="card" aria-labelledby="quota-title">
+        <h2 id="quota-title">Period ${i.period} <small class="muted">(${i.period_start.slice(0,10)} to ${i.period_end.slice(0,10)}, end exclusive)</small></h2>
+        <p><strong>${q(i.units_used)}</strong> of ${q(i.quota)} units (quota per ${i.quota_period}), ${q(i.requests)} billed requests.</p>
+        <${tt} value=${i.utilization} used=${i.units_used} label=${`Utilization of the ${i.quota_period}ly quota`} />
+        ${i.utilization===null&&F`<p class="muted">No utilization for this period: the quota is per ${i.quota_period}.</p>`}
+        <p><a href=${G(`/customers/${encodeURIComponent(e)}`)}>Customer ${e}</a></p>
+        <${kt} period=${i.period} />
+      </section>
+      <section class="card" aria-labelledby="daily-title">
+        <h2 id="daily-title">Units by day</h2>
+        <${Mt} id=${e} u=${i} />
+      </section>
+      <div class="grid-3">
+        <${Z} caption="Units by operation" head=${[`Operation`,`Units`]} rows=${Et(i.breakdown)} />
+        <${Z} caption="Units by key" head=${[`Key`,`Units`]}
+          rows=${Et(i.by_key).map(([e,t])=>[a.get(e)?`${e} (${a.get(e)})`:e,t])} />
+        <${Z} caption="Refusals by code" head=${[`Code`,`Refused requests`]} rows=${Et(i.rejected)} />
+      </div>`}`}function Mt({id:e,u:t}){let n=new Date().toISOString().slice(0,10),r=t.period_start.slice(0,10),i=new Date(Date.parse(t.period_end)-864e5).toISOString().slice(0,10),a=i<n?i:n,o=Q(()=>r>a?Promise.resolve({days:[]}):W.daily(e,r,a),[e,r,a]);return o.error?F`<${Y} error=${o.error} what="Daily usage could not be loaded" />`:o.data?r>a?F`<p class="muted">This period has not started.</p>`:F`<${wt} days=${Tt(r,a,o.data.days)} caption=${`Units by day, ${r} to ${a} (UTC)`} />`:F`<${X} what="Loading daily usage" />`}function Nt(){let e=Q(()=>W.tiers(),[]);return F`<${Qe} title="Tiers">
+    <${Y} error=${e.error} what="The catalog could not be loaded" />
+    ${e.loading&&F`<${X} />`}
+    ${e.data&&F`<div class="table-wrap"><table>
+      <caption>The tier catalog; new customers get <strong>${e.data.default_tier}</strong> unless told otherwise.</caption>
+      <thead><tr><th scope="col">Tier</th><th scope="col">Name</th><th scope="col" class="num">Price</th>
+        <th scope="col">Quota</th><th scope="col">Rate limit</th><th scope="col" class="num">SLA</th><th scope="col">Customers</th></tr></thead>
+      <tbody>${e.data.tiers.map(t=>F`<tr>
+        <th scope="row"><code>${t.name}</code>${t.name===e.data.default_tier&&F` <span class="badge">default</span>`}</th>
+        <td>${t.display_name}</td>
+        <td class="num">${q(t.price.amount)} ${t.price.currency} / ${t.price.period}</td>
+        <td>${Je(t.quota)}</td><td>${qe(t.rate_limit)}</td><td class="num">${t.sla}%</td>
+        <td><a href=${G(`/customers`,{tier:t.name})}>Customers on ${t.name}</a></td>
+      </tr>`)}</tbody>
+    </table></div>`}
+  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=Ee(0),s=e=>{let n=++o.current;a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>n===o.current&&a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>n===o.current&&a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),a({entries:[],cursor:null,loading:!0,error:null}),s(null)},[t]),F`<${Qe} title="Audit log">
+    <form class="filters" role="search" onSubmit=${e=>{e.preventDefault(),K(`/audit`,{customer:n.trim()})}}>
+      <div class="field"><label for="a-customer">Customer id</label>
+        <input id="a-customer" value=${n} onInput=${e=>r(e.target.value)} /></div>
+      <div class="actions"><button type="submit" class="primary">Filter</button>
+        ${t&&F`<a class="button" href="#/audit">Every customer</a>`}</div>
+    </form>
+    <${Y} error=${i.error} what="The audit log could not be loaded" />
+    <div class="table-wrap"><table class="audit stack">
+      <caption class="sr-only">Audit entries, newest first</caption>
+      <thead><tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Customer</th>
+        <th scope="col">Key</th><th scope="col">Changes</th></tr></thead>
+      <tbody>${i.entries.map(e=>F`<tr>
+        <td data-label="When">${J(e.at)}</td><td data-label="Actor"><code>${e.actor}</code></td>
+        <td data-label="Action">${e.action}</td>
+        <td data-label="Customer"><a href=${G(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a></td>
+        <td data-label="Key">${e.key_id?F`<code>${e.key_id}</code>`:`—`}</td>
+        <td data-label="Changes"><ul class="changes">${Object.entries(e.changes).map(([e,t])=>F`<li><code>${e}</code>: ${Pt(t.before)} → ${Pt(t.after)}</li>`)}</ul></td>
+      </tr>`)}</tbody>
+    </table></div>
+    ${i.loading?F`<${X} what="Loading entries" />`:F`<p class="muted" role="status">${i.entries.length} entries${i.cursor?``:`, no older ones`}.</p>`}
+    ${i.cursor&&!i.loading&&F`<button type="button" onClick=${()=>s(i.cursor)}>Older entries</button>`}
+  <//>`}var It=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/audit`,`Audit`]];function Lt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return F`<${ot} />`;case`customers`:return r?F`<${vt} id=${r} key=${r} />`:F`<${ft} params=${t} />`;case`usage`:return F`<${Dt} params=${t} />`;case`tiers`:return F`<${Nt} />`;case`audit`:return F`<${Ft} params=${t} />`;default:return F`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function Rt(){let[e,t]=R(!!B.key()),[n,r]=R(``),i=Ue();if(z(()=>Be(()=>{B.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),z(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return F`<main id="main"><${We} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return F`
+    <a class="skip" href="#main" onClick=${e=>{e.preventDefault(),document.getElementById(`page-title`)?.focus()}}>Skip to content</a>
+    <header class="topbar">
+      <a class="brand" href="#/">Tollgate</a>
+      <nav aria-label="Main">
+        <ul>${It.map(([e,t])=>F`<li><a href=${`#${e}`}
+          aria-current=${a===e?`page`:void 0}>${t}</a></li>`)}</ul>
+      </nav>
+      <button type="button" class="signout" onClick=${()=>{B.signOut(),t(!1)}}>Sign out</button>
+    </header>
+    <main id="main">${Lt(i)}</main>`}N(F`<${Rt} />`,document.getElementById(`app`));

@@ -12,14 +12,11 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Admin-key authentication, health, unknown routes, request ids, and the refusals of the admin listener itself
@@ -29,21 +26,10 @@ final class AdminAuthTest {
   private static final String REQUEST_ID_PATTERN = "[A-Za-z0-9._:-]{1,128}";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
-  private static RunningTollgate tollgate;
-
-  @BeforeAll
-  static void start() {
-    tollgate = RunningTollgate.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    tollgate.close();
-  }
+  @RegisterExtension static final SharedTollgate server = new SharedTollgate();
 
   private static Answer get(String path, Map<String, String> headers) {
-    return tollgate.send("GET", tollgate.adminUri(path), null, headers);
+    return server.get().send("GET", server.get().adminUri(path), null, headers);
   }
 
   /** The 401 of the Admin API: status, WWW-Authenticate, problem+json with code unauthorized. */
@@ -85,7 +71,7 @@ final class AdminAuthTest {
 
   @Test
   void adminRoute_withCustomersApiKey_returns401() {
-    Answer created = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"auth-customer-key\"}");
+    Answer created = server.get().admin("POST", "/admin/customers", "{\"customer_id\":\"auth-customer-key\"}");
     assertThat(created.status()).isEqualTo(201);
     String customerKey = created.json().path("api_key").path("key").asText();
     assertThat(customerKey).startsWith("tg_live_");
@@ -132,17 +118,17 @@ final class AdminAuthTest {
 
   @Test
   void createCustomer_withoutKey_returns401AndCreatesNothing() {
-    Answer refused = tollgate.send("POST", tollgate.adminUri("/admin/customers"),
+    Answer refused = server.get().send("POST", server.get().adminUri("/admin/customers"),
         "{\"customer_id\":\"auth-sneaky\"}", Map.of());
     assertUnauthorized(refused);
-    Answer lookup = tollgate.admin("GET", "/admin/customers/auth-sneaky");
+    Answer lookup = server.get().admin("GET", "/admin/customers/auth-sneaky");
     assertThat(lookup.status()).isEqualTo(404);
     assertThat(lookup.json().path("code").asText()).isEqualTo("customer_not_found");
   }
 
   @Test
   void health_onAdminListenerWithoutKey_returnsOk() {
-    Answer a = tollgate.send("GET", tollgate.adminUri("/health"), null, Map.of());
+    Answer a = server.get().send("GET", server.get().adminUri("/health"), null, Map.of());
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).startsWith("application/json");
     assertThat(a.json().path("status").asText()).isEqualTo("ok");
@@ -150,7 +136,7 @@ final class AdminAuthTest {
 
   @Test
   void health_onGateListenerWithoutKey_returnsOk() {
-    Answer a = tollgate.send("GET", tollgate.gateUri("/health"), null, Map.of());
+    Answer a = server.get().send("GET", server.get().gateUri("/health"), null, Map.of());
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).startsWith("application/json");
     assertThat(a.json().path("status").asText()).isEqualTo("ok");
@@ -158,7 +144,7 @@ final class AdminAuthTest {
 
   @Test
   void unknownAdminRoute_withKey_returns404NotFoundProblem() {
-    Answer a = tollgate.admin("GET", "/admin/nothing-here");
+    Answer a = server.get().admin("GET", "/admin/nothing-here");
     assertThat(a.status()).isEqualTo(404);
     assertThat(a.header("Content-Type")).startsWith("application/problem+json");
     assertThat(a.json().path("code").asText()).isEqualTo("not_found");
@@ -167,7 +153,7 @@ final class AdminAuthTest {
 
   @Test
   void unknownRouteOutsideAdmin_returns404NotFoundProblem() {
-    Answer a = tollgate.send("GET", tollgate.adminUri("/nothing-here"), null, Map.of());
+    Answer a = server.get().send("GET", server.get().adminUri("/nothing-here"), null, Map.of());
     assertThat(a.status()).isEqualTo(404);
     assertThat(a.header("Content-Type")).startsWith("application/problem+json");
     assertThat(a.json().path("code").asText()).isEqualTo("not_found");
@@ -180,7 +166,7 @@ final class AdminAuthTest {
 
   @Test
   void knownAdminPath_withUnsupportedMethod_returns405Problem() {
-    Answer a = tollgate.admin("PUT", "/admin/tiers", "{}");
+    Answer a = server.get().admin("PUT", "/admin/tiers", "{}");
     assertThat(a.status()).isEqualTo(405);
     assertThat(a.header("Content-Type")).startsWith("application/problem+json");
     assertThat(a.json().path("code").asText()).isEqualTo("method_not_allowed");
@@ -233,13 +219,13 @@ final class AdminAuthTest {
 
   @Test
   void requestId_onHealth_isEchoed() {
-    Answer a = tollgate.send("GET", tollgate.adminUri("/health"), null, Map.of("X-Request-Id", "health-1"));
+    Answer a = server.get().send("GET", server.get().adminUri("/health"), null, Map.of("X-Request-Id", "health-1"));
     assertThat(a.header("X-Request-Id")).isEqualTo("health-1");
   }
 
   @Test
   void unauthorized_forEveryCause_hasTheSameBodyApartFromTheRequestId() {
-    Answer created = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"auth-same-body\"}");
+    Answer created = server.get().admin("POST", "/admin/customers", "{\"customer_id\":\"auth-same-body\"}");
     String customerKey = created.json().path("api_key").path("key").asText();
     List<Map<String, String>> causes = List.of(
         Map.of(),
@@ -268,14 +254,14 @@ final class AdminAuthTest {
     assertThat(notFound.status()).isEqualTo(404);
     assertThat(notFound.header("X-Request-Id")).isEqualTo("trace-404");
     assertThat(notFound.json().path("request_id").asText()).isEqualTo("trace-404");
-    Answer notAllowed = tollgate.send("PUT", tollgate.adminUri("/admin/tiers"), "{}", headers);
+    Answer notAllowed = server.get().send("PUT", server.get().adminUri("/admin/tiers"), "{}", headers);
     assertThat(notAllowed.status()).isEqualTo(405);
     assertThat(notAllowed.header("X-Request-Id")).isEqualTo("trace-404");
   }
 
   @Test
   void health_onGateListener_echoesRequestId() {
-    Answer a = tollgate.send("GET", tollgate.gateUri("/health"), null, Map.of("X-Request-Id", "gate-health-1"));
+    Answer a = server.get().send("GET", server.get().gateUri("/health"), null, Map.of("X-Request-Id", "gate-health-1"));
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("X-Request-Id")).isEqualTo("gate-health-1");
   }
@@ -284,7 +270,7 @@ final class AdminAuthTest {
 
   /** Sends {@code request} as is and reads until the server closes or stops sending. */
   private static String raw(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", tollgate.server.adminPort())) {
+    try (Socket socket = new Socket("127.0.0.1", server.get().server.adminPort())) {
       socket.setSoTimeout(3000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
@@ -336,7 +322,7 @@ final class AdminAuthTest {
         + RunningTollgate.ADMIN_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + chunk.length()
         + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk);
     assertRawProblem(response, 400);
-    assertThat(tollgate.admin("GET", "/admin/customers/auth-smuggled").status()).isEqualTo(404);
+    assertThat(server.get().admin("GET", "/admin/customers/auth-smuggled").status()).isEqualTo(404);
   }
 
   @Test
@@ -346,7 +332,7 @@ final class AdminAuthTest {
         + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         + Integer.toHexString(body.length()) + "\r\n" + body + "\r\nzz\r\n0\r\n\r\n");
     assertRawProblem(response, 400);
-    assertThat(tollgate.admin("GET", "/admin/customers/auth-bad-chunk").status()).isEqualTo(404);
+    assertThat(server.get().admin("GET", "/admin/customers/auth-bad-chunk").status()).isEqualTo(404);
   }
 
   @Test

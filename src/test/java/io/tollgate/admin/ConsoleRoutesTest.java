@@ -3,32 +3,18 @@ package io.tollgate.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.admin.RunningTollgate.Answer;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The console's page and assets over real HTTP: no admin key needed, strict headers, sensible caching. */
 final class ConsoleRoutesTest {
-  @TempDir static Path dataDir;
-  private static RunningTollgate tollgate;
-
-  @BeforeAll
-  static void start() {
-    tollgate = RunningTollgate.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    tollgate.close();
-  }
+  @RegisterExtension static final SharedTollgate server = new SharedTollgate();
 
   private static Answer get(String path) {
-    return tollgate.send("GET", tollgate.adminUri(path), null, Map.of());
+    return server.get().send("GET", server.get().adminUri(path), null, Map.of());
   }
 
   private static void assertSecured(Answer a) {
@@ -83,7 +69,7 @@ final class ConsoleRoutesTest {
 
   @Test
   void console_postToTheConsole_isRefused() {
-    Answer a = tollgate.send("POST", tollgate.adminUri("/console/"), "{}", Map.of());
+    Answer a = server.get().send("POST", server.get().adminUri("/console/"), "{}", Map.of());
     assertThat(a.status()).isIn(404, 405);
   }
 

@@ -23,9 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,18 +35,7 @@ final class CustomerApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RFC3339_UTC = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z";
 
-  @TempDir static Path dataDir;
-  private static RunningTollgate tollgate;
-
-  @BeforeAll
-  static void start() {
-    tollgate = RunningTollgate.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    tollgate.close();
-  }
+  @RegisterExtension static final SharedTollgate server = new SharedTollgate();
 
   /** JSON written with single quotes, for readability. */
   private static String json(String singleQuoted) {
@@ -69,7 +57,7 @@ final class CustomerApiTest {
   }
 
   private static JsonNode create(String singleQuotedBody) {
-    return create(tollgate, singleQuotedBody);
+    return create(server.get(), singleQuotedBody);
   }
 
   private static JsonNode ok(Answer a) {
@@ -113,7 +101,7 @@ final class CustomerApiTest {
   }
 
   private static void assertNotFound(String id) {
-    problem(tollgate.admin("GET", "/admin/customers/" + id), 404, "customer_not_found");
+    problem(server.get().admin("GET", "/admin/customers/" + id), 404, "customer_not_found");
   }
 
   // ---------------------------------------------------------------- create
@@ -167,7 +155,7 @@ final class CustomerApiTest {
         + "'namespaces':['default','eu'],'metadata':{'a':{'b':[1,2,{'c':'d'}]},'n':1.5}}");
     ObjectNode expected = ((ObjectNode) created).deepCopy();
     expected.remove("api_key");
-    JsonNode got = ok(tollgate.admin("GET", "/admin/customers/roundtrip"));
+    JsonNode got = ok(server.get().admin("GET", "/admin/customers/roundtrip"));
     assertThat(got).isEqualTo(expected);
     assertThat(got.has("api_key")).isFalse();
   }
@@ -175,7 +163,7 @@ final class CustomerApiTest {
   @Test
   void create_withNothing_generatesIdAndUsesDefaults() {
     for (String body : new String[] {null, "{}"}) {
-      Answer a = tollgate.admin("POST", "/admin/customers", body);
+      Answer a = server.get().admin("POST", "/admin/customers", body);
       assertThat(a.status()).as("body %s: %s", body, a.text()).isEqualTo(201);
       JsonNode c = a.json();
       assertThat(c.path("customer_id").asText()).startsWith("cus_").matches("[a-z0-9][a-z0-9_-]{1,62}");
@@ -188,7 +176,7 @@ final class CustomerApiTest {
       assertThat(c.path("metadata")).isEqualTo(JSON.createObjectNode());
       assertLimits(c.path("limits"), 2_000_000, "year", 50, 1, 50);
       assertThat(c.path("api_key").path("key").asText()).startsWith("tg_live_");
-      ok(tollgate.admin("GET", "/admin/customers/" + c.path("customer_id").asText()));
+      ok(server.get().admin("GET", "/admin/customers/" + c.path("customer_id").asText()));
     }
   }
 
@@ -202,9 +190,9 @@ final class CustomerApiTest {
   @Test
   void create_duplicateId_returns409AndKeepsTheFirst() {
     create("{'customer_id':'dup-corp','name':'First'}");
-    problem(tollgate.admin("POST", "/admin/customers", json("{'customer_id':'dup-corp','name':'Second'}")), 409,
+    problem(server.get().admin("POST", "/admin/customers", json("{'customer_id':'dup-corp','name':'Second'}")), 409,
         "customer_exists");
-    JsonNode c = ok(tollgate.admin("GET", "/admin/customers/dup-corp"));
+    JsonNode c = ok(server.get().admin("GET", "/admin/customers/dup-corp"));
     assertThat(c.path("name").asText()).isEqualTo("First");
     assertThat(c.path("keys").path("total").asInt()).isEqualTo(1);
   }
@@ -233,7 +221,7 @@ final class CustomerApiTest {
       "{'customer_id':7}                                                  | customer_id",
   })
   void create_withInvalidField_returns422NamingTheFieldAndCreatesNothing(String body, String field) {
-    JsonNode p = problem(tollgate.admin("POST", "/admin/customers", json(body)), 422, "validation_failed");
+    JsonNode p = problem(server.get().admin("POST", "/admin/customers", json(body)), 422, "validation_failed");
     assertThat(errorFields(p)).contains(field);
     JsonNode id = tree(body).path("customer_id");
     if (id.isTextual()) {
@@ -243,7 +231,7 @@ final class CustomerApiTest {
 
   @Test
   void create_withSeveralInvalidFields_reportsEveryOne() {
-    JsonNode p = problem(tollgate.admin("POST", "/admin/customers",
+    JsonNode p = problem(server.get().admin("POST", "/admin/customers",
         json("{'customer_id':'v-many','tier':5,'namespaces':'x','metadata':[]}")), 422, "validation_failed");
     assertThat(errorFields(p)).contains("tier", "namespaces", "metadata");
     assertNotFound("v-many");
@@ -251,15 +239,15 @@ final class CustomerApiTest {
 
   @Test
   void create_withBodyNotAnObject_returns422() {
-    problem(tollgate.admin("POST", "/admin/customers", "[]"), 422, "validation_failed");
-    problem(tollgate.admin("POST", "/admin/customers", "\"acme\""), 422, "validation_failed");
+    problem(server.get().admin("POST", "/admin/customers", "[]"), 422, "validation_failed");
+    problem(server.get().admin("POST", "/admin/customers", "\"acme\""), 422, "validation_failed");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"Bad Id", "a", "-dash-first", "UPPER", "with.dot", "ünïcode"})
   void create_withInvalidCustomerId_returns422InvalidCustomerId(String id) {
     ObjectNode body = JSON.createObjectNode().put("customer_id", id);
-    problem(tollgate.admin("POST", "/admin/customers", body.toString()), 422, "invalid_customer_id");
+    problem(server.get().admin("POST", "/admin/customers", body.toString()), 422, "invalid_customer_id");
   }
 
   @Test
@@ -271,7 +259,7 @@ final class CustomerApiTest {
   @Test
   void create_withIdOf64Characters_returns422() {
     String id = "a".repeat(64);
-    Answer a = tollgate.admin("POST", "/admin/customers", json("{'customer_id':'" + id + "'}"));
+    Answer a = server.get().admin("POST", "/admin/customers", json("{'customer_id':'" + id + "'}"));
     assertThat(a.status()).as(a.text()).isEqualTo(422);
     assertThat(a.json().path("code").asText()).isIn("invalid_customer_id", "validation_failed");
     assertNotFound(id);
@@ -280,7 +268,7 @@ final class CustomerApiTest {
   @Test
   void create_withMetadataNestedTooDeep_returns400MalformedJson() {
     String nested = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
-    problem(tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"too-deep\",\"metadata\":" + nested + "}"),
+    problem(server.get().admin("POST", "/admin/customers", "{\"customer_id\":\"too-deep\",\"metadata\":" + nested + "}"),
         400, "malformed_json");
     assertNotFound("too-deep");
   }
@@ -296,7 +284,7 @@ final class CustomerApiTest {
         String body = json("{'customer_id':'race-corp','name':'caller " + i + "'}");
         answers.add(pool.submit(() -> {
           go.await();
-          return tollgate.admin("POST", "/admin/customers", body);
+          return server.get().admin("POST", "/admin/customers", body);
         }));
       }
       go.countDown();
@@ -312,13 +300,13 @@ final class CustomerApiTest {
     } finally {
       pool.shutdownNow();
     }
-    JsonNode c = ok(tollgate.admin("GET", "/admin/customers/race-corp"));
+    JsonNode c = ok(server.get().admin("GET", "/admin/customers/race-corp"));
     assertThat(c.path("keys").path("total").asInt()).isEqualTo(1);
   }
 
   @Test
   void create_withUnknownTier_returns422UnknownTier() {
-    problem(tollgate.admin("POST", "/admin/customers", json("{'customer_id':'gold-digger','tier':'gold'}")), 422,
+    problem(server.get().admin("POST", "/admin/customers", json("{'customer_id':'gold-digger','tier':'gold'}")), 422,
         "unknown_tier");
     assertNotFound("gold-digger");
   }
@@ -328,19 +316,19 @@ final class CustomerApiTest {
   void create_withInvalidNamespace_returns422InvalidNamespace(String ns) {
     ObjectNode body = JSON.createObjectNode().put("customer_id", "bad-ns-corp");
     body.putArray("namespaces").add("default").add(ns);
-    problem(tollgate.admin("POST", "/admin/customers", body.toString()), 422, "invalid_namespace");
+    problem(server.get().admin("POST", "/admin/customers", body.toString()), 422, "invalid_namespace");
     assertNotFound("bad-ns-corp");
   }
 
   @Test
   void create_withMalformedJson_returns400MalformedJson() {
-    problem(tollgate.admin("POST", "/admin/customers", "{\"customer_id\":"), 400, "malformed_json");
-    problem(tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"x1\"} trailing"), 400, "malformed_json");
+    problem(server.get().admin("POST", "/admin/customers", "{\"customer_id\":"), 400, "malformed_json");
+    problem(server.get().admin("POST", "/admin/customers", "{\"customer_id\":\"x1\"} trailing"), 400, "malformed_json");
   }
 
   @Test
   void create_withDuplicateJsonKey_returns400MalformedJson() {
-    problem(tollgate.admin("POST", "/admin/customers", json("{'customer_id':'twice-a','customer_id':'twice-b'}")),
+    problem(server.get().admin("POST", "/admin/customers", json("{'customer_id':'twice-a','customer_id':'twice-b'}")),
         400, "malformed_json");
     assertNotFound("twice-a");
     assertNotFound("twice-b");
@@ -349,7 +337,7 @@ final class CustomerApiTest {
   @Test
   void create_withBodyOver64KiB_returns413PayloadTooLarge() {
     String body = json("{'customer_id':'too-big','metadata':{'blob':'" + "x".repeat(70_000) + "'}}");
-    problem(tollgate.admin("POST", "/admin/customers", body), 413, "payload_too_large");
+    problem(server.get().admin("POST", "/admin/customers", body), 413, "payload_too_large");
     assertNotFound("too-big");
   }
 
@@ -357,7 +345,7 @@ final class CustomerApiTest {
   void create_withChunkedBodyOver64KiB_returns413PayloadTooLarge() throws Exception {
     byte[] body = json("{'customer_id':'too-big-chunked','metadata':{'blob':'" + "x".repeat(70_000) + "'}}")
         .getBytes(StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(tollgate.adminUri("/admin/customers"))
+    HttpRequest request = HttpRequest.newBuilder(server.get().adminUri("/admin/customers"))
         .header("Authorization", "Bearer " + RunningTollgate.ADMIN_KEY)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
@@ -457,13 +445,13 @@ final class CustomerApiTest {
       "cursor=!!!, cursor",
   })
   void list_withInvalidParameter_returns422NamingIt(String query, String field) {
-    JsonNode p = problem(tollgate.admin("GET", "/admin/customers?" + query), 422, "validation_failed");
+    JsonNode p = problem(server.get().admin("GET", "/admin/customers?" + query), 422, "validation_failed");
     assertThat(errorFields(p)).contains(field);
   }
 
   @Test
   void list_withLimit500_isAccepted() {
-    assertThat(ok(tollgate.admin("GET", "/admin/customers?limit=500")).path("customers").isArray()).isTrue();
+    assertThat(ok(server.get().admin("GET", "/admin/customers?limit=500")).path("customers").isArray()).isTrue();
   }
 
   private static List<String> ids(JsonNode page) {
@@ -476,11 +464,11 @@ final class CustomerApiTest {
   @Test
   void get_existing_includesEffectiveLimitsAndKeyCounts() {
     String keyId = create("{'customer_id':'counted','tier':'enterprise'}").path("api_key").path("key_id").asText();
-    Answer second = tollgate.admin("POST", "/admin/customers/counted/keys", "{}");
+    Answer second = server.get().admin("POST", "/admin/customers/counted/keys", "{}");
     assertThat(second.status()).isEqualTo(201);
-    ok(tollgate.admin("DELETE", "/admin/customers/counted/keys/" + keyId));
+    ok(server.get().admin("DELETE", "/admin/customers/counted/keys/" + keyId));
 
-    JsonNode c = ok(tollgate.admin("GET", "/admin/customers/counted"));
+    JsonNode c = ok(server.get().admin("GET", "/admin/customers/counted"));
     assertLimits(c.path("limits"), 80_000_000, "year", 500, 1, 500);
     assertThat(c.path("keys").path("total").asInt()).isEqualTo(2);
     assertThat(c.path("keys").path("active").asInt()).isEqualTo(1);
@@ -495,11 +483,11 @@ final class CustomerApiTest {
 
   @Test
   void changes_onUnknownCustomer_return404CustomerNotFound() {
-    problem(tollgate.admin("PATCH", "/admin/customers/nobody-here", json("{'name':'x'}")), 404, "customer_not_found");
-    problem(tollgate.admin("DELETE", "/admin/customers/nobody-here"), 404, "customer_not_found");
-    problem(tollgate.admin("POST", "/admin/customers/nobody-here/namespaces", json("{'namespace':'staging'}")), 404,
+    problem(server.get().admin("PATCH", "/admin/customers/nobody-here", json("{'name':'x'}")), 404, "customer_not_found");
+    problem(server.get().admin("DELETE", "/admin/customers/nobody-here"), 404, "customer_not_found");
+    problem(server.get().admin("POST", "/admin/customers/nobody-here/namespaces", json("{'namespace':'staging'}")), 404,
         "customer_not_found");
-    problem(tollgate.admin("DELETE", "/admin/customers/nobody-here/namespaces/default"), 404, "customer_not_found");
+    problem(server.get().admin("DELETE", "/admin/customers/nobody-here/namespaces/default"), 404, "customer_not_found");
     assertNotFound("nobody-here");
   }
 
@@ -509,7 +497,7 @@ final class CustomerApiTest {
   void patch_fields_changesThemAndKeepsTheRest() {
     JsonNode before = create("{'customer_id':'patchy','name':'Old','email':'old@patchy.example',"
         + "'namespaces':['default'],'metadata':{'old':1}}");
-    JsonNode after = ok(tollgate.admin("PATCH", "/admin/customers/patchy", json("{'name':'New Name',"
+    JsonNode after = ok(server.get().admin("PATCH", "/admin/customers/patchy", json("{'name':'New Name',"
         + "'email':'new@patchy.example','namespaces':['zeta','default','alpha','alpha'],"
         + "'metadata':{'crm':{'id':'c-9','tags':['x']}}}")));
 
@@ -521,46 +509,46 @@ final class CustomerApiTest {
     assertThat(after.path("status").asText()).isEqualTo("active");
     assertThat(after.path("created_at")).isEqualTo(before.path("created_at"));
     assertThat(timestamp(after.path("updated_at"))).isAfterOrEqualTo(timestamp(before.path("updated_at")));
-    assertThat(ok(tollgate.admin("GET", "/admin/customers/patchy"))).isEqualTo(after);
+    assertThat(ok(server.get().admin("GET", "/admin/customers/patchy"))).isEqualTo(after);
   }
 
   @Test
   void patch_nullNameAndEmail_clearsThem() {
     create("{'customer_id':'clearme','name':'Named','email':'a@clearme.example'}");
-    JsonNode after = ok(tollgate.admin("PATCH", "/admin/customers/clearme", json("{'name':null,'email':null}")));
+    JsonNode after = ok(server.get().admin("PATCH", "/admin/customers/clearme", json("{'name':null,'email':null}")));
     assertThat(after.path("name").isNull()).isTrue();
     assertThat(after.path("email").isNull()).isTrue();
-    ok(tollgate.admin("PATCH", "/admin/customers/clearme", json("{'name':'Again'}")));
-    assertThat(ok(tollgate.admin("PATCH", "/admin/customers/clearme", json("{'name':''}"))).path("name").isNull())
+    ok(server.get().admin("PATCH", "/admin/customers/clearme", json("{'name':'Again'}")));
+    assertThat(ok(server.get().admin("PATCH", "/admin/customers/clearme", json("{'name':''}"))).path("name").isNull())
         .isTrue();
   }
 
   @Test
   void patch_limitOverrides_showInEffectiveLimits() {
     create("{'customer_id':'overridden'}");
-    JsonNode c = ok(tollgate.admin("PATCH", "/admin/customers/overridden",
+    JsonNode c = ok(server.get().admin("PATCH", "/admin/customers/overridden",
         json("{'limits':{'quota':{'units':1234.5,'period':'month'},'rate_limit':{'requests':7}}}")));
     assertLimits(c.path("limits"), 1234.5, "month", 7, 1, 7);
-    assertLimits(ok(tollgate.admin("GET", "/admin/customers/overridden")).path("limits"), 1234.5, "month", 7, 1, 7);
+    assertLimits(ok(server.get().admin("GET", "/admin/customers/overridden")).path("limits"), 1234.5, "month", 7, 1, 7);
   }
 
   @Test
   void patch_limitsNull_clearsOverrides() {
     create("{'customer_id':'unlimited-again','tier':'growth',"
         + "'limits':{'quota':{'units':5,'period':'month'},'rate_limit':{'requests':3,'window_s':60,'burst':4}}}");
-    JsonNode c = ok(tollgate.admin("PATCH", "/admin/customers/unlimited-again", json("{'limits':null}")));
+    JsonNode c = ok(server.get().admin("PATCH", "/admin/customers/unlimited-again", json("{'limits':null}")));
     assertLimits(c.path("limits"), 10_000_000, "year", 100, 1, 100);
   }
 
   @Test
   void patch_activeFalseThenTrue_suspendsThenEnables() {
     create("{'customer_id':'on-off'}");
-    JsonNode suspended = ok(tollgate.admin("PATCH", "/admin/customers/on-off", json("{'active':false}")));
+    JsonNode suspended = ok(server.get().admin("PATCH", "/admin/customers/on-off", json("{'active':false}")));
     assertThat(suspended.path("status").asText()).isEqualTo("suspended");
     assertThat(suspended.path("active").asBoolean()).isFalse();
-    assertThat(ok(tollgate.admin("GET", "/admin/customers/on-off")).path("status").asText()).isEqualTo("suspended");
+    assertThat(ok(server.get().admin("GET", "/admin/customers/on-off")).path("status").asText()).isEqualTo("suspended");
 
-    JsonNode enabled = ok(tollgate.admin("PATCH", "/admin/customers/on-off", json("{'active':true}")));
+    JsonNode enabled = ok(server.get().admin("PATCH", "/admin/customers/on-off", json("{'active':true}")));
     assertThat(enabled.path("status").asText()).isEqualTo("active");
     assertThat(enabled.path("active").asBoolean()).isTrue();
   }
@@ -569,12 +557,12 @@ final class CustomerApiTest {
   void patch_tier_changesLimitsAndKeepsEverythingElse() {
     create("{'customer_id':'upgrader','name':'Up','email':'up@grader.example','namespaces':['default','eu'],"
         + "'metadata':{'k':'v'}}");
-    assertThat(tollgate.admin("POST", "/admin/customers/upgrader/keys", json("{'name':'second'}")).status())
+    assertThat(server.get().admin("POST", "/admin/customers/upgrader/keys", json("{'name':'second'}")).status())
         .isEqualTo(201);
-    JsonNode before = ok(tollgate.admin("GET", "/admin/customers/upgrader"));
-    String keysBefore = ok(tollgate.admin("GET", "/admin/customers/upgrader/keys")).toString();
+    JsonNode before = ok(server.get().admin("GET", "/admin/customers/upgrader"));
+    String keysBefore = ok(server.get().admin("GET", "/admin/customers/upgrader/keys")).toString();
 
-    JsonNode after = ok(tollgate.admin("PATCH", "/admin/customers/upgrader", json("{'tier':'scale'}")));
+    JsonNode after = ok(server.get().admin("PATCH", "/admin/customers/upgrader", json("{'tier':'scale'}")));
     assertThat(after.path("tier").asText()).isEqualTo("scale");
     assertLimits(after.path("limits"), 30_000_000, "year", 200, 1, 200);
     ObjectNode restBefore = ((ObjectNode) before).deepCopy();
@@ -584,7 +572,7 @@ final class CustomerApiTest {
       restAfter.remove(changed);
     }
     assertThat(restAfter).isEqualTo(restBefore);
-    assertThat(ok(tollgate.admin("GET", "/admin/customers/upgrader/keys")).toString()).isEqualTo(keysBefore);
+    assertThat(ok(server.get().admin("GET", "/admin/customers/upgrader/keys")).toString()).isEqualTo(keysBefore);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -606,21 +594,21 @@ final class CustomerApiTest {
   void patch_withInvalidField_returns422AndChangesNothing(String body, String field) {
     String id = "patch-refused";
     ensureCustomer(id);
-    String before = ok(tollgate.admin("GET", "/admin/customers/" + id)).toString();
-    JsonNode p = problem(tollgate.admin("PATCH", "/admin/customers/" + id, json(body)), 422, "validation_failed");
+    String before = ok(server.get().admin("GET", "/admin/customers/" + id)).toString();
+    JsonNode p = problem(server.get().admin("PATCH", "/admin/customers/" + id, json(body)), 422, "validation_failed");
     assertThat(errorFields(p)).contains(field);
-    assertThat(ok(tollgate.admin("GET", "/admin/customers/" + id)).toString()).isEqualTo(before);
+    assertThat(ok(server.get().admin("GET", "/admin/customers/" + id)).toString()).isEqualTo(before);
   }
 
   @Test
   void patch_withUnknownTierOrInvalidNamespace_returns422AndChangesNothing() {
     create("{'customer_id':'patch-rules'}");
-    String before = ok(tollgate.admin("GET", "/admin/customers/patch-rules")).toString();
-    problem(tollgate.admin("PATCH", "/admin/customers/patch-rules", json("{'tier':'gold'}")), 422, "unknown_tier");
-    problem(tollgate.admin("PATCH", "/admin/customers/patch-rules", json("{'namespaces':['Bad NS']}")), 422,
+    String before = ok(server.get().admin("GET", "/admin/customers/patch-rules")).toString();
+    problem(server.get().admin("PATCH", "/admin/customers/patch-rules", json("{'tier':'gold'}")), 422, "unknown_tier");
+    problem(server.get().admin("PATCH", "/admin/customers/patch-rules", json("{'namespaces':['Bad NS']}")), 422,
         "invalid_namespace");
-    problem(tollgate.admin("PATCH", "/admin/customers/patch-rules", "{\"tier\":"), 400, "malformed_json");
-    assertThat(ok(tollgate.admin("GET", "/admin/customers/patch-rules")).toString()).isEqualTo(before);
+    problem(server.get().admin("PATCH", "/admin/customers/patch-rules", "{\"tier\":"), 400, "malformed_json");
+    assertThat(ok(server.get().admin("GET", "/admin/customers/patch-rules")).toString()).isEqualTo(before);
   }
 
   // ---------------------------------------------------------------- deactivate
@@ -628,32 +616,32 @@ final class CustomerApiTest {
   @Test
   void delete_deactivates_andRepeatingAnswersTheSame() {
     create("{'customer_id':'leaving'}");
-    JsonNode first = ok(tollgate.admin("DELETE", "/admin/customers/leaving"));
+    JsonNode first = ok(server.get().admin("DELETE", "/admin/customers/leaving"));
     assertThat(first.path("status").asText()).isEqualTo("deactivated");
     assertThat(first.path("active").asBoolean()).isFalse();
 
-    JsonNode second = ok(tollgate.admin("DELETE", "/admin/customers/leaving"));
+    JsonNode second = ok(server.get().admin("DELETE", "/admin/customers/leaving"));
     assertThat(second.path("status").asText()).isEqualTo("deactivated");
     assertThat(second.path("active").asBoolean()).isFalse();
     assertThat(second.path("updated_at")).isEqualTo(first.path("updated_at"));
 
-    JsonNode kept = ok(tollgate.admin("GET", "/admin/customers/leaving"));
+    JsonNode kept = ok(server.get().admin("GET", "/admin/customers/leaving"));
     assertThat(kept.path("status").asText()).isEqualTo("deactivated");
   }
 
   @Test
   void changes_afterDeactivation_return409CustomerDeactivated() {
     create("{'customer_id':'deactivated-corp'}");
-    ok(tollgate.admin("DELETE", "/admin/customers/deactivated-corp"));
+    ok(server.get().admin("DELETE", "/admin/customers/deactivated-corp"));
 
-    problem(tollgate.admin("PATCH", "/admin/customers/deactivated-corp", json("{'name':'back'}")), 409,
+    problem(server.get().admin("PATCH", "/admin/customers/deactivated-corp", json("{'name':'back'}")), 409,
         "customer_deactivated");
-    problem(tollgate.admin("PATCH", "/admin/customers/deactivated-corp", json("{'active':true}")), 409,
+    problem(server.get().admin("PATCH", "/admin/customers/deactivated-corp", json("{'active':true}")), 409,
         "customer_deactivated");
-    problem(tollgate.admin("POST", "/admin/customers/deactivated-corp/keys", "{}"), 409, "customer_deactivated");
-    problem(tollgate.admin("POST", "/admin/customers/deactivated-corp/namespaces", json("{'namespace':'staging'}")),
+    problem(server.get().admin("POST", "/admin/customers/deactivated-corp/keys", "{}"), 409, "customer_deactivated");
+    problem(server.get().admin("POST", "/admin/customers/deactivated-corp/namespaces", json("{'namespace':'staging'}")),
         409, "customer_deactivated");
-    JsonNode c = ok(tollgate.admin("GET", "/admin/customers/deactivated-corp"));
+    JsonNode c = ok(server.get().admin("GET", "/admin/customers/deactivated-corp"));
     assertThat(c.path("status").asText()).isEqualTo("deactivated");
     assertThat(c.path("name").isNull()).isTrue();
     assertThat(c.path("keys").path("total").asInt()).isEqualTo(1);
@@ -665,9 +653,9 @@ final class CustomerApiTest {
   void grantNamespace_twice_isIdempotent() {
     create("{'customer_id':'granted'}");
     String grant = json("{'namespace':'staging'}");
-    JsonNode first = ok(tollgate.admin("POST", "/admin/customers/granted/namespaces", grant));
+    JsonNode first = ok(server.get().admin("POST", "/admin/customers/granted/namespaces", grant));
     assertThat(texts(first.path("namespaces"))).containsExactly("default", "staging");
-    JsonNode second = ok(tollgate.admin("POST", "/admin/customers/granted/namespaces", grant));
+    JsonNode second = ok(server.get().admin("POST", "/admin/customers/granted/namespaces", grant));
     assertThat(texts(second.path("namespaces"))).containsExactly("default", "staging");
     assertThat(second).isEqualTo(first);
   }
@@ -675,25 +663,25 @@ final class CustomerApiTest {
   @Test
   void withdrawNamespace_removesIt() {
     create("{'customer_id':'withdrawn','namespaces':['default','staging']}");
-    JsonNode c = ok(tollgate.admin("DELETE", "/admin/customers/withdrawn/namespaces/staging"));
+    JsonNode c = ok(server.get().admin("DELETE", "/admin/customers/withdrawn/namespaces/staging"));
     assertThat(texts(c.path("namespaces"))).containsExactly("default");
-    assertThat(texts(ok(tollgate.admin("GET", "/admin/customers/withdrawn")).path("namespaces")))
+    assertThat(texts(ok(server.get().admin("GET", "/admin/customers/withdrawn")).path("namespaces")))
         .containsExactly("default");
   }
 
   @Test
   void withdrawNamespace_notGranted_changesNothing() {
     create("{'customer_id':'withdraw-none'}");
-    JsonNode c = ok(tollgate.admin("DELETE", "/admin/customers/withdraw-none/namespaces/staging"));
+    JsonNode c = ok(server.get().admin("DELETE", "/admin/customers/withdraw-none/namespaces/staging"));
     assertThat(texts(c.path("namespaces"))).containsExactly("default");
   }
 
   @Test
   void grantNamespace_invalidName_returns422InvalidNamespace() {
     create("{'customer_id':'grant-bad'}");
-    problem(tollgate.admin("POST", "/admin/customers/grant-bad/namespaces", json("{'namespace':'Bad NS'}")), 422,
+    problem(server.get().admin("POST", "/admin/customers/grant-bad/namespaces", json("{'namespace':'Bad NS'}")), 422,
         "invalid_namespace");
-    assertThat(texts(ok(tollgate.admin("GET", "/admin/customers/grant-bad")).path("namespaces")))
+    assertThat(texts(ok(server.get().admin("GET", "/admin/customers/grant-bad")).path("namespaces")))
         .containsExactly("default");
   }
 
@@ -701,15 +689,15 @@ final class CustomerApiTest {
   @ValueSource(strings = {"{}", "{\"namespace\":null}", "{\"namespace\":5}", "{\"namespace\":\"x\",\"other\":1}"})
   void grantNamespace_withoutValidNamespaceField_returns422ValidationFailed(String body) {
     ensureCustomer("grant-invalid");
-    JsonNode p = problem(tollgate.admin("POST", "/admin/customers/grant-invalid/namespaces", body), 422,
+    JsonNode p = problem(server.get().admin("POST", "/admin/customers/grant-invalid/namespaces", body), 422,
         "validation_failed");
     assertThat(errorFields(p)).containsAnyOf("namespace", "other");
-    assertThat(texts(ok(tollgate.admin("GET", "/admin/customers/grant-invalid")).path("namespaces")))
+    assertThat(texts(ok(server.get().admin("GET", "/admin/customers/grant-invalid")).path("namespaces")))
         .containsExactly("default");
   }
 
   private static void ensureCustomer(String id) {
-    if (tollgate.admin("GET", "/admin/customers/" + id).status() == 404) {
+    if (server.get().admin("GET", "/admin/customers/" + id).status() == 404) {
       create("{'customer_id':'" + id + "','name':'Kept'}");
     }
   }

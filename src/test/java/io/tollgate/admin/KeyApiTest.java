@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.admin.RunningTollgate.Answer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,28 +20,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /admin/customers/{id}/keys}: create, list, get, revoke and rotate through real HTTP. */
 final class KeyApiTest {
-  @TempDir static Path dataDir;
-  private static RunningTollgate tollgate;
-
-  @BeforeAll
-  static void start() {
-    tollgate = RunningTollgate.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    tollgate.close();
-  }
+  @RegisterExtension static final SharedTollgate server = new SharedTollgate();
 
   private static String json(String singleQuoted) {
     return singleQuoted.replace('\'', '"');
@@ -54,7 +40,7 @@ final class KeyApiTest {
     for (String n : namespaces) {
       ns.append(ns.isEmpty() ? "" : ",").append('\'').append(n).append('\'');
     }
-    Answer a = tollgate.admin("POST", "/admin/customers",
+    Answer a = server.get().admin("POST", "/admin/customers",
         json("{'customer_id':'" + id + "'" + (namespaces.length == 0 ? "" : ",'namespaces':[" + ns + "]") + "}"));
     assertThat(a.status()).as("create customer: %s", a.text()).isEqualTo(201);
     return a.json().path("api_key");
@@ -99,11 +85,11 @@ final class KeyApiTest {
   }
 
   private static JsonNode key(String customer, String keyId) {
-    return ok(tollgate.admin("GET", keyPath(customer, keyId)));
+    return ok(server.get().admin("GET", keyPath(customer, keyId)));
   }
 
   private static JsonNode keys(String customer) {
-    return ok(tollgate.admin("GET", keysPath(customer))).path("keys");
+    return ok(server.get().admin("GET", keysPath(customer))).path("keys");
   }
 
   /** The key document as a later answer must show it: the creation answer without its secret. */
@@ -120,7 +106,7 @@ final class KeyApiTest {
     String firstId = customerWithFirstKey("kc-full", "default", "staging", "eu").path("key_id").asText();
     Instant expires = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    JsonNode k = created(tollgate.admin("POST", keysPath("kc-full"), json("{'name':'ci','environment':'test',"
+    JsonNode k = created(server.get().admin("POST", keysPath("kc-full"), json("{'name':'ci','environment':'test',"
         + "'namespaces':['staging','default'],'expires_at':'" + expires + "'}")));
     Instant after = Instant.now();
 
@@ -142,7 +128,7 @@ final class KeyApiTest {
   @Test
   void create_withEmptyBody_returnsUnscopedLiveKey() {
     customerWithFirstKey("kc-empty");
-    JsonNode k = created(tollgate.admin("POST", keysPath("kc-empty"), null));
+    JsonNode k = created(server.get().admin("POST", keysPath("kc-empty"), null));
     assertThat(k.path("key").asText()).startsWith("tg_live_");
     assertThat(k.path("environment").asText()).isEqualTo("live");
     assertThat(k.path("namespaces").size()).isZero();
@@ -154,8 +140,8 @@ final class KeyApiTest {
   @Test
   void create_twice_givesDifferentIdsAndSecrets() {
     customerWithFirstKey("kc-twice");
-    JsonNode a = created(tollgate.admin("POST", keysPath("kc-twice"), "{}"));
-    JsonNode b = created(tollgate.admin("POST", keysPath("kc-twice"), "{}"));
+    JsonNode a = created(server.get().admin("POST", keysPath("kc-twice"), "{}"));
+    JsonNode b = created(server.get().admin("POST", keysPath("kc-twice"), "{}"));
     assertThat(a.path("key_id").asText()).isNotEqualTo(b.path("key_id").asText());
     assertThat(a.path("key").asText()).isNotEqualTo(b.path("key").asText());
   }
@@ -163,24 +149,24 @@ final class KeyApiTest {
   @Test
   void secret_afterCreation_neverAppearsInAnyLaterAnswer() {
     JsonNode first = customerWithFirstKey("kc-secret", "default", "staging");
-    JsonNode second = created(tollgate.admin("POST", keysPath("kc-secret"),
+    JsonNode second = created(server.get().admin("POST", keysPath("kc-secret"),
         json("{'name':'ci','environment':'test','namespaces':['staging']}")));
-    JsonNode rotated = created(tollgate.admin("POST", keyPath("kc-secret", second.path("key_id").asText()) + "/rotate",
+    JsonNode rotated = created(server.get().admin("POST", keyPath("kc-secret", second.path("key_id").asText()) + "/rotate",
         json("{'grace_period_s':60}")));
     List<JsonNode> issued = List.of(first, second, rotated);
 
     List<Answer> later = new ArrayList<>();
     for (JsonNode k : issued) {
-      later.add(tollgate.admin("GET", keyPath("kc-secret", k.path("key_id").asText())));
+      later.add(server.get().admin("GET", keyPath("kc-secret", k.path("key_id").asText())));
     }
-    later.add(tollgate.admin("GET", keysPath("kc-secret")));
-    later.add(tollgate.admin("GET", "/admin/customers/kc-secret"));
-    later.add(tollgate.admin("GET", "/admin/customers?limit=500"));
-    later.add(tollgate.admin("GET", "/admin/audit?customer_id=kc-secret&limit=500"));
-    later.add(tollgate.admin("GET", "/admin/audit?limit=500"));
-    later.add(tollgate.admin("GET", "/admin/customers/kc-secret/usage"));
-    later.add(tollgate.admin("PATCH", "/admin/customers/kc-secret", json("{'tier':'growth'}")));
-    later.add(tollgate.admin("DELETE", keyPath("kc-secret", first.path("key_id").asText())));
+    later.add(server.get().admin("GET", keysPath("kc-secret")));
+    later.add(server.get().admin("GET", "/admin/customers/kc-secret"));
+    later.add(server.get().admin("GET", "/admin/customers?limit=500"));
+    later.add(server.get().admin("GET", "/admin/audit?customer_id=kc-secret&limit=500"));
+    later.add(server.get().admin("GET", "/admin/audit?limit=500"));
+    later.add(server.get().admin("GET", "/admin/customers/kc-secret/usage"));
+    later.add(server.get().admin("PATCH", "/admin/customers/kc-secret", json("{'tier':'growth'}")));
+    later.add(server.get().admin("DELETE", keyPath("kc-secret", first.path("key_id").asText())));
 
     for (Answer a : later) {
       assertThat(a.status()).as("answer %s", a.text()).isEqualTo(200);
@@ -202,7 +188,7 @@ final class KeyApiTest {
   @Test
   void create_withNamespaceNotGranted_returns422AndCreatesNothing() {
     customerWithFirstKey("kc-scope", "default", "staging");
-    problem(tollgate.admin("POST", keysPath("kc-scope"), json("{'namespaces':['default','prod']}")), 422,
+    problem(server.get().admin("POST", keysPath("kc-scope"), json("{'namespaces':['default','prod']}")), 422,
         "namespace_not_granted");
     assertThat(keys("kc-scope")).hasSize(1);
   }
@@ -210,7 +196,7 @@ final class KeyApiTest {
   @Test
   void create_withInvalidNamespaceName_returns422InvalidNamespace() {
     customerWithFirstKey("kc-badns");
-    problem(tollgate.admin("POST", keysPath("kc-badns"), json("{'namespaces':['Bad NS']}")), 422,
+    problem(server.get().admin("POST", keysPath("kc-badns"), json("{'namespaces':['Bad NS']}")), 422,
         "invalid_namespace");
     assertThat(keys("kc-badns")).hasSize(1);
   }
@@ -219,7 +205,7 @@ final class KeyApiTest {
   void create_withPastExpiry_returns422InvalidExpiry() {
     customerWithFirstKey("kc-past");
     String past = Instant.now().minus(Duration.ofMinutes(5)).toString();
-    problem(tollgate.admin("POST", keysPath("kc-past"), json("{'expires_at':'" + past + "'}")), 422,
+    problem(server.get().admin("POST", keysPath("kc-past"), json("{'expires_at':'" + past + "'}")), 422,
         "invalid_expiry");
     assertThat(keys("kc-past")).hasSize(1);
   }
@@ -239,11 +225,11 @@ final class KeyApiTest {
   })
   void create_withInvalidField_returns422NamingIt(String body, String field) {
     String customer = "kc-invalid";
-    if (tollgate.admin("GET", "/admin/customers/" + customer).status() == 404) {
+    if (server.get().admin("GET", "/admin/customers/" + customer).status() == 404) {
       customerWithFirstKey(customer);
     }
     String text = json(body).replace("%s", "n".repeat(201));
-    JsonNode p = problem(tollgate.admin("POST", keysPath(customer), text), 422, "validation_failed");
+    JsonNode p = problem(server.get().admin("POST", keysPath(customer), text), 422, "validation_failed");
     assertThat(StreamSupport.stream(p.path("errors").spliterator(), false).map(e -> e.path("field").asText()))
         .contains(field);
     assertThat(keys(customer)).hasSize(1);
@@ -252,7 +238,7 @@ final class KeyApiTest {
   @Test
   void create_withMalformedJson_returns400() {
     customerWithFirstKey("kc-malformed");
-    problem(tollgate.admin("POST", keysPath("kc-malformed"), "{\"name\":"), 400, "malformed_json");
+    problem(server.get().admin("POST", keysPath("kc-malformed"), "{\"name\":"), 400, "malformed_json");
   }
 
   // ---------------------------------------------------------------- list and get
@@ -260,11 +246,11 @@ final class KeyApiTest {
   @Test
   void list_showsActiveRevokedAndExpiredKeysWithTheirStatus() {
     String active = customerWithFirstKey("kc-list").path("key_id").asText();
-    String revoked = created(tollgate.admin("POST", keysPath("kc-list"), json("{'name':'old'}")))
+    String revoked = created(server.get().admin("POST", keysPath("kc-list"), json("{'name':'old'}")))
         .path("key_id").asText();
-    ok(tollgate.admin("DELETE", keyPath("kc-list", revoked)));
+    ok(server.get().admin("DELETE", keyPath("kc-list", revoked)));
     Instant expiry = Instant.now().plusSeconds(2);
-    String expiring = created(tollgate.admin("POST", keysPath("kc-list"),
+    String expiring = created(server.get().admin("POST", keysPath("kc-list"),
         json("{'name':'short','expires_at':'" + expiry + "'}"))).path("key_id").asText();
     assertThat(key("kc-list", expiring).path("status").asText()).isEqualTo("active");
 
@@ -275,14 +261,14 @@ final class KeyApiTest {
     keys("kc-list").forEach(k -> statuses.put(k.path("key_id").asText(), k.path("status").asText()));
     assertThat(statuses).containsExactlyInAnyOrderEntriesOf(
         Map.of(active, "active", revoked, "revoked", expiring, "expired"));
-    JsonNode counts = ok(tollgate.admin("GET", "/admin/customers/kc-list")).path("keys");
+    JsonNode counts = ok(server.get().admin("GET", "/admin/customers/kc-list")).path("keys");
     assertThat(counts.path("total").asInt()).isEqualTo(3);
     assertThat(counts.path("active").asInt()).isEqualTo(1);
     assertThat(counts.path("revoked").asInt()).isEqualTo(1);
     assertThat(counts.path("expired").asInt()).isEqualTo(1);
 
-    problem(tollgate.admin("POST", keyPath("kc-list", expiring) + "/rotate", "{}"), 409, "key_not_active");
-    JsonNode revokedAfterExpiry = ok(tollgate.admin("DELETE", keyPath("kc-list", expiring)));
+    problem(server.get().admin("POST", keyPath("kc-list", expiring) + "/rotate", "{}"), 409, "key_not_active");
+    JsonNode revokedAfterExpiry = ok(server.get().admin("DELETE", keyPath("kc-list", expiring)));
     assertThat(revokedAfterExpiry.path("status").asText()).isEqualTo("revoked");
     assertThat(revokedAfterExpiry.path("revoked_at").isTextual()).isTrue();
   }
@@ -290,7 +276,7 @@ final class KeyApiTest {
   @Test
   void get_oneKey_answersItsDocumentWithoutSecret() {
     customerWithFirstKey("kc-get", "default", "staging");
-    JsonNode issued = created(tollgate.admin("POST", keysPath("kc-get"),
+    JsonNode issued = created(server.get().admin("POST", keysPath("kc-get"),
         json("{'name':'reporting','namespaces':['staging']}")));
     JsonNode got = key("kc-get", issued.path("key_id").asText());
     assertThat(got).isEqualTo(withoutSecret(issued));
@@ -300,9 +286,9 @@ final class KeyApiTest {
   @Test
   void get_unknownKey_returns404KeyNotFound() {
     customerWithFirstKey("kc-unknown");
-    problem(tollgate.admin("GET", keyPath("kc-unknown", "key_doesNotExist1234")), 404, "key_not_found");
-    problem(tollgate.admin("DELETE", keyPath("kc-unknown", "key_doesNotExist1234")), 404, "key_not_found");
-    problem(tollgate.admin("POST", keyPath("kc-unknown", "key_doesNotExist1234") + "/rotate", "{}"), 404,
+    problem(server.get().admin("GET", keyPath("kc-unknown", "key_doesNotExist1234")), 404, "key_not_found");
+    problem(server.get().admin("DELETE", keyPath("kc-unknown", "key_doesNotExist1234")), 404, "key_not_found");
+    problem(server.get().admin("POST", keyPath("kc-unknown", "key_doesNotExist1234") + "/rotate", "{}"), 404,
         "key_not_found");
     assertThat(keys("kc-unknown")).hasSize(1);
   }
@@ -314,9 +300,9 @@ final class KeyApiTest {
     String keyA = ofA.path("key_id").asText();
     JsonNode before = key("kc-owner-a", keyA);
 
-    problem(tollgate.admin("GET", keyPath("kc-owner-b", keyA)), 404, "key_not_found");
-    problem(tollgate.admin("DELETE", keyPath("kc-owner-b", keyA)), 404, "key_not_found");
-    problem(tollgate.admin("POST", keyPath("kc-owner-b", keyA) + "/rotate", "{}"), 404, "key_not_found");
+    problem(server.get().admin("GET", keyPath("kc-owner-b", keyA)), 404, "key_not_found");
+    problem(server.get().admin("DELETE", keyPath("kc-owner-b", keyA)), 404, "key_not_found");
+    problem(server.get().admin("POST", keyPath("kc-owner-b", keyA) + "/rotate", "{}"), 404, "key_not_found");
 
     assertThat(key("kc-owner-a", keyA)).isEqualTo(before);
     assertThat(before.path("status").asText()).isEqualTo("active");
@@ -326,11 +312,11 @@ final class KeyApiTest {
 
   @Test
   void keysOfUnknownCustomer_return404CustomerNotFound() {
-    problem(tollgate.admin("GET", keysPath("kc-nobody")), 404, "customer_not_found");
-    problem(tollgate.admin("POST", keysPath("kc-nobody"), "{}"), 404, "customer_not_found");
-    problem(tollgate.admin("GET", keyPath("kc-nobody", "key_abc")), 404, "customer_not_found");
-    problem(tollgate.admin("DELETE", keyPath("kc-nobody", "key_abc")), 404, "customer_not_found");
-    problem(tollgate.admin("POST", keyPath("kc-nobody", "key_abc") + "/rotate", "{}"), 404, "customer_not_found");
+    problem(server.get().admin("GET", keysPath("kc-nobody")), 404, "customer_not_found");
+    problem(server.get().admin("POST", keysPath("kc-nobody"), "{}"), 404, "customer_not_found");
+    problem(server.get().admin("GET", keyPath("kc-nobody", "key_abc")), 404, "customer_not_found");
+    problem(server.get().admin("DELETE", keyPath("kc-nobody", "key_abc")), 404, "customer_not_found");
+    problem(server.get().admin("POST", keyPath("kc-nobody", "key_abc") + "/rotate", "{}"), 404, "customer_not_found");
   }
 
   // ---------------------------------------------------------------- revoke
@@ -338,18 +324,18 @@ final class KeyApiTest {
   @Test
   void revoke_twice_isIdempotentAndLeavesOtherKeysUntouched() {
     String other = customerWithFirstKey("kc-revoke").path("key_id").asText();
-    String target = created(tollgate.admin("POST", keysPath("kc-revoke"), "{}")).path("key_id").asText();
+    String target = created(server.get().admin("POST", keysPath("kc-revoke"), "{}")).path("key_id").asText();
     JsonNode otherBefore = key("kc-revoke", other);
 
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    JsonNode first = ok(tollgate.admin("DELETE", keyPath("kc-revoke", target)));
+    JsonNode first = ok(server.get().admin("DELETE", keyPath("kc-revoke", target)));
     Instant after = Instant.now();
     assertThat(first.path("status").asText()).isEqualTo("revoked");
     assertThat(first.has("key")).isFalse();
     Instant revokedAt = instant(first.path("revoked_at"));
     assertThat(revokedAt).isBetween(before, after);
 
-    JsonNode second = ok(tollgate.admin("DELETE", keyPath("kc-revoke", target)));
+    JsonNode second = ok(server.get().admin("DELETE", keyPath("kc-revoke", target)));
     assertThat(second.path("status").asText()).isEqualTo("revoked");
     assertThat(instant(second.path("revoked_at"))).isEqualTo(revokedAt);
     assertThat(second).isEqualTo(first);
@@ -364,12 +350,12 @@ final class KeyApiTest {
   @Test
   void rotate_withoutGrace_issuesSameShapedKeyAndRevokesOldNow() {
     customerWithFirstKey("kc-rotate", "default", "staging");
-    JsonNode old = created(tollgate.admin("POST", keysPath("kc-rotate"),
+    JsonNode old = created(server.get().admin("POST", keysPath("kc-rotate"),
         json("{'name':'ci','environment':'test','namespaces':['staging']}")));
     String oldId = old.path("key_id").asText();
 
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    JsonNode fresh = created(tollgate.admin("POST", keyPath("kc-rotate", oldId) + "/rotate", null));
+    JsonNode fresh = created(server.get().admin("POST", keyPath("kc-rotate", oldId) + "/rotate", null));
     Instant after = Instant.now();
 
     assertThat(fresh.path("key_id").asText()).startsWith("key_").isNotEqualTo(oldId);
@@ -392,7 +378,7 @@ final class KeyApiTest {
   void rotate_withGracePeriod_keepsOldKeyActiveUntilGraceEnds() {
     String oldId = customerWithFirstKey("kc-grace").path("key_id").asText();
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    JsonNode fresh = created(tollgate.admin("POST", keyPath("kc-grace", oldId) + "/rotate",
+    JsonNode fresh = created(server.get().admin("POST", keyPath("kc-grace", oldId) + "/rotate",
         json("{'grace_period_s':3600}")));
     Instant after = Instant.now();
     assertThat(fresh.path("replaces").asText()).isEqualTo(oldId);
@@ -407,7 +393,7 @@ final class KeyApiTest {
   void rotate_withGraceOfSevenDays_isAccepted() {
     String oldId = customerWithFirstKey("kc-grace-max").path("key_id").asText();
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    created(tollgate.admin("POST", keyPath("kc-grace-max", oldId) + "/rotate", json("{'grace_period_s':604800}")));
+    created(server.get().admin("POST", keyPath("kc-grace-max", oldId) + "/rotate", json("{'grace_period_s':604800}")));
     assertThat(instant(key("kc-grace-max", oldId).path("revoked_at")))
         .isAfterOrEqualTo(before.plus(Duration.ofDays(7)));
   }
@@ -416,13 +402,13 @@ final class KeyApiTest {
   @ValueSource(strings = {"604801", "-1", "\"x\"", "1.5", "true"})
   void rotate_withInvalidGracePeriod_returns422AndChangesNothing(String grace) {
     String customer = "kc-grace-bad";
-    if (tollgate.admin("GET", "/admin/customers/" + customer).status() == 404) {
+    if (server.get().admin("GET", "/admin/customers/" + customer).status() == 404) {
       customerWithFirstKey(customer);
     }
-    String oldId = created(tollgate.admin("POST", keysPath(customer), "{}")).path("key_id").asText();
+    String oldId = created(server.get().admin("POST", keysPath(customer), "{}")).path("key_id").asText();
     JsonNode before = key(customer, oldId);
     int count = keys(customer).size();
-    JsonNode p = problem(tollgate.admin("POST", keyPath(customer, oldId) + "/rotate",
+    JsonNode p = problem(server.get().admin("POST", keyPath(customer, oldId) + "/rotate",
         "{\"grace_period_s\":" + grace + "}"), 422, "validation_failed");
     assertThat(p.path("errors").get(0).path("field").asText()).isEqualTo("grace_period_s");
     assertThat(key(customer, oldId)).isEqualTo(before);
@@ -432,9 +418,9 @@ final class KeyApiTest {
   @Test
   void rotate_withUnknownFieldOrMalformedBody_isRefused() {
     String oldId = customerWithFirstKey("kc-rotate-field").path("key_id").asText();
-    problem(tollgate.admin("POST", keyPath("kc-rotate-field", oldId) + "/rotate", json("{'grace':60}")), 422,
+    problem(server.get().admin("POST", keyPath("kc-rotate-field", oldId) + "/rotate", json("{'grace':60}")), 422,
         "validation_failed");
-    problem(tollgate.admin("POST", keyPath("kc-rotate-field", oldId) + "/rotate", "{\"grace_period_s\":"), 400,
+    problem(server.get().admin("POST", keyPath("kc-rotate-field", oldId) + "/rotate", "{\"grace_period_s\":"), 400,
         "malformed_json");
     assertThat(keys("kc-rotate-field")).hasSize(1);
     assertThat(key("kc-rotate-field", oldId).path("status").asText()).isEqualTo("active");
@@ -452,7 +438,7 @@ final class KeyApiTest {
       for (int i = 0; i < callers; i++) {
         answers.add(pool.submit(() -> {
           go.await();
-          return tollgate.admin("POST", keyPath("kc-rotate-race", oldId) + "/rotate", "{}");
+          return server.get().admin("POST", keyPath("kc-rotate-race", oldId) + "/rotate", "{}");
         }));
       }
       go.countDown();
@@ -473,22 +459,22 @@ final class KeyApiTest {
   @Test
   void rotate_revokedKey_returns409KeyNotActive() {
     String oldId = customerWithFirstKey("kc-rotate-revoked").path("key_id").asText();
-    ok(tollgate.admin("DELETE", keyPath("kc-rotate-revoked", oldId)));
-    problem(tollgate.admin("POST", keyPath("kc-rotate-revoked", oldId) + "/rotate", "{}"), 409, "key_not_active");
+    ok(server.get().admin("DELETE", keyPath("kc-rotate-revoked", oldId)));
+    problem(server.get().admin("POST", keyPath("kc-rotate-revoked", oldId) + "/rotate", "{}"), 409, "key_not_active");
     assertThat(keys("kc-rotate-revoked")).hasSize(1);
   }
 
   @Test
   void rotate_ofDeactivatedCustomer_returns409CustomerDeactivated() {
     String oldId = customerWithFirstKey("kc-rotate-gone").path("key_id").asText();
-    ok(tollgate.admin("DELETE", "/admin/customers/kc-rotate-gone"));
-    problem(tollgate.admin("POST", keyPath("kc-rotate-gone", oldId) + "/rotate", "{}"), 409, "customer_deactivated");
+    ok(server.get().admin("DELETE", "/admin/customers/kc-rotate-gone"));
+    problem(server.get().admin("POST", keyPath("kc-rotate-gone", oldId) + "/rotate", "{}"), 409, "customer_deactivated");
   }
 
   @Test
   void create_withExpiryInAnotherOffset_answersItInUtc() {
     customerWithFirstKey("kc-offset");
-    JsonNode k = created(tollgate.admin("POST", keysPath("kc-offset"),
+    JsonNode k = created(server.get().admin("POST", keysPath("kc-offset"),
         json("{'expires_at':'2099-01-01T02:00:00+02:00'}")));
     assertThat(k.path("expires_at").asText()).isEqualTo("2099-01-01T00:00:00Z");
   }
@@ -496,9 +482,9 @@ final class KeyApiTest {
   @Test
   void revoke_duringRotationGrace_revokesNow() {
     String oldId = customerWithFirstKey("kc-grace-revoke").path("key_id").asText();
-    created(tollgate.admin("POST", keyPath("kc-grace-revoke", oldId) + "/rotate", json("{'grace_period_s':3600}")));
+    created(server.get().admin("POST", keyPath("kc-grace-revoke", oldId) + "/rotate", json("{'grace_period_s':3600}")));
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    JsonNode revoked = ok(tollgate.admin("DELETE", keyPath("kc-grace-revoke", oldId)));
+    JsonNode revoked = ok(server.get().admin("DELETE", keyPath("kc-grace-revoke", oldId)));
     Instant after = Instant.now();
     assertThat(revoked.path("status").asText()).isEqualTo("revoked");
     assertThat(instant(revoked.path("revoked_at"))).isBetween(before, after);
@@ -508,18 +494,18 @@ final class KeyApiTest {
   @Test
   void revoke_ofDeactivatedCustomer_stillRevokes() {
     String keyId = customerWithFirstKey("kc-gone-revoke").path("key_id").asText();
-    ok(tollgate.admin("DELETE", "/admin/customers/kc-gone-revoke"));
-    assertThat(ok(tollgate.admin("DELETE", keyPath("kc-gone-revoke", keyId))).path("status").asText())
+    ok(server.get().admin("DELETE", "/admin/customers/kc-gone-revoke"));
+    assertThat(ok(server.get().admin("DELETE", keyPath("kc-gone-revoke", keyId))).path("status").asText())
         .isEqualTo("revoked");
   }
 
   @Test
   void rotate_keyScopedToWithdrawnNamespace_keepsTheScope() {
     customerWithFirstKey("kc-rotate-scope", "default", "staging");
-    String oldId = created(tollgate.admin("POST", keysPath("kc-rotate-scope"), json("{'namespaces':['staging']}")))
+    String oldId = created(server.get().admin("POST", keysPath("kc-rotate-scope"), json("{'namespaces':['staging']}")))
         .path("key_id").asText();
-    ok(tollgate.admin("DELETE", "/admin/customers/kc-rotate-scope/namespaces/staging"));
-    JsonNode fresh = created(tollgate.admin("POST", keyPath("kc-rotate-scope", oldId) + "/rotate", "{}"));
+    ok(server.get().admin("DELETE", "/admin/customers/kc-rotate-scope/namespaces/staging"));
+    JsonNode fresh = created(server.get().admin("POST", keyPath("kc-rotate-scope", oldId) + "/rotate", "{}"));
     assertThat(texts(fresh.path("namespaces"))).containsExactly("staging");
   }
 }

@@ -14,9 +14,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,18 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The tier catalog, usage documents, the audit log and the OpenAPI document, through real HTTP. */
 final class UsageAndCatalogApiTest {
-  @TempDir static Path dataDir;
-  private static RunningTollgate tollgate;
-
-  @BeforeAll
-  static void start() {
-    tollgate = RunningTollgate.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    tollgate.close();
-  }
+  @RegisterExtension static final SharedTollgate server = new SharedTollgate();
 
   private static String json(String singleQuoted) {
     return singleQuoted.replace('\'', '"');
@@ -61,7 +49,7 @@ final class UsageAndCatalogApiTest {
   }
 
   private static JsonNode createCustomer(String body) {
-    Answer a = tollgate.admin("POST", "/admin/customers", json(body));
+    Answer a = server.get().admin("POST", "/admin/customers", json(body));
     assertThat(a.status()).as("create: %s", a.text()).isEqualTo(201);
     return a.json();
   }
@@ -84,7 +72,7 @@ final class UsageAndCatalogApiTest {
   void tiers_builtInCatalog_listsSeedTiersWithEveryField(String name, String display, long price, long quota,
       long requests, double sla) {
     JsonNode tier = null;
-    for (JsonNode t : ok(tollgate.admin("GET", "/admin/tiers")).path("tiers")) {
+    for (JsonNode t : ok(server.get().admin("GET", "/admin/tiers")).path("tiers")) {
       if (t.path("name").asText().equals(name)) {
         tier = t;
       }
@@ -105,7 +93,7 @@ final class UsageAndCatalogApiTest {
 
   @Test
   void tiers_builtInCatalog_listsFiveTiersInOrder() {
-    JsonNode body = ok(tollgate.admin("GET", "/admin/tiers"));
+    JsonNode body = ok(server.get().admin("GET", "/admin/tiers"));
     List<String> names = StreamSupport.stream(body.path("tiers").spliterator(), false)
         .map(t -> t.path("name").asText()).toList();
     assertThat(names).containsExactly("starter", "growth", "scale", "enterprise", "custom");
@@ -117,7 +105,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void usage_ofNewCustomer_isZeroForTheCurrentYear() {
     createCustomer("{'customer_id':'usage-new'}");
-    JsonNode u = ok(tollgate.admin("GET", "/admin/customers/usage-new/usage"));
+    JsonNode u = ok(server.get().admin("GET", "/admin/customers/usage-new/usage"));
     int year = thisYear();
     assertThat(u.path("customer_id").asText()).isEqualTo("usage-new");
     assertThat(u.path("period").asText()).isEqualTo(Integer.toString(year));
@@ -144,7 +132,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void usage_ofMonthlyQuotaCustomer_defaultsToTheCurrentMonth() {
     createCustomer("{'customer_id':'usage-monthly','limits':{'quota':{'units':500000,'period':'month'}}}");
-    JsonNode u = ok(tollgate.admin("GET", "/admin/customers/usage-monthly/usage"));
+    JsonNode u = ok(server.get().admin("GET", "/admin/customers/usage-monthly/usage"));
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
     assertThat(u.path("period").asText()).isEqualTo(month.toString());
     assertThat(u.path("period_start").asText()).isEqualTo(month + "-01T00:00:00Z");
@@ -157,7 +145,7 @@ final class UsageAndCatalogApiTest {
   void usage_forAMonthOfAYearlyQuota_hasNoUtilization() {
     createCustomer("{'customer_id':'usage-month'}");
     int year = thisYear();
-    JsonNode u = ok(tollgate.admin("GET", "/admin/customers/usage-month/usage?period=" + year + "-02"));
+    JsonNode u = ok(server.get().admin("GET", "/admin/customers/usage-month/usage?period=" + year + "-02"));
     assertThat(u.path("period").asText()).isEqualTo(year + "-02");
     assertThat(u.path("period_start").asText()).isEqualTo(year + "-02-01T00:00:00Z");
     assertThat(u.path("period_end").asText()).isEqualTo(year + "-03-01T00:00:00Z");
@@ -169,7 +157,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void usage_forDecember_endsOnTheFirstOfJanuary() {
     createCustomer("{'customer_id':'usage-december'}");
-    JsonNode u = ok(tollgate.admin("GET", "/admin/customers/usage-december/usage?period=2025-12"));
+    JsonNode u = ok(server.get().admin("GET", "/admin/customers/usage-december/usage?period=2025-12"));
     assertThat(u.path("period_start").asText()).isEqualTo("2025-12-01T00:00:00Z");
     assertThat(u.path("period_end").asText()).isEqualTo("2026-01-01T00:00:00Z");
   }
@@ -177,7 +165,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void usage_forAnotherYear_reportsThatYear() {
     createCustomer("{'customer_id':'usage-year'}");
-    JsonNode u = ok(tollgate.admin("GET", "/admin/customers/usage-year/usage?period=2025"));
+    JsonNode u = ok(server.get().admin("GET", "/admin/customers/usage-year/usage?period=2025"));
     assertThat(u.path("period").asText()).isEqualTo("2025");
     assertThat(u.path("period_start").asText()).isEqualTo("2025-01-01T00:00:00Z");
     assertThat(u.path("period_end").asText()).isEqualTo("2026-01-01T00:00:00Z");
@@ -188,7 +176,7 @@ final class UsageAndCatalogApiTest {
   @ValueSource(strings = {"2026-13", "2026-00", "abc", "26", "2026-1", "2026-01-01"})
   void usage_withInvalidPeriod_returns422(String period) {
     createCustomerOnce("usage-invalid");
-    JsonNode p = problem(tollgate.admin("GET", "/admin/customers/usage-invalid/usage?period=" + period), 422,
+    JsonNode p = problem(server.get().admin("GET", "/admin/customers/usage-invalid/usage?period=" + period), 422,
         "validation_failed");
     assertThat(errorFields(p)).contains("period");
   }
@@ -196,20 +184,20 @@ final class UsageAndCatalogApiTest {
   @Test
   void usage_ofDeactivatedCustomer_isStillReported() {
     createCustomer("{'customer_id':'usage-gone'}");
-    assertThat(tollgate.admin("DELETE", "/admin/customers/usage-gone").status()).isEqualTo(200);
-    JsonNode u = ok(tollgate.admin("GET", "/admin/customers/usage-gone/usage"));
+    assertThat(server.get().admin("DELETE", "/admin/customers/usage-gone").status()).isEqualTo(200);
+    JsonNode u = ok(server.get().admin("GET", "/admin/customers/usage-gone/usage"));
     assertThat(u.path("customer_id").asText()).isEqualTo("usage-gone");
     assertThat(u.path("requests").asLong()).isZero();
   }
 
   @Test
   void usage_ofUnknownCustomer_returns404() {
-    problem(tollgate.admin("GET", "/admin/customers/usage-nobody/usage"), 404, "customer_not_found");
-    problem(tollgate.admin("GET", "/admin/customers/usage-nobody/usage/daily"), 404, "customer_not_found");
+    problem(server.get().admin("GET", "/admin/customers/usage-nobody/usage"), 404, "customer_not_found");
+    problem(server.get().admin("GET", "/admin/customers/usage-nobody/usage/daily"), 404, "customer_not_found");
   }
 
   private static void createCustomerOnce(String id) {
-    if (tollgate.admin("GET", "/admin/customers/" + id).status() == 404) {
+    if (server.get().admin("GET", "/admin/customers/" + id).status() == 404) {
       createCustomer("{'customer_id':'" + id + "'}");
     }
   }
@@ -242,7 +230,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void usageOfAll_withoutPeriod_defaultsToTheDefaultTiersCurrentYear() {
     createCustomerOnce("all-default");
-    JsonNode body = ok(tollgate.admin("GET", "/admin/usage"));
+    JsonNode body = ok(server.get().admin("GET", "/admin/usage"));
     int year = thisYear();
     assertThat(body.path("period").asText()).isEqualTo(Integer.toString(year));
     assertThat(body.path("period_start").asText()).isEqualTo(year + "-01-01T00:00:00Z");
@@ -253,7 +241,7 @@ final class UsageAndCatalogApiTest {
 
   @Test
   void usageOfAll_withInvalidPeriod_returns422() {
-    JsonNode p = problem(tollgate.admin("GET", "/admin/usage?period=2026-13"), 422, "validation_failed");
+    JsonNode p = problem(server.get().admin("GET", "/admin/usage?period=2026-13"), 422, "validation_failed");
     assertThat(errorFields(p)).contains("period");
   }
 
@@ -262,7 +250,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void daily_forJanuary_answersAnEmptySeries() {
     createCustomer("{'customer_id':'daily-corp'}");
-    JsonNode d = ok(tollgate.admin("GET", "/admin/customers/daily-corp/usage/daily?from=2026-01-01&to=2026-01-31"));
+    JsonNode d = ok(server.get().admin("GET", "/admin/customers/daily-corp/usage/daily?from=2026-01-01&to=2026-01-31"));
     assertThat(d.path("customer_id").asText()).isEqualTo("daily-corp");
     assertThat(d.path("from").asText()).isEqualTo("2026-01-01");
     assertThat(d.path("to").asText()).isEqualTo("2026-01-31");
@@ -274,7 +262,7 @@ final class UsageAndCatalogApiTest {
   void daily_withoutRange_coversThe30DaysUpToToday() {
     createCustomerOnce("daily-default");
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    JsonNode d = ok(tollgate.admin("GET", "/admin/customers/daily-default/usage/daily"));
+    JsonNode d = ok(server.get().admin("GET", "/admin/customers/daily-default/usage/daily"));
     assertThat(d.path("to").asText()).isEqualTo(today.toString());
     assertThat(d.path("from").asText()).isEqualTo(today.minusDays(29).toString());
     assertThat(d.path("days").size()).isZero();
@@ -283,7 +271,7 @@ final class UsageAndCatalogApiTest {
   @Test
   void daily_withOnlyTo_covers30DaysUpToIt() {
     createCustomerOnce("daily-default");
-    JsonNode d = ok(tollgate.admin("GET", "/admin/customers/daily-default/usage/daily?to=2026-03-31"));
+    JsonNode d = ok(server.get().admin("GET", "/admin/customers/daily-default/usage/daily?to=2026-03-31"));
     assertThat(d.path("from").asText()).isEqualTo("2026-03-02");
     assertThat(d.path("to").asText()).isEqualTo("2026-03-31");
   }
@@ -299,7 +287,7 @@ final class UsageAndCatalogApiTest {
   })
   void daily_withInvalidRange_returns422(String query, String field) {
     createCustomerOnce("daily-invalid");
-    JsonNode p = problem(tollgate.admin("GET", "/admin/customers/daily-invalid/usage/daily?" + query), 422,
+    JsonNode p = problem(server.get().admin("GET", "/admin/customers/daily-invalid/usage/daily?" + query), 422,
         "validation_failed");
     assertThat(errorFields(p)).contains(field);
   }
@@ -310,13 +298,13 @@ final class UsageAndCatalogApiTest {
   void audit_ofAScenario_listsEveryChangeNewestFirst() {
     JsonNode created = createCustomer("{'customer_id':'audited','name':'Audited'}");
     String firstKey = created.path("api_key").path("key_id").asText();
-    assertThat(tollgate.admin("PATCH", "/admin/customers/audited", json("{'tier':'growth'}")).status()).isEqualTo(200);
-    Answer second = tollgate.admin("POST", "/admin/customers/audited/keys", json("{'name':'ci'}"));
+    assertThat(server.get().admin("PATCH", "/admin/customers/audited", json("{'tier':'growth'}")).status()).isEqualTo(200);
+    Answer second = server.get().admin("POST", "/admin/customers/audited/keys", json("{'name':'ci'}"));
     assertThat(second.status()).isEqualTo(201);
     String secondKey = second.json().path("key_id").asText();
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audited/keys/" + firstKey).status()).isEqualTo(200);
+    assertThat(server.get().admin("DELETE", "/admin/customers/audited/keys/" + firstKey).status()).isEqualTo(200);
 
-    JsonNode entries = ok(tollgate.admin("GET", "/admin/audit?customer_id=audited")).path("entries");
+    JsonNode entries = ok(server.get().admin("GET", "/admin/audit?customer_id=audited")).path("entries");
     List<String> actions = StreamSupport.stream(entries.spliterator(), false)
         .map(e -> e.path("action").asText()).toList();
     assertThat(actions).containsExactly("key.revoke", "key.create", "customer.update", "key.create",
@@ -355,10 +343,10 @@ final class UsageAndCatalogApiTest {
   void audit_filteredByCustomer_showsOnlyThatCustomer() {
     createCustomer("{'customer_id':'audit-one'}");
     createCustomer("{'customer_id':'audit-two'}");
-    JsonNode entries = ok(tollgate.admin("GET", "/admin/audit?customer_id=audit-one")).path("entries");
+    JsonNode entries = ok(server.get().admin("GET", "/admin/audit?customer_id=audit-one")).path("entries");
     assertThat(entries.size()).isEqualTo(2);
     entries.forEach(e -> assertThat(e.path("customer_id").asText()).isEqualTo("audit-one"));
-    JsonNode all = ok(tollgate.admin("GET", "/admin/audit?limit=500")).path("entries");
+    JsonNode all = ok(server.get().admin("GET", "/admin/audit?limit=500")).path("entries");
     assertThat(StreamSupport.stream(all.spliterator(), false).map(e -> e.path("customer_id").asText()))
         .contains("audit-one", "audit-two");
   }
@@ -367,18 +355,18 @@ final class UsageAndCatalogApiTest {
   void audit_pagedByOne_returnsEveryEntryOnce() {
     createCustomer("{'customer_id':'audit-paged'}");
     for (int i = 0; i < 3; i++) {
-      assertThat(tollgate.admin("PATCH", "/admin/customers/audit-paged", json("{'name':'n" + i + "'}")).status())
+      assertThat(server.get().admin("PATCH", "/admin/customers/audit-paged", json("{'name':'n" + i + "'}")).status())
           .isEqualTo(200);
     }
     List<Long> expected = StreamSupport.stream(
-        ok(tollgate.admin("GET", "/admin/audit?customer_id=audit-paged")).path("entries").spliterator(), false)
+        ok(server.get().admin("GET", "/admin/audit?customer_id=audit-paged")).path("entries").spliterator(), false)
         .map(e -> e.path("id").asLong()).toList();
     assertThat(expected).hasSize(5);
 
     List<Long> paged = new ArrayList<>();
     String cursor = null;
     do {
-      JsonNode page = ok(tollgate.admin("GET", "/admin/audit?customer_id=audit-paged&limit=1"
+      JsonNode page = ok(server.get().admin("GET", "/admin/audit?customer_id=audit-paged&limit=1"
           + (cursor == null ? "" : "&cursor=" + cursor)));
       assertThat(page.path("entries").size()).isEqualTo(1);
       paged.add(page.path("entries").get(0).path("id").asLong());
@@ -390,7 +378,7 @@ final class UsageAndCatalogApiTest {
 
   @Test
   void audit_ofUnknownCustomer_isEmpty() {
-    JsonNode page = ok(tollgate.admin("GET", "/admin/audit?customer_id=nobody-audited"));
+    JsonNode page = ok(server.get().admin("GET", "/admin/audit?customer_id=nobody-audited"));
     assertThat(page.path("entries").size()).isZero();
     assertThat(page.path("next_cursor").isNull()).isTrue();
   }
@@ -398,7 +386,7 @@ final class UsageAndCatalogApiTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({"limit=0, limit", "limit=501, limit", "cursor=!!!, cursor", "cursor=YWJj, cursor"})
   void audit_withInvalidParameter_returns422(String query, String field) {
-    JsonNode p = problem(tollgate.admin("GET", "/admin/audit?" + query), 422, "validation_failed");
+    JsonNode p = problem(server.get().admin("GET", "/admin/audit?" + query), 422, "validation_failed");
     assertThat(errorFields(p)).contains(field);
   }
 
@@ -406,12 +394,12 @@ final class UsageAndCatalogApiTest {
   void audit_neverContainsASecret() {
     JsonNode created = createCustomer("{'customer_id':'audit-secret'}");
     String first = created.path("api_key").path("key").asText();
-    Answer second = tollgate.admin("POST", "/admin/customers/audit-secret/keys", "{}");
-    Answer rotated = tollgate.admin("POST", "/admin/customers/audit-secret/keys/"
+    Answer second = server.get().admin("POST", "/admin/customers/audit-secret/keys", "{}");
+    Answer rotated = server.get().admin("POST", "/admin/customers/audit-secret/keys/"
         + created.path("api_key").path("key_id").asText() + "/rotate", "{}");
     List<String> secrets = List.of(first, second.json().path("key").asText(), rotated.json().path("key").asText(),
         RunningTollgate.ADMIN_KEY);
-    String audit = ok(tollgate.admin("GET", "/admin/audit?limit=500")).toString();
+    String audit = ok(server.get().admin("GET", "/admin/audit?limit=500")).toString();
     assertThat(audit).contains("audit-secret");
     for (String s : secrets) {
       assertThat(s).isNotBlank();
@@ -423,7 +411,7 @@ final class UsageAndCatalogApiTest {
 
   @Test
   void openapi_isServedAsYaml() {
-    Answer a = tollgate.admin("GET", "/admin/openapi.yaml");
+    Answer a = server.get().admin("GET", "/admin/openapi.yaml");
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).contains("yaml");
     assertThat(a.text()).startsWith("openapi:").contains("/admin/customers");
@@ -433,21 +421,21 @@ final class UsageAndCatalogApiTest {
   void audit_changesThatChangeNothing_writeNoEntry() {
     JsonNode created = createCustomer("{'customer_id':'audit-noop','namespaces':['default','staging']}");
     String keyId = created.path("api_key").path("key_id").asText();
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audit-noop/keys/" + keyId).status()).isEqualTo(200);
+    assertThat(server.get().admin("DELETE", "/admin/customers/audit-noop/keys/" + keyId).status()).isEqualTo(200);
     int before = auditOf("audit-noop").size();
 
-    assertThat(tollgate.admin("PATCH", "/admin/customers/audit-noop", json("{'tier':'starter'}")).status())
+    assertThat(server.get().admin("PATCH", "/admin/customers/audit-noop", json("{'tier':'starter'}")).status())
         .isEqualTo(200);
-    assertThat(tollgate.admin("PATCH", "/admin/customers/audit-noop", "{}").status()).isEqualTo(200);
-    assertThat(tollgate.admin("POST", "/admin/customers/audit-noop/namespaces", json("{'namespace':'staging'}"))
+    assertThat(server.get().admin("PATCH", "/admin/customers/audit-noop", "{}").status()).isEqualTo(200);
+    assertThat(server.get().admin("POST", "/admin/customers/audit-noop/namespaces", json("{'namespace':'staging'}"))
         .status()).isEqualTo(200);
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audit-noop/namespaces/never").status()).isEqualTo(200);
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audit-noop/keys/" + keyId).status()).isEqualTo(200);
+    assertThat(server.get().admin("DELETE", "/admin/customers/audit-noop/namespaces/never").status()).isEqualTo(200);
+    assertThat(server.get().admin("DELETE", "/admin/customers/audit-noop/keys/" + keyId).status()).isEqualTo(200);
     assertThat(auditOf("audit-noop")).hasSize(before);
 
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audit-noop").status()).isEqualTo(200);
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audit-noop").status()).isEqualTo(200);
-    JsonNode entries = ok(tollgate.admin("GET", "/admin/audit?customer_id=audit-noop")).path("entries");
+    assertThat(server.get().admin("DELETE", "/admin/customers/audit-noop").status()).isEqualTo(200);
+    assertThat(server.get().admin("DELETE", "/admin/customers/audit-noop").status()).isEqualTo(200);
+    JsonNode entries = ok(server.get().admin("GET", "/admin/audit?customer_id=audit-noop")).path("entries");
     assertThat(entries.size()).isEqualTo(before + 1);
     assertThat(entries.get(0).path("action").asText()).isEqualTo("customer.deactivate");
     assertThat(entries.get(0).path("changes").path("status").path("before").asText()).isEqualTo("active");
@@ -460,10 +448,10 @@ final class UsageAndCatalogApiTest {
     String keyId = created.path("api_key").path("key_id").asText();
     patch("audit-kinds", "{'active':false}");
     patch("audit-kinds", "{'limits':{'quota':{'units':1234.5,'period':'month'},'rate_limit':{'requests':7}}}");
-    assertThat(tollgate.admin("POST", "/admin/customers/audit-kinds/namespaces", json("{'namespace':'staging'}"))
+    assertThat(server.get().admin("POST", "/admin/customers/audit-kinds/namespaces", json("{'namespace':'staging'}"))
         .status()).isEqualTo(200);
-    assertThat(tollgate.admin("DELETE", "/admin/customers/audit-kinds/namespaces/staging").status()).isEqualTo(200);
-    Answer rotated = tollgate.admin("POST", "/admin/customers/audit-kinds/keys/" + keyId + "/rotate", "{}");
+    assertThat(server.get().admin("DELETE", "/admin/customers/audit-kinds/namespaces/staging").status()).isEqualTo(200);
+    Answer rotated = server.get().admin("POST", "/admin/customers/audit-kinds/keys/" + keyId + "/rotate", "{}");
     assertThat(rotated.status()).isEqualTo(201);
     String newKey = rotated.json().path("key_id").asText();
 
@@ -487,12 +475,12 @@ final class UsageAndCatalogApiTest {
   }
 
   private static void patch(String id, String body) {
-    Answer a = tollgate.admin("PATCH", "/admin/customers/" + id, json(body));
+    Answer a = server.get().admin("PATCH", "/admin/customers/" + id, json(body));
     assertThat(a.status()).as("patch %s: %s", body, a.text()).isEqualTo(200);
   }
 
   private static List<JsonNode> auditOf(String customerId) {
-    JsonNode entries = ok(tollgate.admin("GET", "/admin/audit?limit=500&customer_id=" + customerId)).path("entries");
+    JsonNode entries = ok(server.get().admin("GET", "/admin/audit?limit=500&customer_id=" + customerId)).path("entries");
     return StreamSupport.stream(entries.spliterator(), false).toList();
   }
 
@@ -502,7 +490,7 @@ final class UsageAndCatalogApiTest {
 
   @Test
   void recentRefusals_freshServer_isAnEmptyHour() {
-    Answer a = tollgate.admin("GET", "/admin/refusals/recent");
+    Answer a = server.get().admin("GET", "/admin/refusals/recent");
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.json().path("window_s").asInt()).isEqualTo(3600);
     assertThat(a.json().path("total").asLong()).isZero();

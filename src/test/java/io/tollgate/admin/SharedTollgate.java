@@ -26,6 +26,11 @@ public final class SharedTollgate implements BeforeAllCallback, AfterAllCallback
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
     tollgate.close();
+    deleteTree(dir);
+  }
+
+  /** Deletes {@code dir} and everything in it. */
+  public static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);

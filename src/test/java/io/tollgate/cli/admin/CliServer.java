@@ -1,14 +1,13 @@
 package io.tollgate.cli.admin;
 
 import io.tollgate.admin.RunningTollgate;
+import io.tollgate.admin.SharedTollgate;
 import io.tollgate.cli.admin.CliProcess.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -46,11 +45,7 @@ final class CliServer implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
     tollgate.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    SharedTollgate.deleteTree(dir);
   }
 
   /** Runs {@code tollgate ARGS} as a separate process. */

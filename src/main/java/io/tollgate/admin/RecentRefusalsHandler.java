@@ -15,9 +15,14 @@ final class RecentRefusalsHandler {
   void lastHour(RoutingContext ctx) {
     RecentRefusals.Window w = recent.lastHour();
     ObjectNode body = AdminJson.object().put("window_s", RecentRefusals.WINDOW.toSeconds())
-        .put("since", w.from().toString()).put("until", w.to().toString()).put("total", w.total());
+        .put("since", millis(w.from())).put("until", millis(w.to())).put("total", w.total());
     body.set("by_code", AdminJson.valueOf(w.byCode()));
     body.set("by_customer", AdminJson.valueOf(w.byCustomer()));
     AdminJson.send(ctx, 200, body);
+  }
+
+  /** RFC 3339 UTC with millisecond precision, like every other time in the Admin API. */
+  private static String millis(java.time.Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
   }
 }

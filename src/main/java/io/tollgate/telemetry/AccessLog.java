@@ -195,6 +195,9 @@ public final class AccessLog implements GateObserver, AutoCloseable {
       SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
       trigger.setContext(ctx);
       trigger.setMaxFileSize(new FileSize(config.maxFileBytes()));
+      // Logback checks the size at most once a minute by default: a busy gate would overshoot by a minute of lines.
+      // One check per write (a write is one batch) bounds the overshoot by one batch.
+      trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(0));
       trigger.start();
       file.setRollingPolicy(rolling);
       file.setTriggeringPolicy(trigger);

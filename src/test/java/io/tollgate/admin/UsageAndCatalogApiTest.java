@@ -495,5 +495,7 @@ final class UsageAndCatalogApiTest {
     assertThat(a.json().path("window_s").asInt()).isEqualTo(3600);
     assertThat(a.json().path("total").asLong()).isZero();
     assertThat(a.json().path("by_code").isObject()).isTrue();
+    assertThat(a.json().path("since").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z");
+    assertThat(a.json().path("until").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z");
   }
 }

@@ -62,11 +62,20 @@ final class ImageTarballIT {
     try (InputStream in = Files.newInputStream(TARBALL)) {
       TarReader.read(in, e -> newFile(dir.resolve(e.name())));
     }
-    JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile());
-    assertThat(manifest).hasSize(1);
-    config = JSON.readTree(dir.resolve(manifest.get(0).get("Config").asText()).toFile());
+    assertThat(JSON.readTree(dir.resolve("oci-layout").toFile()).path("imageLayoutVersion").asText())
+        .as("an OCI image layout").isEqualTo("1.0.0");
+    JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
+    assertThat(index.get("manifests")).hasSize(1);
+    JsonNode manifest = JSON.readTree(blob(dir, index.at("/manifests/0/digest").asText()).toFile());
+    assertThat(manifest.at("/config/mediaType").asText()).isEqualTo("application/vnd.oci.image.config.v1+json");
+    config = JSON.readTree(blob(dir, manifest.at("/config/digest").asText()).toFile());
     layers = new ArrayList<>();
-    manifest.get(0).get("Layers").forEach(l -> layers.add(dir.resolve(l.asText())));
+    for (JsonNode l : manifest.get("layers")) {
+      Path layer = blob(dir, l.get("digest").asText());
+      assertThat("sha256:" + sha256(layer)).as("a layer's digest names its bytes")
+          .isEqualTo(l.get("digest").asText());
+      layers.add(layer);
+    }
     files = new LinkedHashMap<>();
     layerNames = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
@@ -183,6 +192,12 @@ final class ImageTarballIT {
       assertThat(Files.getAttribute(root.resolve("data").resolve(name), "unix:uid")).as(name)
           .isEqualTo(Integer.parseInt(UID));
     }
+  }
+
+  /** The file of a blob of the OCI layout, by its digest ({@code sha256:…}). */
+  private static Path blob(Path dir, String digest) {
+    String[] parts = digest.split(":", 2);
+    return dir.resolve("blobs").resolve(parts[0]).resolve(parts[1]);
   }
 
   /** Where a layer's file goes: etc/passwd and etc/group to {@link #ETC}, the jar to a digest, others nowhere. */

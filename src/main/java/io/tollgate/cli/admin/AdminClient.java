@@ -141,12 +141,24 @@ final class AdminClient {
 
   private Reply unreachable(String target, IOException e) {
     String reason = switch (e) {
+      case ConnectException c when unresolved(c) ->
+          "unknown host (is --admin-url right?)";
       case ConnectException c -> "connection refused (is Tollgate running, and is --admin-url right?)";
       case HttpConnectTimeoutException t -> "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
       case HttpTimeoutException t -> "no answer within " + TIMEOUT.toSeconds() + " s";
       default -> Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
     };
     return new Reply.Unreachable(base + target, reason);
+  }
+
+  /** Whether the host name did not resolve (the HTTP client wraps that in connect exceptions). */
+  private static boolean unresolved(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<JsonNode> parse(String text) {

@@ -70,13 +70,17 @@ final class UsageCommand implements Callable<Integer> {
       footer = {"%nExamples:", "  tollgate usage export --period 2026-01 > usage.csv",
           "  tollgate usage export --format json --output usage.json"})
   int export(@Mixin AdminOptions admin, @Mixin Output out,
-      @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
-          description = "csv (default) or json") String format,
+      @Option(names = "--format", paramLabel = "FORMAT",
+          description = "csv (default) or json; --json is the same as --format json") String format,
       @Option(names = "--period", paramLabel = "PERIOD", description = "a UTC month or year (default: current)")
       String period,
       @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write to FILE instead of stdout")
       Path output) {
     CommandLine export = spec.subcommands().get("export");
+    if (out.json && format != null && !format.equals("json")) {
+      throw new ParameterException(export, "--json asks for JSON, --format " + format + " for something else");
+    }
+    format = out.json ? "json" : format == null ? "csv" : format;
     if (!format.equals("csv") && !format.equals("json")) {
       throw new ParameterException(export, "--format: must be csv or json, not " + format);
     }
@@ -86,7 +90,14 @@ final class UsageCommand implements Callable<Integer> {
       export.getOut().flush();
       return out.print(client.download("/admin/usage/export", q, System.out), (d, w) -> { });
     }
-    Reply reply = toFile(client, q, output.toAbsolutePath());
+    Reply reply;
+    try {
+      reply = toFile(client, q, output.toAbsolutePath());
+    } catch (UncheckedIOException e) {
+      export.getErr().println("tollgate: cannot write " + output + ": " + e.getCause());
+      export.getErr().flush();
+      return Reply.USAGE;
+    }
     return out.print(reply, (d, w) -> { }) == 0 ? wrote(export, (Reply.Streamed) reply, output) : reply.exitCode();
   }
 

@@ -42,6 +42,15 @@ final class CliBasicsTest {
   }
 
   @Test
+  void unknownHost_exits3_andSaysSo() {
+    Run run = CliProcess.against("http://nosuchhost.invalid:8081", "secret-admin-key-0123456789", dir)
+        .run("customers", "get", "acme");
+
+    assertThat(run.exit()).as("%s", run).isEqualTo(3);
+    assertThat(run.err()).contains("cannot reach the Admin API", "unknown host").doesNotContain("connection refused");
+  }
+
+  @Test
   void unreachableServer_exits3_withTheUrlAndNoKey() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -2,6 +2,7 @@ package io.tollgate.cli.admin;
 
 import static io.tollgate.cli.admin.CliAssertions.ok;
 import static io.tollgate.cli.admin.CliAssertions.refused;
+import static io.tollgate.cli.admin.CliAssertions.usageError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +63,17 @@ final class CliUsageAndServerTest {
     JsonNode export = new ObjectMapper().readTree(file.toFile());
     assertThat(export.path("period").asText()).isEqualTo("2026-01");
     assertThat(export.path("rows").isArray()).isTrue();
+  }
+
+  @Test
+  void usageExport_jsonFlag_printsTheJsonExport_andAnUnwritableFileIsAUsageError() {
+    JsonNode export = ok(server.run("usage", "export", "--period", "2026", "--json")).json();
+    assertThat(export.path("rows").isArray()).isTrue();
+    usageError(server.run("usage", "export", "--json", "--format", "csv"), "--json");
+
+    Run unwritable = server.run("usage", "export", "--output", "/nonexistent/dir/x.csv");
+    assertThat(unwritable.exit()).isEqualTo(2);
+    assertThat(unwritable.err()).startsWith("tollgate: cannot write /nonexistent/dir/x.csv").doesNotContain("\tat ");
   }
 
   @Test

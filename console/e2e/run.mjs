@@ -139,13 +139,27 @@ try {
     await shoot('overview');
   });
 
-  await step('customers: paginated, filtered by tier and status, searched by id, name or email', async () => {
+  await step('customers: paged, filtered by tier and status and searched by id, name or email on the server', async () => {
+    const listRequests = () => requests.filter((r) => new URL(r.url).pathname === '/admin/customers').length;
     await page.getByRole('link', { name: 'Customers', exact: true }).click();
     await h1('Customers').waitFor();
-    await page.getByText(/customers, page 1 of 2/).waitFor();
+    await page.getByText('Page 1, customers 1–20, more follow', { exact: true }).waitFor();
     await shoot('customers');
-    await page.getByRole('link', { name: 'Next page' }).click();
-    await page.getByText(/page 2 of 2/).waitFor();
+    const unavailable = async (name) => await page.getByRole('button', { name }).getAttribute('aria-disabled') === 'true';
+    assert.ok(await unavailable('Previous page'), 'Previous on page 1');
+    const before = listRequests();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2, customers 21–25', { exact: true }).waitFor();
+    assert.equal(listRequests() - before, 1, 'one request a page');
+    assert.ok(requests.some((r) => /\/admin\/customers\?.*cursor=/.test(r.url)), 'Next sends the cursor');
+    assert.ok(await unavailable('Next page'), 'Next on the last page');
+    await page.getByRole('button', { name: 'Next page' }).focus(); // aria-disabled: still focusable, does nothing
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Previous page' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Page 1, customers 1–20, more follow', { exact: true }).waitFor();
+    assert.equal(listRequests() - before, 2, 'Next on the last page asks for nothing');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Previous page', 'focus kept');
     await page.getByLabel('Tier', { exact: true }).selectOption('scale');
     await page.getByText(/^\d+ customers?$/).waitFor();
     const rows = await page.locator('table.customers tbody tr td:nth-child(4)').allTextContents();
@@ -154,9 +168,10 @@ try {
     await page.getByLabel('Status', { exact: true }).selectOption('suspended');
     await page.getByText('1 customer', { exact: true }).waitFor();
     await page.getByLabel('Status', { exact: true }).selectOption('');
-    await page.getByLabel('Search id, name or email').fill('billing@acme-07');
+    await page.getByLabel('Search id, name or email').fill('BILLING@acme-07');
     await page.getByText('1 customer', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'acme-07' }).waitFor();
+    assert.ok(requests.some((r) => r.url.includes('search=BILLING%40acme-07')), 'the search goes to the server');
     await page.getByLabel('Search id, name or email').fill('');
   });
 

@@ -65,7 +65,10 @@ export const api = {
   /** Checks a candidate admin key without keeping it. */
   check: (key) => request('GET', '/admin/tiers', { key }),
   tiers: () => request('GET', '/admin/tiers'),
+  /** Every customer, all pages (the overview's counts by tier and status). */
   customers: (filters = {}) => all('/admin/customers', filters, 'customers'),
+  /** One page: {customers, next_cursor}; search, tier, status, cursor and limit as the Admin API takes them. */
+  customerPage: (params) => request('GET', `/admin/customers${q(params)}`),
   customer: (c) => request('GET', `/admin/customers/${id(c)}`),
   createCustomer: (body) => request('POST', '/admin/customers', { body }),
   patchCustomer: (c, body) => request('PATCH', `/admin/customers/${id(c)}`, { body }),

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { go, href } from '../router.js';
 import { Badge, Failure, Loading, Page } from '../ui/common.js';
@@ -8,33 +8,56 @@ import { remember } from '../ui/once.js';
 import { when } from '../ui/format.js';
 
 const PAGE_SIZE = 20;
+const TYPING_PAUSE_MS = 300;
 
-function matches(c, text) {
-  if (!text) return true;
-  const t = text.toLowerCase();
-  return [c.customer_id, c.name, c.email].some((v) => v && v.toLowerCase().includes(t));
-}
-
-/** Tier and status filter on the server; the search (id, name or email) and the pages in the browser. */
+/**
+ * Search (id, name or email), tier and status go to the server, which pages by cursor: "Next" follows the page's
+ * next_cursor, "Previous" pops the stack of cursors that led here. A new search or filter starts at page 1.
+ */
 export function Customers({ params }) {
   const { q = '', tier = '', status = '' } = params;
-  const page = Math.max(1, Number(params.page) || 1);
-  const list = useLoad(() => api.customers({ tier, status }), [tier, status]);
+  const filters = JSON.stringify([q, tier, status]);
+  const [paging, setPaging] = useState({ filters, cursors: [], moved: false });
+  const ours = paging.filters === filters;
+  const cursors = ours ? paging.cursors : [];
+  const cursor = cursors.length ? cursors[cursors.length - 1] : null;
+  const asked = JSON.stringify([q, tier, status, cursor]);
+  const list = useLoad(() => api.customerPage({ search: q, tier, status, cursor, limit: PAGE_SIZE })
+    .then((page) => ({ ...page, asked })), [asked]);
+  // Until the answer to this very question is in, the last page stays (aria-busy), and so does the pager.
+  const loading = list.loading || (list.data !== null && list.data.asked !== asked);
   const tiers = useLoad(() => api.tiers(), []);
   const [creating, setCreating] = useState(false);
-  const set = (change, replace) => go('/customers', { q, tier, status, ...change, page: change.page }, { replace });
+  const set = (change, replace) => go('/customers', { q, tier, status, ...change }, { replace });
 
-  const found = (list.data || []).filter((c) => matches(c, q));
-  const pages = Math.max(1, Math.ceil(found.length / PAGE_SIZE));
-  const shown = found.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  // The box shows what is typed at once; the route (and the request) follow when typing pauses.
+  const [text, setText] = useState(q);
+  const typing = useRef(null);
+  useEffect(() => () => clearTimeout(typing.current), []);
+  useEffect(() => { if (document.activeElement?.id !== 'search') setText(q); }, [q]);
+  const type = (value) => {
+    setText(value);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => set({ q: value }, true), TYPING_PAUSE_MS);
+  };
+
+  // The pager stays once used with these filters, so a keyboard user's focus stays on its button.
+  const shown = list.data?.customers || [];
+  const next = loading ? null : list.data?.next_cursor || null;
+  const pageNo = cursors.length + 1;
+  const first = cursors.length * PAGE_SIZE + 1;
+  const paged = pageNo > 1 || next || (ours && paging.moved);
+  const move = (to) => { if (!loading) setPaging({ filters, cursors: to, moved: true }); };
+  const noPrevious = pageNo <= 1;
+  const noNext = !loading && !next;
 
   return html`<${Page} title="Customers" actions=${html`<button type="button" class="primary"
       aria-expanded=${creating} onClick=${() => setCreating(!creating)}>New customer</button>`}>
     ${creating && html`<${NewCustomer} tiers=${tiers.data} onCancel=${() => setCreating(false)} />`}
-    <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
+    <form class="filters" role="search" onSubmit=${(e) => { e.preventDefault(); clearTimeout(typing.current); set({ q: text }, true); }}>
       <div class="field">
         <label for="search">Search id, name or email</label>
-        <input id="search" type="search" value=${q} onInput=${(e) => set({ q: e.target.value }, true)} />
+        <input id="search" type="search" maxlength="200" value=${text} onInput=${(e) => type(e.target.value)} />
       </div>
       <div class="field">
         <label for="tier-filter">Tier</label>
@@ -52,10 +75,11 @@ export function Customers({ params }) {
       </div>
     </form>
     <${Failure} error=${list.error} what="Customers could not be loaded" />
-    ${list.loading ? html`<${Loading} what="Loading customers" />` : html`
-      <p class="muted" role="status" aria-live="polite">${found.length} customer${found.length === 1 ? '' : 's'}${
-        pages > 1 ? `, page ${page} of ${pages}` : ''}</p>
-      <div class="table-wrap"><table class="customers stack">
+    ${loading && !list.data ? html`<${Loading} what="Loading customers" />` : html`
+      <p class="muted" role="status" aria-live="polite">${loading ? 'Loading customers…' : !paged
+        ? `${shown.length} customer${shown.length === 1 ? '' : 's'}`
+        : `Page ${pageNo}, customers ${shown.length ? `${first}–${first + shown.length - 1}` : 'none'}${next ? ', more follow' : ''}`}</p>
+      <div class="table-wrap" aria-busy=${loading}><table class="customers stack">
         <caption class="sr-only">Customers</caption>
         <thead><tr><th scope="col">Customer</th><th scope="col">Name</th><th scope="col">Email</th>
           <th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
@@ -64,12 +88,10 @@ export function Customers({ params }) {
           <td data-label="Name">${c.name || '—'}</td><td data-label="Email">${c.email || '—'}</td><td data-label="Tier">${c.tier}</td>
           <td data-label="Status"><${Badge} status=${c.status} /></td><td data-label="Created">${when(c.created_at)}</td></tr>`)}</tbody>
       </table></div>
-      ${pages > 1 && html`<nav class="pager" aria-label="Pages">
-        <a href=${href('/customers', { q, tier, status, page: page - 1 })} aria-disabled=${page <= 1}
-          class=${page <= 1 ? 'disabled' : ''} tabindex=${page <= 1 ? -1 : undefined}>Previous page</a>
-        <span>Page ${page} of ${pages}</span>
-        <a href=${href('/customers', { q, tier, status, page: page + 1 })} aria-disabled=${page >= pages}
-          class=${page >= pages ? 'disabled' : ''} tabindex=${page >= pages ? -1 : undefined}>Next page</a>
+      ${paged && html`<nav class="pager" aria-label="Pages">
+        <button type="button" aria-disabled=${noPrevious} onClick=${() => noPrevious || move(cursors.slice(0, -1))}>Previous page</button>
+        <span>Page ${pageNo}</span>
+        <button type="button" aria-disabled=${noNext} onClick=${() => next && move([...cursors, next])}>Next page</button>
       </nav>`}`}
   <//>`;
 }

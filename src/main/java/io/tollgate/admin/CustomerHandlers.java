@@ -51,10 +51,11 @@ final class CustomerHandlers {
       return parsed;
     });
     Optional<String> tier = q.text("tier");
+    Optional<String> search = q.search();
     if (q.refused()) {
       return;
     }
-    blocking.run(ctx, () -> customers.list(new CustomerQuery(tier, status, after, limit + 1)), (c, page) -> {
+    blocking.run(ctx, () -> customers.list(new CustomerQuery(tier, status, search, after, limit + 1)), (c, page) -> {
       ObjectNode body = AdminJson.object();
       ArrayNode list = body.putArray("customers");
       List<CustomerDetails> shown = page.subList(0, Math.min(limit, page.size()));

@@ -14,6 +14,7 @@ import java.util.Optional;
 final class QueryParams {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
+  static final int MAX_SEARCH = 200;
 
   private final RoutingContext ctx;
   private final List<FieldError> errors = new ArrayList<>();
@@ -39,6 +40,20 @@ final class QueryParams {
       errors.add(new FieldError("limit", "must be a whole number between 1 and " + MAX_LIMIT));
       return DEFAULT_LIMIT;
     }).orElse(DEFAULT_LIMIT);
+  }
+
+  /** {@code search}: up to {@value #MAX_SEARCH} characters; present but empty is an error, not "no search". */
+  Optional<String> search() {
+    String raw = ctx.request().getParam("search");
+    if (raw == null) {
+      return Optional.empty();
+    }
+    int length = raw.codePointCount(0, raw.length());
+    if (length < 1 || length > MAX_SEARCH) {
+      errors.add(new FieldError("search", "must be between 1 and " + MAX_SEARCH + " characters"));
+      return Optional.empty();
+    }
+    return Optional.of(raw);
   }
 
   /** The decoded cursor: the last key of the previous page. */

@@ -121,7 +121,7 @@ final class UsageHandlers {
     Map<String, Quota> out = new LinkedHashMap<>();
     Optional<String> after = Optional.empty();
     while (true) {
-      List<CustomerDetails> page = customers.list(new CustomerQuery(Optional.empty(), Optional.empty(), after, 500));
+      List<CustomerDetails> page = customers.list(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), after, 500));
       page.forEach(d -> out.put(d.customer().id(), d.limits().quota()));
       if (page.size() < 500) {
         return out;

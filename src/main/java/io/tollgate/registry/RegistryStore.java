@@ -55,7 +55,13 @@ public interface RegistryStore extends AutoCloseable {
    * @param afterId only ids greater than this one (the cursor), when present
    * @param limit at most this many, 1 or more
    */
-  record CustomerQuery(Optional<String> tier, Optional<CustomerStatus> status, Optional<String> afterId, int limit) {}
+  /**
+   * One page of customers ordered by id. {@code search} is a case-insensitive substring of the id, the name or the
+   * email; {@code %} and {@code _} in it match literally. Case folding is ASCII-only on SQLite and
+   * follows the database's locale on PostgreSQL, so only ASCII letters are guaranteed to fold the same on both.
+   */
+  record CustomerQuery(Optional<String> tier, Optional<CustomerStatus> status, Optional<String> search,
+      Optional<String> afterId, int limit) {}
 
   /**
    * Filter and page of the audit log.

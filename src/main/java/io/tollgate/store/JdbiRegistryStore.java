@@ -44,15 +44,30 @@ final class JdbiRegistryStore implements RegistryStore {
     StringBuilder sql = new StringBuilder(CustomerRows.SELECT).append(" WHERE 1 = 1");
     query.tier().ifPresent(t -> sql.append(" AND tier = :tier"));
     query.status().ifPresent(s -> sql.append(" AND status = :status"));
+    query.search().ifPresent(s -> sql.append(" AND (lower(customer_id) LIKE lower(:search) ESCAPE '!'")
+        .append(" OR lower(name) LIKE lower(:search) ESCAPE '!'")
+        .append(" OR lower(email) LIKE lower(:search) ESCAPE '!')"));
     query.afterId().ifPresent(a -> sql.append(" AND customer_id > :afterId"));
     sql.append(" ORDER BY customer_id LIMIT :limit");
     return guard.withHandle(h -> {
       Query q = h.createQuery(sql.toString()).bind("limit", query.limit());
       query.tier().ifPresent(t -> q.bind("tier", t));
       query.status().ifPresent(s -> q.bind("status", s.wireName()));
+      query.search().ifPresent(s -> q.bind("search", containsPattern(s)));
       query.afterId().ifPresent(a -> q.bind("afterId", a));
       return q.map(CustomerRows.MAPPER).list();
     });
+  }
+
+  /**
+   * A LIKE pattern (used with {@code ESCAPE '!'}) matching {@code text} anywhere, its wildcards taken literally. The
+   * escape is {@code !}, not a backslash, because Jdbi's statement parser reads {@code '\'} as an unterminated string.
+   * The database lower-cases both the pattern and the column, so the match is case-insensitive for ASCII on SQLite and
+   * PostgreSQL alike; SQLite's {@code lower()} leaves other letters as they are, PostgreSQL's follows its locale.
+   */
+  private static String containsPattern(String text) {
+    String escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    return "%" + escaped + "%";
   }
 
   @Override

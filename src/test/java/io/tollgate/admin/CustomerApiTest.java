@@ -435,8 +435,47 @@ final class CustomerApiTest {
     }
   }
 
+  @Test
+  void list_search_matchesIdNameOrEmailIgnoringCaseWithFiltersAndPaging(@TempDir Path dir) {
+    try (RunningTollgate t = RunningTollgate.start(dir)) {
+      create(t, "{'customer_id':'acme-1','name':'Acme Rockets','tier':'growth'}");
+      create(t, "{'customer_id':'beta','name':'Beta','email':'ops@ACME.example'}");
+      create(t, "{'customer_id':'gamma','name':'Gamma','email':'g@gamma.example','tier':'growth'}");
+      create(t, "{'customer_id':'zz-acme','tier':'growth'}");
+      create(t, "{'customer_id':'pct','name':'100% off'}");
+
+      assertThat(ids(ok(t.admin("GET", "/admin/customers?search=aCmE")))).containsExactly("acme-1", "beta", "zz-acme");
+      assertThat(ids(ok(t.admin("GET", "/admin/customers?search=acme&tier=growth"))))
+          .containsExactly("acme-1", "zz-acme");
+      assertThat(ids(ok(t.admin("GET", "/admin/customers?search=acme&status=suspended")))).isEmpty();
+      assertThat(ids(ok(t.admin("GET", "/admin/customers?search=" + encode("0% o"))))).containsExactly("pct");
+      assertThat(ids(ok(t.admin("GET", "/admin/customers?search=" + encode("%"))))).containsExactly("pct");
+      assertThat(ids(ok(t.admin("GET", "/admin/customers?search=_")))).isEmpty();
+
+      JsonNode first = ok(t.admin("GET", "/admin/customers?search=acme&limit=2"));
+      assertThat(ids(first)).containsExactly("acme-1", "beta");
+      String cursor = first.path("next_cursor").asText();
+      JsonNode second = ok(t.admin("GET", "/admin/customers?search=acme&limit=2&cursor=" + cursor));
+      assertThat(ids(second)).containsExactly("zz-acme");
+      assertThat(second.path("next_cursor").isNull()).isTrue();
+    }
+  }
+
+  @Test
+  void list_searchOf200Characters_isAcceptedAnd201IsNot() {
+    assertThat(ids(ok(server.get().admin("GET", "/admin/customers?search=" + "q".repeat(200))))).isEmpty();
+    JsonNode p = problem(server.get().admin("GET", "/admin/customers?search=" + "q".repeat(201)), 422,
+        "validation_failed");
+    assertThat(errorFields(p)).containsExactly("search");
+  }
+
+  private static String encode(String text) {
+    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
+      "search=, search",
       "limit=0, limit",
       "limit=501, limit",
       "limit=abc, limit",

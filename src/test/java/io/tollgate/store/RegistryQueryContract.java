@@ -88,9 +88,9 @@ abstract class RegistryQueryContract extends StoreContractBase {
     for (String id : List.of("b_x", "a-b", "ab", "a_b", "a0")) {
       insert(customer(id).build());
     }
-    assertThat(store.listCustomers(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), 10)))
+    assertThat(store.listCustomers(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 10)))
         .extracting(Customer::id).containsExactly("a-b", "a0", "a_b", "ab", "b_x");
-    assertThat(store.listCustomers(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), 2)))
+    assertThat(store.listCustomers(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 2)))
         .extracting(Customer::id).containsExactly("a-b", "a0");
   }
 
@@ -100,12 +100,13 @@ abstract class RegistryQueryContract extends StoreContractBase {
     insert(customer("c2").tier("growth").status(CustomerStatus.SUSPENDED).build());
     insert(customer("c3").tier("starter").status(CustomerStatus.SUSPENDED).build());
     insert(customer("c4").tier("growth").deactivatedAt(T0).build());
-    assertThat(ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), Optional.empty(), 10)))
+    assertThat(ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), Optional.empty(), Optional.empty(), 10)))
         .containsExactly("c1", "c2", "c4");
-    assertThat(ids(new CustomerQuery(Optional.empty(), Optional.of(CustomerStatus.SUSPENDED), Optional.empty(), 10)))
+    assertThat(ids(new CustomerQuery(Optional.empty(), Optional.of(CustomerStatus.SUSPENDED), Optional.empty(),
+        Optional.empty(), 10)))
         .containsExactly("c2", "c3");
     assertThat(ids(new CustomerQuery(Optional.of("growth"), Optional.of(CustomerStatus.DEACTIVATED),
-        Optional.empty(), 10))).containsExactly("c4");
+        Optional.empty(), Optional.empty(), 10))).containsExactly("c4");
   }
 
   @Test
@@ -117,11 +118,69 @@ abstract class RegistryQueryContract extends StoreContractBase {
     Optional<String> cursor = Optional.empty();
     List<String> page;
     do {
-      page = ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), cursor, 2));
+      page = ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), Optional.empty(), cursor, 2));
       seen.addAll(page);
       cursor = page.isEmpty() ? cursor : Optional.of(page.get(page.size() - 1));
     } while (page.size() == 2);
     assertThat(seen).containsExactly("cus-0", "cus-2", "cus-4", "cus-6");
+  }
+
+  @Test
+  void listCustomers_search_matchesIdNameOrEmailIgnoringAsciiCase() {
+    insert(named("acme-1", "Rockets", null));
+    insert(named("beta", "The ACME Company", null));
+    insert(named("gamma", null, "Ops@AcMe.example"));
+    insert(named("delta", "Delta", "d@delta.example"));
+    insert(named("epsilon", "Epsilon", "e@epsilon.example"));
+    assertThat(ids(search("AcMe", Optional.empty(), 10))).containsExactly("acme-1", "beta", "gamma");
+    assertThat(ids(search("delta.EX", Optional.empty(), 10))).containsExactly("delta");
+    assertThat(ids(search("nothing", Optional.empty(), 10))).isEmpty();
+  }
+
+  @Test
+  void listCustomers_searchWithWildcardsAndEscape_matchesThemLiterally() {
+    insert(named("a_b", null, null));
+    insert(named("axb", "50% off", null));
+    insert(named("c", "back\\slash", null));
+    insert(named("d", "5000 off", null));
+    insert(named("e", "Hey! 50 off", null));
+    assertThat(ids(search("_", Optional.empty(), 10))).containsExactly("a_b");
+    assertThat(ids(search("a_b", Optional.empty(), 10))).containsExactly("a_b");
+    assertThat(ids(search("%", Optional.empty(), 10))).containsExactly("axb");
+    assertThat(ids(search("0% o", Optional.empty(), 10))).containsExactly("axb");
+    assertThat(ids(search("\\", Optional.empty(), 10))).containsExactly("c");
+    assertThat(ids(search("k\\s", Optional.empty(), 10))).containsExactly("c");
+    assertThat(ids(search("!", Optional.empty(), 10))).containsExactly("e");
+    assertThat(ids(search("y! 5", Optional.empty(), 10))).containsExactly("e");
+    assertThat(ids(search("!%", Optional.empty(), 10))).isEmpty();
+  }
+
+  @Test
+  void listCustomers_searchWithFiltersAndCursor_pagesThroughMatchesOnce() {
+    for (int i = 0; i < 7; i++) {
+      insert(customer("cus-" + i).name(Optional.of(i % 3 == 0 ? "Blue Shop" : "Red Shop")).email(Optional.empty())
+          .tier(i % 2 == 0 ? "growth" : "starter").build());
+    }
+    insert(customer("other").name(Optional.of("Other")).email(Optional.empty()).tier("growth").build());
+    List<String> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    List<String> page;
+    do {
+      page = ids(new CustomerQuery(Optional.of("growth"), Optional.empty(), Optional.of("shop"), cursor, 2));
+      seen.addAll(page);
+      cursor = page.isEmpty() ? cursor : Optional.of(page.get(page.size() - 1));
+    } while (page.size() == 2);
+    assertThat(seen).containsExactly("cus-0", "cus-2", "cus-4", "cus-6");
+    assertThat(ids(new CustomerQuery(Optional.of("growth"), Optional.of(CustomerStatus.ACTIVE), Optional.of("BLUE"),
+        Optional.empty(), 10))).containsExactly("cus-0", "cus-6");
+  }
+
+  private static Customer named(String id, String name, String email) {
+    return customer(id).name(Optional.ofNullable(name)).email(Optional.ofNullable(email)).build();
+  }
+
+  private static CustomerQuery search(String text, Optional<String> afterId, int limit) {
+    return new CustomerQuery(Optional.empty(), Optional.empty(), Optional.of(text), afterId, limit);
   }
 
   private List<String> ids(CustomerQuery query) {

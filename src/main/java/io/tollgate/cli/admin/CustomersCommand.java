@@ -28,12 +28,16 @@ final class CustomersCommand {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "List customers (every status), ordered by id, one page at a time.",
-      footer = {"%nExample:", "  tollgate customers list --status suspended --all"})
+      footer = {"%nExamples:", "  tollgate customers list --status suspended --all",
+          "  tollgate customers list --search acme"})
   int list(@Mixin AdminOptions admin, @Mixin Output out, @Mixin Paging paging,
       @Option(names = "--tier", paramLabel = "TIER", description = "only customers on this tier") String tier,
       @Option(names = "--status", paramLabel = "STATUS", description = "only active, suspended or deactivated")
-      String status) {
-    return out.print(paging.fetch(admin.client(), PATH, query("tier", tier, "status", status), "customers"),
+      String status,
+      @Option(names = "--search", paramLabel = "TEXT",
+          description = "only customers whose id, name or email contains TEXT (ignoring ASCII case)") String search) {
+    return out.print(paging.fetch(admin.client(), PATH,
+        query("tier", tier, "status", status, "search", search), "customers"),
         CustomerViews::list);
   }
 

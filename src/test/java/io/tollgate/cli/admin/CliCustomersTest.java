@@ -58,6 +58,24 @@ final class CliCustomersTest {
   }
 
   @Test
+  void customersList_search_sendsTheTextAndShowsOnlyMatches() {
+    create("{\"customer_id\":\"srch-1\",\"name\":\"Quokka 100% Ltd\",\"tier\":\"scale\"}");
+    create("{\"customer_id\":\"srch-2\",\"email\":\"ops@quokka.example\"}");
+    create("{\"customer_id\":\"srch-3\",\"name\":\"Wombat\"}");
+
+    assertThat(ids(ok(server.run("customers", "list", "--search", "QUOKKA", "--json")).json()))
+        .containsExactly("srch-1", "srch-2");
+    assertThat(ids(ok(server.run("customers", "list", "--search", "quokka", "--tier", "scale", "--json")).json()))
+        .containsExactly("srch-1");
+    assertThat(ids(ok(server.run("customers", "list", "--search", "a 100% l", "--json")).json()))
+        .containsExactly("srch-1");
+    JsonNode all = ok(server.run("customers", "list", "--search", "quokka", "--limit", "1", "--all", "--json")).json();
+    assertThat(ids(all)).containsExactly("srch-1", "srch-2");
+    assertThat(refused(server.run("customers", "list", "--search", "x".repeat(201)), "validation_failed").err())
+        .contains("search");
+  }
+
+  @Test
   void customersGet_json_parses_andAnUnknownCustomerIsRefusedWithItsCode() {
     create("{\"customer_id\":\"get-me\",\"name\":\"Get Me\"}");
 

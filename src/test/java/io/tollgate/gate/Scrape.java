@@ -33,13 +33,17 @@ record Scrape(String text, Map<String, Double> samples) {
     return new Scrape(text, samples);
   }
 
-  /** The sample's value, 0 when it is absent; {@code labels} as name, value, name, value... */
+  /** The sample's value; {@code labels} as name, value, name, value... Fails when there is no such sample. */
   double value(String name, String... labels) {
     Map<String, String> l = new TreeMap<>();
     for (int i = 0; i < labels.length; i += 2) {
       l.put(labels[i], labels[i + 1]);
     }
-    return samples.getOrDefault(key(name, l), 0.0);
+    Double v = samples.get(key(name, l));
+    if (v == null) {
+      throw new AssertionError("no sample " + key(name, l) + " in the scrape");
+    }
+    return v;
   }
 
   private static String key(String name, Map<String, String> labels) {

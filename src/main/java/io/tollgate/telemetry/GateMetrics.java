@@ -9,6 +9,7 @@ import io.tollgate.gate.GateOutcome;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gate's meters, fed one {@link GateOutcome} per request (health checks excluded):
@@ -47,6 +48,8 @@ public final class GateMetrics implements GateObserver {
   private final ConcurrentHashMap<String, Counter> units = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> engine = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CustomerMeters> customers = new ConcurrentHashMap<>();
+  private final AtomicInteger labelled = new AtomicInteger();
+  private volatile CustomerMeters others;
 
   public GateMetrics(MeterRegistry registry, TollgateConfig.Metrics config) {
     this.registry = registry;
@@ -111,13 +114,31 @@ public final class GateMetrics implements GateObserver {
             .tags("mode", mode, "operation", operation, "outcome", out).register(registry));
   }
 
+  /** The customer's own meters while fewer than the limit are labelled, else the shared {@code _other} ones. */
   private CustomerMeters customerMeters(String customer) {
     CustomerMeters m = customers.get(customer);
     if (m != null) {
       return m;
     }
-    String label = customers.size() >= config.perCustomerLimit() ? OTHER_CUSTOMERS : customer;
-    return customers.computeIfAbsent(label, CustomerMeters::new);
+    if (labelled.get() < config.perCustomerLimit()) {
+      // a slot is taken inside the atomic computeIfAbsent, so concurrent new customers never exceed the limit
+      m = customers.computeIfAbsent(customer,
+          id -> labelled.incrementAndGet() <= config.perCustomerLimit() ? new CustomerMeters(id) : null);
+    }
+    return m != null ? m : otherCustomers();
+  }
+
+  private CustomerMeters otherCustomers() {
+    CustomerMeters o = others;
+    if (o == null) {
+      synchronized (this) {
+        if (others == null) {
+          others = new CustomerMeters(OTHER_CUSTOMERS);
+        }
+        o = others;
+      }
+    }
+    return o;
   }
 
   private Counter limitRefusals(String limit) {

@@ -1,5 +1,10 @@
 package io.tollgate.admin;
 
+import static io.tollgate.admin.AdminAnswers.errorFields;
+import static io.tollgate.admin.AdminAnswers.json;
+import static io.tollgate.admin.AdminAnswers.ok;
+import static io.tollgate.admin.AdminAnswers.problem;
+import static io.tollgate.admin.AdminAnswers.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,11 +42,6 @@ final class CustomerApiTest {
 
   @RegisterExtension static final SharedTollgate server = new SharedTollgate();
 
-  /** JSON written with single quotes, for readability. */
-  private static String json(String singleQuoted) {
-    return singleQuoted.replace('\'', '"');
-  }
-
   private static JsonNode tree(String singleQuoted) {
     try {
       return JSON.readTree(json(singleQuoted));
@@ -58,32 +58,6 @@ final class CustomerApiTest {
 
   private static JsonNode create(String singleQuotedBody) {
     return create(server.get(), singleQuotedBody);
-  }
-
-  private static JsonNode ok(Answer a) {
-    assertThat(a.status()).as("answer %s", a.text()).isEqualTo(200);
-    return a.json();
-  }
-
-  private static JsonNode problem(Answer a, int status, String code) {
-    assertThat(a.status()).as("answer %s", a.text()).isEqualTo(status);
-    assertThat(a.header("Content-Type")).startsWith("application/problem+json");
-    JsonNode p = a.json();
-    assertThat(p.path("code").asText()).isEqualTo(code);
-    assertThat(p.path("status").asInt()).isEqualTo(status);
-    assertThat(p.path("title").asText()).isNotBlank();
-    assertThat(p.path("detail").asText()).isNotBlank();
-    return p;
-  }
-
-  private static List<String> errorFields(JsonNode problem) {
-    return StreamSupport.stream(problem.path("errors").spliterator(), false)
-        .map(e -> e.path("field").asText()).toList();
-  }
-
-  private static List<String> texts(JsonNode array) {
-    assertThat(array.isArray()).as("array: %s", array).isTrue();
-    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 
   private static void assertLimits(JsonNode limits, double units, String period, long requests, long window,

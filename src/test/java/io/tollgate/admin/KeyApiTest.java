@@ -1,5 +1,10 @@
 package io.tollgate.admin;
 
+import static io.tollgate.admin.AdminAnswers.errorFields;
+import static io.tollgate.admin.AdminAnswers.json;
+import static io.tollgate.admin.AdminAnswers.ok;
+import static io.tollgate.admin.AdminAnswers.problem;
+import static io.tollgate.admin.AdminAnswers.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,10 +33,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code /admin/customers/{id}/keys}: create, list, get, revoke and rotate through real HTTP. */
 final class KeyApiTest {
   @RegisterExtension static final SharedTollgate server = new SharedTollgate();
-
-  private static String json(String singleQuoted) {
-    return singleQuoted.replace('\'', '"');
-  }
 
   /** Creates a customer with {@code namespaces} and answers its first key (with the secret). */
   private static JsonNode customerWithFirstKey(String id, String... namespaces) {
@@ -58,25 +58,6 @@ final class KeyApiTest {
     assertThat(a.status()).as("answer %s", a.text()).isEqualTo(201);
     assertThat(a.header("Content-Type")).startsWith("application/json");
     return a.json();
-  }
-
-  private static JsonNode ok(Answer a) {
-    assertThat(a.status()).as("answer %s", a.text()).isEqualTo(200);
-    return a.json();
-  }
-
-  private static JsonNode problem(Answer a, int status, String code) {
-    assertThat(a.status()).as("answer %s", a.text()).isEqualTo(status);
-    assertThat(a.header("Content-Type")).startsWith("application/problem+json");
-    JsonNode p = a.json();
-    assertThat(p.path("code").asText()).isEqualTo(code);
-    assertThat(p.path("status").asInt()).isEqualTo(status);
-    return p;
-  }
-
-  private static List<String> texts(JsonNode array) {
-    assertThat(array.isArray()).as("array: %s", array).isTrue();
-    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 
   private static Instant instant(JsonNode node) {
@@ -230,8 +211,7 @@ final class KeyApiTest {
     }
     String text = json(body).replace("%s", "n".repeat(201));
     JsonNode p = problem(server.get().admin("POST", keysPath(customer), text), 422, "validation_failed");
-    assertThat(StreamSupport.stream(p.path("errors").spliterator(), false).map(e -> e.path("field").asText()))
-        .contains(field);
+    assertThat(errorFields(p)).contains(field);
     assertThat(keys(customer)).hasSize(1);
   }
 

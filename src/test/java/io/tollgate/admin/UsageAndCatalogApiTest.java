@@ -1,5 +1,10 @@
 package io.tollgate.admin;
 
+import static io.tollgate.admin.AdminAnswers.errorFields;
+import static io.tollgate.admin.AdminAnswers.json;
+import static io.tollgate.admin.AdminAnswers.ok;
+import static io.tollgate.admin.AdminAnswers.problem;
+import static io.tollgate.admin.AdminAnswers.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,29 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The tier catalog, usage documents, the audit log and the OpenAPI document, through real HTTP. */
 final class UsageAndCatalogApiTest {
   @RegisterExtension static final SharedTollgate server = new SharedTollgate();
-
-  private static String json(String singleQuoted) {
-    return singleQuoted.replace('\'', '"');
-  }
-
-  private static JsonNode ok(Answer a) {
-    assertThat(a.status()).as("answer %s", a.text()).isEqualTo(200);
-    assertThat(a.header("Content-Type")).startsWith("application/json");
-    return a.json();
-  }
-
-  private static JsonNode problem(Answer a, int status, String code) {
-    assertThat(a.status()).as("answer %s", a.text()).isEqualTo(status);
-    assertThat(a.header("Content-Type")).startsWith("application/problem+json");
-    JsonNode p = a.json();
-    assertThat(p.path("code").asText()).isEqualTo(code);
-    return p;
-  }
-
-  private static List<String> errorFields(JsonNode problem) {
-    return StreamSupport.stream(problem.path("errors").spliterator(), false)
-        .map(e -> e.path("field").asText()).toList();
-  }
 
   private static JsonNode createCustomer(String body) {
     Answer a = server.get().admin("POST", "/admin/customers", json(body));
@@ -482,10 +464,6 @@ final class UsageAndCatalogApiTest {
   private static List<JsonNode> auditOf(String customerId) {
     JsonNode entries = ok(server.get().admin("GET", "/admin/audit?limit=500&customer_id=" + customerId)).path("entries");
     return StreamSupport.stream(entries.spliterator(), false).toList();
-  }
-
-  private static List<String> texts(JsonNode array) {
-    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 
   @Test

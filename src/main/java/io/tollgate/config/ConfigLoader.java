@@ -68,7 +68,7 @@ public final class ConfigLoader {
   private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
     g.onlyKeys(Set.of("listen", "engine", "service_keys", "trusted_proxies", "max_request_line", "max_header_bytes",
         "max_body_bytes", "header_timeout", "idle_timeout", "engine_connect_timeout", "engine_timeout",
-        "engine_pool_size"));
+        "engine_pool_size", "drop_underscore_headers"));
     HostPort listen = listen(g.get("listen"), env, "TOLLGATE_GATE_LISTEN", "0.0.0.0:8080");
     Optional<String> engineEnv = env(env, "TOLLGATE_ENGINE_URL");
     String engine = engineEnv.orElseGet(() -> g.get("engine").text("http://127.0.0.1:9000"));
@@ -104,7 +104,8 @@ public final class ConfigLoader {
         positive(g.get("engine_connect_timeout"),
             g.get("engine_connect_timeout").duration().orElse(Duration.ofSeconds(5))),
         positive(g.get("engine_timeout"), g.get("engine_timeout").duration().orElse(Duration.ofSeconds(60))),
-        (int) range(g.get("engine_pool_size"), g.get("engine_pool_size").integer().orElse(256L), 1, 100_000));
+        (int) range(g.get("engine_pool_size"), g.get("engine_pool_size").integer().orElse(256L), 1, 100_000),
+        g.get("drop_underscore_headers").bool().orElse(true));
   }
 
   private static long range(ConfigNode n, long value, long min, long max) {

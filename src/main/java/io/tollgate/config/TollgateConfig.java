@@ -60,9 +60,12 @@ public record TollgateConfig(
    * @param engineConnectTimeout time to connect to the engine (502 beyond)
    * @param engineTimeout time for the engine to answer (504 beyond)
    * @param enginePoolSize keep-alive connections to the engine, in total
+   * @param dropUnderscoreHeaders whether client headers spelled with underscores that an engine could read as a
+   *     header the gate sets or strips ({@code X_Tollgate_Customer}) are dropped before forwarding
    */
   public record Edge(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout,
-      Duration idleTimeout, Duration engineConnectTimeout, Duration engineTimeout, int enginePoolSize) {}
+      Duration idleTimeout, Duration engineConnectTimeout, Duration engineTimeout, int enginePoolSize,
+      boolean dropUnderscoreHeaders) {}
 
   /**
    * @param listen address of the admin listener

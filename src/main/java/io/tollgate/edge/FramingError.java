@@ -7,6 +7,11 @@ package io.tollgate.edge;
 public enum FramingError {
   CONTENT_LENGTH_WITH_TRANSFER_ENCODING(400, "bad_request", "Content-Length with Transfer-Encoding"),
   OBSOLETE_LINE_FOLDING(400, "bad_request", "Obsolete line folding in a header"),
+  TRANSFER_ENCODING_IN_HTTP_1_0(400, "bad_request", "Transfer-Encoding in an HTTP/1.0 request"),
+  INVALID_HOST(400, "bad_request", "Missing, repeated or invalid Host header"),
+  INVALID_TARGET(400, "bad_request", "Request target that an engine could read differently"),
+  CONNECTION_NAMES_FRAMING(400, "bad_request", "Connection names a header the request needs end to end"),
+  INVALID_HEADER(400, "bad_request", "Header field name or value not allowed by HTTP"),
   UNSUPPORTED_TRANSFER_CODING(501, "not_implemented", "Only the chunked transfer coding is supported"),
   UNSUPPORTED_VERSION(505, "http_version_not_supported", "HTTP version not supported"),
   REQUEST_LINE_TOO_LONG(414, "uri_too_long", "Request line too long"),

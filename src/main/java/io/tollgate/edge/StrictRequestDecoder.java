@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -44,11 +45,19 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private boolean headStarted;
   private boolean headAtLineStart;
   private ScheduledFuture<?> headerDeadline;
+  private final int maxTrailerBytes;
+  /** The body being read is chunked: its framing is checked ahead of Netty. */
+  private ChunkedBodyScanner chunked;
+  /** Bytes from the buffer's reader index on that the chunked scanner has already checked. */
+  private int scanned;
+  /** A request was refused: every later byte of the connection is dropped unread. */
+  private boolean discarding;
 
   private StrictRequestDecoder(HttpServerOptions options, Channel channel, Duration headerTimeout) {
     super(options);
     this.channel = channel;
     this.headerTimeoutNanos = headerTimeout.toNanos();
+    this.maxTrailerBytes = options.getMaxHeaderSize();
   }
 
   /** Call on the channel's event loop; a zero {@code headerTimeout} means none. */
@@ -92,15 +101,23 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (discarding) {
+      in.skipBytes(in.readableBytes()); // a refused request: nothing behind it is read, buffered or forwarded
+      return;
+    }
     if (atMessageStart && in.isReadable()) {
       armHeaderDeadline();
     }
     if (atMessageStart && hasFoldedHeaderLine(in, headAtLineStart, headStarted)) {
       channel.attr(ERROR).setIfAbsent(FramingError.OBSOLETE_LINE_FOLDING);
     }
+    if (chunked != null && scanChunked(in, out)) {
+      return;
+    }
     int before = out.size();
     int consumedFrom = in.readerIndex();
     super.decode(ctx, in, out);
+    scanned = Math.max(0, scanned - (in.readerIndex() - consumedFrom));
     if (out.size() == before && atMessageStart) {
       rememberHeadLines(in, consumedFrom);
     } else {
@@ -124,8 +141,14 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       }
       if (o instanceof HttpMessage m) {
         atMessageStart = false;
-        if (!isChunkedOnly(m.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
-          channel.attr(ERROR).setIfAbsent(FramingError.UNSUPPORTED_TRANSFER_CODING);
+        RequestHead.problem(m).ifPresent(e -> channel.attr(ERROR).setIfAbsent(e));
+        if (channel.attr(ERROR).get() != null) {
+          endRefusedMessage(in, out, i);
+          return;
+        }
+        if (HttpUtil.isTransferEncodingChunked(m)) {
+          chunked = new ChunkedBodyScanner(maxTrailerBytes);
+          scanned = 0;
         }
       } else if (o instanceof HttpContent c && c.decoderResult().isFailure()) {
         // Vert.x would fail the connection at once, closing it before any answer is flushed; instead the body ends
@@ -133,17 +156,51 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         channel.attr(ERROR).setIfAbsent(FramingError.MALFORMED_BODY);
         c.release();
         out.set(i, LastHttpContent.EMPTY_LAST_CONTENT);
+        discard(in, out, i + 1);
         return;
       }
       if (o instanceof LastHttpContent) {
         atMessageStart = true;
+        chunked = null;
+        scanned = 0;
       }
     }
   }
 
-  /** No Transfer-Encoding, or exactly one field naming only {@code chunked}. */
-  private static boolean isChunkedOnly(List<String> codings) {
-    return codings.isEmpty() || codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked");
+  /**
+   * Scans the chunked body's bytes not scanned yet, before Netty reads them; on a framing error ends the body at
+   * once (the listener answers 400 at its end) and reads nothing more. True when the decode is over.
+   */
+  private boolean scanChunked(ByteBuf in, List<Object> out) {
+    int from = in.readerIndex() + scanned;
+    if (from >= in.writerIndex()) {
+      return false;
+    }
+    ChunkedBodyScanner.Outcome outcome = chunked.scan(in, from, in.writerIndex());
+    scanned = chunked.stoppedAt() - in.readerIndex();
+    if (outcome != ChunkedBodyScanner.Outcome.ERROR) {
+      return false;
+    }
+    channel.attr(ERROR).setIfAbsent(FramingError.MALFORMED_BODY);
+    out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+    discard(in, out, out.size());
+    return true;
+  }
+
+  /** Ends the refused message at {@code index} with an empty body and reads nothing more of the connection. */
+  private void endRefusedMessage(ByteBuf in, List<Object> out, int index) {
+    out.add(index + 1, LastHttpContent.EMPTY_LAST_CONTENT);
+    discard(in, out, index + 2);
+  }
+
+  /** Drops what was decoded from {@code from} on and every byte still to come on this connection. */
+  private void discard(ByteBuf in, List<Object> out, int from) {
+    while (out.size() > from) {
+      io.netty.util.ReferenceCountUtil.release(out.remove(out.size() - 1));
+    }
+    discarding = true;
+    chunked = null;
+    in.skipBytes(in.readableBytes());
   }
 
   private static FramingError failureOf(Throwable cause) {
@@ -197,6 +254,12 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   @Override
   protected HttpMessage createMessage(String[] initialLine) {
+    if (initialLine.length == 3 && initialLine[2].chars().anyMatch(c -> c <= ' ')) {
+      // Netty splits the line at any whitespace: a space or control character inside the target left its rest
+      // in front of the version
+      channel.attr(ERROR).setIfAbsent(FramingError.INVALID_TARGET);
+      initialLine[2] = "HTTP/1.1";
+    }
     if (initialLine.length == 3 && !initialLine[2].equals("HTTP/1.1") && !initialLine[2].equals("HTTP/1.0")) {
       channel.attr(ERROR).setIfAbsent(FramingError.UNSUPPORTED_VERSION);
       initialLine[2] = "HTTP/1.1";

@@ -1,11 +1,13 @@
 package io.tollgate.gate;
 
+import io.tollgate.edge.RequestTarget;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -41,16 +43,29 @@ final class AuthorizeHandler {
     boolean envoy = req.path().startsWith(ENVOY_PREFIX);
     String method = Optional.ofNullable(req.getHeader("X-Original-Method"))
         .orElse(envoy ? req.method().name() : "GET");
-    String path = envoy ? req.path().substring(ENVOY_PREFIX.length() - 1)
-        : path(Optional.ofNullable(req.getHeader("X-Original-URI")).orElse("/"));
+    List<String> originalUris = req.headers().getAll("X-Original-URI");
+    List<String> originalMethods = req.headers().getAll("X-Original-Method");
+    String original = originalUris.isEmpty() ? "/" : originalUris.get(0);
+    Optional<String> problem = originalUris.size() > 1 || originalMethods.size() > 1
+        ? Optional.of("X-Original-URI and X-Original-Method may each be sent once")
+        : envoy ? Optional.empty() : RequestTarget.problem(original);
+    if (problem.isPresent()) {
+      GateProblems.send(req.response(), Refusal.BAD_REQUEST, problem.get(), trace);
+      return;
+    }
+    String path = envoy ? req.path().substring(ENVOY_PREFIX.length() - 1) : path(original);
     Optional<RouteTable.Match> match = routes.get().match(method, path);
     if (match.isEmpty()) {
       GateProblems.send(req.response(), Decision.Refused.of(Refusal.ROUTE_NOT_FOUND), trace);
       return;
     }
     RouteTable.Match m = match.get();
-    GateRequest gr = GateRequest.routed(m, req.headers());
-    switch (decider.decide(gr, clock.instant(), trace)) {
+    Optional<GateRequest> routed = GateRequest.routed(m, req.headers());
+    if (routed.isEmpty()) {
+      GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the namespace header is ambiguous", trace);
+      return;
+    }
+    switch (decider.decide(routed.get(), clock.instant(), trace)) {
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());
         GateProblems.send(req.response(), r, trace);

@@ -3,9 +3,14 @@ package io.tollgate.gate;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The key a request presents: none, one, or an ambiguous or unusable set of credentials. */
 sealed interface Credential {
+  /** {@code Bearer 1*SP token}: the scheme in any case, the key without spaces, tabs or other separators. */
+  Pattern BEARER = Pattern.compile("(?i)bearer +([!-~]+) *");
+
   /** No key at all: 401 with a bare {@code WWW-Authenticate} (RFC 6750). */
   record None() implements Credential {}
 
@@ -17,7 +22,11 @@ sealed interface Credential {
     }
   }
 
-  /** Two different keys, a repeated header, or another Authorization scheme: refused like a bad key. */
+  /**
+   * Two different keys, a repeated header, an empty key, a malformed {@code Bearer} ({@code Bearer<TAB>key}), or
+   * an {@code Authorization} of any other form next to an {@code x-api-key}: refused like a bad key, since the
+   * engine could read another credential than the gate did.
+   */
   record Invalid() implements Credential {}
 
   /**
@@ -31,25 +40,17 @@ sealed interface Credential {
     if (auth.size() > 1 || apiKey.size() > 1) {
       return new Invalid();
     }
-    String bearer = null;
-    if (!auth.isEmpty()) {
-      String a = auth.get(0);
-      if (a.length() < 7 || !a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-        return apiKey.isEmpty() ? new None() : fromApiKey(apiKey.get(0));
-      }
-      bearer = a.substring(7).trim();
+    String fromApiKey = apiKey.isEmpty() ? null : apiKey.get(0).trim();
+    if (auth.isEmpty()) {
+      return fromApiKey == null ? new None() : fromApiKey.isEmpty() ? new Invalid() : new Presented(fromApiKey);
     }
-    if (bearer != null && !apiKey.isEmpty() && !bearer.equals(apiKey.get(0).trim())) {
-      return new Invalid();
+    Matcher bearer = BEARER.matcher(auth.get(0));
+    if (!bearer.matches()) {
+      // another scheme alone presents no key (RFC 6750); next to an x-api-key it is an ambiguous credential
+      return fromApiKey == null && !auth.get(0).toLowerCase(Locale.ROOT).startsWith("bearer") ? new None()
+          : new Invalid();
     }
-    if (bearer != null) {
-      return bearer.isEmpty() ? new Invalid() : new Presented(bearer);
-    }
-    return apiKey.isEmpty() ? new None() : fromApiKey(apiKey.get(0));
-  }
-
-  private static Credential fromApiKey(String value) {
-    String v = value.trim();
-    return v.isEmpty() ? new Invalid() : new Presented(v);
+    String key = bearer.group(1);
+    return fromApiKey == null || fromApiKey.equals(key) ? new Presented(key) : new Invalid();
   }
 }

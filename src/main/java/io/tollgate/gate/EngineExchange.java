@@ -62,7 +62,8 @@ final class EngineExchange {
     });
     String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
     MultiMap headers = EngineRequestHeaders.build(req.headers(), peer, f.trusted().trusts(peer), req.getHeader("Host"),
-        trace.requestId(), allowed.entry(), allowed.request().namespace(), allowed.request().operation());
+        trace.requestId(), allowed.entry(), allowed.request().namespace(), allowed.request().operation(),
+        route.namespaceHeader(), f.edge().dropUnderscoreHeaders());
     String base = basePath(f.engine().getRawPath());
     boolean tls = "https".equals(f.engine().getScheme());
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engine().getHost())

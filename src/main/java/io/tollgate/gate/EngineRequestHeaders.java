@@ -5,10 +5,13 @@ import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The headers the engine receives: the client's, without hop-by-hop headers, without the customer's key, without
- * any client {@code X-Tollgate-*} or untrusted forwarding header; then the gate's own {@code X-Forwarded-*},
+ * The headers the engine receives: the client's, without hop-by-hop headers, without any credential header
+ * ({@code Authorization} whatever its scheme, {@code x-api-key}), without any client {@code X-Tollgate-*} or
+ * untrusted forwarding header, and (unless turned off) without a header spelled with underscores that a CGI-style
+ * framework would read as one of those ({@code X_Tollgate_Customer}); then the gate's own {@code X-Forwarded-*},
  * {@code X-Request-Id} and {@code X-Tollgate-*}, set last so nothing the client sent can remove or forge them.
  */
 final class EngineRequestHeaders {
@@ -19,21 +22,22 @@ final class EngineRequestHeaders {
    * @param clientAddress the peer's address
    * @param trustedClient whether the peer is a configured trusted proxy (its forwarding headers are kept)
    * @param host the client's {@code Host}, for {@code X-Forwarded-Host}
+   * @param namespaceHeader the route's namespace header, if it has one (its underscored spelling is dropped)
+   * @param dropUnderscored whether to drop underscored spellings of the headers the gate sets or strips
    */
   static MultiMap build(MultiMap client, String clientAddress, boolean trustedClient, String host,
-      String requestId, KeyEntry entry, String namespace, String operation) {
+      String requestId, KeyEntry entry, String namespace, String operation, Optional<String> namespaceHeader,
+      boolean dropUnderscored) {
     MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(client);
     HopByHop.strip(h);
     h.remove("x-api-key");
+    h.remove("Authorization");
     h.remove("Host");
     h.remove("Expect");
-    String auth = h.get("Authorization");
-    if (auth != null && auth.length() >= 7 && auth.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-      h.remove("Authorization");
-    }
     List<String> names = new ArrayList<>(h.names());
     for (String name : names) {
-      if (HopByHop.isTollgateHeader(name)) {
+      if (HopByHop.isTollgateHeader(name)
+          || dropUnderscored && UnderscoredHeaders.shadows(name, namespaceHeader)) {
         h.remove(name);
       }
     }

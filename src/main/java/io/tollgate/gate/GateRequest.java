@@ -1,6 +1,9 @@
 package io.tollgate.gate;
 
 import io.tollgate.limits.Units;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What the decision needs to know of a request, whichever way it came (proxy, verify or authorize).
@@ -13,12 +16,34 @@ import io.tollgate.limits.Units;
  */
 record GateRequest(Credential credential, String operation, Units units, String namespace, boolean dryRun) {
 
-  /** The request a routed HTTP request makes: its key, the route's operation and units, and its namespace. */
-  static GateRequest routed(RouteTable.Match m, io.vertx.core.MultiMap headers) {
-    String namespace = m.namespace()
-        .or(() -> m.route().namespaceHeader().map(headers::get).filter(s -> !s.isEmpty()))
-        .orElse(RouteTable.DEFAULT_NAMESPACE);
-    return new GateRequest(Credential.from(headers::getAll), m.route().operation(), m.route().units(), namespace,
-        false);
+  /**
+   * The request a routed HTTP request makes: its key, the route's operation and units, and its namespace; empty
+   * when the route's namespace header is ambiguous: repeated, a comma-separated list (the same thing, RFC 9110
+   * §5.3), or named by {@code Connection} (the engine would not get the namespace the gate checked).
+   */
+  static Optional<GateRequest> routed(RouteTable.Match m, MultiMap headers) {
+    Optional<String> namespace = m.namespace();
+    if (namespace.isEmpty() && m.route().namespaceHeader().isPresent()) {
+      String name = m.route().namespaceHeader().get();
+      List<String> values = headers.getAll(name);
+      if (values.size() > 1 || values.size() == 1 && values.get(0).indexOf(',') >= 0 || namedByConnection(headers,
+          name)) {
+        return Optional.empty();
+      }
+      namespace = values.stream().findFirst().filter(s -> !s.isEmpty());
+    }
+    return Optional.of(new GateRequest(Credential.from(headers::getAll), m.route().operation(), m.route().units(),
+        namespace.orElse(RouteTable.DEFAULT_NAMESPACE), false));
+  }
+
+  private static boolean namedByConnection(MultiMap headers, String name) {
+    for (String value : headers.getAll("Connection")) {
+      for (String named : value.split(",")) {
+        if (named.trim().equalsIgnoreCase(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -54,7 +54,12 @@ final class ProxyHandler {
       return;
     }
     RouteTable.Match m = match.get();
-    GateRequest gr = GateRequest.routed(m, req.headers());
+    Optional<GateRequest> routed = GateRequest.routed(m, req.headers());
+    if (routed.isEmpty()) {
+      refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), trace);
+      return;
+    }
+    GateRequest gr = routed.get();
     switch (decider.decide(gr, clock.instant(), trace)) {
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());

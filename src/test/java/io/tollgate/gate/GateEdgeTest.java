@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same connection is never processed; plus Upgrade, the idle timeout and slowloris.
  */
 final class GateEdgeTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Far enough apart that a test can tell which of the two timeouts closed a connection. */
   private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration IDLE_TIMEOUT = Duration.ofMillis(2500);
@@ -105,15 +102,15 @@ final class GateEdgeTest {
   @MethodSource("hostileRequests")
   void hostileRequest_withARequestPipelinedBehind_isRefusedWithProblem_andNothingReachesTheEngine(String name,
       int status, Function<String, String> request) throws Exception {
-    String marker = "edge-" + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    String marker = EdgeAssertions.marker("edge", name);
     int before = f.engine.seen.size();
     try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5))) {
       c.send(request.apply(marker) + get(marker + "-behind"));
       RawHttp.Response refusal = c.read();
-      assertProblem(refusal, status);
+      EdgeAssertions.assertProblem(refusal, status);
       assertThat(c.readUntilClosed()).as("anything after the refusal, before the close").isEmpty();
     }
-    assertNothingElseReachedTheEngine(before, marker);
+    EdgeAssertions.assertNothingElseReachedTheEngine(f, key, before, marker);
   }
 
   @Test
@@ -124,10 +121,10 @@ final class GateEdgeTest {
       c.send(put(marker) + "X-Folded: a\r\n");
       pauseBetweenReads();
       c.send(" b\r\nContent-Length: 0\r\n\r\n" + get(marker + "-behind"));
-      assertProblem(c.read(), 400);
+      EdgeAssertions.assertProblem(c.read(), 400);
       assertThat(c.readUntilClosed()).isEmpty();
     }
-    assertNothingElseReachedTheEngine(before, marker);
+    EdgeAssertions.assertNothingElseReachedTheEngine(f, key, before, marker);
   }
 
   /** Lets the gate read what was sent so far on its own; there is no condition to wait for. */
@@ -144,7 +141,7 @@ final class GateEdgeTest {
       c.send(put(marker) + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
       await().atMost(Duration.ofSeconds(5)).until(() -> f.engine.started.contains(uri));
       c.send("zz\r\nworld\r\n0\r\n\r\n" + get(marker + "-behind"));
-      assertProblem(c.read(), 400);
+      EdgeAssertions.assertProblem(c.read(), 400);
       assertThat(c.readUntilClosed()).isEmpty();
     }
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
@@ -159,7 +156,7 @@ final class GateEdgeTest {
       c.send("POST /v1/verify HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + SERVICE_KEY
           + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
           + Integer.toHexString(body.length()) + "\r\n" + body + "\r\nzz\r\n0\r\n\r\n");
-      assertProblem(c.read(), 400);
+      EdgeAssertions.assertProblem(c.read(), 400);
       assertThat(c.readUntilClosed()).isEmpty();
     }
   }
@@ -268,24 +265,5 @@ final class GateEdgeTest {
     } finally {
       trickler.shutdownNow();
     }
-  }
-
-  private static void assertProblem(RawHttp.Response r, int status) throws IOException {
-    assertThat(r.status()).as(r.head() + r.text()).isEqualTo(status);
-    assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-    JsonNode body = JSON.readTree(r.body());
-    assertThat(body.path("status").asInt()).isEqualTo(status);
-    assertThat(body.path("code").asText()).isNotBlank();
-  }
-
-  /**
-   * A request sent after the case reaches the engine as the only one since {@code before}, and stays so for a
-   * moment: nothing of the refused request or of the one pipelined behind it was forwarded.
-   */
-  private static void assertNothingElseReachedTheEngine(int before, String marker) {
-    assertThat(f.gate("GET", "/v1/default/items/" + marker + "-barrier", key).status()).isEqualTo(200);
-    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-        assertThat(f.engine.seen.subList(before, f.engine.seen.size())).extracting(TestEngine.Seen::uri)
-            .containsExactly("/v1/default/items/" + marker + "-barrier"));
   }
 }

@@ -31,6 +31,8 @@ final class EngineExchange {
   private final Context context;
   private boolean answered;
   private boolean settled;
+  /** What the request costs once the engine answered below 500: from then on it is billed, whatever the client does. */
+  private Optional<Units> owed = Optional.empty();
   private HttpClientRequest upstream;
 
   /** Shared settings of every exchange with one engine. */
@@ -54,7 +56,7 @@ final class EngineExchange {
 
   private void start(long declaredLength) {
     req.exceptionHandler(e -> {
-      release(Refusal.BAD_REQUEST.code());
+      clientFault(Refusal.BAD_REQUEST.code());
       refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);
       if (upstream != null) {
         upstream.reset();
@@ -119,6 +121,7 @@ final class EngineExchange {
       }
       seen[0] += buf.length();
       if (seen[0] > f.edge().maxBodyBytes()) {
+        clientFault(Refusal.PAYLOAD_TOO_LARGE.code());
         refuse(Refusal.PAYLOAD_TOO_LARGE, "the request body is larger than allowed", true);
         up.reset();
         return;
@@ -132,7 +135,7 @@ final class EngineExchange {
     req.endHandler(v -> {
       if (StrictHttp.framingError(req.connection()).isPresent()) {
         // the body was cut short by an invalid chunk: the engine must not get it as a complete request
-        release(Refusal.BAD_REQUEST.code());
+        clientFault(Refusal.BAD_REQUEST.code());
         refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);
         up.reset();
       } else {
@@ -157,6 +160,7 @@ final class EngineExchange {
       release(GateMeter.ENGINE_ERROR);
       trace.refused(GateMeter.ENGINE_ERROR);
     } else {
+      owed = Optional.of(cost);
       trace.billed(cost);
     }
     if (f.strict() && status < 500) {
@@ -176,7 +180,12 @@ final class EngineExchange {
     stream(resp, status < 500 ? Optional.of(cost) : Optional.empty());
   }
 
-  /** Sends the engine's answer; bills {@code cost} once it has been streamed (batch mode). */
+  /**
+   * Sends the engine's answer, its body piped with back-pressure; bills {@code cost} once it has been streamed
+   * (batch mode) or once the client is gone (a client fault after the engine answered is billed). An engine that
+   * fails mid-body is not billed (batch mode) and the client's connection is closed without ending the body, so a
+   * cut body never looks complete.
+   */
   private void stream(HttpClientResponse resp, Optional<Units> cost) {
     answered = true;
     HttpServerResponse out = req.response().setStatusCode(resp.statusCode());
@@ -190,12 +199,28 @@ final class EngineExchange {
     if (!h.contains("Content-Length")) {
       out.setChunked(true);
     }
-    resp.pipeTo(out).onComplete(done -> cost.ifPresent(c -> {
-      if (!settled) {
-        settled = true;
-        f.meter().billed(allowed, c);
+    out.closeHandler(v -> {
+      if (!out.ended()) {
+        clientFault(Refusal.BAD_REQUEST.code());
+        resp.request().reset();
       }
-    }));
+    });
+    resp.exceptionHandler(e -> {
+      release(Refusal.ENGINE_UNAVAILABLE.code());
+      out.reset();
+    });
+    resp.handler(buf -> {
+      out.write(buf);
+      if (out.writeQueueFull()) {
+        resp.pause();
+        out.drainHandler(v -> resp.resume());
+      }
+    });
+    resp.endHandler(v -> {
+      cost.ifPresent(this::bill);
+      out.end();
+    });
+    resp.resume();
   }
 
   /** Whether the engine's own answer is being streamed (body data still goes up then). */
@@ -221,6 +246,22 @@ final class EngineExchange {
     Refusal r = timeout ? Refusal.ENGINE_TIMEOUT : Refusal.ENGINE_UNAVAILABLE;
     release(r.code());
     refuse(r, timeout ? "the engine did not answer in time" : "the engine cannot be reached", false);
+  }
+
+  /** A fault of the client's side: billed when the engine had already answered, released before that. */
+  private void clientFault(String code) {
+    if (owed.isPresent()) {
+      bill(owed.get());
+    } else {
+      release(code);
+    }
+  }
+
+  private void bill(Units cost) {
+    if (!settled) {
+      settled = true;
+      f.meter().billed(allowed, cost);
+    }
   }
 
   private void release(String code) {

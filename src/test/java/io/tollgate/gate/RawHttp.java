@@ -123,8 +123,29 @@ final class RawHttp {
           chunked = true;
         }
       }
-      byte[] body = chunked ? chunks() : length >= 0 ? exactly(length) : in.readAllBytes();
-      return new Response(Integer.parseInt(m.group(1)), head.toString(), body);
+      int status = Integer.parseInt(m.group(1));
+      boolean bodiless = status == 204 || status == 304 || status < 200;
+      byte[] body = bodiless ? new byte[0] : chunked ? chunks() : length >= 0 ? exactly(length) : in.readAllBytes();
+      return new Response(status, head.toString(), body);
+    }
+
+    /** Reads a response's status line and headers only, leaving its body unread; returns the status code. */
+    int readHead() throws IOException {
+      String statusLine = line();
+      Matcher m = STATUS.matcher(statusLine);
+      if (!m.lookingAt()) {
+        throw new IOException("not a status line: " + statusLine);
+      }
+      while (!line().isEmpty()) {
+        // headers are not needed
+      }
+      return Integer.parseInt(m.group(1));
+    }
+
+    /** Closes with a TCP reset instead of a FIN, as a client that crashes does. */
+    void reset() throws IOException {
+      socket.setSoLinger(true, 0);
+      socket.close();
     }
 
     /**

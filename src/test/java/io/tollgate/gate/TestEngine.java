@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * {@code items/{id}} echoes; {@code serve/status/{code}} answers that status; {@code serve/slow/{ms}} waits;
  * {@code serve/units/{u}} reports {@code X-Tollgate-Units: u}; {@code serve/upload} streams the body into a SHA-256
  * ({@code serve/upload/{ms}} stops reading for that long after the first bytes, so that the sender must hold back);
- * {@code serve/download/{bytes}} streams that many bytes. It records the URI of every request whose head arrived,
+ * {@code serve/download/{bytes}} streams that many bytes; {@code serve/early/{ms}} answers 200 and a first chunk as
+ * soon as the head arrives, before reading the body, and ends the answer {@code ms} later; {@code serve/cut/{bytes}}
+ * sends a chunked 200 with that many bytes and then closes the connection without ending it. It records the URI of every request whose head arrived,
  * and every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256).
  */
 final class TestEngine implements AutoCloseable {
@@ -65,6 +67,14 @@ final class TestEngine implements AutoCloseable {
       sha.update(b.getBytes());
     });
     req.exceptionHandler(e -> record(req, bytes[0], "", false));
+    if ("serve/early".equals(action)) {
+      req.response().setChunked(true).write("early");
+      vertx.setTimer(Math.max(1, Long.parseLong(p[5])), t -> {
+        if (!req.response().closed() && !req.response().ended()) {
+          req.response().end();
+        }
+      });
+    }
     req.endHandler(v -> {
       String hex = HexFormat.of().formatHex(sha.digest());
       record(req, bytes[0], hex, true);
@@ -83,6 +93,9 @@ final class TestEngine implements AutoCloseable {
       });
       case "serve/units" -> req.response().putHeader("X-Tollgate-Units", p[5]).end(echo.encode());
       case "serve/download" -> download(req, Long.parseLong(p[5]));
+      case "serve/early" -> { } // answered when the head arrived
+      case "serve/cut" -> req.response().setChunked(true).write(Buffer.buffer(new byte[Integer.parseInt(p[5])]))
+          .onComplete(w -> req.connection().close());
       default -> req.response().putHeader("Content-Type", "application/json")
           .putHeader("X-Engine", "test").putHeader("Connection", "keep-alive, X-Engine-Private")
           .putHeader("X-Engine-Private", "secret-hop").end(echo.encode());

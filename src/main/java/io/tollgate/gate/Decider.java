@@ -2,6 +2,7 @@ package io.tollgate.gate;
 
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
+import io.tollgate.limits.Account;
 import io.tollgate.limits.QuotaLedger;
 import io.tollgate.limits.RateLimiter;
 import io.tollgate.registry.Customer;
@@ -41,6 +42,11 @@ final class Decider {
     return d;
   }
 
+  /** The counters' owner: this creation of the customer (one created again after a purge starts afresh). */
+  static Account account(Customer customer) {
+    return new Account(customer.id(), customer.createdAt());
+  }
+
   Decision decide(GateRequest r, Instant now) {
     Optional<KeyEntry> found = knownKey(r.credential(), now);
     if (found.isEmpty()) {
@@ -57,17 +63,18 @@ final class Decider {
       return refused(Refusal.NAMESPACE_DENIED, entry, Optional.empty(), Optional.empty());
     }
     var limits = entry.owner().limits();
-    RateLimiter.Verdict rv = r.dryRun() ? rate.peek(customer.id(), limits.rateLimit())
-        : rate.tryTake(customer.id(), limits.rateLimit());
+    Account account = account(customer);
+    RateLimiter.Verdict rv = r.dryRun() ? rate.peek(account, limits.rateLimit())
+        : rate.tryTake(account, limits.rateLimit());
     if (!rv.allowed()) {
       return new Decision.Refused(Refusal.RATE_LIMITED, Optional.of(rv.retryAfter()), Optional.of(entry), false,
           Optional.of(rv), Optional.empty());
     }
-    QuotaLedger.Verdict qv = r.dryRun() ? quota.peek(customer.id(), limits.quota(), r.units(), now)
-        : quota.tryReserve(customer.id(), limits.quota(), r.units(), now);
+    QuotaLedger.Verdict qv = r.dryRun() ? quota.peek(account, limits.quota(), r.units(), now)
+        : quota.tryReserve(account, limits.quota(), r.units(), now);
     if (!qv.allowed()) {
       if (!r.dryRun()) {
-        rate.giveBack(customer.id()); // the request is not served: it does not spend the rate either
+        rate.giveBack(account); // the request is not served: it does not spend the rate either
       }
       return new Decision.Refused(Refusal.QUOTA_EXCEEDED, Optional.of(qv.untilReset()), Optional.of(entry), false,
           Optional.of(rv), Optional.of(qv));

@@ -29,7 +29,7 @@ final class GateMeter {
   /** Bills an answered request; the stage completes when the usage is durable (strict) or at once (batch). */
   CompletionStage<Void> billed(Decision.Allowed a, Units actual) {
     activity.used(a.entry().key().id(), a.at());
-    ledger.settle(customerId(a), a.request().units(), actual, a.at());
+    ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), actual, a.at());
     return recorder.record(new UsageEvent(customerId(a), a.entry().key().id(), a.request().operation(), actual,
         a.at()));
   }
@@ -37,7 +37,7 @@ final class GateMeter {
   /** Releases the reservation of a request the engine did not serve, and counts it under {@code code}. */
   void released(Decision.Allowed a, String code) {
     activity.used(a.entry().key().id(), a.at());
-    ledger.settle(customerId(a), a.request().units(), Units.ZERO, a.at());
+    ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), Units.ZERO, a.at());
     recorder.recordRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
   }
 

@@ -6,12 +6,14 @@ import io.tollgate.metering.RefusalEvent;
 import io.tollgate.metering.UsageEvent;
 import io.tollgate.metering.UsageRecorder;
 import io.tollgate.registry.KeyActivity;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Settles each decision with the quota ledger and the usage recorder: an answered request is billed (its
  * reservation corrected to the units it cost), an engine error releases its reservation and is counted apart, a
- * refusal is counted by code when a customer can be named. Thread-safe; never blocks.
+ * refusal is counted by code when a customer can be named. Each reservation is settled once (see
+ * {@link Reservation}). Thread-safe; never blocks.
  */
 final class GateMeter {
   static final String ENGINE_ERROR = "engine_error";
@@ -26,18 +28,30 @@ final class GateMeter {
     this.activity = activity;
   }
 
-  /** Bills an answered request; the stage completes when the usage is durable (strict) or at once (batch). */
+  /**
+   * Bills an answered request; the stage completes when the usage is durable (strict) or at once (batch), and fails
+   * when the reservation was already settled (nothing is billed then). When recording throws, the reservation is
+   * left open for the failure handler to undo.
+   */
   CompletionStage<Void> billed(Decision.Allowed a, Units actual) {
+    if (!a.reservation().isOpen()) {
+      return CompletableFuture.failedStage(new IllegalStateException("the reservation was already settled"));
+    }
     activity.used(a.entry().key().id(), a.at());
-    ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), actual, a.at());
-    return recorder.record(new UsageEvent(customerId(a), a.entry().key().id(), a.request().operation(), actual,
-        a.at()));
+    CompletionStage<Void> recorded = recorder.record(new UsageEvent(customerId(a), a.entry().key().id(),
+        a.request().operation(), actual, a.at()));
+    if (a.reservation().settle()) {
+      ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), actual, a.at());
+    }
+    return recorded;
   }
 
   /** Releases the reservation of a request the engine did not serve, and counts it under {@code code}. */
   void released(Decision.Allowed a, String code) {
+    if (a.reservation().settle()) {
+      ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), Units.ZERO, a.at());
+    }
     activity.used(a.entry().key().id(), a.at());
-    ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), Units.ZERO, a.at());
     recorder.recordRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
   }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * keeps "admitted ≤ quota + in flight". Both counters always move together, so a tier change from a monthly to a
  * yearly quota finds the year's usage already counted. Counters belong to an {@link Account}, one creation of a
  * customer: a customer purged and created again starts from zero, and the stored usage seeds only accounts that
- * existed when it was read. Thread-safe; lock-free.
+ * existed when it was read. The arithmetic saturates: no amount, however large, makes a counter wrap or go negative.
+ * Thread-safe; lock-free.
  */
 public final class QuotaLedger {
   private final Map<String, Units> seedMonth;
@@ -66,13 +67,13 @@ public final class QuotaLedger {
     Counter checked = counter(account, period);
     while (true) {
       long used = checked.milli().get();
-      long after = used + units.milli();
-      if (after > quota.units().milli()) {
+      if (!fits(used, units, quota)) {
         return new Verdict(false, new Units(used), quota.units(), Duration.between(now, period.end()));
       }
+      long after = used + units.milli();
       if (checked.milli().compareAndSet(used, after)) {
         QuotaPeriod other = quota.period() == QuotaPeriod.MONTH ? QuotaPeriod.YEAR : QuotaPeriod.MONTH;
-        counter(account, other.containing(day(now))).milli().addAndGet(units.milli());
+        counter(account, other.containing(day(now))).milli().getAndUpdate(v -> plus(v, units.milli()));
         return new Verdict(true, new Units(after), quota.units(), Duration.between(now, period.end()));
       }
     }
@@ -82,8 +83,21 @@ public final class QuotaLedger {
   public Verdict peek(Account account, Quota quota, Units units, Instant now) {
     BillingPeriod period = quota.period().containing(day(now));
     long used = counter(account, period).milli().get();
-    boolean fits = used + units.milli() <= quota.units().milli();
-    return new Verdict(fits, new Units(used), quota.units(), Duration.between(now, period.end()));
+    return new Verdict(fits(used, units, quota), new Units(used), quota.units(), Duration.between(now, period.end()));
+  }
+
+  /** Whether {@code units} more fit, written so that no sum can overflow ({@code used} and the quota are >= 0). */
+  private static boolean fits(long used, Units units, Quota quota) {
+    return units.milli() <= quota.units().milli() - used;
+  }
+
+  /** {@code v + delta} held within 0 and {@link Long#MAX_VALUE}, for a counter {@code v >= 0}. */
+  private static long plus(long v, long delta) {
+    long sum = v + delta;
+    if (delta > 0 && sum < v) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, sum);
   }
 
   /**
@@ -91,7 +105,7 @@ public final class QuotaLedger {
    * ({@code actual} zero releases it). A period that has ended since is left alone.
    */
   public void settle(Account account, Units reserved, Units actual, Instant reservedAt) {
-    long delta = actual.milli() - reserved.milli();
+    long delta = actual.milli() - reserved.milli(); // both are >= 0: the difference cannot overflow
     if (delta == 0) {
       return;
     }
@@ -103,7 +117,7 @@ public final class QuotaLedger {
     for (Counter c : new Counter[] {cs.month, cs.year}) {
       if (c != null && (c.label().equals(QuotaPeriod.MONTH.containing(day).label())
           || c.label().equals(QuotaPeriod.YEAR.containing(day).label()))) {
-        c.milli().addAndGet(delta);
+        c.milli().getAndUpdate(v -> plus(v, delta));
       }
     }
   }

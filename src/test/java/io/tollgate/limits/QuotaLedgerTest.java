@@ -94,6 +94,33 @@ final class QuotaLedgerTest {
   }
 
   @Test
+  void reserve_unitsThatWouldOverflowTheCounter_areRefused_andLeaveItAsItWas() {
+    QuotaLedger ledger = empty();
+    Quota huge = new Quota(new Units(Long.MAX_VALUE), QuotaPeriod.MONTH);
+    ledger.tryReserve(ACME, huge, Units.of(5), MID_MARCH);
+    for (long milli : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 4999, 9_223_372_036_854_775_000L}) {
+      assertThat(ledger.tryReserve(ACME, huge, new Units(milli), MID_MARCH).allowed()).isFalse();
+      assertThat(ledger.peek(ACME, huge, new Units(milli), MID_MARCH).allowed()).isFalse();
+    }
+    assertThat(ledger.peek(ACME, huge, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(5));
+    assertThat(ledger.tryReserve(ACME, tenPerMonth, Units.of(1), MID_MARCH).allowed()).isTrue();
+  }
+
+  @Test
+  void settle_correctionBeyondTheLargestAmount_saturates_andNeverGoesNegative() {
+    QuotaLedger ledger = empty();
+    ledger.tryReserve(ACME, tenPerMonth, Units.of(1), MID_MARCH);
+    ledger.settle(ACME, Units.ZERO, new Units(Long.MAX_VALUE), MID_MARCH);
+    QuotaLedger.Verdict full = ledger.peek(ACME, tenPerMonth, Units.ZERO, MID_MARCH);
+    assertThat(full.used()).isEqualTo(new Units(Long.MAX_VALUE));
+    assertThat(full.remaining()).isEqualTo(Units.ZERO);
+    assertThat(ledger.tryReserve(ACME, tenPerMonth, Units.of(1), MID_MARCH).allowed()).isFalse();
+    ledger.settle(ACME, new Units(Long.MAX_VALUE), Units.ZERO, MID_MARCH);
+    ledger.settle(ACME, Units.of(1), Units.ZERO, MID_MARCH);
+    assertThat(ledger.peek(ACME, tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.ZERO);
+  }
+
+  @Test
   void recreatedCustomer_isAnotherAccount_startingFromZero_evenWhenSeeded() {
     Instant seededAt = MID_MARCH.plusSeconds(60);
     QuotaLedger ledger = new QuotaLedger(Map.of("acme", Units.of(10)), Map.of("acme", Units.of(10)), seededAt);

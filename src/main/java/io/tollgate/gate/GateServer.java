@@ -93,10 +93,11 @@ public final class GateServer {
         trace.finish(req, true, observer);
       });
       req.response().closeHandler(v -> trace.finish(req, false, observer));
-      if (!guard.admit(req, trace)) {
-        return;
-      }
-      failsafe.run(req, trace, () -> dispatch(vertx, d, req, trace, verify, authorize, proxy));
+      failsafe.run(req, trace, () -> {
+        if (guard.admit(req, trace)) {
+          dispatch(vertx, d, req, trace, verify, authorize, proxy);
+        }
+      });
     };
     // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());

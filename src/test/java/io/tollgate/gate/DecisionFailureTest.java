@@ -28,7 +28,6 @@ import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -173,15 +172,22 @@ final class DecisionFailureTest {
   }
 
   @Test
-  void proxy_recorderThrowsOnARefusal_is500Problem_andTheNextRequestGetsItsRefusal() {
+  void proxy_refusalThatCannotBeCounted_isStillAnsweredWithItsRefusal() {
     String key = customer("fail-proxy");
-    Map<String, String> headers = Map.of("Authorization", "Bearer " + key);
     RECORDER.failing = true;
-    assertInternalError(call("GET", "/v1/elsewhere/items/a", null, headers));
-    RECORDER.failing = false;
-    Answer denied = call("GET", "/v1/elsewhere/items/a", null, headers);
+    Answer denied = call("GET", "/v1/elsewhere/items/a", null, Map.of("Authorization", "Bearer " + key));
     assertThat(denied.status()).isEqualTo(403);
     assertThat(denied.json().get("code").asText()).isEqualTo("namespace_denied");
-    assertThat(List.of(standing(key).get("quota").get("used").asText())).containsExactly("0");
+  }
+
+  @Test
+  void proxy_unreachableEngine_whoseErrorCannotBeCounted_is502_andReleasesTheUnits() {
+    String key = customer("fail-engine");
+    RECORDER.failing = true;
+    Answer a = call("GET", "/v1/default/items/a", null, Map.of("Authorization", "Bearer " + key));
+    assertThat(a.status()).isEqualTo(502);
+    assertThat(a.json().get("code").asText()).isEqualTo("engine_unavailable");
+    RECORDER.failing = false;
+    assertThat(standing(key).get("quota").get("used").decimalValue()).isEqualByComparingTo("0");
   }
 }

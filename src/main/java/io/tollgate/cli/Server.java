@@ -37,6 +37,7 @@ import io.tollgate.telemetry.RegistryMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -149,13 +150,17 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** Quota counters seeded with what the store holds for the current month and year. */
+  /**
+   * Quota counters seeded with what the store holds for the current month and year; the instant is taken before the
+   * store is read, so the seeds count only for customers created by then (see {@code QuotaLedger}).
+   */
   private static QuotaLedger seededLedger(UsageStore usage, InstantSource clock) {
-    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     BillingPeriod month = QuotaPeriod.MONTH.containing(today);
     BillingPeriod year = QuotaPeriod.YEAR.containing(today);
     return new QuotaLedger(usage.unitsByCustomer(month.firstDay(), month.endDay()),
-        usage.unitsByCustomer(year.firstDay(), year.endDay()), today);
+        usage.unitsByCustomer(year.firstDay(), year.endDay()), now);
   }
 
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {

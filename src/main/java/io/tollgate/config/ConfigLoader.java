@@ -1,7 +1,9 @@
 package io.tollgate.config;
 
 import io.tollgate.keys.ApiKeyFormat;
+import io.tollgate.limits.Units;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
       "routes", "metering", "keys", "retention", "metrics", "access_log", "logging");
 
+  private static final BigDecimal DEFAULT_MAX_UNITS = BigDecimal.valueOf(1_000_000);
+
   private ConfigLoader() {}
 
   /** Reads {@code file} (when present) and applies {@code env} on top. */
@@ -36,14 +40,15 @@ public final class ConfigLoader {
     ConfigNode root = YamlDocument.parse(file.map(Path::toString).orElse("configuration"), text).root().onlyKeys(TOP);
     Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
     Path dataDir = Path.of(env(env, "TOLLGATE_DATA_DIR").orElse(root.get("data_dir").text("./data")));
+    TollgateConfig.Gate gate = gate(root.get("gate"), env);
     return new TollgateConfig(
-        gate(root.get("gate"), env),
+        gate,
         admin(root.get("admin"), env),
         storeUrl(root.get("store"), env, dataDir),
         dataDir,
         root.get("tiers").text().map(base::resolve),
         root.get("default_tier").text("starter"),
-        RouteParser.parse(root.get("routes")),
+        RouteParser.parse(root.get("routes"), gate.edge().maxUnitsPerRequest()),
         metering(root.get("metering")),
         keys(root.get("keys"), env),
         retention(root.get("retention")),
@@ -68,7 +73,7 @@ public final class ConfigLoader {
   private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
     g.onlyKeys(Set.of("listen", "engine", "service_keys", "trusted_proxies", "max_request_line", "max_header_bytes",
         "max_body_bytes", "header_timeout", "idle_timeout", "engine_connect_timeout", "engine_timeout",
-        "engine_pool_size", "drop_underscore_headers"));
+        "engine_pool_size", "drop_underscore_headers", "max_units_per_request"));
     HostPort listen = listen(g.get("listen"), env, "TOLLGATE_GATE_LISTEN", "0.0.0.0:8080");
     Optional<String> engineEnv = env(env, "TOLLGATE_ENGINE_URL");
     String engine = engineEnv.orElseGet(() -> g.get("engine").text("http://127.0.0.1:9000"));
@@ -105,7 +110,17 @@ public final class ConfigLoader {
             g.get("engine_connect_timeout").duration().orElse(Duration.ofSeconds(5))),
         positive(g.get("engine_timeout"), g.get("engine_timeout").duration().orElse(Duration.ofSeconds(60))),
         (int) range(g.get("engine_pool_size"), g.get("engine_pool_size").integer().orElse(256L), 1, 100_000),
-        g.get("drop_underscore_headers").bool().orElse(true));
+        g.get("drop_underscore_headers").bool().orElse(true),
+        maxUnits(g.get("max_units_per_request")));
+  }
+
+  /** At most a billion units (10^12 milli-units): a quota counter then holds millions of such requests. */
+  private static Units maxUnits(ConfigNode n) {
+    BigDecimal value = n.decimal().orElse(DEFAULT_MAX_UNITS);
+    if (value.compareTo(BigDecimal.ZERO) <= 0 || value.compareTo(BigDecimal.valueOf(1_000_000_000)) > 0) {
+      throw n.fail("must be more than 0 and at most 1000000000");
+    }
+    return Units.parse(value).orElseThrow(() -> n.fail("must have at most three decimals"));
   }
 
   private static long range(ConfigNode n, long value, long min, long max) {

@@ -29,18 +29,23 @@ final class RouteParser {
     return new RouteSpec(method, path, op, new Units(milli), Optional.empty());
   }
 
-  static List<RouteSpec> parse(ConfigNode routes) {
+  /** The routes, none costing more than {@code maxUnits} ({@code gate.max_units_per_request}). */
+  static List<RouteSpec> parse(ConfigNode routes, Units maxUnits) {
     if (!routes.isPresent()) {
+      DEFAULT_ROUTES.stream().filter(r -> r.units().compareTo(maxUnits) > 0).findFirst().ifPresent(r -> {
+        throw new InvalidConfigException("gate.max_units_per_request: the default route " + r.path() + " costs "
+            + r.units() + " units, more than " + maxUnits);
+      });
       return DEFAULT_ROUTES;
     }
     List<RouteSpec> out = new ArrayList<>();
     for (ConfigNode r : routes.list()) {
-      out.add(parseOne(r));
+      out.add(parseOne(r, maxUnits));
     }
     return out;
   }
 
-  private static RouteSpec parseOne(ConfigNode r) {
+  private static RouteSpec parseOne(ConfigNode r, Units maxUnits) {
     r.onlyKeys(Set.of("method", "path", "operation", "units", "namespace_header"));
     String method = r.get("method").text().orElseThrow(() -> r.get("method").fail("is required"));
     if (!METHOD.matcher(method).matches()) {
@@ -56,6 +61,10 @@ final class RouteParser {
         .map(d -> Units.parse(d).orElseThrow(
             () -> r.get("units").fail("must be a non-negative number with at most three decimals")))
         .orElse(Units.of(1));
+    if (units.compareTo(maxUnits) > 0) {
+      throw r.get("units").isPresent() ? r.get("units").fail("must be at most gate.max_units_per_request (" + maxUnits
+          + ")") : r.fail("costs 1 unit by default, more than gate.max_units_per_request (" + maxUnits + ")");
+    }
     Optional<String> header = r.get("namespace_header").text();
     if (header.isPresent() && !HEADER.matcher(header.get()).matches()) {
       throw r.get("namespace_header").fail("must be a header name");

@@ -1,5 +1,6 @@
 package io.tollgate.config;
 
+import io.tollgate.limits.Units;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,10 +63,12 @@ public record TollgateConfig(
    * @param enginePoolSize keep-alive connections to the engine, in total
    * @param dropUnderscoreHeaders whether client headers spelled with underscores that an engine could read as a
    *     header the gate sets or strips ({@code X_Tollgate_Customer}) are dropped before forwarding
+   * @param maxUnitsPerRequest the most units one request may cost: a verify body asking more is a 400, an engine
+   *     reporting more is billed the route's units, and no route may cost more
    */
   public record Edge(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout,
       Duration idleTimeout, Duration engineConnectTimeout, Duration engineTimeout, int enginePoolSize,
-      boolean dropUnderscoreHeaders) {}
+      boolean dropUnderscoreHeaders, Units maxUnitsPerRequest) {}
 
   /**
    * @param listen address of the admin listener

@@ -30,13 +30,16 @@ final class AuthorizeHandler {
   private final Decider decider;
   private final GateMeter meter;
   private final InstantSource clock;
+  private final Failsafe failsafe;
 
-  AuthorizeHandler(Vertx vertx, Supplier<RouteTable> routes, Decider decider, GateMeter meter, InstantSource clock) {
+  AuthorizeHandler(Vertx vertx, Supplier<RouteTable> routes, Decider decider, GateMeter meter, InstantSource clock,
+      Failsafe failsafe) {
     this.vertx = vertx;
     this.routes = routes;
     this.decider = decider;
     this.meter = meter;
     this.clock = clock;
+    this.failsafe = failsafe;
   }
 
   void handle(HttpServerRequest req, RequestTrace trace) {
@@ -72,8 +75,8 @@ final class AuthorizeHandler {
       }
       case Decision.Allowed a -> {
         Context context = vertx.getOrCreateContext();
-        meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(x -> allow(req, a,
-            trace, e == null)));
+        meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(
+            failsafe.guard(req, trace, x -> allow(req, a, trace, e == null))));
       }
     }
   }

@@ -2,8 +2,10 @@ package io.tollgate.gate;
 
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
+import io.tollgate.limits.Account;
 import io.tollgate.limits.QuotaLedger;
 import io.tollgate.limits.RateLimiter;
+import io.tollgate.limits.Units;
 import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
 import io.tollgate.registry.CustomerStatus;
@@ -33,12 +35,40 @@ final class Decider {
     this.quota = quota;
   }
 
-  /** Decides, and tells {@code trace} the outcome and how long deciding took. */
+  /**
+   * Decides, and tells {@code trace} the outcome and how long deciding took. On an exception nothing stays taken:
+   * the rate token and the quota reservation of this request are given back before it propagates.
+   */
   Decision decide(GateRequest r, Instant now, RequestTrace trace) {
     long started = System.nanoTime();
     Decision d = decide(r, now);
-    trace.decided(d, r, System.nanoTime() - started);
+    try {
+      trace.decided(d, r, System.nanoTime() - started);
+    } catch (RuntimeException e) {
+      if (d instanceof Decision.Allowed a) {
+        undo(a);
+      }
+      throw e;
+    }
     return d;
+  }
+
+  /**
+   * Gives back what an allowed request holds (its rate token and reserved units) when it failed before it was
+   * billed or released; does nothing once its reservation is settled.
+   */
+  void undo(Decision.Allowed a) {
+    if (!a.reservation().settle()) {
+      return;
+    }
+    Account account = account(a.entry().owner().customer());
+    quota.settle(account, a.request().units(), Units.ZERO, a.at());
+    rate.giveBack(account);
+  }
+
+  /** The counters' owner: this creation of the customer (one created again after a purge starts afresh). */
+  static Account account(Customer customer) {
+    return new Account(customer.id(), customer.createdAt());
   }
 
   Decision decide(GateRequest r, Instant now) {
@@ -57,22 +87,31 @@ final class Decider {
       return refused(Refusal.NAMESPACE_DENIED, entry, Optional.empty(), Optional.empty());
     }
     var limits = entry.owner().limits();
-    RateLimiter.Verdict rv = r.dryRun() ? rate.peek(customer.id(), limits.rateLimit())
-        : rate.tryTake(customer.id(), limits.rateLimit());
+    Account account = account(customer);
+    RateLimiter.Verdict rv = r.dryRun() ? rate.peek(account, limits.rateLimit())
+        : rate.tryTake(account, limits.rateLimit());
     if (!rv.allowed()) {
       return new Decision.Refused(Refusal.RATE_LIMITED, Optional.of(rv.retryAfter()), Optional.of(entry), false,
           Optional.of(rv), Optional.empty());
     }
-    QuotaLedger.Verdict qv = r.dryRun() ? quota.peek(customer.id(), limits.quota(), r.units(), now)
-        : quota.tryReserve(customer.id(), limits.quota(), r.units(), now);
+    QuotaLedger.Verdict qv;
+    try {
+      qv = r.dryRun() ? quota.peek(account, limits.quota(), r.units(), now)
+          : quota.tryReserve(account, limits.quota(), r.units(), now);
+    } catch (RuntimeException e) {
+      if (!r.dryRun()) {
+        rate.giveBack(account); // the request fails: it does not spend the rate
+      }
+      throw e;
+    }
     if (!qv.allowed()) {
       if (!r.dryRun()) {
-        rate.giveBack(customer.id()); // the request is not served: it does not spend the rate either
+        rate.giveBack(account); // the request is not served: it does not spend the rate either
       }
       return new Decision.Refused(Refusal.QUOTA_EXCEEDED, Optional.of(qv.untilReset()), Optional.of(entry), false,
           Optional.of(rv), Optional.of(qv));
     }
-    return new Decision.Allowed(entry, r, rv, qv, now);
+    return new Decision.Allowed(entry, r, rv, qv, now, new Reservation(!r.dryRun()));
   }
 
   /** The key when it is well-formed, known, active and its customer not deactivated; one answer for every other case. */

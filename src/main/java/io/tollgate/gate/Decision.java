@@ -18,9 +18,10 @@ sealed interface Decision {
    * @param rate the rate limit after taking a token
    * @param quota the quota after reserving
    * @param at when it was decided: the request is billed in this instant's period
+   * @param reservation settled once: billed, released, or undone after a failure
    */
   record Allowed(KeyEntry entry, GateRequest request, RateLimiter.Verdict rate, QuotaLedger.Verdict quota,
-      Instant at) implements Decision {}
+      Instant at, Reservation reservation) implements Decision {}
 
   /**
    * A check failed.

@@ -154,8 +154,8 @@ final class EngineExchange {
       return;
     }
     int status = resp.statusCode();
-    Units cost = status < 500 ? EngineUnits.parse(resp.getHeader(EngineUnits.HEADER)).orElse(route.units())
-        : Units.ZERO;
+    Units cost = status < 500 ? EngineUnits.cost(resp.getHeader(EngineUnits.HEADER), route.units(),
+        f.edge().maxUnitsPerRequest(), trace) : Units.ZERO;
     if (status >= 500) {
       release(GateMeter.ENGINE_ERROR);
       trace.refused(GateMeter.ENGINE_ERROR);

@@ -6,19 +6,27 @@ import io.tollgate.metering.RefusalEvent;
 import io.tollgate.metering.UsageEvent;
 import io.tollgate.metering.UsageRecorder;
 import io.tollgate.registry.KeyActivity;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settles each decision with the quota ledger and the usage recorder: an answered request is billed (its
  * reservation corrected to the units it cost), an engine error releases its reservation and is counted apart, a
- * refusal is counted by code when a customer can be named. Thread-safe; never blocks.
+ * refusal is counted by code when a customer can be named. Each reservation is settled once (see
+ * {@link Reservation}). A failure to count a refusal never fails its request; a failure to record usage does (the
+ * request is not billed). Thread-safe; never blocks.
  */
 final class GateMeter {
   static final String ENGINE_ERROR = "engine_error";
+  private static final Logger LOG = LoggerFactory.getLogger(GateMeter.class);
 
   private final QuotaLedger ledger;
   private final UsageRecorder recorder;
   private final KeyActivity activity;
+  private final AtomicLong refusalFailures = new AtomicLong();
 
   GateMeter(QuotaLedger ledger, UsageRecorder recorder, KeyActivity activity) {
     this.ledger = ledger;
@@ -26,27 +34,53 @@ final class GateMeter {
     this.activity = activity;
   }
 
-  /** Bills an answered request; the stage completes when the usage is durable (strict) or at once (batch). */
+  /**
+   * Bills an answered request; the stage completes when the usage is durable (strict) or at once (batch), and fails
+   * when the reservation was already settled (nothing is billed then). When recording throws, the reservation is
+   * left open for the failure handler to undo.
+   */
   CompletionStage<Void> billed(Decision.Allowed a, Units actual) {
+    if (!a.reservation().isOpen()) {
+      return CompletableFuture.failedStage(new IllegalStateException("the reservation was already settled"));
+    }
     activity.used(a.entry().key().id(), a.at());
-    ledger.settle(customerId(a), a.request().units(), actual, a.at());
-    return recorder.record(new UsageEvent(customerId(a), a.entry().key().id(), a.request().operation(), actual,
-        a.at()));
+    CompletionStage<Void> recorded = recorder.record(new UsageEvent(customerId(a), a.entry().key().id(),
+        a.request().operation(), actual, a.at()));
+    if (a.reservation().settle()) {
+      ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), actual, a.at());
+    }
+    return recorded;
   }
 
   /** Releases the reservation of a request the engine did not serve, and counts it under {@code code}. */
   void released(Decision.Allowed a, String code) {
+    if (a.reservation().settle()) {
+      ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), Units.ZERO, a.at());
+    }
     activity.used(a.entry().key().id(), a.at());
-    ledger.settle(customerId(a), a.request().units(), Units.ZERO, a.at());
-    recorder.recordRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
+    countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
   }
 
   /** Counts a refusal against its customer when the key named one. */
   void refused(Decision.Refused r, java.time.Instant at) {
     r.entry().ifPresent(e -> activity.used(e.key().id(), at));
     if (r.reason().isCounted()) {
-      r.entry().ifPresent(e -> recorder.recordRefusal(new RefusalEvent(e.owner().customer().id(), e.key().id(),
+      r.entry().ifPresent(e -> countRefusal(new RefusalEvent(e.owner().customer().id(), e.key().id(),
           r.reason().code(), at)));
+    }
+  }
+
+  /**
+   * Counts a refusal or engine error, never failing the request for it (as Caffeine's guarded stats counter): the
+   * client gets its 403, 429 or 502 even when counting it fails. Logged, once per 1000 failures.
+   */
+  private void countRefusal(RefusalEvent event) {
+    try {
+      recorder.recordRefusal(event);
+    } catch (RuntimeException e) {
+      if (refusalFailures.getAndIncrement() % 1000 == 0) {
+        LOG.warn("a refusal could not be counted ({} so far): {}", refusalFailures.get(), e.toString());
+      }
     }
   }
 

@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param engineNanos from forwarding to the engine's answer head, when the request went to the engine
  * @param bytesIn request body bytes read
  * @param bytesOut response body bytes written
+ * @param engineUnitsRejected whether the engine reported units ({@code X-Tollgate-Units}) that were malformed or over
+ *     {@code gate.max_units_per_request}, so that the route's units were billed instead
  */
 public record GateOutcome(Instant at, String requestId, String mode, String method, String client,
     Optional<String> customer, Optional<String> keyId, Optional<String> namespace, Optional<String> operation,
     long unitsMilli, int status, Optional<String> code, long totalNanos, Optional<Long> decisionNanos,
-    Optional<Long> engineNanos, long bytesIn, long bytesOut) {
+    Optional<Long> engineNanos, long bytesIn, long bytesOut, boolean engineUnitsRejected) {
 
   /** The status logged when the client closed its connection before the answer ended (as nginx logs it). */
   public static final int CLIENT_CLOSED = 499;

@@ -69,9 +69,11 @@ public final class GateServer {
         .build();
     EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
         new TrustedProxies(d.config().trustedProxies()), meter, d.strict());
+    Failsafe failsafe = new Failsafe(vertx, decider);
     ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock());
-    VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock());
-    AuthorizeHandler authorize = new AuthorizeHandler(vertx, routes, decider, meter, d.clock());
+    VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock(),
+        failsafe, edge.maxUnitsPerRequest());
+    AuthorizeHandler authorize = new AuthorizeHandler(vertx, routes, decider, meter, d.clock(), failsafe);
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(edge.maxRequestLine())
         .setMaxHeaderSize(edge.maxHeaderBytes())
@@ -91,22 +93,11 @@ public final class GateServer {
         trace.finish(req, true, observer);
       });
       req.response().closeHandler(v -> trace.finish(req, false, observer));
-      if (!guard.admit(req, trace)) {
-        return;
-      }
-      String path = req.path();
-      if ("/health".equals(path) && req.method() == HttpMethod.GET) {
-        trace.mode("health");
-        health(vertx, d, req, trace.requestId());
-      } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
-        trace.mode("verify");
-        verify.handle(req, trace);
-      } else if ("/v1/authorize".equals(path) || path.startsWith(AuthorizeHandler.ENVOY_PREFIX)) {
-        trace.mode("authorize");
-        authorize.handle(req, trace);
-      } else {
-        proxy.handle(req, trace);
-      }
+      failsafe.run(req, trace, () -> {
+        if (guard.admit(req, trace)) {
+          dispatch(vertx, d, req, trace, verify, authorize, proxy);
+        }
+      });
     };
     // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -121,6 +112,23 @@ public final class GateServer {
         .map(id -> first.get())
         .onSuccess(s -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
             s.actualPort(), loops, d.config().engine()));
+  }
+
+  private static void dispatch(Vertx vertx, Dependencies d, HttpServerRequest req, RequestTrace trace,
+      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy) {
+    String path = req.path();
+    if ("/health".equals(path) && req.method() == HttpMethod.GET) {
+      trace.mode("health");
+      health(vertx, d, req, trace.requestId());
+    } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
+      trace.mode("verify");
+      verify.handle(req, trace);
+    } else if ("/v1/authorize".equals(path) || path.startsWith(AuthorizeHandler.ENVOY_PREFIX)) {
+      trace.mode("authorize");
+      authorize.handle(req, trace);
+    } else {
+      proxy.handle(req, trace);
+    }
   }
 
   private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId) {

@@ -16,6 +16,7 @@ final class RequestTrace {
   private final long startNanos;
   private String mode = "proxy";
   private KeyEntry entry;
+  private Decision.Allowed allowed;
   private String namespace;
   private String operation;
   private long unitsMilli;
@@ -24,6 +25,7 @@ final class RequestTrace {
   private long engineStartNanos;
   private long engineNanos = -1;
   private boolean finished;
+  private boolean engineUnitsRejected;
 
   RequestTrace(String requestId, Instant at, long startNanos) {
     this.requestId = requestId;
@@ -45,12 +47,20 @@ final class RequestTrace {
     namespace = r.namespace();
     operation = r.operation();
     switch (d) {
-      case Decision.Allowed a -> entry = a.entry();
+      case Decision.Allowed a -> {
+        entry = a.entry();
+        allowed = a;
+      }
       case Decision.Refused f -> {
         entry = f.entry().orElse(null);
         code = f.reason().code();
       }
     }
+  }
+
+  /** The request's allowed decision, once it was decided so. */
+  Optional<Decision.Allowed> allowed() {
+    return Optional.ofNullable(allowed);
   }
 
   /** A route matched, before any decision (a refusal at the body's size still names the operation). */
@@ -65,6 +75,11 @@ final class RequestTrace {
 
   void billed(Units units) {
     unitsMilli = units.milli();
+  }
+
+  /** The engine reported units that break the rule; the route's were billed. */
+  void engineUnitsRejected() {
+    engineUnitsRejected = true;
   }
 
   void engineStarted() {
@@ -91,6 +106,6 @@ final class RequestTrace {
         Optional.ofNullable(namespace), Optional.ofNullable(operation), unitsMilli, status, Optional.ofNullable(code),
         System.nanoTime() - startNanos, decisionNanos < 0 ? Optional.empty() : Optional.of(decisionNanos),
         engineNanos < 0 ? Optional.empty() : Optional.of(engineNanos), req.bytesRead(),
-        req.response().bytesWritten()));
+        req.response().bytesWritten(), engineUnitsRejected));
   }
 }

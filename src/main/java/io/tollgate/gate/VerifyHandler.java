@@ -7,21 +7,19 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/verify}: for backends that check keys themselves. The caller authenticates with a service key;
  * the body names the customer's key and, optionally, namespace, operation, units and {@code dry_run}. Always 200
  * for an authenticated caller, with {@code valid} and the same {@code code} the proxy would answer with. A valid,
- * non-dry-run verification is billed like a proxied request.
+ * non-dry-run verification is billed like a proxied request. {@code units} above {@code gate.max_units_per_request},
+ * negative, or with more than three decimals are a 400.
  */
 final class VerifyHandler {
   static final String DEFAULT_OPERATION = "verify";
@@ -35,15 +33,19 @@ final class VerifyHandler {
   private final Decider decider;
   private final GateMeter meter;
   private final InstantSource clock;
+  private final Failsafe failsafe;
+  private final Units maxUnits;
 
   VerifyHandler(Vertx vertx, List<String> serviceKeys, Supplier<RouteTable> routes, Decider decider, GateMeter meter,
-      InstantSource clock) {
+      InstantSource clock, Failsafe failsafe, Units maxUnits) {
     this.vertx = vertx;
     this.serviceKeys = serviceKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     this.routes = routes;
     this.decider = decider;
     this.meter = meter;
     this.clock = clock;
+    this.failsafe = failsafe;
+    this.maxUnits = maxUnits;
   }
 
   void handle(HttpServerRequest req, RequestTrace trace) {
@@ -54,7 +56,7 @@ final class VerifyHandler {
     }
     Context context = vertx.getOrCreateContext();
     Buffer body = Buffer.buffer();
-    req.handler(b -> {
+    req.handler(failsafe.guard(req, trace, b -> {
       if (body.length() + b.length() > MAX_BODY) {
         req.pause();
         LingeringClose.arm(vertx, req);
@@ -62,33 +64,27 @@ final class VerifyHandler {
         return;
       }
       body.appendBuffer(b);
-    });
-    req.endHandler(v -> {
+    }));
+    req.endHandler(failsafe.guard(req, trace, v -> {
       if (StrictHttp.framingError(req.connection()).isPresent()) {
         LingeringClose.arm(vertx, req);
         GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the request body is malformed", trace);
       } else if (!req.response().ended()) {
         verify(req, body, trace, context);
       }
-    });
+    }));
   }
 
   private void verify(HttpServerRequest req, Buffer body, RequestTrace trace, Context context) {
-    JsonObject in;
-    try {
-      in = body.length() == 0 ? new JsonObject() : new JsonObject(body);
-    } catch (DecodeException | ClassCastException e) {
-      GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the body is not a JSON object", trace);
-      return;
+    switch (VerifyBody.parse(body.getBytes(), this::unitsOf, maxUnits)) {
+      case VerifyBody.Parsed.Invalid(String detail) -> GateProblems.send(req.response(), Refusal.BAD_REQUEST, detail,
+          trace);
+      case VerifyBody.Parsed.Request(GateRequest request) -> decide(req, request, trace, context);
     }
-    Optional<GateRequest> parsed = parse(in);
-    if (parsed.isEmpty()) {
-      GateProblems.send(req.response(), Refusal.BAD_REQUEST,
-          "expected {\"key\": string, \"namespace\"?: string, \"operation\"?: string, \"units\"?: number,"
-              + " \"dry_run\"?: boolean}", trace);
-      return;
-    }
-    Decision d = decider.decide(parsed.get(), clock.instant(), trace);
+  }
+
+  private void decide(HttpServerRequest req, GateRequest request, RequestTrace trace, Context context) {
+    Decision d = decider.decide(request, clock.instant(), trace);
     JsonObject out = VerifyDocument.of(d);
     switch (d) {
       case Decision.Refused r -> {
@@ -97,7 +93,7 @@ final class VerifyHandler {
       }
       case Decision.Allowed a when a.request().dryRun() -> send(req, out, trace);
       case Decision.Allowed a -> meter.billed(a, a.request().units()).whenComplete((v, e) ->
-          context.runOnContext(x -> {
+          context.runOnContext(failsafe.guard(req, trace, x -> {
             if (e == null) {
               trace.billed(a.request().units());
               send(req, out, trace);
@@ -105,35 +101,8 @@ final class VerifyHandler {
               trace.refused(STORE_UNAVAILABLE);
               send(req, out.put("valid", false).put("code", STORE_UNAVAILABLE), trace);
             }
-          }));
+          })));
     }
-  }
-
-  private Optional<GateRequest> parse(JsonObject in) {
-    try {
-      if (!(in.getValue("key") instanceof String key)
-          || !optional(in, "namespace", String.class) || !optional(in, "operation", String.class)
-          || !optional(in, "dry_run", Boolean.class) || !optional(in, "units", Number.class)) {
-        return Optional.empty();
-      }
-      String namespace = Optional.ofNullable(in.getString("namespace")).orElse(RouteTable.DEFAULT_NAMESPACE);
-      String operation = Optional.ofNullable(in.getString("operation")).orElse(DEFAULT_OPERATION);
-      Boolean dryRun = Optional.ofNullable(in.getBoolean("dry_run")).orElse(false);
-      Object rawUnits = in.getValue("units");
-      Optional<Units> units = rawUnits == null ? Optional.of(unitsOf(operation))
-          : rawUnits instanceof Number n ? Units.parse(new BigDecimal(n.toString())) : Optional.empty();
-      if (units.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(new GateRequest(new Credential.Presented(key), operation, units.get(), namespace, dryRun));
-    } catch (ClassCastException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static boolean optional(JsonObject in, String field, Class<?> type) {
-    Object v = in.getValue(field);
-    return v == null || type.isInstance(v);
   }
 
   /** The units of the first route with this operation, or one unit. */

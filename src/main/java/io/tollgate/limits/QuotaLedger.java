@@ -13,14 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * stored usage. A request reserves its units before it is forwarded (refused when they would pass the quota) and
  * the reservation is settled when the engine answers: kept, corrected to the reported units, or released. That
  * keeps "admitted ≤ quota + in flight". Both counters always move together, so a tier change from a monthly to a
- * yearly quota finds the year's usage already counted. Thread-safe; lock-free.
+ * yearly quota finds the year's usage already counted. Counters belong to an {@link Account}, one creation of a
+ * customer: a customer purged and created again starts from zero, and the stored usage seeds only accounts that
+ * existed when it was read. The arithmetic saturates: no amount, however large, makes a counter wrap or go negative.
+ * Thread-safe; lock-free.
  */
 public final class QuotaLedger {
   private final Map<String, Units> seedMonth;
   private final String seedMonthLabel;
   private final Map<String, Units> seedYear;
   private final String seedYearLabel;
-  private final ConcurrentHashMap<String, Counters> counters = new ConcurrentHashMap<>();
+  private final Instant seededAt;
+  private final ConcurrentHashMap<Account, Counters> counters = new ConcurrentHashMap<>();
 
   /** A counter of one period; replaced by a fresh one when the period changes. */
   private record Counter(String label, AtomicLong milli) {}
@@ -47,51 +51,65 @@ public final class QuotaLedger {
   /**
    * @param seedMonth units used per customer in {@code seededAt}'s month, from the store
    * @param seedYear units used per customer in {@code seededAt}'s year, from the store
-   * @param seededAt the day the seeds describe
+   * @param seededAt when the seeds were read: they count for the accounts created at or before it only
    */
-  public QuotaLedger(Map<String, Units> seedMonth, Map<String, Units> seedYear, LocalDate seededAt) {
+  public QuotaLedger(Map<String, Units> seedMonth, Map<String, Units> seedYear, Instant seededAt) {
     this.seedMonth = Map.copyOf(seedMonth);
     this.seedYear = Map.copyOf(seedYear);
-    this.seedMonthLabel = QuotaPeriod.MONTH.containing(seededAt).label();
-    this.seedYearLabel = QuotaPeriod.YEAR.containing(seededAt).label();
+    this.seededAt = seededAt;
+    this.seedMonthLabel = QuotaPeriod.MONTH.containing(day(seededAt)).label();
+    this.seedYearLabel = QuotaPeriod.YEAR.containing(day(seededAt)).label();
   }
 
-  /** Reserves {@code units} of the customer's quota at {@code now} when they fit. */
-  public Verdict tryReserve(String customerId, Quota quota, Units units, Instant now) {
+  /** Reserves {@code units} of the account's quota at {@code now} when they fit. */
+  public Verdict tryReserve(Account account, Quota quota, Units units, Instant now) {
     BillingPeriod period = quota.period().containing(day(now));
-    Counter checked = counter(customerId, period);
+    Counter checked = counter(account, period);
     while (true) {
       long used = checked.milli().get();
-      long after = used + units.milli();
-      if (after > quota.units().milli()) {
+      if (!fits(used, units, quota)) {
         return new Verdict(false, new Units(used), quota.units(), Duration.between(now, period.end()));
       }
+      long after = used + units.milli();
       if (checked.milli().compareAndSet(used, after)) {
         QuotaPeriod other = quota.period() == QuotaPeriod.MONTH ? QuotaPeriod.YEAR : QuotaPeriod.MONTH;
-        counter(customerId, other.containing(day(now))).milli().addAndGet(units.milli());
+        counter(account, other.containing(day(now))).milli().getAndUpdate(v -> plus(v, units.milli()));
         return new Verdict(true, new Units(after), quota.units(), Duration.between(now, period.end()));
       }
     }
   }
 
-  /** The customer's standing at {@code now}, as if {@code units} were asked, reserving nothing. */
-  public Verdict peek(String customerId, Quota quota, Units units, Instant now) {
+  /** The account's standing at {@code now}, as if {@code units} were asked, reserving nothing. */
+  public Verdict peek(Account account, Quota quota, Units units, Instant now) {
     BillingPeriod period = quota.period().containing(day(now));
-    long used = counter(customerId, period).milli().get();
-    boolean fits = used + units.milli() <= quota.units().milli();
-    return new Verdict(fits, new Units(used), quota.units(), Duration.between(now, period.end()));
+    long used = counter(account, period).milli().get();
+    return new Verdict(fits(used, units, quota), new Units(used), quota.units(), Duration.between(now, period.end()));
+  }
+
+  /** Whether {@code units} more fit, written so that no sum can overflow ({@code used} and the quota are >= 0). */
+  private static boolean fits(long used, Units units, Quota quota) {
+    return units.milli() <= quota.units().milli() - used;
+  }
+
+  /** {@code v + delta} held within 0 and {@link Long#MAX_VALUE}, for a counter {@code v >= 0}. */
+  private static long plus(long v, long delta) {
+    long sum = v + delta;
+    if (delta > 0 && sum < v) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, sum);
   }
 
   /**
    * Settles a reservation made at {@code reservedAt}: keeps {@code actual} units instead of {@code reserved}
    * ({@code actual} zero releases it). A period that has ended since is left alone.
    */
-  public void settle(String customerId, Units reserved, Units actual, Instant reservedAt) {
-    long delta = actual.milli() - reserved.milli();
+  public void settle(Account account, Units reserved, Units actual, Instant reservedAt) {
+    long delta = actual.milli() - reserved.milli(); // both are >= 0: the difference cannot overflow
     if (delta == 0) {
       return;
     }
-    Counters cs = counters.get(customerId);
+    Counters cs = counters.get(account);
     if (cs == null) {
       return;
     }
@@ -99,13 +117,13 @@ public final class QuotaLedger {
     for (Counter c : new Counter[] {cs.month, cs.year}) {
       if (c != null && (c.label().equals(QuotaPeriod.MONTH.containing(day).label())
           || c.label().equals(QuotaPeriod.YEAR.containing(day).label()))) {
-        c.milli().addAndGet(delta);
+        c.milli().getAndUpdate(v -> plus(v, delta));
       }
     }
   }
 
-  private Counter counter(String customerId, BillingPeriod period) {
-    Counters cs = counters.computeIfAbsent(customerId, id -> new Counters());
+  private Counter counter(Account account, BillingPeriod period) {
+    Counters cs = counters.computeIfAbsent(account, a -> new Counters());
     Counter c = period.length() == QuotaPeriod.MONTH ? cs.month : cs.year;
     if (c != null && c.label().equals(period.label())) {
       return c;
@@ -115,7 +133,7 @@ public final class QuotaLedger {
       if (c != null && c.label().equals(period.label())) {
         return c;
       }
-      Counter fresh = new Counter(period.label(), new AtomicLong(seed(customerId, period)));
+      Counter fresh = new Counter(period.label(), new AtomicLong(seed(account, period)));
       if (period.length() == QuotaPeriod.MONTH) {
         cs.month = fresh;
       } else {
@@ -125,7 +143,11 @@ public final class QuotaLedger {
     }
   }
 
-  private long seed(String customerId, BillingPeriod period) {
+  private long seed(Account account, BillingPeriod period) {
+    if (account.createdAt().isAfter(seededAt)) {
+      return 0; // created after the stored usage was read: none of it can be this account's
+    }
+    String customerId = account.customerId();
     if (period.length() == QuotaPeriod.MONTH && period.label().equals(seedMonthLabel)) {
       return seedMonth.getOrDefault(customerId, Units.ZERO).milli();
     }

@@ -11,14 +11,15 @@ import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One token bucket per customer (Bucket4j's lock-free local bucket), shared by all of its keys: capacity
+ * One token bucket per {@link Account} (Bucket4j's lock-free local bucket), shared by all of its keys: capacity
  * {@code burst}, refilled greedily with {@code requests} per {@code window}. Exact on one node. When a customer's
  * limit changes, its bucket gains (or loses) the difference in capacity at once: an upgrade's larger burst is
- * usable on the next request. Thread-safe; never blocks.
+ * usable on the next request. A customer purged and created again is another account with a full bucket.
+ * Thread-safe; never blocks.
  */
 public final class RateLimiter {
   private final TimeMeter time;
-  private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Account, Entry> buckets = new ConcurrentHashMap<>();
 
   private record Entry(RateLimit limit, Bucket bucket) {}
 
@@ -47,17 +48,17 @@ public final class RateLimiter {
     };
   }
 
-  /** Takes one token from the customer's bucket when there is one. */
-  public Verdict tryTake(String customerId, RateLimit limit) {
-    Bucket bucket = bucketOf(customerId, limit);
+  /** Takes one token from the account's bucket when there is one. */
+  public Verdict tryTake(Account account, RateLimit limit) {
+    Bucket bucket = bucketOf(account, limit);
     ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(1);
     return new Verdict(p.isConsumed(), p.getRemainingTokens(), Duration.ofNanos(p.getNanosToWaitForRefill()),
         Duration.ofNanos(p.getNanosToWaitForReset()));
   }
 
   /** Whether a token could be taken now, without taking it. */
-  public Verdict peek(String customerId, RateLimit limit) {
-    Bucket bucket = bucketOf(customerId, limit);
+  public Verdict peek(Account account, RateLimit limit) {
+    Bucket bucket = bucketOf(account, limit);
     EstimationProbe p = bucket.estimateAbilityToConsume(1);
     long remaining = bucket.getAvailableTokens();
     Duration untilFull = Duration.ofNanos(Math.max(0, (limit.burst() - remaining))
@@ -69,24 +70,19 @@ public final class RateLimiter {
    * Returns one token taken by {@link #tryTake} for a request that was refused later on (over its quota), so that
    * a refused request does not also spend the customer's rate. Never beyond the bucket's capacity.
    */
-  public void giveBack(String customerId) {
-    Entry e = buckets.get(customerId);
+  public void giveBack(Account account) {
+    Entry e = buckets.get(account);
     if (e != null) {
       e.bucket().addTokens(1);
     }
   }
 
-  /** Forgets a customer's bucket (e.g. when it is purged). */
-  public void forget(String customerId) {
-    buckets.remove(customerId);
-  }
-
-  private Bucket bucketOf(String customerId, RateLimit limit) {
-    Entry e = buckets.get(customerId);
+  private Bucket bucketOf(Account account, RateLimit limit) {
+    Entry e = buckets.get(account);
     if (e != null && e.limit().equals(limit)) {
       return e.bucket();
     }
-    return buckets.compute(customerId, (id, old) -> {
+    return buckets.compute(account, (id, old) -> {
       if (old == null) {
         return new Entry(limit, Bucket.builder().addLimit(bandwidth(limit)).withCustomTimePrecision(time).build());
       }

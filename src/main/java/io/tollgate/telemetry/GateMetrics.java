@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code engine_error}; operation {@code none} when no route matched
  *   <li>{@code tollgate_gate_limit_refusals_total{limit}}: {@code rate} and {@code quota}
  *   <li>{@code tollgate_gate_units_billed_total{operation}}
+ *   <li>{@code tollgate_gate_engine_units_rejected_total}: answers whose {@code X-Tollgate-Units} was malformed or
+ *       over {@code gate.max_units_per_request} (the route's units were billed)
  *   <li>{@code tollgate_gate_decision_seconds} and {@code tollgate_gate_engine_seconds{operation}}: histograms
  *   <li>with {@code metrics.per_customer}: {@code tollgate_customer_requests_total{customer, outcome}} and
  *       {@code tollgate_customer_units_billed_total{customer}}, for at most {@code per_customer_limit} customers;
@@ -43,6 +45,7 @@ public final class GateMetrics implements GateObserver {
   private final Timer decision;
   private final Counter rateRefusals;
   private final Counter quotaRefusals;
+  private final Counter engineUnitsRejected;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>>> requests =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> units = new ConcurrentHashMap<>();
@@ -59,6 +62,9 @@ public final class GateMetrics implements GateObserver {
         .serviceLevelObjectives(DECISION_BUCKETS).register(registry);
     this.rateRefusals = limitRefusals("rate");
     this.quotaRefusals = limitRefusals("quota");
+    this.engineUnitsRejected = Counter.builder("tollgate.gate.engine.units.rejected")
+        .description("Engine answers whose X-Tollgate-Units was malformed or too large; the route's units were billed")
+        .register(registry);
   }
 
   @Override
@@ -85,6 +91,9 @@ public final class GateMetrics implements GateObserver {
       rateRefusals.increment();
     } else if ("quota_exceeded".equals(outcome)) {
       quotaRefusals.increment();
+    }
+    if (o.engineUnitsRejected()) {
+      engineUnitsRejected.increment();
     }
     if (o.unitsMilli() > 0) {
       Counter c = units.get(operation);

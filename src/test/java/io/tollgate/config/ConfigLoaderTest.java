@@ -99,6 +99,33 @@ final class ConfigLoaderTest {
   }
 
   @Test
+  void load_maxUnitsPerRequest_defaultsToAMillion_andBoundsEveryRoute() throws Exception {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).gate().edge().maxUnitsPerRequest())
+        .isEqualTo(Units.of(1_000_000));
+    Path ok = write("ok.yaml", "gate:\n  max_units_per_request: 2.5\n");
+    assertThat(ConfigLoader.load(Optional.of(ok), Map.of()).gate().edge().maxUnitsPerRequest())
+        .isEqualTo(new Units(2500));
+    for (String bad : new String[] {"0", "-1", "0.0001", "1000000001", "lots"}) {
+      Path f = write("bad.yaml", "gate:\n  max_units_per_request: " + bad + "\n");
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of())).as(bad)
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessageContaining("gate.max_units_per_request").hasMessageContaining("line 2");
+    }
+    Path route = write("route.yaml", """
+        gate:
+          max_units_per_request: 5
+        routes:
+          - { method: GET, path: "/v1/a", operation: a, units: 5 }
+          - { method: GET, path: "/v1/b", operation: b, units: 5.001 }
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(route), Map.of()))
+        .hasMessageContaining("routes.1.units").hasMessageContaining("line 5");
+    Path defaults = write("defaults.yaml", "gate:\n  max_units_per_request: 1.5\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(defaults), Map.of()))
+        .hasMessageContaining("gate.max_units_per_request").hasMessageContaining("/v1/{namespace}/query");
+  }
+
+  @Test
   void load_invalidYaml_namesLine() throws Exception {
     Path f = write("c.yaml", "gate:\n  listen: [unclosed\n");
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))

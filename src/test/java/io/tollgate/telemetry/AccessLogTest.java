@@ -54,6 +54,6 @@ final class AccessLogTest {
   private static GateOutcome outcome(String requestId) {
     return new GateOutcome(Instant.parse("2026-11-24T00:00:00Z"), requestId, "proxy", "GET", "127.0.0.1",
         Optional.of("acme"), Optional.of("key_0123456789abcdef"), Optional.of("default"), Optional.of("get"), 500,
-        200, Optional.empty(), 1_000_000, Optional.of(5_000L), Optional.of(900_000L), 0, 120);
+        200, Optional.empty(), 1_000_000, Optional.of(5_000L), Optional.of(900_000L), 0, 120, false);
   }
 }

@@ -11,7 +11,8 @@ public enum Refusal {
   PAYLOAD_TOO_LARGE(413, "payload_too_large", "The request body is larger than allowed", false),
   BAD_REQUEST(400, "bad_request", "The request is malformed", false),
   ENGINE_UNAVAILABLE(502, "engine_unavailable", "The engine cannot be reached", true),
-  ENGINE_TIMEOUT(504, "engine_timeout", "The engine did not answer in time", true);
+  ENGINE_TIMEOUT(504, "engine_timeout", "The engine did not answer in time", true),
+  REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", false);
 
   private final int status;
   private final String code;

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.registry.LiveRegistry;
+import io.tollgate.registry.NodeHealth;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -110,11 +111,12 @@ final class CatalogHandlers {
 
   void health(RoutingContext ctx) {
     blocking.run(ctx, store::isHealthy, (c, healthy) -> {
-      ObjectNode body = AdminJson.object().put("status", healthy ? "ok" : "unavailable")
-          .put("store", healthy ? "ok" : "down");
+      NodeHealth h = NodeHealth.of(healthy, live.freshness());
+      ObjectNode body = AdminJson.object().put("status", h.status()).put("store", h.store())
+          .put("registry", h.registry()).put("registry_age_ms", live.freshness().age().toMillis());
       LiveRegistry.Counts n = live.counts();
       body.put("customers", n.customers()).put("keys", n.keys());
-      AdminJson.send(c, healthy ? 200 : 503, body);
+      AdminJson.send(c, h.httpStatus(), body);
     });
   }
 }

@@ -4,6 +4,7 @@ import io.tollgate.admin.AdminServer;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.InvalidConfigException;
+import io.tollgate.config.NodeIds;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.gate.GateServer;
 import io.tollgate.keys.ApiKeyFormat;
@@ -20,6 +21,7 @@ import io.tollgate.metering.UsageRecorder;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.metering.UsageStore;
 import io.tollgate.registry.AdminKeyring;
+import io.tollgate.registry.ChangeReceiver;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.KeyActivity;
 import io.tollgate.registry.KeyIssuer;
@@ -70,9 +72,11 @@ public final class Server implements AutoCloseable {
   private final Metrics metrics;
   private final Optional<AccessLog> accessLog;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ChangeReceiver feed;
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
-      HttpServer gate, Metrics metrics, Optional<AccessLog> accessLog) {
+      HttpServer gate, Metrics metrics, Optional<AccessLog> accessLog, ChangeReceiver feed) {
+    this.feed = feed;
     this.vertx = vertx;
     this.database = database;
     this.recorder = recorder;
@@ -91,8 +95,10 @@ public final class Server implements AutoCloseable {
     LogFormat.apply(cfg.logging());
     InstantSource clock = InstantSource.system();
     Catalog catalog = Catalog.of(cfg);
-    Database database = Database.open(cfg.storeUrl());
+    String nodeId = NodeIds.resolve(cfg.nodeId(), cfg.dataDir());
+    Database database = Database.open(cfg.storeUrl(), nodeId);
     Vertx vertx = null;
+    ChangeReceiver feed = null;
     UsageRecorder recorder = null;
     KeyActivity activity = null;
     Metrics metrics = new Metrics();
@@ -101,6 +107,8 @@ public final class Server implements AutoCloseable {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
       LiveRegistry live = loadRegistry(database, catalog);
+      feed = ChangeReceiver.start(live, database.registry(), database.changeSignal(), cfg.registry(), nodeId,
+          () -> reread(cfg, env));
       KeyIssuer issuer = new KeyIssuer(format, hasher);
       AdminKeyring.Bootstrap bootstrap =
           AdminKeyring.bootstrap(database.registry(), hasher, format, cfg.admin().adminKeys(), clock);
@@ -133,10 +141,13 @@ public final class Server implements AutoCloseable {
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
       scheduleKeyActivity(vertx, activity);
-      LOG.info("tollgate started: store {}, {} customers, {} keys", database.dialectName(),
+      LOG.info("tollgate started: node {}, store {}, {} customers, {} keys", nodeId, database.dialectName(),
           live.counts().customers(), live.counts().keys());
-      return new Server(vertx, database, recorder, activity, admin, gate, metrics, accessLog);
+      return new Server(vertx, database, recorder, activity, admin, gate, metrics, accessLog, feed);
     } catch (RuntimeException e) {
+      if (feed != null) {
+        feed.close();
+      }
       if (vertx != null) {
         vertx.close();
       }
@@ -174,16 +185,18 @@ public final class Server implements AutoCloseable {
   /** The reloadable part of the configuration file, read again; says which changed keys need a restart. */
   private static Catalog reread(TollgateConfig running, Map<String, String> env) {
     TollgateConfig fresh = ConfigLoader.load(running.sourceFile(), env);
-    Map<String, Boolean> unchanged = Map.of(
-        "gate", fresh.gate().equals(running.gate()),
-        "admin", fresh.admin().equals(running.admin()),
-        "store", fresh.storeUrl().equals(running.storeUrl()) && fresh.dataDir().equals(running.dataDir()),
-        "metering", fresh.metering().equals(running.metering()),
-        "keys", fresh.keys().equals(running.keys()),
-        "retention", fresh.retention().equals(running.retention()),
-        "metrics", fresh.metrics().equals(running.metrics()),
-        "access_log", fresh.accessLog().equals(running.accessLog()),
-        "logging", fresh.logging().equals(running.logging()));
+    Map<String, Boolean> unchanged = Map.ofEntries(
+        Map.entry("gate", fresh.gate().equals(running.gate())),
+        Map.entry("admin", fresh.admin().equals(running.admin())),
+        Map.entry("store", fresh.storeUrl().equals(running.storeUrl()) && fresh.dataDir().equals(running.dataDir())),
+        Map.entry("metering", fresh.metering().equals(running.metering())),
+        Map.entry("keys", fresh.keys().equals(running.keys())),
+        Map.entry("retention", fresh.retention().equals(running.retention())),
+        Map.entry("metrics", fresh.metrics().equals(running.metrics())),
+        Map.entry("access_log", fresh.accessLog().equals(running.accessLog())),
+        Map.entry("logging", fresh.logging().equals(running.logging())),
+        Map.entry("node", fresh.nodeId().equals(running.nodeId())),
+        Map.entry("registry", fresh.registry().equals(running.registry())));
     unchanged.forEach((key, same) -> {
       if (!same) {
         LOG.warn("configuration key '{}' changed on disk; it takes effect only after a restart", key);
@@ -270,6 +283,7 @@ public final class Server implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("last_used_at not written at stop: {}", e.toString());
     }
+    feed.close();
     database.close();
     stopped.countDown();
   }

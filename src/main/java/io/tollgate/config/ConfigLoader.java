@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
-      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging");
+      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry");
 
   private static final BigDecimal DEFAULT_MAX_UNITS = BigDecimal.valueOf(1_000_000);
 
@@ -55,6 +55,8 @@ public final class ConfigLoader {
         metrics(root.get("metrics")),
         accessLog(root.get("access_log"), env, dataDir),
         logging(root.get("logging"), env),
+        nodeId(root.get("node"), env),
+        registry(root.get("registry")),
         file);
   }
 
@@ -239,6 +241,35 @@ public final class ConfigLoader {
     long maxFiles = range(a.get("max_files"), a.get("max_files").integer().orElse(10L), 1, 20);
     long queue = range(a.get("queue_size"), a.get("queue_size").integer().orElse(65_536L), 1024, 1 << 24);
     return new TollgateConfig.AccessLog(t, file, maxSize, (int) maxFiles, (int) queue);
+  }
+
+  private static Optional<String> nodeId(ConfigNode n, Map<String, String> env) {
+    n.onlyKeys(Set.of("id"));
+    Optional<String> fromEnv = env(env, "TOLLGATE_NODE_ID");
+    Optional<String> id = fromEnv.or(() -> n.get("id").text());
+    if (id.isPresent() && !NodeIds.isValid(id.get())) {
+      String message = "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit";
+      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_NODE_ID: " + message)
+          : n.get("id").fail(message);
+    }
+    return id;
+  }
+
+  private static TollgateConfig.Registry registry(ConfigNode r) {
+    r.onlyKeys(Set.of("poll_interval", "max_staleness", "on_stale"));
+    Duration poll = r.get("poll_interval").duration().orElse(Duration.ofMillis(500));
+    if (poll.toMillis() < 10 || poll.toMillis() > 60_000) {
+      throw r.get("poll_interval").fail("must be between 10ms and 60s");
+    }
+    Duration stale = r.get("max_staleness").duration().orElse(Duration.ofSeconds(5));
+    if (stale.compareTo(poll) <= 0 || stale.toHours() > 24) {
+      throw r.get("max_staleness").fail("must be longer than registry.poll_interval and at most 24h");
+    }
+    String onStale = r.get("on_stale").text("serve");
+    if (!onStale.equals("serve") && !onStale.equals("refuse")) {
+      throw r.get("on_stale").fail("must be serve or refuse");
+    }
+    return new TollgateConfig.Registry(poll, stale, onStale.equals("refuse"));
   }
 
   private static TollgateConfig.Logging logging(ConfigNode l, Map<String, String> env) {

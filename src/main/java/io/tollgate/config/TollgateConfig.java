@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param metrics what {@code GET /metrics} exposes
  * @param accessLog where the gate's access log goes
  * @param logging the format of Tollgate's own log
+ * @param nodeId this node's configured id ({@code node.id}); empty means the one kept in the data directory
+ * @param registry how the in-memory registry follows the store's change feed
  * @param sourceFile the file this was read from; empty when only defaults and environment were used
  */
 public record TollgateConfig(
@@ -39,6 +41,8 @@ public record TollgateConfig(
     Metrics metrics,
     AccessLog accessLog,
     Logging logging,
+    Optional<String> nodeId,
+    Registry registry,
     Optional<Path> sourceFile) {
 
   /**
@@ -112,6 +116,14 @@ public record TollgateConfig(
    * @param queueSize lines waiting for the writer thread; beyond, lines are dropped and counted, never waited for
    */
   public record AccessLog(AccessLogTarget target, Path file, long maxFileBytes, int maxFiles, int queueSize) {}
+
+  /**
+   * @param pollInterval the longest wait between two catch-ups with the store's change feed (a lost notice costs
+   *     at most this)
+   * @param maxStaleness past this without a completed catch-up the registry counts as stale
+   * @param refuseWhenStale whether a stale gate answers 503 instead of deciding ({@code on_stale: refuse})
+   */
+  public record Registry(Duration pollInterval, Duration maxStaleness, boolean refuseWhenStale) {}
 
   /** @param json whether Tollgate's own log is one JSON object per line instead of text */
   public record Logging(boolean json) {}

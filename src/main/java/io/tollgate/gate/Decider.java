@@ -14,6 +14,8 @@ import io.tollgate.registry.RegistryView;
 import io.tollgate.registry.RegistryView.KeyEntry;
 import java.time.Instant;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,14 +23,19 @@ import java.util.function.Supplier;
  * namespace, rate limit, quota, in the contract's order; the first refusal wins. Reads memory only. Thread-safe.
  */
 final class Decider {
+  private static final Duration STALE_RETRY = Duration.ofSeconds(1);
   private final Supplier<RegistryView> view;
+  private final BooleanSupplier stale;
   private final ApiKeyFormat format;
   private final KeyHasher hasher;
   private final RateLimiter rate;
   private final QuotaLedger quota;
 
-  Decider(Supplier<RegistryView> view, ApiKeyFormat format, KeyHasher hasher, RateLimiter rate, QuotaLedger quota) {
+  /** @param stale whether the view is too old to decide from ({@code registry.on_stale: refuse} and stale) */
+  Decider(Supplier<RegistryView> view, BooleanSupplier stale, ApiKeyFormat format, KeyHasher hasher, RateLimiter rate,
+      QuotaLedger quota) {
     this.view = view;
+    this.stale = stale;
     this.format = format;
     this.hasher = hasher;
     this.rate = rate;
@@ -72,6 +79,10 @@ final class Decider {
   }
 
   Decision decide(GateRequest r, Instant now) {
+    if (stale.getAsBoolean()) {
+      return new Decision.Refused(Refusal.REGISTRY_STALE, Optional.of(STALE_RETRY), Optional.empty(), false,
+          Optional.empty(), Optional.empty());
+    }
     Optional<KeyEntry> found = knownKey(r.credential(), now);
     if (found.isEmpty()) {
       boolean none = r.credential() instanceof Credential.None;

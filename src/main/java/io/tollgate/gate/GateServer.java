@@ -10,6 +10,7 @@ import io.tollgate.limits.RateLimiter;
 import io.tollgate.metering.UsageRecorder;
 import io.tollgate.registry.KeyActivity;
 import io.tollgate.registry.LiveRegistry;
+import io.tollgate.registry.NodeHealth;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,7 +61,8 @@ public final class GateServer {
   public static Future<HttpServer> start(Vertx vertx, Dependencies d) {
     TollgateConfig.Edge edge = d.config().edge();
     Supplier<RouteTable> routes = new CompiledRoutes(d.live());
-    Decider decider = new Decider(d.live()::view, d.format(), d.hasher(), d.rate(), d.quota());
+    Decider decider = new Decider(d.live()::view, () -> d.live().freshness().refusesDecisions(), d.format(),
+        d.hasher(), d.rate(), d.quota());
     GateMeter meter = new GateMeter(d.quota(), d.recorder(), d.activity());
     HttpClient client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
@@ -133,10 +135,11 @@ public final class GateServer {
 
   private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId) {
     vertx.executeBlocking(d.store()::isHealthy, false).onComplete(ar -> {
-      boolean ok = ar.succeeded() && ar.result();
-      req.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json")
+      NodeHealth h = NodeHealth.of(ar.succeeded() && ar.result(), d.live().freshness());
+      req.response().setStatusCode(h.httpStatus()).putHeader("Content-Type", "application/json")
           .putHeader("X-Request-Id", requestId)
-          .end(new JsonObject().put("status", ok ? "ok" : "unavailable").put("store", ok ? "ok" : "down").encode());
+          .end(new JsonObject().put("status", h.status()).put("store", h.store()).put("registry", h.registry())
+              .encode());
     });
   }
 

@@ -1,12 +1,17 @@
 package io.tollgate.registry;
 
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one admin change as one transaction, turns a {@link RefusedChange} into {@link Outcome.Refused}, and
- * publishes the committed change to the {@link ChangeFeed} before answering, so the next request sees it.
+ * publishes the committed change to the {@link ChangeFeed} before answering, so the next request sees it. When the
+ * publication fails (the store failed between the commit and the re-read), the change is still committed and
+ * answered as done: the {@link ChangeReceiver}'s next catch-up, at most one poll interval later, applies it.
  */
 final class ChangeRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeRunner.class);
   private final RegistryStore store;
   private final ChangeFeed feed;
 
@@ -31,7 +36,12 @@ final class ChangeRunner {
     } catch (RefusedChange refused) {
       return Outcome.refused(refused.failure, refused.getMessage());
     }
-    feed.publish(new Change(committed.customerId(), committed.version()));
+    try {
+      feed.publish(new Change(committed.customerId(), committed.version()));
+    } catch (RuntimeException e) {
+      LOG.warn("change of customer {} committed but not yet in the view ({}); the feed's catch-up applies it",
+          committed.customerId(), e.toString());
+    }
     return Outcome.done(committed.value());
   }
 

@@ -5,14 +5,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Holds the current {@link Catalog} and {@link RegistryView} and keeps them in step with the store: applies
- * {@link Change}s as they are published and swaps in a whole new view on reload. Readers call {@link #view()}
- * and {@link #catalog()} without locks; changes and reloads are serialized here so none is lost.
+ * {@link Change}s as they are published (by this node's services, or by the {@link ChangeReceiver} for changes of
+ * other nodes) and swaps in a whole new view on reload. Readers call {@link #view()} and {@link #catalog()} without
+ * locks; changes and reloads are serialized here, and each re-reads committed state, so none is lost and none
+ * moves a customer back to an older version.
  */
 public final class LiveRegistry implements ChangeFeed {
   private final RegistryStore store;
   private final AtomicReference<State> state;
+  private volatile FeedFreshness freshness = FeedFreshness.unfollowed();
 
-  private record State(Catalog catalog, RegistryView view) {}
+  /** The catalog, the view, and the feed version the view's last full load saw. */
+  private record State(Catalog catalog, RegistryView view, long loadedVersion) {}
 
   /**
    * Counts of what a (re)load holds.
@@ -35,7 +39,12 @@ public final class LiveRegistry implements ChangeFeed {
    * @throws IllegalArgumentException when a stored customer's tier is not in the catalog
    */
   public static LiveRegistry load(RegistryStore store, Catalog catalog) {
-    return new LiveRegistry(store, new State(catalog, RegistryView.build(store.loadAll(), catalog.tiers())));
+    return new LiveRegistry(store, build(store, catalog));
+  }
+
+  private static State build(RegistryStore store, Catalog catalog) {
+    RegistryStore.RegistrySnapshot snapshot = store.loadAll();
+    return new State(catalog, RegistryView.build(snapshot, catalog.tiers()), snapshot.feedVersion());
   }
 
   public RegistryView view() {
@@ -46,17 +55,38 @@ public final class LiveRegistry implements ChangeFeed {
     return state.get().catalog();
   }
 
+  /** How current the view is; never stale while no {@link ChangeReceiver} follows the feed for it. */
+  public FeedFreshness freshness() {
+    return freshness;
+  }
+
+  void followedWith(FeedFreshness f) {
+    this.freshness = f;
+  }
+
+  /** The feed version the last full (re)load read; the view holds at least every change up to it. */
+  long loadedVersion() {
+    return state.get().loadedVersion();
+  }
+
   public Counts counts() {
     State s = state.get();
     return new Counts(s.view().customerCount(), s.view().keyCount(), s.catalog().tiers().size(),
         s.catalog().routes().size());
   }
 
-  /** Re-reads the changed customer from the store and applies it when it is newer. Blocking. */
+  /**
+   * Re-reads the changed customer from the store and applies it when it is newer; a purge ({@link Long#MAX_VALUE})
+   * drops the customer first, so that a new customer with the same id (versions start again at 1) replaces it.
+   * Blocking.
+   */
   @Override
   public synchronized void publish(Change change) {
     RegistryView view = view();
-    if (change.version() != Long.MAX_VALUE && change.version() <= view.versionOf(change.customerId())) {
+    boolean purged = change.version() == Long.MAX_VALUE;
+    if (purged) {
+      view.remove(change.customerId());
+    } else if (change.version() > 0 && change.version() <= view.versionOf(change.customerId())) {
       return;
     }
     store.findCustomer(change.customerId()).ifPresentOrElse(
@@ -65,14 +95,20 @@ public final class LiveRegistry implements ChangeFeed {
   }
 
   /**
-   * Builds a new view from the store with {@code catalog} and swaps it in; on any error nothing changes.
-   * Blocking.
+   * Builds a new view from the store with {@code catalog}, swaps it in and tells the other nodes to reload too;
+   * on any error nothing changes. Blocking.
    *
    * @throws IllegalArgumentException when a stored customer's tier is not in the new catalog
    */
-  public synchronized Counts reload(Catalog catalog) {
-    RegistryView fresh = RegistryView.build(store.loadAll(), catalog.tiers());
-    state.set(new State(catalog, fresh));
+  public Counts reload(Catalog catalog) {
+    Counts counts = refresh(catalog);
+    store.announceReload();
+    return counts;
+  }
+
+  /** {@link #reload} without telling the other nodes: the reload a node makes when another one announced it. */
+  synchronized Counts refresh(Catalog catalog) {
+    state.set(build(store, catalog));
     return counts();
   }
 }

@@ -29,6 +29,19 @@ public interface RegistryStore extends AutoCloseable {
   /** Every customer and every key: what the in-memory view is built from. */
   RegistrySnapshot loadAll();
 
+  /**
+   * The change feed: the changes committed with a feed version greater than {@code afterVersion}, oldest first, at
+   * most {@code limit} of them, read in one snapshot. Every transaction of {@link #inTransaction} that wrote a
+   * customer or key logs one entry per customer it changed (a key change counts for its customer).
+   */
+  FeedPage changesSince(long afterVersion, int limit);
+
+  /** Logs a reload by this store's node in the change feed (its own transaction), for the other nodes to follow. */
+  void announceReload();
+
+  /** Deletes the change-log entries committed before {@code cutoff}, keeping the newest; returns how many. */
+  int pruneChanges(Instant cutoff);
+
   /** Every admin key stored (the generated first one); empty when none was ever generated. */
   List<AdminKey> adminKeys();
 
@@ -77,8 +90,22 @@ public interface RegistryStore extends AutoCloseable {
    *
    * @param customers every stored customer
    * @param keys every stored key
+   * @param feedVersion the newest feed version committed in the same snapshot: the view built from it holds
+   *     every change up to that version
    */
-  record RegistrySnapshot(List<Customer> customers, List<CustomerKey> keys) {}
+  record RegistrySnapshot(List<Customer> customers, List<CustomerKey> keys, long feedVersion) {}
+
+  /**
+   * One page of the change feed.
+   *
+   * @param prunedThrough entries up to this version were pruned; a reader that applied less must reload
+   * @param entries the entries asked for, oldest first
+   */
+  record FeedPage(long prunedThrough, List<FeedEntry> entries) {
+    public FeedPage {
+      entries = List.copyOf(entries);
+    }
+  }
 
   /** Used by {@link #purgeDeactivated}: the ids purged. */
   default List<String> purgeDeactivated(Instant deactivatedBefore, Function<String, AuditEntry> auditFor) {

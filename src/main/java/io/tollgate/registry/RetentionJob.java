@@ -10,9 +10,12 @@ import java.util.Optional;
 
 /**
  * Purges customers deactivated longer ago than the retention period, with their keys and usage; the audit log
- * keeps a {@code customer.purge} entry. Blocking; run it on a worker.
+ * keeps a {@code customer.purge} entry. Also prunes the change feed's log to its last {@link #CHANGES_KEPT} (a node
+ * that was away longer reloads the whole registry). Blocking; run it on a worker.
  */
 public final class RetentionJob {
+  /** How long the change feed's entries are kept. */
+  static final Duration CHANGES_KEPT = Duration.ofDays(1);
   private final RegistryStore store;
   private final ChangeFeed feed;
   private final Duration retention;
@@ -31,6 +34,7 @@ public final class RetentionJob {
     List<String> purged = store.purgeDeactivated(now.minus(retention), id ->
         new AuditEntry(0, now, "system", "customer.purge", id, Optional.empty(), Map.of()));
     purged.forEach(id -> feed.publish(new Change(id, Long.MAX_VALUE)));
+    store.pruneChanges(now.minus(CHANGES_KEPT));
     return purged;
   }
 }

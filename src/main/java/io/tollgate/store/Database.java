@@ -2,6 +2,7 @@ package io.tollgate.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.metering.UsageStore;
+import io.tollgate.registry.ChangeSignal;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.store.internal.Dialect;
 import io.tollgate.store.postgres.PostgresDialect;
@@ -21,14 +22,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  /** The author of changes made through a store opened without a node id (tools, tests). */
+  static final String UNNAMED_NODE = "unnamed";
 
   private final Dialect dialect;
   private final HikariDataSource pool;
   private final JdbiRegistryStore registry;
   private final JdbiUsageStore usage;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String nodeId;
 
-  private Database(Dialect dialect, HikariDataSource pool, InstantSource clock) {
+  private Database(Dialect dialect, HikariDataSource pool, InstantSource clock, String nodeId) {
     this.dialect = dialect;
     this.pool = pool;
     Jdbi jdbi = Jdbi.create(pool);
@@ -36,7 +40,8 @@ public final class Database implements AutoCloseable {
     jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> e.getShortMessage()
         + (e.getStatementContext() == null ? "" : " [statement: " + e.getStatementContext().getRawSql() + "]"));
     GuardedJdbi guard = new GuardedJdbi(jdbi, dialect);
-    this.registry = new JdbiRegistryStore(guard, this::close);
+    this.nodeId = nodeId;
+    this.registry = new JdbiRegistryStore(guard, new FeedLog(dialect.notifyChannel(), nodeId, clock), this::close);
     this.usage = new JdbiUsageStore(guard, clock);
   }
 
@@ -50,10 +55,22 @@ public final class Database implements AutoCloseable {
    *     its message never contains a password
    */
   public static Database open(String url) {
-    return open(url, InstantSource.system());
+    return open(url, UNNAMED_NODE);
+  }
+
+  /**
+   * As {@link #open(String)}, for the node {@code nodeId}: the change feed names it as the author of this
+   * process's changes.
+   */
+  public static Database open(String url, String nodeId) {
+    return open(url, InstantSource.system(), nodeId);
   }
 
   static Database open(String url, InstantSource clock) {
+    return open(url, clock, UNNAMED_NODE);
+  }
+
+  static Database open(String url, InstantSource clock, String nodeId) {
     Objects.requireNonNull(url, "url");
     Dialect dialect = dialectFor(url.strip());
     HikariDataSource pool = null;
@@ -61,7 +78,7 @@ public final class Database implements AutoCloseable {
       pool = dialect.openPool();
       int applied = Migrations.migrate(pool, dialect);
       LOG.info("store opened: {} ({} migrations applied)", dialect.describe(), applied);
-      return new Database(dialect, pool, clock);
+      return new Database(dialect, pool, clock, nodeId);
     } catch (RuntimeException e) {
       if (pool != null) {
         pool.close();
@@ -92,6 +109,14 @@ public final class Database implements AutoCloseable {
   /** Daily usage and refusals. */
   public UsageStore usage() {
     return usage;
+  }
+
+  /**
+   * A new {@link ChangeSignal} for this store's change feed: PostgreSQL {@code LISTEN} on a dedicated connection
+   * of its own (outside the pool), or, on SQLite, a wait that only ends with its timeout. The caller closes it.
+   */
+  public ChangeSignal changeSignal() {
+    return dialect.changeSignal(nodeId);
   }
 
   /** {@code sqlite} or {@code postgresql}. */

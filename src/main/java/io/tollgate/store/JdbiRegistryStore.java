@@ -18,16 +18,51 @@ import org.jdbi.v3.core.statement.Query;
  */
 final class JdbiRegistryStore implements RegistryStore {
   private final GuardedJdbi guard;
+  private final FeedLog feed;
   private final Runnable onClose;
 
-  JdbiRegistryStore(GuardedJdbi guard, Runnable onClose) {
+  JdbiRegistryStore(GuardedJdbi guard, FeedLog feed, Runnable onClose) {
     this.guard = guard;
+    this.feed = feed;
     this.onClose = onClose;
   }
 
+  /** The work, then the change-feed entries of what it wrote, in the same transaction. */
   @Override
   public <T> T inTransaction(Function<RegistryTransaction, T> work) {
-    return guard.inTransaction(handle -> work.apply(new JdbiRegistryTransaction(handle, guard)));
+    return guard.inTransaction(handle -> {
+      JdbiRegistryTransaction tx = new JdbiRegistryTransaction(handle, guard);
+      T result = work.apply(tx);
+      guard.translating(() -> {
+        feed.append(handle, tx.changed());
+        return null;
+      });
+      return result;
+    });
+  }
+
+  @Override
+  public FeedPage changesSince(long afterVersion, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    return guard.inReadSnapshot(h -> FeedLog.since(h, afterVersion, limit));
+  }
+
+  @Override
+  public void announceReload() {
+    guard.inTransaction(h -> {
+      guard.translating(() -> {
+        feed.appendReload(h);
+        return null;
+      });
+      return null;
+    });
+  }
+
+  @Override
+  public int pruneChanges(java.time.Instant cutoff) {
+    return guard.inTransaction(h -> guard.translating(() -> FeedLog.prune(h, cutoff)));
   }
 
   @Override
@@ -81,7 +116,8 @@ final class JdbiRegistryStore implements RegistryStore {
   public RegistrySnapshot loadAll() {
     return guard.inReadSnapshot(h -> new RegistrySnapshot(
         h.createQuery(CustomerRows.SELECT + " ORDER BY customer_id").map(CustomerRows.MAPPER).list(),
-        h.createQuery(KeyRows.SELECT + " ORDER BY customer_id, created_at, key_id").map(KeyRows.MAPPER).list()));
+        h.createQuery(KeyRows.SELECT + " ORDER BY customer_id, created_at, key_id").map(KeyRows.MAPPER).list(),
+        FeedLog.current(h)));
   }
 
   @Override

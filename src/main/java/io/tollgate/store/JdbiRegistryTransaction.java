@@ -7,21 +7,34 @@ import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
 import io.tollgate.registry.RegistryTransaction;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The registry's statements on one handle inside a transaction; lives only as long as that transaction. A failed
- * statement is meant to end the transaction: on PostgreSQL every later statement of it fails too.
+ * statement is meant to end the transaction: on PostgreSQL every later statement of it fails too. It notes every
+ * customer written (a key's write counts for its customer) for the change feed.
  */
 final class JdbiRegistryTransaction implements RegistryTransaction {
   private final Handle handle;
   private final GuardedJdbi guard;
+  private final Map<String, Long> changed = new LinkedHashMap<>();
 
   JdbiRegistryTransaction(Handle handle, GuardedJdbi guard) {
     this.handle = handle;
     this.guard = guard;
+  }
+
+  /** Customer id → its version after this transaction (0 when only its keys were written, MAX_VALUE when purged). */
+  Map<String, Long> changed() {
+    return changed;
+  }
+
+  private void noted(String customerId, long version) {
+    changed.merge(customerId, version, Math::max);
   }
 
   @Override
@@ -33,6 +46,7 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   @Override
   public void insertCustomer(Customer customer) {
     guard.translating(() -> CustomerRows.bind(handle.createUpdate(CustomerRows.INSERT), customer).execute());
+    noted(customer.id(), customer.version());
   }
 
   @Override
@@ -41,6 +55,7 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
     if (rows == 0) {
       throw StoreFailures.missing("customer", customer.id());
     }
+    noted(customer.id(), customer.version());
   }
 
   @Override
@@ -52,6 +67,7 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   @Override
   public void insertKey(CustomerKey key) {
     guard.translating(() -> KeyRows.bind(handle.createUpdate(KeyRows.INSERT), key).execute());
+    noted(key.customerId(), 0);
   }
 
   @Override
@@ -60,6 +76,7 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
     if (rows == 0) {
       throw StoreFailures.missing("key", key.id() + " of customer " + key.customerId());
     }
+    noted(key.customerId(), 0);
   }
 
   @Override
@@ -100,5 +117,6 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
       }
       return null;
     });
+    changed.put(id, Long.MAX_VALUE);
   }
 }

@@ -132,6 +132,8 @@ final class AdminAuthTest {
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).startsWith("application/json");
     assertThat(a.json().path("status").asText()).isEqualTo("ok");
+    assertThat(a.json().path("registry").asText()).isEqualTo("ok");
+    assertThat(a.json().path("registry_age_ms").isIntegralNumber()).isTrue();
   }
 
   @Test
@@ -140,6 +142,7 @@ final class AdminAuthTest {
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).startsWith("application/json");
     assertThat(a.json().path("status").asText()).isEqualTo("ok");
+    assertThat(a.json().path("registry").asText()).isEqualTo("ok");
   }
 
   @Test

@@ -8,8 +8,9 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A fresh, empty schema {@code t_<random>} on the test PostgreSQL server, dropped with everything in it by
- * {@link #close()}. The server is the one {@code scripts/test-services.sh} starts, or {@code TOLLGATE_TEST_PG_URL}.
+ * A fresh, empty schema {@code t_<random>} on the test PostgreSQL server, or with {@link #createDatabase()} a fresh
+ * database {@code tollgate_t_<random>} (for tests that need a database of their own: LISTEN/NOTIFY channels and
+ * connection rules are per database), dropped with everything in it by {@link #close()}. The server is the one {@code scripts/test-services.sh} starts, or {@code TOLLGATE_TEST_PG_URL}.
  * When it cannot be reached, {@link #create()} throws, so a test that needs it fails and never skips.
  */
 public final class PostgresTestDatabase implements AutoCloseable {
@@ -18,10 +19,33 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
   private final String serverUrl;
   private final String schema;
+  private final boolean ownDatabase;
 
-  private PostgresTestDatabase(String serverUrl, String schema) {
+  private PostgresTestDatabase(String serverUrl, String schema, boolean ownDatabase) {
     this.serverUrl = serverUrl;
     this.schema = schema;
+    this.ownDatabase = ownDatabase;
+  }
+
+  /** Creates a new database on the test server (the role has CREATEDB); {@link #url()} points at it. */
+  public static PostgresTestDatabase createDatabase() {
+    String url = serverUrl();
+    String name = "tollgate_t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    execute(url, "CREATE DATABASE " + name);
+    return new PostgresTestDatabase(url, name, true);
+  }
+
+  /** Runs one statement as the test role on the server's own database (not this one). */
+  public void executeOnServer(String sql) {
+    execute(serverUrl, sql);
+  }
+
+  /** The database's name, for {@link #createDatabase()} only. */
+  public String databaseName() {
+    if (!ownDatabase) {
+      throw new IllegalStateException("a schema, not a database");
+    }
+    return schema;
   }
 
   /** Creates a new schema on the test server; fails with a message saying how to start the server. */
@@ -29,7 +53,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     String url = serverUrl();
     String schema = "t_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     execute(url, "CREATE SCHEMA " + schema);
-    return new PostgresTestDatabase(url, schema);
+    return new PostgresTestDatabase(url, schema, false);
   }
 
   /** The server's URL: {@code TOLLGATE_TEST_PG_URL}, or {@link #DEFAULT_URL}. */
@@ -40,6 +64,9 @@ public final class PostgresTestDatabase implements AutoCloseable {
 
   /** A store URL for {@code Database.open} whose tables live in this schema. */
   public String url() {
+    if (ownDatabase) {
+      return serverUrl.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + schema);
+    }
     return serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
@@ -50,7 +77,8 @@ public final class PostgresTestDatabase implements AutoCloseable {
   /** Drops the schema and everything in it. */
   @Override
   public void close() {
-    execute(serverUrl, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    execute(serverUrl, ownDatabase ? "DROP DATABASE IF EXISTS " + schema + " WITH (FORCE)"
+        : "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   }
 
   private static void execute(String url, String sql) {

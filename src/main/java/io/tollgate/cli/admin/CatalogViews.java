@@ -40,8 +40,8 @@ final class CatalogViews {
   }
 
   static void health(JsonNode h, PrintWriter out) {
-    out.println("status " + text(h.path("status")) + ", store " + text(h.path("store")) + ", "
-        + text(h.path("customers")) + " customers, " + text(h.path("keys")) + " keys");
+    out.println("status " + text(h.path("status")) + ", store " + text(h.path("store")) + ", registry "
+        + text(h.path("registry")) + ", " + text(h.path("customers")) + " customers, " + text(h.path("keys")) + " keys");
   }
 
   private static String changes(JsonNode changes) {

@@ -41,14 +41,18 @@ final class ServerCommands {
 
   @Command(name = "health", mixinStandardHelpOptions = true,
       description = {"Liveness and store check of the server (needs no admin key).",
-          "Exit 0 when healthy, 1 when the server answers that its store is down, 3 when it does not answer."},
+          "Exit 0 when healthy (or degraded: its registry is stale but it still serves), 1 when the server answers"
+              + " 503 (its store is down, or its registry is stale and it refuses requests), 3 when it does not"
+              + " answer."},
       footer = {"%nExample:", "  tollgate health --admin-url http://10.0.0.5:8081"})
   static int health(@Mixin AdminOptions admin, @Mixin Output out) {
     Reply reply = admin.anonymousClient().get("/health", Map.of());
     if (reply instanceof Reply.Refused r && r.document().has("status")) {
       // 503 carries a health document, not a problem: show it like a success, then exit 1
       out.print(new Reply.Answered(r.status(), r.document(), r.document().toString()), CatalogViews::health);
-      out.refused(new Reply.Refused(r.status(), "unavailable", "the store does not answer", r.document()));
+      String why = "down".equals(r.document().path("store").asText()) ? "the store does not answer"
+          : "the registry is stale and the node refuses requests";
+      out.refused(new Reply.Refused(r.status(), "unavailable", why, r.document()));
       return Reply.REFUSED;
     }
     return out.print(reply, CatalogViews::health);

@@ -1,6 +1,7 @@
 package io.tollgate.store.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.registry.ChangeSignal;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.jdbi.v3.core.HandleCallback;
@@ -36,6 +37,12 @@ public interface Dialect {
 
   /** Whether {@code e} reports a violated constraint (a duplicate or a missing reference) rather than an outage. */
   boolean isConstraintViolation(SQLException e);
+
+  /** The channel a committed registry change is announced on with {@code pg_notify}; empty where there is none. */
+  Optional<String> notifyChannel();
+
+  /** A new signal of committed registry changes for the node {@code nodeId}; the caller closes it. */
+  ChangeSignal changeSignal(String nodeId);
 
   /** Runs {@code reads} in one transaction that sees one consistent snapshot and does not block writers. */
   <T> T inReadSnapshot(Jdbi jdbi, HandleCallback<T, RuntimeException> reads);

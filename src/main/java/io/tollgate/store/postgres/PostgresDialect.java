@@ -2,6 +2,7 @@ package io.tollgate.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.registry.ChangeSignal;
 import io.tollgate.store.internal.Dialect;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -80,6 +81,20 @@ public final class PostgresDialect implements Dialect {
   @Override
   public boolean isConstraintViolation(SQLException e) {
     return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_CONSTRAINT_VIOLATION);
+  }
+
+  /**
+   * {@code tollgate_registry}, with the schema appended when the URL names one: channels are per database, so nodes
+   * on different schemas of one database do not wake each other.
+   */
+  @Override
+  public Optional<String> notifyChannel() {
+    return Optional.of(PostgresChangeSignal.channel(url.schema()));
+  }
+
+  @Override
+  public ChangeSignal changeSignal(String nodeId) {
+    return new PostgresChangeSignal(url, nodeId);
   }
 
   /** A REPEATABLE READ transaction: one snapshot for all its statements; readers never block writers. */

@@ -2,6 +2,7 @@ package io.tollgate.store.sqlite;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.registry.ChangeSignal;
 import io.tollgate.store.internal.Dialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,6 +112,17 @@ public final class SqliteDialect implements Dialect {
   public boolean isConstraintViolation(SQLException e) {
     // extended result codes keep the primary code in their low byte
     return (e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
+  }
+
+  /** None: one process uses a SQLite file; its own changes reach its view directly. */
+  @Override
+  public Optional<String> notifyChannel() {
+    return Optional.empty();
+  }
+
+  @Override
+  public ChangeSignal changeSignal(String nodeId) {
+    return ChangeSignal.polling();
   }
 
   /** A DEFERRED transaction on this one connection: a WAL snapshot that writers do not wait for. */

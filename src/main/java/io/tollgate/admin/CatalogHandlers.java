@@ -10,6 +10,7 @@ import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +24,17 @@ final class CatalogHandlers {
   private final Blocking blocking;
   private final Counter reloaded;
   private final Counter reloadRefused;
+  private final BooleanSupplier draining;
 
   /**
    * @param catalogReader re-reads the configuration files; throws {@link InvalidConfigException} when invalid
    * @param meters where {@code tollgate_registry_reloads_total{result="reloaded"|"refused"}} is counted
+   * @param draining whether the process is stopping: health answers {@code 503 draining} then
    */
   CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking,
-      MeterRegistry meters) {
+      MeterRegistry meters, BooleanSupplier draining) {
     this.live = live;
+    this.draining = draining;
     this.catalogReader = catalogReader;
     this.store = store;
     this.blocking = blocking;
@@ -110,11 +114,12 @@ final class CatalogHandlers {
 
   void health(RoutingContext ctx) {
     blocking.run(ctx, store::isHealthy, (c, healthy) -> {
-      ObjectNode body = AdminJson.object().put("status", healthy ? "ok" : "unavailable")
+      boolean stopping = draining.getAsBoolean();
+      ObjectNode body = AdminJson.object().put("status", stopping ? "draining" : healthy ? "ok" : "unavailable")
           .put("store", healthy ? "ok" : "down");
       LiveRegistry.Counts n = live.counts();
       body.put("customers", n.customers()).put("keys", n.keys());
-      AdminJson.send(c, healthy ? 200 : 503, body);
+      AdminJson.send(c, healthy && !stopping ? 200 : 503, body);
     });
   }
 }

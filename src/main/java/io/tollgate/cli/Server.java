@@ -5,6 +5,7 @@ import io.tollgate.config.Catalog;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
@@ -37,6 +38,7 @@ import io.tollgate.telemetry.RegistryMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -46,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,20 +62,31 @@ public final class Server implements AutoCloseable {
   static final long KEY_ACTIVITY_FLUSH_MS = 5000;
   /** How often the store's health is checked for the metrics. */
   static final long STORE_CHECK_MS = 5000;
+  /** How long a drain may overrun {@code gate.drain_timeout} (connections being closed) before the stop goes on. */
+  private static final Duration DRAIN_SLACK = Duration.ofSeconds(5);
+  /** How long closing the listeners and the engine connections may take once drained. */
+  private static final Duration LISTENERS_CLOSE = Duration.ofSeconds(10);
+  /** How long the metering flush may overrun its own timeout while the store hangs in a call. */
+  private static final Duration FLUSH_SLACK = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final Database database;
   private final UsageRecorder recorder;
   private final KeyActivity activity;
   private final HttpServer admin;
-  private final HttpServer gate;
+  private final GateListener gate;
+  private final Duration drainTimeout;
+  private final AtomicBoolean draining;
   private final Metrics metrics;
   private final Optional<AccessLog> accessLog;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
-      HttpServer gate, Metrics metrics, Optional<AccessLog> accessLog) {
+      GateListener gate, Duration drainTimeout, AtomicBoolean draining, Metrics metrics,
+      Optional<AccessLog> accessLog) {
     this.vertx = vertx;
+    this.drainTimeout = drainTimeout;
+    this.draining = draining;
     this.database = database;
     this.recorder = recorder;
     this.activity = activity;
@@ -96,6 +110,7 @@ public final class Server implements AutoCloseable {
     KeyActivity activity = null;
     Metrics metrics = new Metrics();
     Optional<AccessLog> accessLog = Optional.empty();
+    AtomicBoolean draining = new AtomicBoolean();
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
@@ -111,7 +126,7 @@ public final class Server implements AutoCloseable {
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), recentRefusals, bootstrap.keyring(),
-          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock);
+          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
@@ -127,14 +142,15 @@ public final class Server implements AutoCloseable {
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
           hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
-      HttpServer gate = await(GateServer.start(vertx, gateDeps));
+      GateListener gate = await(GateServer.start(vertx, gateDeps));
       scheduleStoreCheck(vertx, database, new RegistryMetrics(metrics.registry(), live));
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
       scheduleKeyActivity(vertx, activity);
       LOG.info("tollgate started: store {}, {} customers, {} keys", database.dialectName(),
           live.counts().customers(), live.counts().keys());
-      return new Server(vertx, database, recorder, activity, admin, gate, metrics, accessLog);
+      return new Server(vertx, database, recorder, activity, admin, gate, cfg.gate().drainTimeout(), draining,
+          metrics, accessLog);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -226,6 +242,26 @@ public final class Server implements AutoCloseable {
     vertx.setPeriodic(intervalMillis, id -> purge.run());
   }
 
+  /** Both {@code /health} answer {@code 503 draining} from now on; the admin listener keeps serving meanwhile. */
+  private void drain() {
+    draining.set(true);
+    long started = System.nanoTime();
+    LOG.info("draining the gate: no new connections; waiting up to {} s for the requests in flight",
+        drainTimeout.toSeconds());
+    try {
+      gate.drain(drainTimeout).toCompletionStage().toCompletableFuture()
+          .get(drainTimeout.plus(DRAIN_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("gate did not drain cleanly: {}", e.toString());
+    }
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    if (tookMs >= drainTimeout.toMillis()) {
+      LOG.warn("gate drain timed out after {} ms: connections still busy were closed", tookMs);
+    } else {
+      LOG.info("gate drained in {} ms", tookMs);
+    }
+  }
+
   private static <T> T await(io.vertx.core.Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -239,7 +275,17 @@ public final class Server implements AutoCloseable {
   }
 
   public int gatePort() {
-    return gate.actualPort();
+    return gate.port();
+  }
+
+  /**
+   * The longest a stop ({@link #close()}) takes when every step runs into its timeout: the drain, closing the
+   * listeners, and the metering flush against a failing store. A supervisor's stop timeout (systemd's
+   * {@code TimeoutStopSec}, a container's grace period) should be at least this.
+   */
+  public static Duration longestStop(TollgateConfig.Gate gate) {
+    return gate.drainTimeout().plus(DRAIN_SLACK).plus(LISTENERS_CLOSE).plus(BatchingUsageRecorder.CLOSE_TIMEOUT)
+        .plus(FLUSH_SLACK);
   }
 
   /** Blocks until {@link #close()} is called. */
@@ -247,13 +293,19 @@ public final class Server implements AutoCloseable {
     stopped.await();
   }
 
+  /**
+   * Stops: drains the gate (no new connection; requests in flight finish, for at most {@code gate.drain_timeout}),
+   * closes both listeners and the engine connections, writes the usage still in memory and the keys'
+   * {@code last_used_at}, and closes the store. Blocking; idempotent.
+   */
   @Override
   public synchronized void close() {
     if (stopped.getCount() == 0) {
       return;
     }
+    drain();
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }

@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -56,8 +55,8 @@ public final class GateServer {
 
   private GateServer() {}
 
-  /** Starts the listener; the future completes with the bound server (its actual port when 0 was asked). */
-  public static Future<HttpServer> start(Vertx vertx, Dependencies d) {
+  /** Starts the listener; the future completes once it is bound, on every event loop. */
+  public static Future<GateListener> start(Vertx vertx, Dependencies d) {
     TollgateConfig.Edge edge = d.config().edge();
     Supplier<RouteTable> routes = new CompiledRoutes(d.live());
     Decider decider = new Decider(d.live()::view, d.format(), d.hasher(), d.rate(), d.quota());
@@ -82,6 +81,7 @@ public final class GateServer {
     EdgeGuard guard = new EdgeGuard(edge, options);
     IdleConnections idle = new IdleConnections(vertx, edge.idleTimeout().toMillis());
     GateObserver observer = d.observer();
+    GateListener listener = new GateListener();
     io.vertx.core.Handler<HttpServerRequest> handler = req -> {
       RequestTrace trace = new RequestTrace(RequestIds.of(req), d.clock().instant(), System.nanoTime());
       idle.busy(req);
@@ -97,7 +97,7 @@ public final class GateServer {
       String path = req.path();
       if ("/health".equals(path) && req.method() == HttpMethod.GET) {
         trace.mode("health");
-        health(vertx, d, req, trace.requestId());
+        health(vertx, d, req, trace.requestId(), listener.draining());
       } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
         trace.mode("verify");
         verify.handle(req, trace);
@@ -111,24 +111,26 @@ public final class GateServer {
     // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     int port = d.config().listen().port() == 0 ? -1 : d.config().listen().port();
-    java.util.concurrent.atomic.AtomicReference<HttpServer> first = new java.util.concurrent.atomic.AtomicReference<>();
     return vertx.deployVerticle(() -> (io.vertx.core.Deployable) context -> vertx.createHttpServer(options)
             .connectionHandler(guard::onConnection)
             .requestHandler(handler)
             .listen(port, d.config().listen().host())
-            .onSuccess(s -> first.compareAndSet(null, s)),
+            .onSuccess(listener::add),
             new io.vertx.core.DeploymentOptions().setInstances(loops))
-        .map(id -> first.get())
-        .onSuccess(s -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
-            s.actualPort(), loops, d.config().engine()));
+        .map(id -> listener)
+        .onSuccess(l -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
+            l.port(), loops, d.config().engine()));
   }
 
-  private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId) {
+  /** {@code 200 ok}; {@code 503} when the store does not answer ({@code unavailable}) or the gate is draining. */
+  private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId,
+      boolean draining) {
     vertx.executeBlocking(d.store()::isHealthy, false).onComplete(ar -> {
       boolean ok = ar.succeeded() && ar.result();
-      req.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json")
+      String status = draining ? "draining" : ok ? "ok" : "unavailable";
+      req.response().setStatusCode(ok && !draining ? 200 : 503).putHeader("Content-Type", "application/json")
           .putHeader("X-Request-Id", requestId)
-          .end(new JsonObject().put("status", ok ? "ok" : "unavailable").put("store", ok ? "ok" : "down").encode());
+          .end(new JsonObject().put("status", status).put("store", ok ? "ok" : "down").encode());
     });
   }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A stop by SIGTERM drains the gate (CONTRACT.md "Promises", issue 11): Tollgate in its own process, a slow engine
@@ -40,13 +42,14 @@ final class DrainOnStopTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  @Test
-  void sigterm_withARequestInFlight_answersItWithTheEnginesAnswer_billsIt_refusesNewConnections_thenExits()
-      throws Exception {
-    // a flush window longer than the test: the usage reaches the store only through the flush at the stop
+  @ParameterizedTest(name = "{0} durability")
+  @ValueSource(strings = {"batch", "strict"})
+  void sigterm_withARequestInFlight_answersItWithTheEnginesAnswer_billsIt_refusesNewConnections_thenExits(
+      String durability) throws Exception {
+    // a flush window longer than the test: in batch mode the usage reaches the store only through the stop's flush
     try (TestEngine engine = new TestEngine(); TollgateProcess tollgate = TollgateProcess.start(dir, "gate:\n"
-        + "  engine: " + engine.url() + "\n  drain_timeout: 20s\nmetering:\n  flush_interval_ms: 60000\n",
-        List.of("-XX:TieredStopAtLevel=1"))) {
+        + "  engine: " + engine.url() + "\n  drain_timeout: 20s\nmetering:\n  durability: " + durability
+        + "\n  flush_interval_ms: 60000\n", List.of("-XX:TieredStopAtLevel=1"))) {
       String key = tollgate.customer("{\"customer_id\":\"" + CUSTOMER + "\",\"tier\":\"enterprise\"}");
       String path = "/v1/default/serve/slow/" + ENGINE_MS;
       CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(

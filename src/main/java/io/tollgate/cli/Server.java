@@ -62,12 +62,6 @@ public final class Server implements AutoCloseable {
   static final long KEY_ACTIVITY_FLUSH_MS = 5000;
   /** How often the store's health is checked for the metrics. */
   static final long STORE_CHECK_MS = 5000;
-  /** How long a drain may overrun {@code gate.drain_timeout} (connections being closed) before the stop goes on. */
-  private static final Duration DRAIN_SLACK = Duration.ofSeconds(5);
-  /** How long closing the listeners and the engine connections may take once drained. */
-  private static final Duration LISTENERS_CLOSE = Duration.ofSeconds(10);
-  /** How long the metering flush may overrun its own timeout while the store hangs in a call. */
-  private static final Duration FLUSH_SLACK = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final Database database;
@@ -242,26 +236,6 @@ public final class Server implements AutoCloseable {
     vertx.setPeriodic(intervalMillis, id -> purge.run());
   }
 
-  /** Both {@code /health} answer {@code 503 draining} from now on; the admin listener keeps serving meanwhile. */
-  private void drain() {
-    draining.set(true);
-    long started = System.nanoTime();
-    LOG.info("draining the gate: no new connections; waiting up to {} s for the requests in flight",
-        drainTimeout.toSeconds());
-    try {
-      gate.drain(drainTimeout).toCompletionStage().toCompletableFuture()
-          .get(drainTimeout.plus(DRAIN_SLACK).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      LOG.warn("gate did not drain cleanly: {}", e.toString());
-    }
-    long tookMs = (System.nanoTime() - started) / 1_000_000;
-    if (tookMs >= drainTimeout.toMillis()) {
-      LOG.warn("gate drain timed out after {} ms: connections still busy were closed", tookMs);
-    } else {
-      LOG.info("gate drained in {} ms", tookMs);
-    }
-  }
-
   private static <T> T await(io.vertx.core.Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -278,16 +252,6 @@ public final class Server implements AutoCloseable {
     return gate.port();
   }
 
-  /**
-   * The longest a stop ({@link #close()}) takes when every step runs into its timeout: the drain, closing the
-   * listeners, and the metering flush against a failing store. A supervisor's stop timeout (systemd's
-   * {@code TimeoutStopSec}, a container's grace period) should be at least this.
-   */
-  public static Duration longestStop(TollgateConfig.Gate gate) {
-    return gate.drainTimeout().plus(DRAIN_SLACK).plus(LISTENERS_CLOSE).plus(BatchingUsageRecorder.CLOSE_TIMEOUT)
-        .plus(FLUSH_SLACK);
-  }
-
   /** Blocks until {@link #close()} is called. */
   public void awaitStop() throws InterruptedException {
     stopped.await();
@@ -296,16 +260,19 @@ public final class Server implements AutoCloseable {
   /**
    * Stops: drains the gate (no new connection; requests in flight finish, for at most {@code gate.drain_timeout}),
    * closes both listeners and the engine connections, writes the usage still in memory and the keys'
-   * {@code last_used_at}, and closes the store. Blocking; idempotent.
+   * {@code last_used_at}, and closes the store; see {@link GracefulStop#longestStop} for how long. Blocking;
+   * idempotent.
    */
   @Override
   public synchronized void close() {
     if (stopped.getCount() == 0) {
       return;
     }
-    drain();
+    draining.set(true); // the admin /health says so while the gate drains
+    GracefulStop.drain(gate, drainTimeout);
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(GracefulStop.LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }

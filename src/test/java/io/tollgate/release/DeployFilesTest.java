@@ -2,7 +2,7 @@ package io.tollgate.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.cli.Server;
+import io.tollgate.cli.GracefulStop;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.HostPort;
 import io.tollgate.config.TollgateConfig;
@@ -61,7 +61,7 @@ final class DeployFilesTest {
     assertThat(m.find()).as("TimeoutStopSec in seconds").isTrue();
 
     assertThat(Duration.ofSeconds(Long.parseLong(m.group(1))))
-        .isGreaterThanOrEqualTo(Server.longestStop(deployed.gate()));
+        .isGreaterThanOrEqualTo(GracefulStop.longestStop(deployed.gate()));
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.InstantSource;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +43,11 @@ public final class AdminServer {
    * @param maxBodyBytes largest request body accepted (413 beyond)
    * @param metrics the process's meters, served at {@code GET /metrics}
    * @param clock time
+   * @param draining whether the process is stopping and draining the gate: {@code GET /health} then answers 503
    */
   public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
       UsageReports usage, RecentRefusals recentRefusals, AdminKeyring keyring, Supplier<Catalog> catalogReader,
-      int maxBodyBytes, Metrics metrics, InstantSource clock) {}
+      int maxBodyBytes, Metrics metrics, InstantSource clock, BooleanSupplier draining) {}
 
   private AdminServer() {}
 
@@ -71,7 +73,7 @@ public final class AdminServer {
       return catalog.tiers().find(catalog.defaultTier()).orElseThrow().limits().quota().period();
     });
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
-        d.metrics().registry());
+        d.metrics().registry(), d.draining());
     AdminAuth auth = new AdminAuth(d.keyring());
 
     Router r = Router.router(vertx);

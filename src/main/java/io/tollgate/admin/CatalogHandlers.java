@@ -11,6 +11,7 @@ import io.tollgate.registry.NodeHealth;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +25,17 @@ final class CatalogHandlers {
   private final Blocking blocking;
   private final Counter reloaded;
   private final Counter reloadRefused;
+  private final BooleanSupplier draining;
 
   /**
    * @param catalogReader re-reads the configuration files; throws {@link InvalidConfigException} when invalid
    * @param meters where {@code tollgate_registry_reloads_total{result="reloaded"|"refused"}} is counted
+   * @param draining whether the process is stopping: health answers {@code 503 draining} then
    */
   CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking,
-      MeterRegistry meters) {
+      MeterRegistry meters, BooleanSupplier draining) {
     this.live = live;
+    this.draining = draining;
     this.catalogReader = catalogReader;
     this.store = store;
     this.blocking = blocking;
@@ -111,7 +115,7 @@ final class CatalogHandlers {
 
   void health(RoutingContext ctx) {
     blocking.run(ctx, store::isHealthy, (c, healthy) -> {
-      NodeHealth h = NodeHealth.of(healthy, live.freshness());
+      NodeHealth h = NodeHealth.of(healthy, live.freshness(), draining.getAsBoolean());
       ObjectNode body = AdminJson.object().put("status", h.status()).put("store", h.store())
           .put("registry", h.registry()).put("registry_age_ms", live.freshness().age().toMillis());
       LiveRegistry.Counts n = live.counts();

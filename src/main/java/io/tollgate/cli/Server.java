@@ -6,6 +6,7 @@ import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.config.NodeIds;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
@@ -40,6 +41,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -49,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,16 +71,21 @@ public final class Server implements AutoCloseable {
   private final UsageRecorder recorder;
   private final KeyActivity activity;
   private final HttpServer admin;
-  private final HttpServer gate;
+  private final GateListener gate;
+  private final Duration drainTimeout;
+  private final AtomicBoolean draining;
   private final Metrics metrics;
   private final Optional<AccessLog> accessLog;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ChangeReceiver feed;
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
-      HttpServer gate, Metrics metrics, Optional<AccessLog> accessLog, ChangeReceiver feed) {
+      GateListener gate, Duration drainTimeout, AtomicBoolean draining, Metrics metrics,
+      Optional<AccessLog> accessLog, ChangeReceiver feed) {
     this.feed = feed;
     this.vertx = vertx;
+    this.drainTimeout = drainTimeout;
+    this.draining = draining;
     this.database = database;
     this.recorder = recorder;
     this.activity = activity;
@@ -103,6 +111,7 @@ public final class Server implements AutoCloseable {
     KeyActivity activity = null;
     Metrics metrics = new Metrics();
     Optional<AccessLog> accessLog = Optional.empty();
+    AtomicBoolean draining = new AtomicBoolean();
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
@@ -120,7 +129,7 @@ public final class Server implements AutoCloseable {
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), recentRefusals, bootstrap.keyring(),
-          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock);
+          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
@@ -136,14 +145,15 @@ public final class Server implements AutoCloseable {
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
           hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
-      HttpServer gate = await(GateServer.start(vertx, gateDeps));
+      GateListener gate = await(GateServer.start(vertx, gateDeps));
       scheduleStoreCheck(vertx, database, new RegistryMetrics(metrics.registry(), live));
       schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
       scheduleKeyActivity(vertx, activity);
       LOG.info("tollgate started: node {}, store {}, {} customers, {} keys", nodeId, database.dialectName(),
           live.counts().customers(), live.counts().keys());
-      return new Server(vertx, database, recorder, activity, admin, gate, metrics, accessLog, feed);
+      return new Server(vertx, database, recorder, activity, admin, gate, cfg.gate().drainTimeout(), draining,
+          metrics, accessLog, feed);
     } catch (RuntimeException e) {
       if (feed != null) {
         feed.close();
@@ -257,7 +267,7 @@ public final class Server implements AutoCloseable {
   }
 
   public int gatePort() {
-    return gate.actualPort();
+    return gate.port();
   }
 
   /** Blocks until {@link #close()} is called. */
@@ -265,13 +275,22 @@ public final class Server implements AutoCloseable {
     stopped.await();
   }
 
+  /**
+   * Stops: drains the gate (no new connection; requests in flight finish, for at most {@code gate.drain_timeout}),
+   * closes both listeners and the engine connections, writes the usage still in memory and the keys'
+   * {@code last_used_at}, and closes the store; see {@link GracefulStop#longestStop} for how long. Blocking;
+   * idempotent.
+   */
   @Override
   public synchronized void close() {
     if (stopped.getCount() == 0) {
       return;
     }
+    draining.set(true); // the admin /health says so while the gate drains
+    GracefulStop.drain(gate, drainTimeout);
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(GracefulStop.LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }

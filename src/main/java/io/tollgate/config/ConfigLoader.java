@@ -75,7 +75,7 @@ public final class ConfigLoader {
   private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
     g.onlyKeys(Set.of("listen", "engine", "service_keys", "trusted_proxies", "max_request_line", "max_header_bytes",
         "max_body_bytes", "header_timeout", "idle_timeout", "engine_connect_timeout", "engine_timeout",
-        "engine_pool_size", "drop_underscore_headers", "max_units_per_request"));
+        "engine_pool_size", "drop_underscore_headers", "max_units_per_request", "drain_timeout"));
     HostPort listen = listen(g.get("listen"), env, "TOLLGATE_GATE_LISTEN", "0.0.0.0:8080");
     Optional<String> engineEnv = env(env, "TOLLGATE_ENGINE_URL");
     String engine = engineEnv.orElseGet(() -> g.get("engine").text("http://127.0.0.1:9000"));
@@ -98,7 +98,8 @@ public final class ConfigLoader {
         throw g.get("trusted_proxies").list().get(i).fail("must be an IPv4 or IPv6 CIDR such as 10.0.0.0/8");
       }
     }
-    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys), List.copyOf(trusted), edge(g));
+    Duration drain = positive(g.get("drain_timeout"), g.get("drain_timeout").duration().orElse(Duration.ofSeconds(30)));
+    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys), List.copyOf(trusted), edge(g), drain);
   }
 
   private static TollgateConfig.Edge edge(ConfigNode g) {

@@ -51,8 +51,10 @@ public record TollgateConfig(
    * @param serviceKeys keys that backends present to {@code POST /v1/verify}
    * @param trustedProxies CIDRs whose {@code X-Forwarded-For} is kept and extended
    * @param edge limits and timeouts of the gate listener and the engine connection
+   * @param drainTimeout at a stop, how long requests in flight may take to finish once no new connection is taken
    */
-  public record Gate(HostPort listen, URI engine, List<String> serviceKeys, List<String> trustedProxies, Edge edge) {}
+  public record Gate(HostPort listen, URI engine, List<String> serviceKeys, List<String> trustedProxies, Edge edge,
+      Duration drainTimeout) {}
 
   /**
    * What the gate's edge holds hostile or sloppy clients and a slow engine to.

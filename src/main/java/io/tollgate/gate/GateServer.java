@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -57,8 +56,8 @@ public final class GateServer {
 
   private GateServer() {}
 
-  /** Starts the listener; the future completes with the bound server (its actual port when 0 was asked). */
-  public static Future<HttpServer> start(Vertx vertx, Dependencies d) {
+  /** Starts the listener; the future completes once it is bound, on every event loop. */
+  public static Future<GateListener> start(Vertx vertx, Dependencies d) {
     TollgateConfig.Edge edge = d.config().edge();
     Supplier<RouteTable> routes = new CompiledRoutes(d.live());
     Decider decider = new Decider(d.live()::view, () -> d.live().freshness().refusesDecisions(), d.format(),
@@ -86,6 +85,7 @@ public final class GateServer {
     EdgeGuard guard = new EdgeGuard(edge, options);
     IdleConnections idle = new IdleConnections(vertx, edge.idleTimeout().toMillis());
     GateObserver observer = d.observer();
+    GateListener listener = new GateListener();
     io.vertx.core.Handler<HttpServerRequest> handler = req -> {
       RequestTrace trace = new RequestTrace(RequestIds.of(req), d.clock().instant(), System.nanoTime());
       idle.busy(req);
@@ -97,31 +97,30 @@ public final class GateServer {
       req.response().closeHandler(v -> trace.finish(req, false, observer));
       failsafe.run(req, trace, () -> {
         if (guard.admit(req, trace)) {
-          dispatch(vertx, d, req, trace, verify, authorize, proxy);
+          dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining());
         }
       });
     };
     // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     int port = d.config().listen().port() == 0 ? -1 : d.config().listen().port();
-    java.util.concurrent.atomic.AtomicReference<HttpServer> first = new java.util.concurrent.atomic.AtomicReference<>();
     return vertx.deployVerticle(() -> (io.vertx.core.Deployable) context -> vertx.createHttpServer(options)
             .connectionHandler(guard::onConnection)
             .requestHandler(handler)
             .listen(port, d.config().listen().host())
-            .onSuccess(s -> first.compareAndSet(null, s)),
+            .onSuccess(listener::add),
             new io.vertx.core.DeploymentOptions().setInstances(loops))
-        .map(id -> first.get())
-        .onSuccess(s -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
-            s.actualPort(), loops, d.config().engine()));
+        .map(id -> listener)
+        .onSuccess(l -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
+            l.port(), loops, d.config().engine()));
   }
 
   private static void dispatch(Vertx vertx, Dependencies d, HttpServerRequest req, RequestTrace trace,
-      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy) {
+      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy, boolean draining) {
     String path = req.path();
     if ("/health".equals(path) && req.method() == HttpMethod.GET) {
       trace.mode("health");
-      health(vertx, d, req, trace.requestId());
+      health(vertx, d, req, trace.requestId(), draining);
     } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
       trace.mode("verify");
       verify.handle(req, trace);
@@ -133,9 +132,11 @@ public final class GateServer {
     }
   }
 
-  private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId) {
+  /** The node's health; {@code 503 draining} once the process is stopping. */
+  private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId,
+      boolean draining) {
     vertx.executeBlocking(d.store()::isHealthy, false).onComplete(ar -> {
-      NodeHealth h = NodeHealth.of(ar.succeeded() && ar.result(), d.live().freshness());
+      NodeHealth h = NodeHealth.of(ar.succeeded() && ar.result(), d.live().freshness(), draining);
       req.response().setStatusCode(h.httpStatus()).putHeader("Content-Type", "application/json")
           .putHeader("X-Request-Id", requestId)
           .end(new JsonObject().put("status", h.status()).put("store", h.store()).put("registry", h.registry())

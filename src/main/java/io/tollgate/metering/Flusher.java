@@ -128,6 +128,10 @@ final class Flusher implements Runnable {
     try {
       if (!store.apply(p.batch())) {
         LOG.info("usage batch {} was applied before (its acknowledgement was lost); not applied again", p.batch().id());
+      } else if (failures > 0 && failingSince.plus(UsageStore.SILENT_NODE_WINDOW).isBefore(clock.instant())) {
+        LOG.error("usage batch {} applied after the store failed for longer than {} (since {}): other nodes may have "
+            + "forgotten its id, so if an earlier attempt committed unseen, it is now counted twice",
+            p.batch().id(), UsageStore.SILENT_NODE_WINDOW, failingSince);
       }
     } catch (RuntimeException e) {
       listener.failed(System.nanoTime() - started);

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Usage counted in memory and written in one transaction.
  *
- * @param id unique per batch ({@code node id + sequence}); a batch is applied at most once
+ * @param id unique per batch, {@code <node id>:<sequence>}; a batch is applied at most once
  * @param usage units and requests to add
  * @param refusals refusal counts to add
  */
@@ -15,6 +15,12 @@ public record UsageBatch(String id, List<UsageRow> usage, List<RefusalRow> refus
   public UsageBatch {
     usage = List.copyOf(usage);
     refusals = List.copyOf(refusals);
+  }
+
+  /** The node that made the batch: the id up to its last {@code ':'}, or the whole id when it has none. */
+  public String node() {
+    int colon = id.lastIndexOf(':');
+    return colon < 0 ? id : id.substring(0, colon);
   }
 
   /** Units and requests of one customer × key × operation × day. */

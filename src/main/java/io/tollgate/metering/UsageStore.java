@@ -1,5 +1,6 @@
 package io.tollgate.metering;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -9,10 +10,24 @@ import java.util.Map;
  * blocking (call off the event loop), thread-safe.
  */
 public interface UsageStore {
+  /**
+   * How long every applied batch id is kept at least, whoever sends it again and in whatever order: a replay
+   * within this time of the first apply changes nothing.
+   */
+  Duration REPLAY_WINDOW = Duration.ofHours(1);
+
+  /**
+   * How long the ids of a node are kept when that node sends nothing newer: it crashed, stopped, or cannot reach the
+   * store and keeps retrying its one pending batch (the only batch a node ever sends again, see
+   * {@link BatchingUsageRecorder}).
+   */
+  Duration SILENT_NODE_WINDOW = Duration.ofDays(7);
 
   /**
    * Applies a batch of usage once: in one transaction that also records {@code batch.id()}; a batch whose id was
-   * already applied changes nothing and returns {@code false}.
+   * already applied changes nothing and returns {@code false}. The same transaction forgets ids that can no longer
+   * come back: the node's own ids applied more than {@link #REPLAY_WINDOW} ago (a node sends a new batch only once
+   * every earlier one is acknowledged), and any node's ids applied more than {@link #SILENT_NODE_WINDOW} ago.
    */
   boolean apply(UsageBatch batch);
 

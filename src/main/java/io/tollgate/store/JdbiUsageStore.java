@@ -21,12 +21,16 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * Daily usage over Jdbi, the same SQL for every dialect (SQLite accepts PostgreSQL's {@code ON CONFLICT} upsert).
  * A batch is applied exactly once: its id is inserted into {@code applied_batches} in the same transaction, and a
- * batch whose id is already there changes nothing. Days are stored as {@code YYYY-MM-DD}, so text order is day
+ * batch whose id is already there changes nothing. Ids that can no longer be replayed are deleted in the same
+ * transaction (see {@link UsageStore#apply}). Days are stored as {@code YYYY-MM-DD}, so text order is day
  * order. Thread-safe.
  */
 final class JdbiUsageStore implements UsageStore {
-  private static final String MARK_APPLIED = "INSERT INTO applied_batches (batch_id, applied_at) VALUES (:id, :at)"
-      + " ON CONFLICT (batch_id) DO NOTHING";
+  private static final String MARK_APPLIED = "INSERT INTO applied_batches (batch_id, node_id, applied_at)"
+      + " VALUES (:id, :node, :at) ON CONFLICT (batch_id) DO NOTHING";
+  /** One statement for both prunes, so that two nodes' transactions lock the rows they share in one order. */
+  private static final String FORGET = "DELETE FROM applied_batches WHERE applied_at < :silentBefore"
+      + " OR (node_id = :node AND applied_at < :replayBefore)";
   private static final String ADD_USAGE = "INSERT INTO usage_daily (customer_id, day, key_id, operation,"
       + " units_milli, requests) VALUES (:customerId, :day, :keyId, :operation, :milli, :requests)"
       + " ON CONFLICT (customer_id, day, key_id, operation) DO UPDATE SET"
@@ -55,12 +59,18 @@ final class JdbiUsageStore implements UsageStore {
 
   /** Claims the batch id first: on a duplicate nothing else is written (no exception aborts the transaction). */
   private boolean applyIn(Handle h, UsageBatch batch) {
-    int marked = h.createUpdate(MARK_APPLIED).bind("id", batch.id()).bind("at", clock.millis()).execute();
+    long now = clock.millis();
+    int marked = h.createUpdate(MARK_APPLIED).bind("id", batch.id()).bind("node", batch.node()).bind("at", now)
+        .execute();
     if (marked == 0) {
       return false;
     }
     addUsage(h, batch.usage());
     addRefusals(h, batch.refusals());
+    h.createUpdate(FORGET).bind("node", batch.node())
+        .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
+        .bind("silentBefore", now - SILENT_NODE_WINDOW.toMillis())
+        .execute();
     return true;
   }
 

@@ -7,6 +7,7 @@ import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.limits.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,17 @@ final class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("gate.lisen").hasMessageContaining("line 3");
+  }
+
+  @Test
+  void load_drainTimeout_defaultsTo30s_takesADuration_refusesZero() throws Exception {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).gate().drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+    Path f = write("d.yaml", "gate:\n  drain_timeout: 2m\n");
+    assertThat(ConfigLoader.load(Optional.of(f), Map.of()).gate().drainTimeout()).isEqualTo(Duration.ofMinutes(2));
+    Path zero = write("z.yaml", "gate:\n  drain_timeout: 0s\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(zero), Map.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("gate.drain_timeout").hasMessageContaining("line 2");
   }
 
   @Test

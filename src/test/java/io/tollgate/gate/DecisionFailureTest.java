@@ -24,7 +24,6 @@ import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.Outcome;
 import io.tollgate.store.Database;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -49,7 +48,7 @@ final class DecisionFailureTest {
   @TempDir static Path dir;
   static Database database;
   static Vertx vertx;
-  static HttpServer gate;
+  static GateListener gate;
   static CustomerService customers;
   static final ThrowingRecorder RECORDER = new ThrowingRecorder();
 
@@ -117,7 +116,7 @@ final class DecisionFailureTest {
   }
 
   private static Answer call(String method, String path, String body, Map<String, String> headers) {
-    return Http.send(URI.create("http://127.0.0.1:" + gate.actualPort() + path), method, body, headers);
+    return Http.send(URI.create("http://127.0.0.1:" + gate.port() + path), method, body, headers);
   }
 
   private static Answer verify(String json) {

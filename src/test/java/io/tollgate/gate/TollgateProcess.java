@@ -66,6 +66,27 @@ final class TollgateProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /** SIGTERM ({@code Process.destroy} on Linux), as systemd and container runtimes stop it; does not wait. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits up to {@code timeout} for the process to end and returns its exit status. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("tollgate still running after " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  int adminPort() {
+    return adminPort;
+  }
+
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
@@ -125,7 +146,7 @@ final class TollgateProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("TOLLGATE_"));
     env.put("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY);
-    env.put("TOLLGATE_DATA_DIR", dir.resolve("data").toString());
+    env.put("TOLLGATE_DATA_DIR", dataDir().toString());
     env.put("TOLLGATE_GATE_LISTEN", "127.0.0.1:" + gatePort);
     env.put("TOLLGATE_ADMIN_LISTEN", "127.0.0.1:" + adminPort);
     process = pb.start();

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 
-/** A clock that moves only when told to. */
-final class FakeClock implements InstantSource {
+/** A clock that moves only when told to; shared by the tests of every package. */
+public final class FakeClock implements InstantSource {
   private Instant now;
 
-  FakeClock(Instant start) {
+  public FakeClock(Instant start) {
     this.now = start;
   }
 
@@ -17,7 +17,7 @@ final class FakeClock implements InstantSource {
     return now;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 }

@@ -6,8 +6,10 @@ import static io.tollgate.metering.Metered.use;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tollgate.limits.FakeClock;
 import io.tollgate.metering.FlakyUsageStore.Attempt;
 import io.tollgate.metering.FlakyUsageStore.Mode;
+import io.tollgate.store.CapturedLogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +78,39 @@ final class BatchingUsageRecorderFailureTest {
     assertThat(attempts).extracting(Attempt::applied).containsExactly(Optional.of(true), Optional.of(false));
     assertThat(metered.totals("acme").units()).isEqualTo(units("1.5"));
     assertThat(metered.totals("acme").requests()).isEqualTo(1);
+  }
+
+  @Test
+  void apply_afterAnOutageLongerThanTheSilentNodeWindow_appliesAndSaysItMayCountTwice() {
+    FakeClock clock = new FakeClock(Metered.NOON);
+    BatchingUsageRecorder recorder = BatchingUsageRecorder.start(metered.store, WINDOW, Durability.BATCH, "node-x",
+        clock, FlushListener.NONE);
+    metered.store.failing(Mode.FAIL_BEFORE);
+    try (CapturedLogs logs = new CapturedLogs()) {
+      recorder.record(use("acme", "1"));
+      await().atMost(PATIENCE).until(() -> !metered.store.attempts().isEmpty());
+      clock.advance(UsageStore.SILENT_NODE_WINDOW.plusHours(1));
+      metered.store.working();
+      await().atMost(PATIENCE).until(() -> recorder.backlog() == 0);
+      recorder.close();
+
+      assertThat(logs.texts()).anySatisfy(t -> assertThat(t).contains("usage batch node-x:1 applied after the store "
+          + "failed for longer than PT168H").contains("counted twice"));
+    }
+    assertThat(metered.totals("acme").requests()).isEqualTo(1);
+  }
+
+  @Test
+  void apply_shortOutage_saysNothingOfCountingTwice() {
+    BatchingUsageRecorder recorder = metered.start(Durability.BATCH, WINDOW);
+    metered.store.failing(Mode.FAIL_BEFORE, 2);
+    try (CapturedLogs logs = new CapturedLogs()) {
+      recorder.record(use("acme", "1"));
+      await().atMost(PATIENCE).until(() -> recorder.backlog() == 0);
+      recorder.close();
+
+      assertThat(logs.texts()).noneSatisfy(t -> assertThat(t).contains("counted twice"));
+    }
   }
 
   @Test

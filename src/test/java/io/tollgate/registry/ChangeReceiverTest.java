@@ -139,9 +139,9 @@ final class ChangeReceiverTest {
     storeA.feedDown.set(true);
     await().atMost(WITHIN).until(() -> liveA.freshness().isStale());
     assertThat(liveA.freshness().refusesDecisions()).isTrue();
-    assertThat(NodeHealth.of(true, liveA.freshness()).status()).isEqualTo("unavailable");
+    assertThat(NodeHealth.of(true, liveA.freshness(), false).status()).isEqualTo("unavailable");
     storeA.feedDown.set(false);
     await().atMost(WITHIN).until(() -> !liveA.freshness().isStale());
-    assertThat(NodeHealth.of(true, liveA.freshness()).status()).isEqualTo("ok");
+    assertThat(NodeHealth.of(true, liveA.freshness(), false).status()).isEqualTo("ok");
   }
 }

@@ -2,6 +2,7 @@ package io.tollgate.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.cli.GracefulStop;
 import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.HostPort;
 import io.tollgate.config.TollgateConfig;
@@ -9,8 +10,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +52,16 @@ final class DeployFilesTest {
     assertThat(unit).contains("-jar /opt/tollgate/tollgate.jar serve --config /etc/tollgate/tollgate.yaml",
         "StateDirectory=tollgate", "Environment=TOLLGATE_DATA_DIR=/var/lib/tollgate",
         "EnvironmentFile=/etc/tollgate/tollgate.env", "User=tollgate", "SuccessExitStatus=143");
+  }
+
+  @Test
+  void unit_givesAStopTheTimeToDrainAndFlush_beforeItKills() throws Exception {
+    TollgateConfig deployed = ConfigLoader.load(Optional.of(Path.of("deploy", "tollgate.yaml")), Map.of());
+    Matcher m = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(Files.readString(UNIT));
+    assertThat(m.find()).as("TimeoutStopSec in seconds").isTrue();
+
+    assertThat(Duration.ofSeconds(Long.parseLong(m.group(1))))
+        .isGreaterThanOrEqualTo(GracefulStop.longestStop(deployed.gate()));
   }
 
   @Test

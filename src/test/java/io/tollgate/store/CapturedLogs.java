@@ -9,17 +9,17 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Everything logged (at the levels enabled) while it is open, messages and exception messages alike. */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  CapturedLogs() {
+  public CapturedLogs() {
     appender.start();
     root.addAppender(appender);
   }
 
   /** Each event's message, followed by the messages of its exception chain. */
-  List<String> texts() {
+  public List<String> texts() {
     List<String> texts = new ArrayList<>();
     for (ILoggingEvent e : List.copyOf(appender.list)) {
       StringBuilder text = new StringBuilder(e.getFormattedMessage());

@@ -6,7 +6,12 @@ final class PostgresUsageStoreTest extends UsageStoreContract {
 
   @Override
   Database openDatabase() {
-    return Database.open(postgres.url());
+    return Database.open(postgres.url(), clock);
+  }
+
+  @Override
+  String jdbcUrl() {
+    return postgres.url();
   }
 
   @Override

@@ -10,6 +10,11 @@ final class SqliteUsageStoreTest extends UsageStoreContract {
 
   @Override
   Database openDatabase() {
-    return Database.open("sqlite:" + dir.resolve("data/tollgate.db"));
+    return Database.open("sqlite:" + dir.resolve("data/tollgate.db"), clock);
+  }
+
+  @Override
+  String jdbcUrl() {
+    return "jdbc:sqlite:" + dir.resolve("data/tollgate.db");
   }
 }

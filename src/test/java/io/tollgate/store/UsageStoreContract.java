@@ -2,6 +2,7 @@ package io.tollgate.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.limits.FakeClock;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.DailyUsage;
 import io.tollgate.metering.UsageBatch;
@@ -10,7 +11,14 @@ import io.tollgate.metering.UsageBatch.UsageRow;
 import io.tollgate.metering.UsageStore;
 import io.tollgate.metering.UsageTotals;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +30,12 @@ abstract class UsageStoreContract extends StoreContractBase {
   private static final LocalDate JAN_1 = LocalDate.of(2026, 1, 1);
   private static final LocalDate FEB_1 = LocalDate.of(2026, 2, 1);
 
+  /** The store's clock: when a batch counts as applied. */
+  final FakeClock clock = new FakeClock(StoreFixtures.T0);
   private UsageStore store;
+
+  /** A JDBC URL of this test's storage, to look at the table of applied batch ids directly. */
+  abstract String jdbcUrl();
 
   @BeforeEach
   final void openStore() {
@@ -185,5 +198,72 @@ abstract class UsageStoreContract extends StoreContractBase {
 
     assertThat(reopened.totals("acme", JAN_1, FEB_1)).isEqualTo(before);
     assertThat(reopened.apply(batch)).isFalse();
+  }
+
+  @Test
+  void apply_replayWithinTheReplayWindow_afterLaterBatches_appliesOnce() {
+    UsageBatch first = batch("node-a:1", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of());
+    store.apply(first);
+    for (int i = 2; i <= 5; i++) {
+      clock.advance(Duration.ofMinutes(10));
+      store.apply(batch("node-a:" + i, List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+    }
+    clock.advance(UsageStore.REPLAY_WINDOW.minus(Duration.ofMinutes(40)).minusMillis(1));
+    store.apply(batch("node-a:6", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+
+    assertThat(store.apply(first)).isFalse();
+    assertThat(store.totals("acme", JAN_1, FEB_1).requests()).isEqualTo(6);
+  }
+
+  @Test
+  void apply_nodesOwnIdsOlderThanTheReplayWindow_areForgotten() {
+    for (int i = 1; i <= 100; i++) {
+      store.apply(batch("node-a:" + i, List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+      clock.advance(Duration.ofMinutes(1));
+    }
+
+    // the last apply, at minute 99, forgets what was applied before minute 39: the ids of minutes 39 to 99 are left
+    assertThat(appliedBatchIds()).hasSize(61).contains("node-a:40", "node-a:100").doesNotContain("node-a:39");
+    assertThat(store.totals("acme", JAN_1, FEB_1).requests()).isEqualTo(100);
+  }
+
+  @Test
+  void apply_pendingBatchRetriedAfterALongOutage_whileOtherNodesWrite_appliesOnce() {
+    UsageBatch pending = batch("node-a:1", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of());
+    store.apply(pending); // committed, but node-a did not see the acknowledgement and lost the store
+    for (int i = 1; i <= 6; i++) {
+      clock.advance(Duration.ofDays(1));
+      store.apply(batch("node-b:" + i, List.of(use("acme", "k", "get", JAN_1, "1", 1)), List.of()));
+    }
+
+    assertThat(store.apply(pending)).isFalse();
+    assertThat(store.totals("acme", JAN_1, FEB_1).byOperation()).isEqualTo(Map.of("put", units("1"), "get", units("6")));
+  }
+
+  @Test
+  void apply_idsOfANodeSilentLongerThanItsWindow_areForgottenByOtherNodes() {
+    store.apply(batch("node-a:1", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+    store.apply(batch("node-c:1", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+    clock.advance(Duration.ofDays(3));
+    store.apply(batch("node-c:2", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+    clock.advance(UsageStore.SILENT_NODE_WINDOW.minus(Duration.ofDays(3)).plusMillis(1));
+
+    store.apply(batch("node-b:1", List.of(use("acme", "k", "put", JAN_1, "1", 1)), List.of()));
+
+    assertThat(appliedBatchIds()).containsExactlyInAnyOrder("node-c:2", "node-b:1");
+    assertThat(store.totals("acme", JAN_1, FEB_1).requests()).isEqualTo(4);
+  }
+
+  private List<String> appliedBatchIds() {
+    try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT batch_id FROM applied_batches")) {
+      List<String> ids = new ArrayList<>();
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 }

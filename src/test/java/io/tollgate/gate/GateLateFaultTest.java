@@ -100,6 +100,23 @@ final class GateLateFaultTest {
   }
 
   @Test
+  void clientResetMidUpload_beforeTheEngineAnswered_abortsTheEngineRequest_andIsNotBilled() throws Exception {
+    JsonNode before = f.usage(CUSTOMER);
+    String uri = "/v1/default/items/late-upload-reset";
+    RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5));
+    c.send("PUT " + uri + " HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key
+        + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.engine.started.contains(uri));
+    c.reset();
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.engine.seen.stream().anyMatch(s -> s.uri().equals(uri)));
+    assertThat(f.engine.seen).filteredOn(s -> s.uri().equals(uri)).extracting(TestEngine.Seen::complete)
+        .containsExactly(false);
+    JsonNode after = awaitUsage(u -> u.get("rejected").path("bad_request").asLong()
+        == before.get("rejected").path("bad_request").asLong() + 1);
+    assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
+  }
+
+  @Test
   void clientLeavesMidDownload_isBilled() throws Exception {
     JsonNode before = f.usage(CUSTOMER);
     RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5));

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate;
+import io.tollgate.keys.ApiKeyFormat;
+import io.tollgate.keys.KeyEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +45,7 @@ final class UnauthorizedUniformityTest {
         .asText();
     tollgate.admin("PATCH", "/admin/customers/u3", "{\"active\":false}");
     refused.put("malformed", good.substring(0, good.length() - 1) + (good.endsWith("a") ? "b" : "a"));
-    refused.put("unknown", "tg_live_" + good.substring(8, 30) + "000000");
+    refused.put("unknown", new ApiKeyFormat("tg").newKey(KeyEnvironment.LIVE)); // valid checksum, never issued
     refused.put("revoked", revoked.get("key").asText());
     refused.put("expired", expired);
     refused.put("deactivated", deactivated);

@@ -1,4 +1,4 @@
-# Shared by bench/proxy.sh and bench/keys-1m.sh (sourced, not run): the JDK, the jar, free ports, the processes
+# Shared by the scripts of bench/ (sourced, not run): the JDK, the jar, free ports, the processes
 # a run starts (every one is stopped on exit), nginx with a config of its own, wrk and its figures.
 
 bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -192,7 +192,9 @@ round_ratio() {
     END { for (r in x) if (y[r] > 0) print x[r] / y[r] }' "$1" | median | awk '{ printf "%.2f", $1 }'
 }
 
+# The machine, the JDK, and nginx and wrk when this run uses them.
 machine() {
   echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB," \
-    "$(uname -sr), $("$JAVA" -version 2>&1 | head -n1), nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }')"
+    "$(uname -sr), $("$JAVA" -version 2>&1 | head -n1)${NGINX:+, nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')}$(
+      command -v wrk >/dev/null 2>&1 && wrk -v 2>&1 | head -n1 | awk '{ printf ", %s %s", $1, $2 }')"
 }

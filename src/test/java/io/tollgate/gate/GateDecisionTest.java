@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.keys.ApiKeyFormat;
+import io.tollgate.keys.KeyEnvironment;
 import io.tollgate.admin.RunningTollgate.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +90,7 @@ final class GateDecisionTest {
     String expired = f.tollgate.admin("POST", "/admin/customers/keys-1/keys",
         "{\"expires_at\":\"" + Instant.now().plusMillis(1500) + "\"}").json().get("key").asText();
     await().atMost(Duration.ofSeconds(5)).until(() -> f.gate("GET", "/v1/default/items/x", expired).status() == 401);
-    String unknown = "tg_live_" + good.substring(8, 30) + "000000";
+    String unknown = new ApiKeyFormat("tg").newKey(KeyEnvironment.LIVE);
     String typo = good.substring(0, good.length() - 1) + (good.endsWith("a") ? "b" : "a");
 
     Answer reference = f.gate("GET", "/v1/default/items/x", unknown);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.admin.RunningTollgate.Answer;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyEnvironment;
-import io.tollgate.admin.RunningTollgate.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

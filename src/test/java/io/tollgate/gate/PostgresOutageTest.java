@@ -43,14 +43,8 @@ final class PostgresOutageTest {
     if (f != null) {
       f.close();
     }
-    pg.executeOnServer("ALTER DATABASE " + pg.databaseName() + " ALLOW_CONNECTIONS true");
+    pg.allowConnections();
     pg.close();
-  }
-
-  private void databaseGone() {
-    pg.executeOnServer("ALTER DATABASE " + pg.databaseName() + " ALLOW_CONNECTIONS false");
-    pg.executeOnServer("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-        + pg.databaseName() + "'");
   }
 
   private long billedRequests() {
@@ -73,7 +67,7 @@ final class PostgresOutageTest {
         load.add(pool.submit(() -> {
           for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
             if (thread == 0 && i == REQUESTS_PER_THREAD / 5) {
-              databaseGone();
+              pg.refuseConnections();
             }
             int status = f.gate("GET", "/v1/default/items/outage-" + thread + "-" + i, key).status();
             (status == 200 ? answered : other).incrementAndGet();
@@ -91,7 +85,7 @@ final class PostgresOutageTest {
         .until(() -> Scrape.parse(f.tollgate.send("GET", f.tollgate.adminUri("/metrics"), null, Map.of()).text())
             .value("tollgate_store_up") == 0.0);
 
-    pg.executeOnServer("ALTER DATABASE " + pg.databaseName() + " ALLOW_CONNECTIONS true");
+    pg.allowConnections();
     long expected = 1 + answered.get();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> billedRequests() == expected);

@@ -35,14 +35,8 @@ final class StaleRegistryTest {
     if (f != null) {
       f.close();
     }
-    pg.executeOnServer("ALTER DATABASE " + pg.databaseName() + " ALLOW_CONNECTIONS true");
+    pg.allowConnections();
     pg.close();
-  }
-
-  private void databaseGone() {
-    pg.executeOnServer("ALTER DATABASE " + pg.databaseName() + " ALLOW_CONNECTIONS false");
-    pg.executeOnServer("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-        + pg.databaseName() + "'");
   }
 
   private double metric(String name) {
@@ -57,7 +51,7 @@ final class StaleRegistryTest {
         .asText()).isEqualTo("ok");
     assertThat(metric("tollgate_registry_stale")).isZero();
 
-    databaseGone();
+    pg.refuseConnections();
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
         .until(() -> f.gate("GET", "/v1/default/items/x", key).status() == 503);
     Answer refused = f.gate("GET", "/v1/default/items/x", key);
@@ -69,7 +63,7 @@ final class StaleRegistryTest {
     assertThat(health.status()).isEqualTo(503);
     assertThat(health.json().path("registry").asText()).isEqualTo("stale");
 
-    pg.executeOnServer("ALTER DATABASE " + pg.databaseName() + " ALLOW_CONNECTIONS true");
+    pg.allowConnections();
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
         .until(() -> f.gate("GET", "/v1/default/items/x", key).status() == 200);
     assertThat(metric("tollgate_registry_stale")).isZero();

@@ -41,6 +41,17 @@ public final class PostgresTestDatabase implements AutoCloseable {
   }
 
   /** The database's name, for {@link #createDatabase()} only. */
+  /** The database goes away as for a stopped server: new connections refused, every open one terminated. */
+  public void refuseConnections() {
+    executeOnServer("ALTER DATABASE " + databaseName() + " ALLOW_CONNECTIONS false");
+    executeOnServer("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + databaseName() + "'");
+  }
+
+  /** The database takes connections again. */
+  public void allowConnections() {
+    executeOnServer("ALTER DATABASE " + databaseName() + " ALLOW_CONNECTIONS true");
+  }
+
   public String databaseName() {
     if (!ownDatabase) {
       throw new IllegalStateException("a schema, not a database");

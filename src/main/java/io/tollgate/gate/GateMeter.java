@@ -61,6 +61,11 @@ final class GateMeter {
     countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
   }
 
+  /** Whether usage cannot be written now (the store refused the last batch). */
+  boolean storeFailing() {
+    return recorder.storeFailing();
+  }
+
   /** Counts a refusal against its customer when the key named one. */
   void refused(Decision.Refused r, java.time.Instant at) {
     r.entry().ifPresent(e -> activity.used(e.key().id(), at));

@@ -2,6 +2,7 @@ package io.tollgate.gate;
 
 import io.tollgate.config.TollgateConfig;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -13,6 +14,8 @@ import java.util.function.Supplier;
 final class ProxyHandler {
   /** A refused request's body up to this size is read and dropped to keep the connection; beyond, it is closed. */
   private static final long DRAIN_LIMIT = 64 * 1024;
+  /** What a strict-mode refusal for a failing store tells the client to wait. */
+  private static final Duration STORE_RETRY = Duration.ofSeconds(1);
 
   private final Supplier<RouteTable> routes;
   private final Decider decider;
@@ -51,6 +54,12 @@ final class ProxyHandler {
     }
     if (declared.length > edge.maxBodyBytes()) {
       refuse(req, Decision.Refused.of(Refusal.PAYLOAD_TOO_LARGE), trace);
+      return;
+    }
+    if (exchanges.strict() && meter.storeFailing()) {
+      // strict metering cannot record usage now: refuse before forwarding rather than hold the answer
+      refuse(req, new Decision.Refused(Refusal.STORE_UNAVAILABLE, Optional.of(STORE_RETRY), Optional.empty(), false,
+          Optional.empty(), Optional.empty()), trace);
       return;
     }
     RouteTable.Match m = match.get();

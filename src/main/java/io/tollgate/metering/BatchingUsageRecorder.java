@@ -143,6 +143,11 @@ public final class BatchingUsageRecorder implements UsageRecorder {
         Tally.epochDay(event.at())));
   }
 
+  @Override
+  public boolean storeFailing() {
+    return flusher.failing();
+  }
+
   /** Events (usage and refusals) counted and not yet applied to the store; never negative. */
   @Override
   public long backlog() {

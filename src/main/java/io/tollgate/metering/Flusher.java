@@ -39,6 +39,8 @@ final class Flusher implements Runnable {
   private long drained;
   private long sequence;
   private int failures;
+  /** Whether the last attempt to apply a batch failed (read by the gate in strict mode). */
+  private volatile boolean failing;
   private volatile Instant failingSince = Instant.EPOCH;
 
   /** A batch taken from the stripes and not yet known to be applied, with the future its events wait on. */
@@ -220,7 +222,13 @@ final class Flusher implements Runnable {
     }
   }
 
+  /** Whether the store refused the last batch and has taken none since. */
+  boolean failing() {
+    return failing;
+  }
+
   private void failed(Pending p, RuntimeException e) {
+    failing = true;
     failures++;
     if (failures == 1) {
       failingSince = clock.instant();
@@ -233,6 +241,7 @@ final class Flusher implements Runnable {
   }
 
   private void recovered() {
+    failing = false;
     if (failures > 0) {
       LOG.info("usage store is back: batch applied after {} attempts (failing since {})", failures + 1,
           failingSince);

@@ -100,6 +100,11 @@ public final class RecentRefusals {
       }
 
       @Override
+      public boolean storeFailing() {
+        return delegate.storeFailing();
+      }
+
+      @Override
       public void close() {
         delegate.close();
       }

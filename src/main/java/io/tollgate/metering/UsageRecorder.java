@@ -17,6 +17,12 @@ public interface UsageRecorder extends AutoCloseable {
   /** Counts a refusal or an engine error; durable within the flush window. */
   void recordRefusal(RefusalEvent event);
 
+  /**
+   * Whether the store refused the last write and has taken none since: in strict mode a new request would wait
+   * for the store, so the gate refuses it instead ({@code 503 store_unavailable}).
+   */
+  boolean storeFailing();
+
   /** Events counted in memory and not yet durable. */
   long backlog();
 

@@ -77,6 +77,11 @@ final class DecisionFailureTest {
     }
 
     @Override
+    public boolean storeFailing() {
+      return false;
+    }
+
+    @Override
     public void close() {}
   }
 

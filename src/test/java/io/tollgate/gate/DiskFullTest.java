@@ -15,68 +15,62 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SQLite's disk fills up under batch metering (the data directory on a small tmpfs, filled by a file): the gate
- * keeps answering, the usage it could not write waits in memory and is applied once space is back, nothing
- * answered is lost or counted twice, and the database passes {@code PRAGMA integrity_check}. Needs root (it mounts
+ * SQLite's disk fills up (the data directory on a small tmpfs, filled by a file). Batch metering keeps answering:
+ * the usage it could not write waits in memory and is applied once space is back. Strict metering refuses new
+ * requests with {@code 503 store_unavailable} once a write failed, holds the answer whose usage it could not record
+ * (never sent unbilled) and bills it when space is back. Nothing answered is lost or counted twice, and the database
+ * passes {@code PRAGMA integrity_check}. Needs root (it mounts
  * the tmpfs); it fails, never skips, without.
  */
 final class DiskFullTest {
   private static final int REQUESTS = 40;
 
-  @TempDir static Path dir;
-  static Path mount;
-  static TestEngine engine;
-  static RunningTollgate tollgate;
-  static String key;
+  @TempDir Path dir;
+  private Path mount;
+  private TestEngine engine;
+  private RunningTollgate tollgate;
+  private String key;
 
-  @BeforeAll
-  static void start() throws Exception {
+  @BeforeEach
+  void mountSmallDisk() throws Exception {
     mount = Files.createDirectories(dir.resolve("small-disk"));
     run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mount.toString());
     engine = new TestEngine();
+  }
+
+  private void start(String durability) throws Exception {
     Path config = dir.resolve("tollgate.yaml");
-    Files.writeString(config, "gate:\n  engine: " + engine.url() + "\nmetering:\n  durability: batch\n"
-        + "  flush_interval_ms: 50\n");
+    Files.writeString(config, "gate:\n  engine: " + engine.url() + "\nmetering:\n  durability: " + durability
+        + "\n  flush_interval_ms: 50\n");
     tollgate = RunningTollgate.start(mount.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
         Optional.of(config));
     Answer a = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"disk-1\",\"tier\":\"enterprise\"}");
     key = a.json().get("api_key").get("key").asText();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
+  @AfterEach
+  void stop() throws Exception {
     if (tollgate != null) {
       tollgate.close();
     }
-    if (engine != null) {
-      engine.close();
-    }
+    engine.close();
     run("umount", "-l", mount.toString());
   }
 
-  @Test
-  void diskFull_batchModeKeepsAnswering_andAppliesEverythingOnceSpaceIsBack() throws Exception {
-    long before = requests();
-    Path filler = mount.resolve("filler");
-    fill(filler);
-    for (int i = 0; i < REQUESTS; i++) {
-      assertThat(tollgate.send("GET", tollgate.gateUri("/v1/default/items/disk-" + i), null,
-          Map.of("Authorization", "Bearer " + key)).status()).isEqualTo(200);
-    }
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(requests()).as("nothing can be written while the disk is full")
-            .isEqualTo(before));
-    Files.delete(filler);
-    await().atMost(Duration.ofSeconds(15)).until(() -> requests() == before + REQUESTS);
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
-        .until(() -> requests() == before + REQUESTS);
+  private Answer get(String id) {
+    return tollgate.send("GET", tollgate.gateUri("/v1/default/items/" + id), null, Map.of("Authorization",
+        "Bearer " + key));
+  }
+
+  private void assertIntegrityAfterStop() throws Exception {
     tollgate.close();
     tollgate = null;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + mount.resolve("data/tollgate.db"));
@@ -86,7 +80,50 @@ final class DiskFullTest {
     }
   }
 
-  private static long requests() {
+  @Test
+  void diskFull_batchModeKeepsAnswering_andAppliesEverythingOnceSpaceIsBack() throws Exception {
+    start("batch");
+    long before = requests();
+    Path filler = mount.resolve("filler");
+    fill(filler);
+    for (int i = 0; i < REQUESTS; i++) {
+      assertThat(get("disk-" + i).status()).isEqualTo(200);
+    }
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(requests()).as("nothing can be written while the disk is full")
+            .isEqualTo(before));
+    Files.delete(filler);
+    await().atMost(Duration.ofSeconds(15)).until(() -> requests() == before + REQUESTS);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+        .until(() -> requests() == before + REQUESTS);
+    assertIntegrityAfterStop();
+  }
+
+  @Test
+  void diskFull_strictModeRefuses503_holdsOnlyTheAnswerItCouldNotRecord_andBillsItWhenSpaceIsBack() throws Exception {
+    start("strict");
+    assertThat(get("strict-warm").status()).isEqualTo(200);
+    long before = requests();
+    Path filler = mount.resolve("filler");
+    fill(filler);
+    CompletableFuture<Answer> held = CompletableFuture.supplyAsync(() -> get("strict-held"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.parse(tollgate.send("GET",
+        tollgate.adminUri("/metrics"), null, Map.of()).text()).value("tollgate_metering_flush_failures_total") > 0);
+    Answer refused = get("strict-refused");
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.json().path("code").asText()).isEqualTo("store_unavailable");
+    assertThat(refused.header("Retry-After")).isEqualTo("1");
+    assertThat(held).as("the answer whose usage is not durable is held, never sent unbilled").isNotDone();
+    assertThat(engine.started).doesNotContain("/v1/default/items/strict-refused");
+
+    Files.delete(filler);
+    assertThat(held.get(15, TimeUnit.SECONDS).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("strict-after").status() == 200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requests() == before + 2);
+    assertIntegrityAfterStop();
+  }
+
+  private long requests() {
     return tollgate.admin("GET", "/admin/customers/disk-1/usage").json().get("requests").asLong();
   }
 

@@ -68,6 +68,10 @@ final class RecentRefusalsTest {
         return 7;
       }
 
+      @Override public boolean storeFailing() {
+        return true;
+      }
+
       @Override public void close() {
         seen.add("closed");
       }
@@ -79,6 +83,7 @@ final class RecentRefusalsTest {
     recorder.close();
     assertThat(seen).containsExactly(refusal, use, "closed");
     assertThat(recorder.backlog()).isEqualTo(7);
+    assertThat(recorder.storeFailing()).isTrue();
     assertThat(recent.lastHour().total()).isEqualTo(1);
   }
 }

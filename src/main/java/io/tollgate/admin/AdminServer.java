@@ -2,6 +2,7 @@ package io.tollgate.admin;
 
 import io.tollgate.config.Catalog;
 import io.tollgate.config.HostPort;
+import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
@@ -52,14 +53,17 @@ public final class AdminServer {
   private AdminServer() {}
 
   /** Starts the listener; the future completes with the bound server (its actual port when 0 was asked). */
-  public static Future<HttpServer> start(Vertx vertx, HostPort listen, Dependencies d) {
+  public static Future<HttpServer> start(Vertx vertx, TollgateConfig.Admin config, Dependencies d) {
+    HostPort listen = config.listen();
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tollgate-admin-store", 8);
     Blocking blocking = new Blocking(workers, d.store()::isHealthy);
-    Router router = router(vertx, d, blocking);
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768)
         .setHttp2ClearTextEnabled(false);
+    AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());
+    Router router = router(vertx, d, blocking);
+    router.route().order(-1).handler(connections::track); // before every other route
     return vertx.createHttpServer(options)
-        .connectionHandler(conn -> StrictHttp.install(conn, options))
+        .connectionHandler(connections::onConnection)
         .requestHandler(router)
         .listen(listen.port(), listen.host())
         .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));

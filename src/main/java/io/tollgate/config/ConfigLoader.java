@@ -141,7 +141,7 @@ public final class ConfigLoader {
   }
 
   private static TollgateConfig.Admin admin(ConfigNode a, Map<String, String> env) {
-    a.onlyKeys(Set.of("listen", "keys", "max_body_bytes"));
+    a.onlyKeys(Set.of("listen", "keys", "max_body_bytes", "header_timeout", "idle_timeout", "max_connections"));
     HostPort listen = listen(a.get("listen"), env, "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:8081");
     List<String> keys = texts(a.get("keys"));
     env(env, "TOLLGATE_ADMIN_KEY").ifPresent(keys::add);
@@ -149,7 +149,10 @@ public final class ConfigLoader {
     if (maxBody < 1024 || maxBody > 16 * 1024 * 1024) {
       throw a.get("max_body_bytes").fail("must be between 1024 and 16777216");
     }
-    return new TollgateConfig.Admin(listen, List.copyOf(keys), (int) maxBody);
+    return new TollgateConfig.Admin(listen, List.copyOf(keys), (int) maxBody,
+        positive(a.get("header_timeout"), a.get("header_timeout").duration().orElse(Duration.ofSeconds(10))),
+        positive(a.get("idle_timeout"), a.get("idle_timeout").duration().orElse(Duration.ofSeconds(60))),
+        (int) range(a.get("max_connections"), a.get("max_connections").integer().orElse(256L), 1, 65_536));
   }
 
   private static List<String> texts(ConfigNode list) {

@@ -13,6 +13,7 @@ import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.telemetry.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -60,7 +61,9 @@ public final class AdminServer {
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768)
         .setHttp2ClearTextEnabled(false);
     AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());
-    Router router = router(vertx, d, blocking);
+    AdminAuth auth = new AdminAuth(d.keyring(),
+        new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()));
+    Router router = router(vertx, d, blocking, auth::handle);
     router.route().order(-1).handler(connections::track); // before every other route
     return vertx.createHttpServer(options)
         .connectionHandler(connections::onConnection)
@@ -69,7 +72,7 @@ public final class AdminServer {
         .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));
   }
 
-  static Router router(Vertx vertx, Dependencies d, Blocking blocking) {
+  static Router router(Vertx vertx, Dependencies d, Blocking blocking, Handler<RoutingContext> auth) {
     CustomerHandlers customers = new CustomerHandlers(d.customers(), blocking, d.clock());
     KeyHandlers keys = new KeyHandlers(d.keys(), blocking, d.clock());
     UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking, () -> {
@@ -78,7 +81,6 @@ public final class AdminServer {
     });
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
         d.metrics().registry(), d.draining());
-    AdminAuth auth = new AdminAuth(d.keyring());
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);
@@ -87,7 +89,7 @@ public final class AdminServer {
     r.get("/metrics").handler(ctx -> blocking.run(ctx, d.metrics()::scrape, (c, text) -> c.response()
         .putHeader("Content-Type", Metrics.CONTENT_TYPE).end(text)));
     ConsoleRoutes.mount(r); // no admin key: the page asks for it
-    r.route("/admin/*").handler(auth::handle);
+    r.route("/admin/*").handler(auth);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
     r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read
 

@@ -1,25 +1,47 @@
 package io.tollgate.admin;
 
 import io.tollgate.registry.AdminKeyring;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets a request through only with an admin key, as {@code Authorization: Bearer} or {@code x-api-key}; both
- * present with different values, or any other credential, is a 401.
+ * present with different values, or any other credential, is a 401. Each 401 is logged (never with the key) and
+ * takes one of the client address's tries ({@link LoginThrottle}); an address with none left gets a 429.
  */
 final class AdminAuth {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
   private static final String ACTOR = "tollgate.adminKeyId";
   private final AdminKeyring keyring;
+  private final LoginThrottle throttle;
 
-  AdminAuth(AdminKeyring keyring) {
+  AdminAuth(AdminKeyring keyring, LoginThrottle throttle) {
     this.keyring = keyring;
+    this.throttle = throttle;
   }
 
   void handle(RoutingContext ctx) {
+    String address = Optional.ofNullable(ctx.request().remoteAddress()).map(SocketAddress::hostAddress)
+        .orElse("unknown");
+    Optional<Duration> wait = throttle.refusal(address);
+    if (wait.isPresent()) {
+      long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+      ctx.response().putHeader("Retry-After", Long.toString(seconds));
+      Problem.of(429, "login_throttled", "Too many failed logins",
+          "too many requests without a valid admin key came from this address; retry in " + seconds + " s")
+          .send(ctx);
+      return;
+    }
     Optional<String> actor = credential(ctx).flatMap(keyring::authenticate);
     if (actor.isEmpty()) {
+      throttle.failed(address);
+      LOG.warn("admin login failed: {} {} from {} without a valid admin key", ctx.request().method(),
+          ctx.request().path(), address);
       Problem.unauthorized().send(ctx);
       return;
     }

@@ -2,6 +2,7 @@ package io.tollgate.admin;
 
 import io.tollgate.config.Catalog;
 import io.tollgate.config.HostPort;
+import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
@@ -12,6 +13,7 @@ import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.telemetry.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
@@ -52,20 +54,25 @@ public final class AdminServer {
   private AdminServer() {}
 
   /** Starts the listener; the future completes with the bound server (its actual port when 0 was asked). */
-  public static Future<HttpServer> start(Vertx vertx, HostPort listen, Dependencies d) {
+  public static Future<HttpServer> start(Vertx vertx, TollgateConfig.Admin config, Dependencies d) {
+    HostPort listen = config.listen();
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tollgate-admin-store", 8);
     Blocking blocking = new Blocking(workers, d.store()::isHealthy);
-    Router router = router(vertx, d, blocking);
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768)
         .setHttp2ClearTextEnabled(false);
+    AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());
+    AdminAuth auth = new AdminAuth(d.keyring(),
+        new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()));
+    Router router = router(vertx, d, blocking, auth::handle);
+    router.route().order(-1).handler(connections::track); // before every other route
     return vertx.createHttpServer(options)
-        .connectionHandler(conn -> StrictHttp.install(conn, options))
+        .connectionHandler(connections::onConnection)
         .requestHandler(router)
         .listen(listen.port(), listen.host())
         .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));
   }
 
-  static Router router(Vertx vertx, Dependencies d, Blocking blocking) {
+  static Router router(Vertx vertx, Dependencies d, Blocking blocking, Handler<RoutingContext> auth) {
     CustomerHandlers customers = new CustomerHandlers(d.customers(), blocking, d.clock());
     KeyHandlers keys = new KeyHandlers(d.keys(), blocking, d.clock());
     UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking, () -> {
@@ -74,7 +81,6 @@ public final class AdminServer {
     });
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
         d.metrics().registry(), d.draining());
-    AdminAuth auth = new AdminAuth(d.keyring());
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);
@@ -83,7 +89,7 @@ public final class AdminServer {
     r.get("/metrics").handler(ctx -> blocking.run(ctx, d.metrics()::scrape, (c, text) -> c.response()
         .putHeader("Content-Type", Metrics.CONTENT_TYPE).end(text)));
     ConsoleRoutes.mount(r); // no admin key: the page asks for it
-    r.route("/admin/*").handler(auth::handle);
+    r.route("/admin/*").handler(auth);
     r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
     r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read
 

@@ -175,15 +175,19 @@ final class JsonInput {
     return Optional.of(AdminJson.toMap(n));
   }
 
-  /** An RFC 3339 timestamp. */
+  /** An RFC 3339 timestamp, in years 0000 to 9999 once in UTC ({@link Dates}). */
   Optional<Instant> timestamp(String field) {
     return string(field, 64).flatMap(s -> {
       try {
-        return Optional.of(java.time.OffsetDateTime.parse(s).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        Instant t = java.time.OffsetDateTime.parse(s).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (Dates.inRange(t)) {
+          return Optional.of(t);
+        }
       } catch (DateTimeParseException e) {
-        error(field, "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z");
-        return Optional.empty();
+        // reported below
       }
+      error(field, "must be an RFC 3339 timestamp in years 0000 to 9999 (UTC), such as 2026-01-31T00:00:00Z");
+      return Optional.empty();
     });
   }
 

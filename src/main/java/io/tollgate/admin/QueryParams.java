@@ -80,11 +80,15 @@ final class QueryParams {
   Optional<LocalDate> date(String name) {
     return text(name).flatMap(s -> {
       try {
-        return Optional.of(LocalDate.parse(s));
+        LocalDate d = LocalDate.parse(s);
+        if (Dates.inRange(d)) {
+          return Optional.of(d);
+        }
       } catch (DateTimeParseException e) {
-        errors.add(new FieldError(name, "must be a date such as 2026-01-31"));
-        return Optional.empty();
+        // reported below
       }
+      errors.add(new FieldError(name, "must be a date in years 0000 to 9999, such as 2026-01-31"));
+      return Optional.empty();
     });
   }
 

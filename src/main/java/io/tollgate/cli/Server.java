@@ -130,7 +130,7 @@ public final class Server implements AutoCloseable {
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), recentRefusals, bootstrap.keyring(),
           () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get);
-      HttpServer admin = await(AdminServer.start(vertx, cfg.admin().listen(), deps));
+      HttpServer admin = await(AdminServer.start(vertx, cfg.admin(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
           cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),

@@ -23,6 +23,10 @@ public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
       "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry");
 
+  /** The shortest admin key, service key or HMAC secret accepted. */
+  static final int MIN_SECRET_LENGTH = 32;
+  private static final String TOO_SHORT = "must have at least " + MIN_SECRET_LENGTH + " characters";
+
   private static final BigDecimal DEFAULT_MAX_UNITS = BigDecimal.valueOf(1_000_000);
 
   private ConfigLoader() {}
@@ -90,8 +94,7 @@ public final class ConfigLoader {
       throw engineEnv.isPresent() ? new InvalidConfigException("TOLLGATE_ENGINE_URL: " + message)
           : g.get("engine").fail(message);
     }
-    List<String> serviceKeys = texts(g.get("service_keys"));
-    env(env, "TOLLGATE_SERVICE_KEY").ifPresent(serviceKeys::add);
+    List<String> serviceKeys = secrets(g.get("service_keys"), env, "TOLLGATE_SERVICE_KEY");
     List<String> trusted = texts(g.get("trusted_proxies"));
     for (int i = 0; i < trusted.size(); i++) {
       if (!Cidr.isValid(trusted.get(i))) {
@@ -141,15 +144,40 @@ public final class ConfigLoader {
   }
 
   private static TollgateConfig.Admin admin(ConfigNode a, Map<String, String> env) {
-    a.onlyKeys(Set.of("listen", "keys", "max_body_bytes"));
+    a.onlyKeys(Set.of("listen", "keys", "max_body_bytes", "header_timeout", "idle_timeout", "max_connections",
+        "max_failed_logins", "failed_login_interval"));
     HostPort listen = listen(a.get("listen"), env, "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:8081");
-    List<String> keys = texts(a.get("keys"));
-    env(env, "TOLLGATE_ADMIN_KEY").ifPresent(keys::add);
+    List<String> keys = secrets(a.get("keys"), env, "TOLLGATE_ADMIN_KEY");
     long maxBody = a.get("max_body_bytes").integer().orElse(65536L);
     if (maxBody < 1024 || maxBody > 16 * 1024 * 1024) {
       throw a.get("max_body_bytes").fail("must be between 1024 and 16777216");
     }
-    return new TollgateConfig.Admin(listen, List.copyOf(keys), (int) maxBody);
+    return new TollgateConfig.Admin(listen, List.copyOf(keys), (int) maxBody,
+        positive(a.get("header_timeout"), a.get("header_timeout").duration().orElse(Duration.ofSeconds(10))),
+        positive(a.get("idle_timeout"), a.get("idle_timeout").duration().orElse(Duration.ofSeconds(60))),
+        (int) range(a.get("max_connections"), a.get("max_connections").integer().orElse(256L), 1, 65_536),
+        (int) range(a.get("max_failed_logins"), a.get("max_failed_logins").integer().orElse(10L), 1, 1_000_000),
+        positive(a.get("failed_login_interval"),
+            a.get("failed_login_interval").duration().orElse(Duration.ofSeconds(1))));
+  }
+
+  /**
+   * A list of keys from the file, and one more from {@code variable}: each at least {@link #MIN_SECRET_LENGTH}
+   * characters, so that no one guesses it by trying. The error names the setting, never the key.
+   */
+  private static List<String> secrets(ConfigNode list, Map<String, String> env, String variable) {
+    List<String> keys = texts(list);
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i).length() < MIN_SECRET_LENGTH) {
+        throw list.list().get(i).fail(TOO_SHORT);
+      }
+    }
+    Optional<String> fromEnv = env(env, variable);
+    if (fromEnv.isPresent() && fromEnv.get().length() < MIN_SECRET_LENGTH) {
+      throw new InvalidConfigException(variable + ": " + TOO_SHORT);
+    }
+    fromEnv.ifPresent(keys::add);
+    return keys;
   }
 
   private static List<String> texts(ConfigNode list) {
@@ -197,9 +225,9 @@ public final class ConfigLoader {
     }
     Optional<String> fromEnv = env(env, "TOLLGATE_HMAC_SECRET");
     Optional<String> secret = fromEnv.or(() -> k.get("hmac_secret").text());
-    if (secret.isPresent() && secret.get().length() < 32) {
-      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_HMAC_SECRET: must have at least 32 characters")
-          : k.get("hmac_secret").fail("must have at least 32 characters");
+    if (secret.isPresent() && secret.get().length() < MIN_SECRET_LENGTH) {
+      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_HMAC_SECRET: " + TOO_SHORT)
+          : k.get("hmac_secret").fail(TOO_SHORT);
     }
     return new TollgateConfig.Keys(prefix, secret);
   }

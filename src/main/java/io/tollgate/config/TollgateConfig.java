@@ -80,8 +80,15 @@ public record TollgateConfig(
    * @param listen address of the admin listener
    * @param adminKeys admin keys from configuration and {@code TOLLGATE_ADMIN_KEY}; empty means generate one
    * @param maxBodyBytes largest admin request body accepted
+   * @param headerTimeout time for a connection's request headers to arrive (then it is closed)
+   * @param idleTimeout an idle keep-alive connection is closed after this
+   * @param maxConnections connections open at once; one beyond is closed as soon as it is accepted
+   * @param maxFailedLogins requests without a valid admin key one client address may make in a row before it is
+   *     answered 429
+   * @param failedLoginInterval how often such an address gets one more try back
    */
-  public record Admin(HostPort listen, List<String> adminKeys, int maxBodyBytes) {}
+  public record Admin(HostPort listen, List<String> adminKeys, int maxBodyBytes, Duration headerTimeout,
+      Duration idleTimeout, int maxConnections, int maxFailedLogins, Duration failedLoginInterval) {}
 
   /**
    * @param durability {@code batch} or {@code strict}

@@ -1,5 +1,6 @@
 package io.tollgate.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** A parsed YAML file that remembers the line of every key, so errors can name it. */
 final class YamlDocument {
@@ -40,11 +42,28 @@ final class YamlDocument {
       return new YamlDocument(source, root == null || root.isMissingNode() || root.isNull()
           ? MAPPER.createObjectNode() : root, lines);
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new InvalidConfigException(source + ": not valid YAML at line " + line + ": " + e.getOriginalMessage());
+      throw new InvalidConfigException(syntaxError(source, e));
     } catch (IOException e) {
-      throw new InvalidConfigException(source + ": cannot be read: " + e.getMessage(), e);
+      throw new InvalidConfigException(source + ": cannot be read: " + e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * Line, column and what is wrong, never the file's text: the parser's own message quotes the offending line
+   * (which may hold an admin key or the HMAC secret), so only SnakeYAML's problem description is kept, and nothing
+   * of the exception travels on as a cause.
+   */
+  private static String syntaxError(String source, JsonProcessingException e) {
+    String problem = "syntax error";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MarkedYAMLException m && m.getProblem() != null) {
+        problem = m.getProblem().replaceAll("[\\r\\n]+", " ").strip();
+        break;
+      }
+    }
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return source + ": not valid YAML" + where + ": " + problem;
   }
 
   ConfigNode root() {

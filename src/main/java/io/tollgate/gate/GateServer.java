@@ -2,6 +2,7 @@ package io.tollgate.gate;
 
 import io.tollgate.config.Catalog;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.edge.IdleConnections;
 import io.tollgate.edge.RequestIds;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;

@@ -191,6 +191,15 @@ final class KeyApiTest {
     assertThat(keys("kc-past")).hasSize(1);
   }
 
+  @Test
+  void create_withExpiryAtTheEndOfYear9999_returns201() {
+    customerWithFirstKey("kc-far");
+    JsonNode k = created(server.get().admin("POST", keysPath("kc-far"),
+        json("{'expires_at':'9999-12-31T23:59:59Z'}")));
+    assertThat(k.path("expires_at").asText()).startsWith("9999-12-31T23:59:59");
+    assertThat(keys("kc-far")).hasSize(2);
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "{'environment':'prod'}          | environment",
@@ -202,6 +211,9 @@ final class KeyApiTest {
       "{'secret':'mine'}               | secret",
       "{'key':'tg_live_chosen'}        | key",
       "{'expires_at':'2099-01-01T00:00:00'} | expires_at",
+      "{'expires_at':'+999999999-12-31T23:59:59Z'} | expires_at",
+      "{'expires_at':'10000-01-01T00:00:00Z'}      | expires_at",
+      "{'expires_at':'9999-12-31T23:59:59-01:00'} | expires_at",
       "{'name':'%s'}                    | name",
   })
   void create_withInvalidField_returns422NamingIt(String body, String field) {

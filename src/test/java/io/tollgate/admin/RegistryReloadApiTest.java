@@ -1,9 +1,13 @@
 package io.tollgate.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate.Answer;
+import io.tollgate.config.ConfigLoader;
+import io.tollgate.config.InvalidConfigException;
+import io.tollgate.store.CapturedLogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +113,29 @@ final class RegistryReloadApiTest {
   private void createCustomer(String body) {
     Answer a = tollgate.admin("POST", "/admin/customers", json(body));
     assertThat(a.status()).as("create: %s", a.text()).isEqualTo(201);
+  }
+
+  @Test
+  void reload_withYamlSyntaxErrorOnASecretsLine_reportsLineAndColumnButNeverTheText() throws IOException {
+    String secret = "hmac-secret-that-must-never-be-echoed-0123456789";
+    Files.writeString(configFile, CONFIG + "keys:\n  hmac_secret: " + secret + ": oops\n");
+    try (CapturedLogs logs = new CapturedLogs()) {
+      String detail = refusedReload().path("detail").asText();
+      assertThat(detail).contains("line 8, column").contains("mapping values are not allowed");
+      assertNoPartOf(secret, detail);
+      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains("line 8"));
+      assertNoPartOf(secret, String.join("\n", logs.texts()));
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(configFile), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasNoCause().hasMessageContaining("line 8, column")
+        .satisfies(e -> assertNoPartOf(secret, e.getMessage()));
+  }
+
+  /** Not even a piece of {@code secret} (8 characters or more) is in {@code text}: parsers quote lines cut short. */
+  private static void assertNoPartOf(String secret, String text) {
+    for (int i = 0; i + 8 <= secret.length(); i++) {
+      assertThat(text).as("text holding part of the secret").doesNotContain(secret.substring(i, i + 8));
+    }
   }
 
   @Test

@@ -24,7 +24,7 @@ import java.util.Optional;
  * Admin API. The admin key is configured through {@code TOLLGATE_ADMIN_KEY}, as an operator would.
  */
 public final class RunningTollgate implements AutoCloseable {
-  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public final Path dataDir;

@@ -266,6 +266,8 @@ final class UsageAndCatalogApiTest {
       "from=yesterday, from",
       "from=2026-01-01&to=soon, to",
       "from=2024-01-01&to=2026-01-01, to",
+      "from=%2B999999999-12-01&to=%2B999999999-12-31, from",
+      "from=9999-12-01&to=10000-01-01, to",
   })
   void daily_withInvalidRange_returns422(String query, String field) {
     createCustomerOnce("daily-invalid");

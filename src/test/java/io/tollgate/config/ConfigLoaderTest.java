@@ -50,16 +50,38 @@ final class ConfigLoaderTest {
     TollgateConfig c = ConfigLoader.load(Optional.of(f), Map.of(
         "TOLLGATE_GATE_LISTEN", "127.0.0.1:18080", "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:18081",
         "TOLLGATE_DATA_DIR", "/tmp/tg", "TOLLGATE_ENGINE_URL", "http://engine:9999",
-        "TOLLGATE_ADMIN_KEY", "admin-key-from-env-123", "TOLLGATE_SERVICE_KEY", "service-key-123"));
+        "TOLLGATE_ADMIN_KEY", "admin-key-from-env-0123456789abcdef", "TOLLGATE_SERVICE_KEY", "service-key-from-env-0123456789abcdef"));
     assertThat(c.gate().listen()).isEqualTo(new HostPort("127.0.0.1", 18080));
     assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 18081));
     assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/tg"));
     assertThat(c.storeUrl()).isEqualTo("sqlite:/tmp/tg/tollgate.db");
     assertThat(c.gate().engine().getHost()).isEqualTo("engine");
-    assertThat(c.admin().adminKeys()).containsExactly("admin-key-from-env-123");
-    assertThat(c.gate().serviceKeys()).containsExactly("service-key-123");
+    assertThat(c.admin().adminKeys()).containsExactly("admin-key-from-env-0123456789abcdef");
+    assertThat(c.gate().serviceKeys()).containsExactly("service-key-from-env-0123456789abcdef");
     assertThat(ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_STORE_URL", "jdbc:postgresql://h/db")).storeUrl())
         .isEqualTo("jdbc:postgresql://h/db");
+  }
+
+  @Test
+  void load_adminOrServiceKeyShorterThan32Characters_isRefusedNamingTheSettingButNotTheKey() throws Exception {
+    String shortKey = "short-key-0123456789-abcdefghij"; // 31 characters
+    String longKey = shortKey + "k";
+    Path admin = write("admin.yaml", "admin:\n  keys: [\"" + shortKey + "\"]\n");
+    Path service = write("service.yaml", "gate:\n  service_keys:\n    - " + longKey + "\n    - " + shortKey + "\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(admin), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("admin.keys.0")
+        .hasMessageContaining("at least 32 characters").message().doesNotContain(shortKey);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(service), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("gate.service_keys.1")
+        .hasMessageContaining("line 4").message().doesNotContain(shortKey);
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_ADMIN_KEY", "x")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("TOLLGATE_ADMIN_KEY: must have at least 32 characters");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_SERVICE_KEY", shortKey)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("TOLLGATE_SERVICE_KEY: must have at least 32 characters");
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_ADMIN_KEY", longKey)).admin().adminKeys())
+        .containsExactly(longKey);
   }
 
   @Test

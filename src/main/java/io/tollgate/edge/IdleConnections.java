@@ -1,4 +1,4 @@
-package io.tollgate.gate;
+package io.tollgate.edge;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -8,21 +8,21 @@ import java.util.WeakHashMap;
 
 /**
  * Closes a keep-alive connection that stays idle for {@code idle_timeout} after its last answer. Unlike a socket
- * idle timer it never runs while a request is in flight, so a slow engine (bounded by {@code engine_timeout}) is
- * never cut off by it. Used from the event loops only; each connection stays on one loop.
+ * idle timer it never runs while a request is in flight, so a slow request (on the gate, a slow engine bounded by
+ * {@code engine_timeout}) is never cut off by it. Used from the event loops only; each connection stays on one loop.
  */
-final class IdleConnections {
+public final class IdleConnections {
   private final Vertx vertx;
   private final long idleMs;
   private final ThreadLocal<Map<HttpConnection, Long>> timers = ThreadLocal.withInitial(WeakHashMap::new);
 
-  IdleConnections(Vertx vertx, long idleMs) {
+  public IdleConnections(Vertx vertx, long idleMs) {
     this.vertx = vertx;
     this.idleMs = idleMs;
   }
 
   /** A request arrived: its connection is busy until {@link #idle} is called when its answer has been sent. */
-  void busy(HttpServerRequest req) {
+  public void busy(HttpServerRequest req) {
     Long timer = timers.get().remove(req.connection());
     if (timer != null) {
       vertx.cancelTimer(timer);
@@ -30,7 +30,7 @@ final class IdleConnections {
   }
 
   /** The answer on {@code conn} has been sent: the idle timer starts. */
-  void idle(HttpConnection conn) {
+  public void idle(HttpConnection conn) {
     Map<HttpConnection, Long> map = timers.get();
     Long old = map.put(conn, vertx.setTimer(idleMs, id -> {
       if (map.remove(conn) != null) {

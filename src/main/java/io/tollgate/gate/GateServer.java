@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class GateServer {
    * @param hasher the key hasher
    * @param rate per-customer token buckets
    * @param quota per-customer quota counters
+   * @param shared limits shared by every node (Redis) instead of {@code rate} and {@code quota}, when configured
    * @param recorder usage and refusals
    * @param activity when keys were last used
    * @param strict whether answers wait until their usage is durable
@@ -51,7 +53,7 @@ public final class GateServer {
    * @param clock time
    */
   public record Dependencies(TollgateConfig.Gate config, LiveRegistry live, RegistryStore store, ApiKeyFormat format,
-      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, UsageRecorder recorder, KeyActivity activity, boolean strict,
+      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, Optional<Limiter> shared, UsageRecorder recorder, KeyActivity activity, boolean strict,
       GateObserver observer, InstantSource clock) {}
 
   private GateServer() {}
@@ -60,9 +62,10 @@ public final class GateServer {
   public static Future<GateListener> start(Vertx vertx, Dependencies d) {
     TollgateConfig.Edge edge = d.config().edge();
     Supplier<RouteTable> routes = new CompiledRoutes(d.live());
+    Limiter limiter = d.shared().orElseGet(() -> new LocalLimiter(d.rate(), d.quota()));
     Decider decider = new Decider(d.live()::view, () -> d.live().freshness().refusesDecisions(), d.format(),
-        d.hasher(), d.rate(), d.quota());
-    GateMeter meter = new GateMeter(d.quota(), d.recorder(), d.activity());
+        d.hasher(), limiter);
+    GateMeter meter = new GateMeter(limiter, d.recorder(), d.activity());
     HttpClient client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
             .setMaxInitialLineLength(65536).setMaxHeaderSize(65536).setTcpNoDelay(true))
@@ -71,7 +74,7 @@ public final class GateServer {
     EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
         new TrustedProxies(d.config().trustedProxies()), meter, d.strict());
     Failsafe failsafe = new Failsafe(vertx, decider);
-    ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock());
+    ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock(), failsafe);
     VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock(),
         failsafe, edge.maxUnitsPerRequest());
     AuthorizeHandler authorize = new AuthorizeHandler(vertx, routes, decider, meter, d.clock(), failsafe);

@@ -13,7 +13,8 @@ public enum Refusal {
   ENGINE_UNAVAILABLE(502, "engine_unavailable", "The engine cannot be reached", true),
   ENGINE_TIMEOUT(504, "engine_timeout", "The engine did not answer in time", true),
   INTERNAL_ERROR(500, "internal_error", "Internal error", false),
-  REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", false);
+  REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", false),
+  LIMITS_UNAVAILABLE(503, "limits_unavailable", "The shared limits cannot be reached", false);
 
   private final int status;
   private final String code;

@@ -35,6 +35,7 @@ import io.tollgate.store.Database;
 import io.tollgate.gate.GateObserver;
 import io.tollgate.telemetry.AccessLog;
 import io.tollgate.telemetry.GateMetrics;
+import io.tollgate.telemetry.LimitsMetrics;
 import io.tollgate.telemetry.LogFormat;
 import io.tollgate.telemetry.MeteringMetrics;
 import io.tollgate.telemetry.Metrics;
@@ -146,8 +147,10 @@ public final class Server implements AutoCloseable {
       }
       QuotaLedger ledger = seededLedger(database.usage(), clock);
       Vertx v = vertx;
-      Optional<Limiter> shared = cfg.limits().redisUrl()
+      Optional<RedisLimiter> redis = cfg.limits().redisUrl()
           .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), ledger));
+      redis.ifPresent(r -> LimitsMetrics.register(metrics.registry(), r));
+      Optional<Limiter> shared = redis.map(r -> r);
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
           hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);

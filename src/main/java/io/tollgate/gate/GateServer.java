@@ -100,7 +100,7 @@ public final class GateServer {
       req.response().closeHandler(v -> trace.finish(req, false, observer));
       failsafe.run(req, trace, () -> {
         if (guard.admit(req, trace)) {
-          dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining());
+          dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining(), limiter);
         }
       });
     };
@@ -119,11 +119,11 @@ public final class GateServer {
   }
 
   private static void dispatch(Vertx vertx, Dependencies d, HttpServerRequest req, RequestTrace trace,
-      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy, boolean draining) {
+      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy, boolean draining, Limiter limiter) {
     String path = req.path();
     if ("/health".equals(path) && req.method() == HttpMethod.GET) {
       trace.mode("health");
-      health(vertx, d, req, trace.requestId(), draining);
+      health(vertx, d, req, trace.requestId(), draining, limiter);
     } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
       trace.mode("verify");
       verify.handle(req, trace);
@@ -135,15 +135,22 @@ public final class GateServer {
     }
   }
 
-  /** The node's health; {@code 503 draining} once the process is stopping. */
+  /**
+   * The node's health; {@code 503 draining} once the process is stopping, {@code 503 unavailable} with
+   * {@code "limits":"down"} while shared limits cannot be reached (the gate refuses with {@code limits_unavailable}).
+   */
   private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId,
-      boolean draining) {
-    vertx.executeBlocking(d.store()::isHealthy, false).onComplete(ar -> {
-      NodeHealth h = NodeHealth.of(ar.succeeded() && ar.result(), d.live().freshness(), draining);
-      req.response().setStatusCode(h.httpStatus()).putHeader("Content-Type", "application/json")
+      boolean draining, Limiter limiter) {
+    Future<Boolean> store = vertx.executeBlocking(d.store()::isHealthy, false);
+    Future<Boolean> limits = limiter.probe();
+    Future.join(store, limits).onComplete(ar -> {
+      NodeHealth h = NodeHealth.of(store.succeeded() && store.result(), d.live().freshness(), draining);
+      boolean limitsUp = limits.result();
+      String status = limitsUp || draining ? h.status() : "unavailable";
+      req.response().setStatusCode(limitsUp ? h.httpStatus() : 503).putHeader("Content-Type", "application/json")
           .putHeader("X-Request-Id", requestId)
-          .end(new JsonObject().put("status", h.status()).put("store", h.store()).put("registry", h.registry())
-              .encode());
+          .end(new JsonObject().put("status", status).put("store", h.store()).put("registry", h.registry())
+              .put("limits", !limitsUp ? "down" : limiter.isShared() ? "shared" : "local").encode());
     });
   }
 

@@ -42,6 +42,19 @@ public interface Limiter {
    */
   void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, boolean returnToken);
 
+  /**
+   * Whether the counters answer now; {@code false} while a shared backend is unreachable (the gate then answers
+   * {@code 503 limits_unavailable}). Never fails. The node's own counters always answer.
+   */
+  default Future<Boolean> probe() {
+    return Future.succeededFuture(true);
+  }
+
+  /** Whether the counters are shared by every node ({@code /health} says {@code shared}) or the node's own. */
+  default boolean isShared() {
+    return false;
+  }
+
   /** The counters cannot be reached now (timeout, connection refused, circuit open). */
   final class LimitsUnavailableException extends RuntimeException {
     public LimitsUnavailableException(String message, Throwable cause) {

@@ -125,6 +125,9 @@ final class SharedLimitsAcrossNodesTest {
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.json().path("code").asText()).isEqualTo("limits_unavailable");
         assertThat(answer.header("Retry-After")).isEqualTo("1");
+        var health = node.gate("GET", "/health", null);
+        assertThat(health.status()).isEqualTo(503);
+        assertThat(health.json().path("limits").asText()).isEqualTo("down");
       }
     } finally {
       redis.restart();
@@ -133,5 +136,6 @@ final class SharedLimitsAcrossNodesTest {
         .until(() -> a.gate("GET", "/v1/default/items/x", key).status() == 200);
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
         .until(() -> b.gate("GET", "/v1/default/items/x", key).status() == 200);
+    assertThat(a.gate("GET", "/health", null).json().path("limits").asText()).isEqualTo("shared");
   }
 }

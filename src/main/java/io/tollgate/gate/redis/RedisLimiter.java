@@ -115,6 +115,27 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
             account.customerId(), e.toString()));
   }
 
+  /** A {@code PING} within the timeout; its outcome moves the circuit breaker like any call. */
+  @Override
+  public Future<Boolean> probe() {
+    Context context = vertx.getOrCreateContext();
+    Promise<Boolean> done = Promise.promise();
+    api.ping(List.of()).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded()) {
+        breaker.succeeded();
+      } else {
+        breaker.failed(System.nanoTime());
+      }
+      done.complete(ar.succeeded());
+    }));
+    return done.future();
+  }
+
+  @Override
+  public boolean isShared() {
+    return true;
+  }
+
   /** Redis calls so far, and how many of them failed or were refused by the open circuit. */
   public long calls() {
     return calls.get();

@@ -9,6 +9,7 @@ import io.tollgate.config.TollgateConfig;
 import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
 import io.tollgate.gate.Limiter;
+import io.tollgate.gate.redis.LeasingLimiter;
 import io.tollgate.gate.redis.RedisLimiter;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
@@ -150,7 +151,7 @@ public final class Server implements AutoCloseable {
       Optional<RedisLimiter> redis = cfg.limits().redisUrl()
           .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), ledger));
       redis.ifPresent(r -> LimitsMetrics.register(metrics.registry(), r));
-      Optional<Limiter> shared = redis.map(r -> r);
+      Optional<Limiter> shared = redis.map(r -> new LeasingLimiter(v, r));
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
           hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);

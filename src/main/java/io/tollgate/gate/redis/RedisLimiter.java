@@ -71,8 +71,21 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return new RedisLimiter(vertx, Redis.createClient(vertx, options), seeds, timeout);
   }
 
+  /**
+   * An admission, with the lease that came with it.
+   *
+   * @param admission the limits' answer for this request
+   * @param leased further requests of the same units debited with it (0: none), for the node to admit locally
+   */
+  record Grant(Admission admission, long leased) {}
+
   @Override
   public Future<Admission> tryAdmit(Account account, Limits limits, Units units, Instant now, boolean dryRun) {
+    return admit(account, limits, units, now, dryRun, 0).map(Grant::admission);
+  }
+
+  /** As {@link #tryAdmit}, asking for a lease of {@code lease} more requests, granted only far from the limits. */
+  Future<Grant> admit(Account account, Limits limits, Units units, Instant now, boolean dryRun, long lease) {
     LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Quota quota = limits.quota();
     BillingPeriod checked = quota.period().containing(day);
@@ -82,9 +95,10 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     List<String> args = List.of(Long.toString(rate.requests()), Long.toString(rate.windowSeconds()),
         Long.toString(rate.burst()), Long.toString(quota.units().milli()), Long.toString(units.milli()),
         Long.toString(seed(account, checked, now)), Long.toString(seed(account, other, now)),
-        Long.toString(ttlSeconds(checked, now)), Long.toString(ttlSeconds(other, now)), dryRun ? "1" : "0");
+        Long.toString(ttlSeconds(checked, now)), Long.toString(ttlSeconds(other, now)), dryRun ? "1" : "0",
+        Long.toString(lease));
     Duration untilReset = Duration.between(now, checked.end());
-    return call(ADMIT, keys, args).map(r -> admission(r, quota, untilReset));
+    return call(ADMIT, keys, args).map(r -> new Grant(admission(r, quota, untilReset), r.get(6).toLong()));
   }
 
   private static Admission admission(Response r, Quota quota, Duration untilReset) {
@@ -103,14 +117,22 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   @Override
   public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt,
       boolean returnToken) {
-    long delta = actual.milli() - reserved.milli();
-    if (delta == 0 && !returnToken) {
+    adjust(account, actual.milli() - reserved.milli(), returnToken ? 1 : 0, reservedAt);
+  }
+
+  /**
+   * Adds {@code deltaMilli} to the counters of {@code at}'s month and year and gives {@code tokens} back to the
+   * bucket: a settlement, or the unused rest of a lease. Fire and forget: a failure leaves the units counted.
+   */
+  void adjust(Account account, long deltaMilli, long tokens, Instant at) {
+    long delta = deltaMilli;
+    if (delta == 0 && tokens == 0) {
       return;
     }
-    LocalDate day = LocalDate.ofInstant(reservedAt, ZoneOffset.UTC);
+    LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
     List<String> keys = List.of(quotaKey(account, QuotaPeriod.MONTH.containing(day)),
         quotaKey(account, QuotaPeriod.YEAR.containing(day)), rateKey(account));
-    call(SETTLE, keys, List.of(Long.toString(delta), returnToken ? "1" : "0")).onFailure(e ->
+    call(SETTLE, keys, List.of(Long.toString(delta), Long.toString(tokens))).onFailure(e ->
         LOG.warn("a settlement of {} milli-units for {} was not written to Redis (they stay counted): {}", delta,
             account.customerId(), e.toString()));
   }

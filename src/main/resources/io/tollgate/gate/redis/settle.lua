@@ -1,6 +1,6 @@
 -- Settles a reservation: adds delta (negative: gives units back) to both period counters when they still exist,
--- never below zero, and with ARGV[2] == '1' gives the request's rate token back, never beyond the burst.
--- KEYS: 1 month counter, 2 year counter, 3 rate bucket; ARGV: 1 delta milli, 2 return the token (1) or not (0)
+-- never below zero, and gives ARGV[2] rate tokens back (a refused request's, a lease's unused), never beyond the burst.
+-- KEYS: 1 month counter, 2 year counter, 3 rate bucket; ARGV: 1 delta milli, 2 tokens to give back
 local d = tonumber(ARGV[1])
 if d ~= 0 then
   for i = 1, 2 do
@@ -9,10 +9,11 @@ if d ~= 0 then
     end
   end
 end
-if ARGV[2] == '1' then
+local n = tonumber(ARGV[2])
+if n > 0 then
   local b = redis.call('HMGET', KEYS[3], 'tokens', 'burst')
   if b[1] then
-    redis.call('HSET', KEYS[3], 'tokens', string.format('%.6f', math.min(tonumber(b[1]) + 1, tonumber(b[2]))))
+    redis.call('HSET', KEYS[3], 'tokens', string.format('%.6f', math.min(tonumber(b[1]) + n, tonumber(b[2]))))
   end
 end
 return 1

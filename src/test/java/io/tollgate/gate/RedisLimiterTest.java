@@ -1,6 +1,7 @@
 package io.tollgate.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tollgate.gate.redis.RedisLimiter;
 import io.tollgate.gate.redis.RedisServer;
@@ -38,6 +39,41 @@ final class RedisLimiterTest extends LimiterContract {
   @Override
   Limiter limiter(Map<String, Units> seeded) {
     return RedisLimiter.connect(vertx, redis.url(), Duration.ofSeconds(2), new QuotaLedger(seeded, seeded, NOW));
+  }
+
+  @Test
+  void tryAdmit_redisWithAPassword_decidesWithTheRightOne_andIsUnavailableWithAWrongOne() throws Exception {
+    try (RedisServer secured = RedisServer.startWithPassword("s3cret-pw")) {
+      Limiter right = RedisLimiter.connect(vertx, secured.url(), Duration.ofSeconds(2), new QuotaLedger(Map.of(),
+          Map.of(), NOW));
+      assertThat(admit(right, account("pw"), limits(5, 10), 1, false).allowed()).isTrue();
+      Limiter wrong = RedisLimiter.connect(vertx, secured.url().replace("s3cret-pw", "nope"), Duration.ofSeconds(2),
+          new QuotaLedger(Map.of(), Map.of(), NOW));
+      assertThatThrownBy(() -> admit(wrong, account("pw"), limits(5, 10), 1, false))
+          .hasCauseInstanceOf(Limiter.LimitsUnavailableException.class);
+    }
+  }
+
+  @Test
+  void tryAdmit_redisGone_failsWithinTheTimeout_thenAtOnceWhileTheCircuitIsOpen() throws Exception {
+    try (RedisServer doomed = RedisServer.start()) {
+      RedisLimiter l = RedisLimiter.connect(vertx, doomed.url(), Duration.ofMillis(50), new QuotaLedger(Map.of(),
+          Map.of(), NOW));
+      Account a = account("gone");
+      assertThat(admit(l, a, limits(5, 10), 1, false).allowed()).isTrue();
+      doomed.stop();
+      for (int i = 0; i < 3; i++) {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> admit(l, a, limits(5, 10), 1, false))
+            .hasCauseInstanceOf(Limiter.LimitsUnavailableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+      }
+      assertThat(l.isDown()).isTrue();
+      long failures = l.failures();
+      assertThatThrownBy(() -> admit(l, a, limits(5, 10), 1, false))
+          .hasCauseInstanceOf(Limiter.LimitsUnavailableException.class).hasStackTraceContaining("circuit");
+      assertThat(l.failures()).isEqualTo(failures + 1);
+    }
   }
 
   @Test

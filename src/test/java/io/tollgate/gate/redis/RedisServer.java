@@ -20,21 +20,29 @@ public final class RedisServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final String password;
   private Process process;
 
-  private RedisServer(Path dir, int port) {
+  private RedisServer(Path dir, int port, String password) {
     this.dir = dir;
     this.port = port;
+    this.password = password;
   }
 
   public static RedisServer start() throws Exception {
-    RedisServer r = new RedisServer(Files.createTempDirectory("tollgate-redis"), freePort());
+    return startWithPassword("");
+  }
+
+  /** A server that requires {@code password} ({@code requirepass}); empty: none. */
+  public static RedisServer startWithPassword(String password) throws Exception {
+    RedisServer r = new RedisServer(Files.createTempDirectory("tollgate-redis"), freePort(), password);
     r.startProcess();
     return r;
   }
 
+  /** {@code redis://127.0.0.1:PORT}, with {@code :password@} when the server requires one. */
   public String url() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://" + (password.isEmpty() ? "" : ":" + password + "@") + "127.0.0.1:" + port;
   }
 
   public int port() {
@@ -61,7 +69,8 @@ public final class RedisServer implements AutoCloseable {
       throw new AssertionError("redis-server is not installed: run scripts/test-services.sh");
     }
     process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no")
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no",
+        "--requirepass", password)
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {

@@ -10,6 +10,10 @@
 # chromium (ConsoleBrowserTest drives it headless through playwright-core; no browser is ever downloaded) when they
 # are missing. No system nginx is started or needed: the package's own service is left alone.
 #
+# Also installs redis-server (Debian's 7.0) when it is missing: the shared-limits tests start their own private
+# redis-server on a free loopback port (RedisServer in src/test) and fail, never skip, without it. No system Redis is
+# started or needed.
+#
 # Environment: TOLLGATE_PG_PORT (default 5432) selects the cluster by its port.
 set -euo pipefail
 
@@ -107,6 +111,7 @@ SQL
 package_of() {
   case "$1" in
     systemd-analyze) echo systemd ;;
+    redis-server) echo redis-server ;;
     *) echo "$1" ;;
   esac
 }
@@ -114,14 +119,16 @@ package_of() {
 # Installs the Debian packages of the commands that are missing; fails when a command is still missing.
 install_tools() {
   local missing=() packages=() cmd
-  for cmd in nginx wrk systemd-analyze chromium; do
+  for cmd in nginx wrk systemd-analyze chromium redis-server; do
     tool_present "$cmd" || { missing+=("$cmd"); packages+=("$(package_of "$cmd")"); }
   done
   (( ${#missing[@]} == 0 )) && return
   log "installing ${packages[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q || die "apt-get update failed"
-  apt-get install -y -q "${packages[@]}" || die "apt-get install -y ${packages[*]} failed"
+  if ! apt-get install -y -q "${packages[@]}"; then
+    apt-get update -q || die "apt-get update failed"
+    apt-get install -y -q "${packages[@]}" || die "apt-get install -y ${packages[*]} failed"
+  fi
   for cmd in "${missing[@]}"; do
     tool_present "$cmd" || die "$cmd is still missing after apt-get install $(package_of "$cmd")"
   done
@@ -136,7 +143,8 @@ main() {
   cd /  # psql run as postgres must not start in a directory it cannot read
   if [[ $EUID -ne 0 ]]; then
     tool_present nginx && tool_present wrk && tool_present systemd-analyze && tool_present chromium \
-      || die "nginx, wrk, systemd-analyze or chromium is missing: run this script as root to install them"
+      && tool_present redis-server \
+      || die "nginx, wrk, systemd-analyze, chromium or redis-server is missing: run this script as root to install them"
     if command -v pg_isready >/dev/null 2>&1 && ready && serves_tollgate; then
       log "PostgreSQL already serves $ROLE@127.0.0.1:$PORT/$DATABASE"
       exit 0
@@ -149,7 +157,7 @@ main() {
   ensure_role_and_database
   serves_tollgate \
     || die "PostgreSQL runs but $ROLE cannot log in over TCP at 127.0.0.1:$PORT with a password (check pg_hba.conf)"
-  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk, systemd-analyze and chromium installed"
+  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk, systemd-analyze, chromium and redis-server installed"
 }
 
 main "$@"

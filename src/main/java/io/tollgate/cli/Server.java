@@ -8,6 +8,9 @@ import io.tollgate.config.NodeIds;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
+import io.tollgate.gate.Limiter;
+import io.tollgate.gate.redis.LeasingLimiter;
+import io.tollgate.gate.redis.RedisLimiter;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
 import io.tollgate.keys.ServerSecret;
@@ -33,6 +36,7 @@ import io.tollgate.store.Database;
 import io.tollgate.gate.GateObserver;
 import io.tollgate.telemetry.AccessLog;
 import io.tollgate.telemetry.GateMetrics;
+import io.tollgate.telemetry.LimitsMetrics;
 import io.tollgate.telemetry.LogFormat;
 import io.tollgate.telemetry.MeteringMetrics;
 import io.tollgate.telemetry.Metrics;
@@ -142,8 +146,14 @@ public final class Server implements AutoCloseable {
       if (accessLog.isPresent()) {
         observer = observer.andThen(accessLog.get());
       }
+      QuotaLedger ledger = seededLedger(database.usage(), clock);
+      Vertx v = vertx;
+      Optional<RedisLimiter> redis = cfg.limits().redisUrl()
+          .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), ledger));
+      redis.ifPresent(r -> LimitsMetrics.register(metrics.registry(), r));
+      Optional<Limiter> shared = redis.map(r -> new LeasingLimiter(v, r));
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
-          hasher, new RateLimiter(clock), seededLedger(database.usage(), clock), recorder, activity,
+          hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
       GateListener gate = await(GateServer.start(vertx, gateDeps));
       scheduleStoreCheck(vertx, database, new RegistryMetrics(metrics.registry(), live));
@@ -206,7 +216,8 @@ public final class Server implements AutoCloseable {
         Map.entry("access_log", fresh.accessLog().equals(running.accessLog())),
         Map.entry("logging", fresh.logging().equals(running.logging())),
         Map.entry("node", fresh.nodeId().equals(running.nodeId())),
-        Map.entry("registry", fresh.registry().equals(running.registry())));
+        Map.entry("registry", fresh.registry().equals(running.registry())),
+        Map.entry("limits", fresh.limits().equals(running.limits())));
     unchanged.forEach((key, same) -> {
       if (!same) {
         LOG.warn("configuration key '{}' changed on disk; it takes effect only after a restart", key);

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
-      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry");
+      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry", "limits");
 
   /** The shortest admin key, service key or HMAC secret accepted. */
   static final int MIN_SECRET_LENGTH = 32;
@@ -61,6 +61,7 @@ public final class ConfigLoader {
         logging(root.get("logging"), env),
         nodeId(root.get("node"), env),
         registry(root.get("registry")),
+        limits(root.get("limits"), env),
         file);
   }
 
@@ -299,6 +300,23 @@ public final class ConfigLoader {
       throw r.get("on_stale").fail("must be serve or refuse");
     }
     return new TollgateConfig.Registry(poll, stale, onStale.equals("refuse"));
+  }
+
+  private static TollgateConfig.Limits limits(ConfigNode l, Map<String, String> env) {
+    l.onlyKeys(Set.of("redis"));
+    ConfigNode r = l.get("redis").onlyKeys(Set.of("url", "timeout"));
+    Optional<String> fromEnv = env(env, "TOLLGATE_REDIS_URL");
+    Optional<String> url = fromEnv.or(() -> r.get("url").text());
+    if (url.isPresent() && !url.get().matches("rediss?://[^/\\s]+(/\\d{1,2})?")) {
+      String message = "expected redis://[:password@]host:port[/db] or rediss://… (the value is not shown)";
+      throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_REDIS_URL: " + message)
+          : r.get("url").fail(message);
+    }
+    Duration timeout = r.get("timeout").duration().orElse(Duration.ofMillis(20));
+    if (timeout.toMillis() < 1 || timeout.toMillis() > 10_000) {
+      throw r.get("timeout").fail("must be between 1ms and 10s");
+    }
+    return new TollgateConfig.Limits(url, timeout);
   }
 
   private static TollgateConfig.Logging logging(ConfigNode l, Map<String, String> env) {

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param logging the format of Tollgate's own log
  * @param nodeId this node's configured id ({@code node.id}); empty means the one kept in the data directory
  * @param registry how the in-memory registry follows the store's change feed
+ * @param limits where rate limits and quotas are counted: this node's memory, or a Redis every node shares
  * @param sourceFile the file this was read from; empty when only defaults and environment were used
  */
 public record TollgateConfig(
@@ -43,6 +44,7 @@ public record TollgateConfig(
     Logging logging,
     Optional<String> nodeId,
     Registry registry,
+    Limits limits,
     Optional<Path> sourceFile) {
 
   /**
@@ -136,4 +138,16 @@ public record TollgateConfig(
 
   /** @param json whether Tollgate's own log is one JSON object per line instead of text */
   public record Logging(boolean json) {}
+
+  /**
+   * @param redisUrl {@code redis://[:password@]host:port[/db]} or {@code rediss://…} (TLS); empty: each node counts
+   *     alone (exact on one node only). Holds a secret when it has a password: never log it
+   * @param redisTimeout the longest a decision waits for Redis before it counts as unreachable
+   */
+  public record Limits(Optional<String> redisUrl, Duration redisTimeout) {
+    @Override
+    public String toString() {
+      return "Limits[redis=" + (redisUrl.isPresent() ? "set" : "none") + ", redisTimeout=" + redisTimeout + "]";
+    }
+  }
 }

@@ -68,17 +68,19 @@ final class AuthorizeHandler {
       GateProblems.send(req.response(), Refusal.BAD_REQUEST, "the namespace header is ambiguous", trace);
       return;
     }
-    switch (decider.decide(routed.get(), clock.instant(), trace)) {
-      case Decision.Refused r -> {
-        meter.refused(r, clock.instant());
-        GateProblems.send(req.response(), r, trace);
+    decider.decide(routed.get(), clock.instant(), trace).onComplete(failsafe.result(req, trace, d -> {
+      switch (d) {
+        case Decision.Refused r -> {
+          meter.refused(r, clock.instant());
+          GateProblems.send(req.response(), r, trace);
+        }
+        case Decision.Allowed a -> {
+          Context context = vertx.getOrCreateContext();
+          meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(
+              failsafe.guard(req, trace, x -> allow(req, a, trace, e == null))));
+        }
       }
-      case Decision.Allowed a -> {
-        Context context = vertx.getOrCreateContext();
-        meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(
-            failsafe.guard(req, trace, x -> allow(req, a, trace, e == null))));
-      }
-    }
+    }));
   }
 
   private static void allow(HttpServerRequest req, Decision.Allowed a, RequestTrace trace, boolean durable) {

@@ -12,6 +12,7 @@ import io.tollgate.registry.CustomerStatus;
 import io.tollgate.registry.KeyStatus;
 import io.tollgate.registry.RegistryView;
 import io.tollgate.registry.RegistryView.KeyEntry;
+import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Optional;
 import java.time.Duration;
@@ -20,44 +21,47 @@ import java.util.function.Supplier;
 
 /**
  * The gate's one decision, shared by the proxy, {@code /v1/verify} and {@code /v1/authorize}: key, customer,
- * namespace, rate limit, quota, in the contract's order; the first refusal wins. Reads memory only. Thread-safe.
+ * namespace, rate limit, quota, in the contract's order; the first refusal wins. The key, customer and namespace
+ * come from memory; the limits from a {@link Limiter}, at once for the node's own counters, after one round trip
+ * for shared ones. Never blocks. Thread-safe.
  */
 final class Decider {
   private static final Duration STALE_RETRY = Duration.ofSeconds(1);
+  private static final Duration LIMITS_RETRY = Duration.ofSeconds(1);
   private final Supplier<RegistryView> view;
   private final BooleanSupplier stale;
   private final ApiKeyFormat format;
   private final KeyHasher hasher;
-  private final RateLimiter rate;
-  private final QuotaLedger quota;
+  private final Limiter limiter;
 
   /** @param stale whether the view is too old to decide from ({@code registry.on_stale: refuse} and stale) */
-  Decider(Supplier<RegistryView> view, BooleanSupplier stale, ApiKeyFormat format, KeyHasher hasher, RateLimiter rate,
-      QuotaLedger quota) {
+  Decider(Supplier<RegistryView> view, BooleanSupplier stale, ApiKeyFormat format, KeyHasher hasher,
+      Limiter limiter) {
     this.view = view;
     this.stale = stale;
     this.format = format;
     this.hasher = hasher;
-    this.rate = rate;
-    this.quota = quota;
+    this.limiter = limiter;
   }
 
   /**
    * Decides, and tells {@code trace} the outcome and how long deciding took. On an exception nothing stays taken:
-   * the rate token and the quota reservation of this request are given back before it propagates.
+   * the rate token and the quota reservation of this request are given back before it propagates. The future
+   * completes on the caller's context (at once when the limits are the node's own).
    */
-  Decision decide(GateRequest r, Instant now, RequestTrace trace) {
+  Future<Decision> decide(GateRequest r, Instant now, RequestTrace trace) {
     long started = System.nanoTime();
-    Decision d = decide(r, now);
-    try {
-      trace.decided(d, r, System.nanoTime() - started);
-    } catch (RuntimeException e) {
-      if (d instanceof Decision.Allowed a) {
-        undo(a);
+    return decide(r, now).map(d -> {
+      try {
+        trace.decided(d, r, System.nanoTime() - started);
+      } catch (RuntimeException e) {
+        if (d instanceof Decision.Allowed a) {
+          undo(a);
+        }
+        throw e;
       }
-      throw e;
-    }
-    return d;
+      return d;
+    });
   }
 
   /**
@@ -68,9 +72,8 @@ final class Decider {
     if (!a.reservation().settle()) {
       return;
     }
-    Account account = account(a.entry().owner().customer());
-    quota.settle(account, a.request().units(), Units.ZERO, a.at());
-    rate.giveBack(account);
+    limiter.settle(account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
+        Units.ZERO, a.at(), true);
   }
 
   /** The counters' owner: this creation of the customer (one created again after a purge starts afresh). */
@@ -78,47 +81,41 @@ final class Decider {
     return new Account(customer.id(), customer.createdAt());
   }
 
-  Decision decide(GateRequest r, Instant now) {
+  Future<Decision> decide(GateRequest r, Instant now) {
     if (stale.getAsBoolean()) {
-      return new Decision.Refused(Refusal.REGISTRY_STALE, Optional.of(STALE_RETRY), Optional.empty(), false,
-          Optional.empty(), Optional.empty());
+      return Future.succeededFuture(new Decision.Refused(Refusal.REGISTRY_STALE, Optional.of(STALE_RETRY),
+          Optional.empty(), false, Optional.empty(), Optional.empty()));
     }
     Optional<KeyEntry> found = knownKey(r.credential(), now);
     if (found.isEmpty()) {
       boolean none = r.credential() instanceof Credential.None;
-      return new Decision.Refused(Refusal.UNAUTHENTICATED, Optional.empty(), Optional.empty(), none,
-          Optional.empty(), Optional.empty());
+      return Future.succeededFuture(new Decision.Refused(Refusal.UNAUTHENTICATED, Optional.empty(),
+          Optional.empty(), none, Optional.empty(), Optional.empty()));
     }
     KeyEntry entry = found.get();
     Customer customer = entry.owner().customer();
     if (customer.status() == CustomerStatus.SUSPENDED) {
-      return refused(Refusal.CUSTOMER_SUSPENDED, entry, Optional.empty(), Optional.empty());
+      return Future.succeededFuture(refused(Refusal.CUSTOMER_SUSPENDED, entry));
     }
     if (!namespaceAllowed(customer, entry.key(), r.namespace())) {
-      return refused(Refusal.NAMESPACE_DENIED, entry, Optional.empty(), Optional.empty());
+      return Future.succeededFuture(refused(Refusal.NAMESPACE_DENIED, entry));
     }
-    var limits = entry.owner().limits();
-    Account account = account(customer);
-    RateLimiter.Verdict rv = r.dryRun() ? rate.peek(account, limits.rateLimit())
-        : rate.tryTake(account, limits.rateLimit());
+    return limiter.tryAdmit(account(customer), entry.owner().limits(), r.units(), now, r.dryRun())
+        .map(admission -> limited(entry, r, now, admission))
+        .recover(e -> e instanceof Limiter.LimitsUnavailableException
+            ? Future.succeededFuture(new Decision.Refused(Refusal.LIMITS_UNAVAILABLE, Optional.of(LIMITS_RETRY),
+                Optional.of(entry), false, Optional.empty(), Optional.empty()))
+            : Future.failedFuture(e));
+  }
+
+  private static Decision limited(KeyEntry entry, GateRequest r, Instant now, Limiter.Admission admission) {
+    RateLimiter.Verdict rv = admission.rate();
     if (!rv.allowed()) {
       return new Decision.Refused(Refusal.RATE_LIMITED, Optional.of(rv.retryAfter()), Optional.of(entry), false,
           Optional.of(rv), Optional.empty());
     }
-    QuotaLedger.Verdict qv;
-    try {
-      qv = r.dryRun() ? quota.peek(account, limits.quota(), r.units(), now)
-          : quota.tryReserve(account, limits.quota(), r.units(), now);
-    } catch (RuntimeException e) {
-      if (!r.dryRun()) {
-        rate.giveBack(account); // the request fails: it does not spend the rate
-      }
-      throw e;
-    }
+    QuotaLedger.Verdict qv = admission.quota().orElseThrow();
     if (!qv.allowed()) {
-      if (!r.dryRun()) {
-        rate.giveBack(account); // the request is not served: it does not spend the rate either
-      }
       return new Decision.Refused(Refusal.QUOTA_EXCEEDED, Optional.of(qv.untilReset()), Optional.of(entry), false,
           Optional.of(rv), Optional.of(qv));
     }
@@ -140,8 +137,8 @@ final class Decider {
         && (key.namespaces().isEmpty() || key.namespaces().contains(namespace));
   }
 
-  private static Decision.Refused refused(Refusal reason, KeyEntry entry, Optional<RateLimiter.Verdict> rv,
-      Optional<QuotaLedger.Verdict> qv) {
-    return new Decision.Refused(reason, Optional.empty(), Optional.of(entry), false, rv, qv);
+  private static Decision.Refused refused(Refusal reason, KeyEntry entry) {
+    return new Decision.Refused(reason, Optional.empty(), Optional.of(entry), false, Optional.empty(),
+        Optional.empty());
   }
 }

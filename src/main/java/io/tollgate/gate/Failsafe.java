@@ -1,5 +1,6 @@
 package io.tollgate.gate;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,6 +36,17 @@ final class Failsafe {
   /** {@code handler}, guarded by {@link #run}: for callbacks that run later (body, end, a billing's completion). */
   <T> Handler<T> guard(HttpServerRequest req, RequestTrace trace, Handler<T> handler) {
     return value -> run(req, trace, () -> handler.handle(value));
+  }
+
+  /** A decision's completion: {@code handler} with the result, guarded by {@link #run}; a failure is answered as there. */
+  <T> Handler<AsyncResult<T>> result(HttpServerRequest req, RequestTrace trace, Handler<T> handler) {
+    return ar -> {
+      if (ar.failed()) {
+        failed(req, trace, ar.cause());
+      } else {
+        run(req, trace, () -> handler.handle(ar.result()));
+      }
+    };
   }
 
   private void failed(HttpServerRequest req, RequestTrace trace, Throwable e) {

@@ -1,6 +1,5 @@
 package io.tollgate.gate;
 
-import io.tollgate.limits.QuotaLedger;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.RefusalEvent;
 import io.tollgate.metering.UsageEvent;
@@ -13,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles each decision with the quota ledger and the usage recorder: an answered request is billed (its
+ * Settles each decision with the limiter and the usage recorder: an answered request is billed (its
  * reservation corrected to the units it cost), an engine error releases its reservation and is counted apart, a
  * refusal is counted by code when a customer can be named. Each reservation is settled once (see
  * {@link Reservation}). A failure to count a refusal never fails its request; a failure to record usage does (the
@@ -23,12 +22,12 @@ final class GateMeter {
   static final String ENGINE_ERROR = "engine_error";
   private static final Logger LOG = LoggerFactory.getLogger(GateMeter.class);
 
-  private final QuotaLedger ledger;
+  private final Limiter ledger;
   private final UsageRecorder recorder;
   private final KeyActivity activity;
   private final AtomicLong refusalFailures = new AtomicLong();
 
-  GateMeter(QuotaLedger ledger, UsageRecorder recorder, KeyActivity activity) {
+  GateMeter(Limiter ledger, UsageRecorder recorder, KeyActivity activity) {
     this.ledger = ledger;
     this.recorder = recorder;
     this.activity = activity;
@@ -47,7 +46,8 @@ final class GateMeter {
     CompletionStage<Void> recorded = recorder.record(new UsageEvent(customerId(a), a.entry().key().id(),
         a.request().operation(), actual, a.at()));
     if (a.reservation().settle()) {
-      ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), actual, a.at());
+      ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
+          actual, a.at(), false);
     }
     return recorded;
   }
@@ -55,7 +55,8 @@ final class GateMeter {
   /** Releases the reservation of a request the engine did not serve, and counts it under {@code code}. */
   void released(Decision.Allowed a, String code) {
     if (a.reservation().settle()) {
-      ledger.settle(Decider.account(a.entry().owner().customer()), a.request().units(), Units.ZERO, a.at());
+      ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
+          Units.ZERO, a.at(), false);
     }
     activity.used(a.entry().key().id(), a.at());
     countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));

@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class GateServer {
    * @param hasher the key hasher
    * @param rate per-customer token buckets
    * @param quota per-customer quota counters
+   * @param shared limits shared by every node (Redis) instead of {@code rate} and {@code quota}, when configured
    * @param recorder usage and refusals
    * @param activity when keys were last used
    * @param strict whether answers wait until their usage is durable
@@ -52,7 +54,7 @@ public final class GateServer {
    * @param clock time
    */
   public record Dependencies(TollgateConfig.Gate config, LiveRegistry live, RegistryStore store, ApiKeyFormat format,
-      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, UsageRecorder recorder, KeyActivity activity, boolean strict,
+      KeyHasher hasher, RateLimiter rate, QuotaLedger quota, Optional<Limiter> shared, UsageRecorder recorder, KeyActivity activity, boolean strict,
       GateObserver observer, InstantSource clock) {}
 
   private GateServer() {}
@@ -61,9 +63,10 @@ public final class GateServer {
   public static Future<GateListener> start(Vertx vertx, Dependencies d) {
     TollgateConfig.Edge edge = d.config().edge();
     Supplier<RouteTable> routes = new CompiledRoutes(d.live());
+    Limiter limiter = d.shared().orElseGet(() -> new LocalLimiter(d.rate(), d.quota()));
     Decider decider = new Decider(d.live()::view, () -> d.live().freshness().refusesDecisions(), d.format(),
-        d.hasher(), d.rate(), d.quota());
-    GateMeter meter = new GateMeter(d.quota(), d.recorder(), d.activity());
+        d.hasher(), limiter);
+    GateMeter meter = new GateMeter(limiter, d.recorder(), d.activity());
     HttpClient client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
             .setMaxInitialLineLength(65536).setMaxHeaderSize(65536).setTcpNoDelay(true))
@@ -72,7 +75,7 @@ public final class GateServer {
     EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
         new TrustedProxies(d.config().trustedProxies()), meter, d.strict());
     Failsafe failsafe = new Failsafe(vertx, decider);
-    ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock());
+    ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock(), failsafe);
     VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock(),
         failsafe, edge.maxUnitsPerRequest());
     AuthorizeHandler authorize = new AuthorizeHandler(vertx, routes, decider, meter, d.clock(), failsafe);
@@ -98,7 +101,7 @@ public final class GateServer {
       req.response().closeHandler(v -> trace.finish(req, false, observer));
       failsafe.run(req, trace, () -> {
         if (guard.admit(req, trace)) {
-          dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining());
+          dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining(), limiter);
         }
       });
     };
@@ -117,11 +120,11 @@ public final class GateServer {
   }
 
   private static void dispatch(Vertx vertx, Dependencies d, HttpServerRequest req, RequestTrace trace,
-      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy, boolean draining) {
+      VerifyHandler verify, AuthorizeHandler authorize, ProxyHandler proxy, boolean draining, Limiter limiter) {
     String path = req.path();
     if ("/health".equals(path) && req.method() == HttpMethod.GET) {
       trace.mode("health");
-      health(vertx, d, req, trace.requestId(), draining);
+      health(vertx, d, req, trace.requestId(), draining, limiter);
     } else if ("/v1/verify".equals(path) && req.method() == HttpMethod.POST) {
       trace.mode("verify");
       verify.handle(req, trace);
@@ -133,15 +136,22 @@ public final class GateServer {
     }
   }
 
-  /** The node's health; {@code 503 draining} once the process is stopping. */
+  /**
+   * The node's health; {@code 503 draining} once the process is stopping, {@code 503 unavailable} with
+   * {@code "limits":"down"} while shared limits cannot be reached (the gate refuses with {@code limits_unavailable}).
+   */
   private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId,
-      boolean draining) {
-    vertx.executeBlocking(d.store()::isHealthy, false).onComplete(ar -> {
-      NodeHealth h = NodeHealth.of(ar.succeeded() && ar.result(), d.live().freshness(), draining);
-      req.response().setStatusCode(h.httpStatus()).putHeader("Content-Type", "application/json")
+      boolean draining, Limiter limiter) {
+    Future<Boolean> store = vertx.executeBlocking(d.store()::isHealthy, false);
+    Future<Boolean> limits = limiter.probe();
+    Future.join(store, limits).onComplete(ar -> {
+      NodeHealth h = NodeHealth.of(store.succeeded() && store.result(), d.live().freshness(), draining);
+      boolean limitsUp = limits.result();
+      String status = limitsUp || draining ? h.status() : "unavailable";
+      req.response().setStatusCode(limitsUp ? h.httpStatus() : 503).putHeader("Content-Type", "application/json")
           .putHeader("X-Request-Id", requestId)
-          .end(new JsonObject().put("status", h.status()).put("store", h.store()).put("registry", h.registry())
-              .encode());
+          .end(new JsonObject().put("status", status).put("store", h.store()).put("registry", h.registry())
+              .put("limits", !limitsUp ? "down" : limiter.isShared() ? "shared" : "local").encode());
     });
   }
 

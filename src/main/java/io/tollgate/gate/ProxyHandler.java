@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * The proxy's request side: route, declared body size, the decision; then an {@link EngineExchange} forwards an
- * allowed request. Runs on the event loop and touches memory only.
+ * allowed request. Runs on the event loop and never blocks.
  */
 final class ProxyHandler {
   /** A refused request's body up to this size is read and dropped to keep the connection; beyond, it is closed. */
@@ -23,9 +23,11 @@ final class ProxyHandler {
   private final EngineExchange.Factory exchanges;
   private final TollgateConfig.Edge edge;
   private final InstantSource clock;
+  private final Failsafe failsafe;
 
   ProxyHandler(Supplier<RouteTable> routes, Decider decider, GateMeter meter, EngineExchange.Factory exchanges,
-      TollgateConfig.Edge edge, InstantSource clock) {
+      TollgateConfig.Edge edge, InstantSource clock, Failsafe failsafe) {
+    this.failsafe = failsafe;
     this.routes = routes;
     this.decider = decider;
     this.meter = meter;
@@ -69,13 +71,15 @@ final class ProxyHandler {
       return;
     }
     GateRequest gr = routed.get();
-    switch (decider.decide(gr, clock.instant(), trace)) {
-      case Decision.Refused r -> {
-        meter.refused(r, clock.instant());
-        refuse(req, r, trace);
+    decider.decide(gr, clock.instant(), trace).onComplete(failsafe.result(req, trace, d -> {
+      switch (d) {
+        case Decision.Refused r -> {
+          meter.refused(r, clock.instant());
+          refuse(req, r, trace);
+        }
+        case Decision.Allowed a -> exchanges.forward(req, a, m.route(), trace, declared.length);
       }
-      case Decision.Allowed a -> exchanges.forward(req, a, m.route(), trace, declared.length);
-    }
+    }));
   }
 
   /** Answers the refusal; keeps the connection only when the unread body is small enough to drop. */

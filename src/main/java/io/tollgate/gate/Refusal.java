@@ -14,7 +14,8 @@ public enum Refusal {
   ENGINE_TIMEOUT(504, "engine_timeout", "The engine did not answer in time", true),
   INTERNAL_ERROR(500, "internal_error", "Internal error", false),
   REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", false),
-  STORE_UNAVAILABLE(503, "store_unavailable", "Usage cannot be recorded now", false);
+  STORE_UNAVAILABLE(503, "store_unavailable", "Usage cannot be recorded now", false),
+  LIMITS_UNAVAILABLE(503, "limits_unavailable", "The shared limits cannot be reached", false);
 
   private final int status;
   private final String code;

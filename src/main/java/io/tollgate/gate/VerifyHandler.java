@@ -84,7 +84,11 @@ final class VerifyHandler {
   }
 
   private void decide(HttpServerRequest req, GateRequest request, RequestTrace trace, Context context) {
-    Decision d = decider.decide(request, clock.instant(), trace);
+    decider.decide(request, clock.instant(), trace)
+        .onComplete(failsafe.result(req, trace, d -> answer(req, d, trace, context)));
+  }
+
+  private void answer(HttpServerRequest req, Decision d, RequestTrace trace, Context context) {
     JsonObject out = VerifyDocument.of(d);
     switch (d) {
       case Decision.Refused r -> {

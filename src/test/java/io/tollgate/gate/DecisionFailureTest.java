@@ -98,7 +98,7 @@ final class DecisionFailureTest {
     customers = new CustomerService(database.registry(), live, live::catalog, new KeyIssuer(format, hasher), clock);
     vertx = Vertx.vertx();
     gate = GateServer.start(vertx, new GateServer.Dependencies(cfg.gate(), live, database.registry(), format, hasher,
-            new RateLimiter(clock), new QuotaLedger(Map.of(), Map.of(), clock.instant()), RECORDER,
+            new RateLimiter(clock), new QuotaLedger(Map.of(), Map.of(), clock.instant()), java.util.Optional.empty(), RECORDER,
             new KeyActivity(database.registry()), false, GateObserver.NONE, clock))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }

@@ -1,0 +1,64 @@
+package io.tollgate.gate;
+
+import io.tollgate.limits.Account;
+import io.tollgate.limits.Limits;
+import io.tollgate.limits.QuotaLedger;
+import io.tollgate.limits.RateLimiter;
+import io.tollgate.limits.Units;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the decision path asks of the limits: "may this customer spend one request and {@code n} units now?", and,
+ * once the engine answered, "keep this many of the units reserved". Two mechanisms: the node's own counters
+ * ({@code LocalLimiter}, exact on one node) and counters shared by every node ({@code RedisLimiter}). Both answer
+ * without blocking the event loop; the local one at once. Thread-safe.
+ */
+public interface Limiter {
+
+  /**
+   * The limits' answer.
+   *
+   * @param rate the rate limit after taking a token (or peeking)
+   * @param quota the quota after reserving (or peeking); empty when the rate limit refused first
+   */
+  record Admission(RateLimiter.Verdict rate, Optional<QuotaLedger.Verdict> quota) {
+    public boolean allowed() {
+      return rate.allowed() && quota.map(QuotaLedger.Verdict::allowed).orElse(false);
+    }
+  }
+
+  /**
+   * Takes one rate token and reserves {@code units} when both fit (nothing is taken when either refuses); with
+   * {@code dryRun} only looks. Fails with {@link LimitsUnavailableException} when the counters cannot be reached.
+   */
+  Future<Admission> tryAdmit(Account account, Limits limits, Units units, Instant now, boolean dryRun);
+
+  /**
+   * Settles a reservation of {@code reserved} units made at {@code reservedAt}: keeps {@code actual} instead
+   * ({@code Units.ZERO} releases it); with {@code returnToken} the request's rate token is given back too. Never
+   * throws for an unreachable backend: a settlement that cannot be written leaves the units counted (under-admits).
+   */
+  void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, boolean returnToken);
+
+  /**
+   * Whether the counters answer now; {@code false} while a shared backend is unreachable (the gate then answers
+   * {@code 503 limits_unavailable}). Never fails. The node's own counters always answer.
+   */
+  default Future<Boolean> probe() {
+    return Future.succeededFuture(true);
+  }
+
+  /** Whether the counters are shared by every node ({@code /health} says {@code shared}) or the node's own. */
+  default boolean isShared() {
+    return false;
+  }
+
+  /** The counters cannot be reached now (timeout, connection refused, circuit open). */
+  final class LimitsUnavailableException extends RuntimeException {
+    public LimitsUnavailableException(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+}

@@ -26,24 +26,13 @@ record GateRequest(Credential credential, String operation, Units units, String 
     if (namespace.isEmpty() && m.route().namespaceHeader().isPresent()) {
       String name = m.route().namespaceHeader().get();
       List<String> values = headers.getAll(name);
-      if (values.size() > 1 || values.size() == 1 && values.get(0).indexOf(',') >= 0 || namedByConnection(headers,
-          name)) {
+      if (values.size() > 1 || values.size() == 1 && values.get(0).indexOf(',') >= 0
+          || HopByHop.namedByConnection(headers, name)) {
         return Optional.empty();
       }
       namespace = values.stream().findFirst().filter(s -> !s.isEmpty());
     }
     return Optional.of(new GateRequest(Credential.from(headers::getAll), m.route().operation(), m.route().units(),
         namespace.orElse(RouteTable.DEFAULT_NAMESPACE), false));
-  }
-
-  private static boolean namedByConnection(MultiMap headers, String name) {
-    for (String value : headers.getAll("Connection")) {
-      for (String named : value.split(",")) {
-        if (named.trim().equalsIgnoreCase(name)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -30,18 +30,12 @@ final class GateEngineTest {
     f.close();
   }
 
-  private static JsonNode awaitUsage(java.util.function.Predicate<JsonNode> condition) {
-    JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(5)).until(() -> condition.test(last[0] = f.usage("engine-1")));
-    return last[0];
-  }
-
   @Test
   void engine5xx_isPassedOn_notBilled_andCountedApart() {
     JsonNode before = f.usage("engine-1");
     Answer a = f.gate("GET", "/v1/default/serve/status/503", key);
     assertThat(a.status()).isEqualTo(503);
-    JsonNode after = awaitUsage(u -> u.get("rejected").path("engine_error").asLong()
+    JsonNode after = f.awaitUsage("engine-1", u -> u.get("rejected").path("engine_error").asLong()
         == before.get("rejected").path("engine_error").asLong() + 1);
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
     assertThat(after.get("units_used").decimalValue()).isEqualByComparingTo(before.get("units_used").decimalValue());
@@ -51,7 +45,7 @@ final class GateEngineTest {
   void engine4xx_isBilled() {
     JsonNode before = f.usage("engine-1");
     assertThat(f.gate("GET", "/v1/default/serve/status/404", key).status()).isEqualTo(404);
-    awaitUsage(u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
+    f.awaitUsage("engine-1", u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
   }
 
   @Test
@@ -60,7 +54,7 @@ final class GateEngineTest {
     Answer a = f.gate("POST", "/v1/default/serve/units/2.5", key, "{}", Map.of());
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("X-Tollgate-Units")).isNull();
-    JsonNode after = awaitUsage(u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
+    JsonNode after = f.awaitUsage("engine-1", u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
     assertThat(after.get("units_used").decimalValue().subtract(before.get("units_used").decimalValue()))
         .isEqualByComparingTo("2.5");
   }
@@ -69,7 +63,7 @@ final class GateEngineTest {
   void invalidEngineUnits_fallBackToTheRoutesUnits() {
     JsonNode before = f.usage("engine-1");
     assertThat(f.gate("POST", "/v1/default/serve/units/-3", key, "{}", Map.of()).status()).isEqualTo(200);
-    JsonNode after = awaitUsage(u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
+    JsonNode after = f.awaitUsage("engine-1", u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
     assertThat(after.get("units_used").decimalValue().subtract(before.get("units_used").decimalValue()))
         .isEqualByComparingTo("1");
   }
@@ -80,7 +74,7 @@ final class GateEngineTest {
     Answer a = f.gate("GET", "/v1/default/serve/slow/3000", key);
     assertThat(a.status()).isEqualTo(504);
     assertThat(a.json().get("code").asText()).isEqualTo("engine_timeout");
-    JsonNode after = awaitUsage(u -> u.get("rejected").path("engine_timeout").asLong()
+    JsonNode after = f.awaitUsage("engine-1", u -> u.get("rejected").path("engine_timeout").asLong()
         == before.get("rejected").path("engine_timeout").asLong() + 1);
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
   }

@@ -1,13 +1,17 @@
 package io.tollgate.gate;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate;
 import io.tollgate.admin.RunningTollgate.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** A Tollgate in front of a {@link TestEngine}, with helpers to onboard customers and call the gate. */
 final class GateFixture implements AutoCloseable {
@@ -52,6 +56,13 @@ final class GateFixture implements AutoCloseable {
 
   JsonNode usage(String customerId) {
     return tollgate.admin("GET", "/admin/customers/" + customerId + "/usage").json();
+  }
+
+  /** The customer's usage document once {@code condition} holds for it (within 5 s). */
+  JsonNode awaitUsage(String customerId, Predicate<JsonNode> condition) {
+    JsonNode[] last = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(5)).until(() -> condition.test(last[0] = usage(customerId)));
+    return last[0];
   }
 
   @Override

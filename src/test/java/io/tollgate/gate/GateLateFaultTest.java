@@ -51,16 +51,10 @@ final class GateLateFaultTest {
   }
 
   private static void assertBilledOnce(JsonNode before) {
-    JsonNode after = awaitUsage(u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
+    JsonNode after = f.awaitUsage(CUSTOMER, u -> u.get("requests").asLong() == before.get("requests").asLong() + 1);
     assertThat(after.get("units_used").decimalValue().subtract(before.get("units_used").decimalValue()))
         .isEqualByComparingTo("1");
     assertThat(after.get("rejected")).isEqualTo(before.get("rejected"));
-  }
-
-  private static JsonNode awaitUsage(java.util.function.Predicate<JsonNode> condition) {
-    JsonNode[] last = new JsonNode[1];
-    await().atMost(Duration.ofSeconds(5)).until(() -> condition.test(last[0] = f.usage(CUSTOMER)));
-    return last[0];
   }
 
   /** A bad chunk size, a size past 64 bits, a bare LF, a control character in an extension, chunk data longer than its size, a missing CRLF. */
@@ -111,7 +105,7 @@ final class GateLateFaultTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> f.engine.seen.stream().anyMatch(s -> s.uri().equals(uri)));
     assertThat(f.engine.seen).filteredOn(s -> s.uri().equals(uri)).extracting(TestEngine.Seen::complete)
         .containsExactly(false);
-    JsonNode after = awaitUsage(u -> u.get("rejected").path("bad_request").asLong()
+    JsonNode after = f.awaitUsage(CUSTOMER, u -> u.get("rejected").path("bad_request").asLong()
         == before.get("rejected").path("bad_request").asLong() + 1);
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
   }
@@ -135,7 +129,7 @@ final class GateLateFaultTest {
           + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n");
       EdgeAssertions.assertProblem(c.read(), 400);
     }
-    JsonNode after = awaitUsage(u -> u.get("rejected").path("bad_request").asLong()
+    JsonNode after = f.awaitUsage(CUSTOMER, u -> u.get("rejected").path("bad_request").asLong()
         == before.get("rejected").path("bad_request").asLong() + 1);
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
   }
@@ -147,7 +141,7 @@ final class GateLateFaultTest {
       c.send("GET /v1/default/serve/cut/1000 HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key + "\r\n\r\n");
       assertThatThrownBy(c::read).isInstanceOf(IOException.class);
     }
-    JsonNode after = awaitUsage(u -> u.get("rejected").path("engine_unavailable").asLong()
+    JsonNode after = f.awaitUsage(CUSTOMER, u -> u.get("rejected").path("engine_unavailable").asLong()
         == before.get("rejected").path("engine_unavailable").asLong() + 1);
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
     assertThat(f.gate("GET", "/health", null).status()).isEqualTo(200);

@@ -1,7 +1,6 @@
 package io.tollgate.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate.Answer;

@@ -36,8 +36,11 @@ public interface RegistryStore extends AutoCloseable {
    */
   FeedPage changesSince(long afterVersion, int limit);
 
-  /** Logs a reload by this store's node in the change feed (its own transaction), for the other nodes to follow. */
-  void announceReload();
+  /**
+   * Logs a reload by this store's node in the change feed, for the other nodes to follow, and appends its audit
+   * entry, in one transaction of their own.
+   */
+  void announceReload(AuditEntry audit);
 
   /** Deletes the change-log entries committed before {@code cutoff}, keeping the newest; returns how many. */
   int pruneChanges(Instant cutoff);

@@ -50,8 +50,9 @@ final class JdbiRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void announceReload() {
+  public void announceReload(AuditEntry audit) {
     guard.inTransaction(h -> {
+      new JdbiRegistryTransaction(h, guard).appendAudit(audit);
       guard.translating(() -> {
         feed.appendReload(h);
         return null;

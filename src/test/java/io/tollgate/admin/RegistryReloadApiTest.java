@@ -138,6 +138,86 @@ final class RegistryReloadApiTest {
     }
   }
 
+  private JsonNode newestAudit() {
+    JsonNode entries = ok(tollgate.admin("GET", "/admin/audit?limit=1")).path("entries");
+    assertThat(entries).hasSize(1);
+    return entries.get(0);
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new java.util.ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void reload_changingTiersAndRoutes_writesAnAuditEntryListingEachChange() throws IOException {
+    writeTiers(STARTER.replace("amount: 100", "amount: 120").replace("requests: 10", "requests: 12") + GOLD);
+    Files.writeString(configFile, CONFIG.replace("operation: put, units: 1 }", "operation: put, units: 2 }")
+        + "  - { method: POST, path: \"/v1/{namespace}/search\", operation: search, units: 1.5 }\n");
+    reload();
+
+    JsonNode e = newestAudit();
+    assertThat(e.path("action").asText()).isEqualTo("registry.reload");
+    assertThat(e.path("actor").asText()).startsWith("adm_cfg_");
+    assertThat(e.path("customer_id").asText()).isEmpty();
+    assertThat(e.path("key_id").isNull()).isTrue();
+    JsonNode changes = e.path("changes");
+    assertThat(changes.path("tiers.starter.price.amount").path("before").asInt()).isEqualTo(100);
+    assertThat(changes.path("tiers.starter.price.amount").path("after").asInt()).isEqualTo(120);
+    assertThat(changes.path("tiers.starter.rate_limit.requests").path("before").asInt()).isEqualTo(10);
+    assertThat(changes.path("tiers.starter.rate_limit.requests").path("after").asInt()).isEqualTo(12);
+    assertThat(changes.path("tiers.growth").path("before").path("price").path("amount").asInt()).isEqualTo(500);
+    assertThat(changes.path("tiers.growth").path("after").isNull()).as("growth removed").isTrue();
+    assertThat(changes.path("tiers.gold").path("before").isNull()).as("gold added").isTrue();
+    assertThat(changes.path("tiers.gold").path("after").path("price").path("amount").asDouble()).isEqualTo(900.5);
+    assertThat(changes.path("tiers.gold").path("after").path("quota").path("period").asText()).isEqualTo("year");
+    assertThat(changes.path("routes.PUT /v1/{namespace}/items/{id}.units").path("after").asInt()).isEqualTo(2);
+    assertThat(changes.path("routes.POST /v1/{namespace}/search").path("after").path("operation").asText())
+        .isEqualTo("search");
+    assertThat(fieldNames(changes)).containsExactlyInAnyOrder(
+        "tiers.starter.price.amount", "tiers.starter.rate_limit.requests", "tiers.growth", "tiers.gold",
+        "routes.PUT /v1/{namespace}/items/{id}.units", "routes.POST /v1/{namespace}/search");
+  }
+
+  @Test
+  void reload_ofUnchangedFiles_isAuditedWithNoChanges() {
+    reload();
+    JsonNode e = newestAudit();
+    assertThat(e.path("action").asText()).isEqualTo("registry.reload");
+    assertThat(e.path("changes").isEmpty()).isTrue();
+  }
+
+  @Test
+  void reload_refusedForInvalidYaml_writesARefusedAuditEntryWithTheReasonButNoSourceText() throws IOException {
+    String secret = "hmac-secret-that-must-never-be-echoed-0123456789";
+    Files.writeString(configFile, CONFIG + "keys:\n  hmac_secret: " + secret + ": oops\n");
+    String detail = refusedReload().path("detail").asText();
+
+    JsonNode e = newestAudit();
+    assertThat(e.path("action").asText()).isEqualTo("registry.reload.refused");
+    assertThat(e.path("actor").asText()).startsWith("adm_cfg_");
+    assertThat(e.path("customer_id").asText()).isEmpty();
+    String reason = e.path("changes").path("reason").path("after").asText();
+    assertThat(reason).isEqualTo(detail).contains("line 8");
+    assertNoPartOf(secret, e.toString());
+    assertThat(tierNames()).containsExactly("starter", "growth");
+  }
+
+  @Test
+  void reload_refusedForATierInUse_isAuditedAsRefusedAndTheNextReloadStillDiffsFromTheCatalogInForce()
+      throws IOException {
+    createCustomer("{'customer_id':'grower','tier':'growth'}");
+    writeTiers(STARTER + GOLD);
+    refusedReload();
+    assertThat(newestAudit().path("action").asText()).isEqualTo("registry.reload.refused");
+    assertThat(newestAudit().path("changes").path("reason").path("after").asText()).contains("growth");
+
+    writeTiers(STARTER + GROWTH + GOLD);
+    reload();
+    assertThat(fieldNames(newestAudit().path("changes"))).containsExactly("tiers.gold");
+  }
+
   @Test
   void tiers_fromConfiguredFile_areServed() {
     assertThat(tierNames()).containsExactly("starter", "growth");

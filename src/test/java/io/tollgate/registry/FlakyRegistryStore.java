@@ -68,8 +68,8 @@ final class FlakyRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void announceReload() {
-    real.announceReload();
+  public void announceReload(AuditEntry audit) {
+    real.announceReload(audit);
   }
 
   @Override

@@ -32,6 +32,7 @@ import io.tollgate.registry.KeyIssuer;
 import io.tollgate.registry.KeyService;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RetentionJob;
+import io.tollgate.registry.SecretFingerprint;
 import io.tollgate.store.Database;
 import io.tollgate.gate.GateObserver;
 import io.tollgate.telemetry.AccessLog;
@@ -118,6 +119,7 @@ public final class Server implements AutoCloseable {
     AtomicBoolean draining = new AtomicBoolean();
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
+      SecretFingerprint.verify(database.registry(), hasher, clock);
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
       LiveRegistry live = loadRegistry(database, catalog);
       feed = ChangeReceiver.start(live, database.registry(), database.changeSignal(), cfg.registry(), nodeId,

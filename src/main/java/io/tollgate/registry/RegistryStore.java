@@ -1,5 +1,6 @@
 package io.tollgate.registry;
 
+import io.tollgate.keys.KeyDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,13 @@ public interface RegistryStore extends AutoCloseable {
 
   /** Deletes the change-log entries committed before {@code cutoff}, keeping the newest; returns how many. */
   int pruneChanges(Instant cutoff);
+
+  /**
+   * Records {@code fingerprint} as the server secret's fingerprint unless one is recorded already, and returns the
+   * one recorded: {@code fingerprint} itself the first time, the earlier one after that (two nodes starting at once
+   * both get the first one's).
+   */
+  KeyDigest recordSecretFingerprint(KeyDigest fingerprint, Instant at);
 
   /** Every admin key stored (the generated first one); empty when none was ever generated. */
   List<AdminKey> adminKeys();

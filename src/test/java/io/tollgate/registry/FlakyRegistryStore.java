@@ -73,6 +73,11 @@ final class FlakyRegistryStore implements RegistryStore {
   }
 
   @Override
+  public io.tollgate.keys.KeyDigest recordSecretFingerprint(io.tollgate.keys.KeyDigest fingerprint, Instant at) {
+    return real.recordSecretFingerprint(fingerprint, at);
+  }
+
+  @Override
   public int pruneChanges(Instant cutoff) {
     return real.pruneChanges(cutoff);
   }

@@ -6,6 +6,7 @@ import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.config.NodeIds;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.files.PrivateFiles;
 import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
 import io.tollgate.gate.Limiter;
@@ -107,6 +108,7 @@ public final class Server implements AutoCloseable {
   public static Server start(TollgateConfig cfg, Map<String, String> env, PrintStream console) {
     LogFormat.apply(cfg.logging());
     InstantSource clock = InstantSource.system();
+    warnIfOpen(cfg.dataDir());
     Catalog catalog = Catalog.of(cfg);
     String nodeId = NodeIds.resolve(cfg.nodeId(), cfg.dataDir());
     Database database = Database.open(cfg.storeUrl(), nodeId);
@@ -226,6 +228,14 @@ public final class Server implements AutoCloseable {
       }
     });
     return Catalog.of(fresh);
+  }
+
+  private static void warnIfOpen(java.nio.file.Path dataDir) {
+    try {
+      PrivateFiles.warnIfOpen(dataDir);
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot read the permissions of the data directory {}: {}", dataDir, e.toString());
+    }
   }
 
   private static void printFirstAdminKey(PrintStream console, String key) {

@@ -115,17 +115,27 @@ final class RegistryReloadApiTest {
     assertThat(a.status()).as("create: %s", a.text()).isEqualTo(201);
   }
 
+  /**
+   * A reload of {@code CONFIG + tail} is refused with a detail holding each of {@code expected}, logged, and audited,
+   * with no part of {@code secret} in the detail, the log or the audit entry.
+   */
+  private void assertRefusedNeverShowing(String secret, String tail, String... expected) throws IOException {
+    Files.writeString(configFile, CONFIG + tail);
+    try (CapturedLogs logs = new CapturedLogs()) {
+      String detail = refusedReload().path("detail").asText();
+      assertThat(detail).contains(expected);
+      assertNoPartOf(secret, detail);
+      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains(expected[0]));
+      assertNoPartOf(secret, String.join("\n", logs.texts()));
+    }
+    assertNoPartOf(secret, newestAudit().toString());
+  }
+
   @Test
   void reload_withYamlSyntaxErrorOnASecretsLine_reportsLineAndColumnButNeverTheText() throws IOException {
     String secret = "hmac-secret-that-must-never-be-echoed-0123456789";
-    Files.writeString(configFile, CONFIG + "keys:\n  hmac_secret: " + secret + ": oops\n");
-    try (CapturedLogs logs = new CapturedLogs()) {
-      String detail = refusedReload().path("detail").asText();
-      assertThat(detail).contains("line 8, column").contains("mapping values are not allowed");
-      assertNoPartOf(secret, detail);
-      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains("line 8"));
-      assertNoPartOf(secret, String.join("\n", logs.texts()));
-    }
+    assertRefusedNeverShowing(secret, "keys:\n  hmac_secret: " + secret + ": oops\n", "line 8, column",
+        "mapping values are not allowed");
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(configFile), Map.of()))
         .isInstanceOf(InvalidConfigException.class).hasNoCause().hasMessageContaining("line 8, column")
         .satisfies(e -> assertNoPartOf(secret, e.getMessage()));
@@ -216,6 +226,13 @@ final class RegistryReloadApiTest {
     writeTiers(STARTER + GROWTH + GOLD);
     reload();
     assertThat(fieldNames(newestAudit().path("changes"))).containsExactly("tiers.gold");
+  }
+
+  @Test
+  void reload_withAnInvalidEngineUrlHoldingAPassword_neverEchoesItInThe422TheAuditOrTheLog() throws IOException {
+    String password = "engine-password-never-echoed-7";
+    assertRefusedNeverShowing("svc:" + password, "gate:\n  engine: 'ftp://svc:" + password + "@engine:9000'\n",
+        "gate.engine", "line 8", "the value is not shown");
   }
 
   @Test

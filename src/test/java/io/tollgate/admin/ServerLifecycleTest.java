@@ -70,6 +70,16 @@ final class ServerLifecycleTest {
   }
 
   @Test
+  void start_withAnEngineUrlHoldingAPassword_logsTheEngineWithoutIt() {
+    try (io.tollgate.store.CapturedLogs logs = new io.tollgate.store.CapturedLogs();
+        RunningTollgate t = RunningTollgate.start(dataDir, Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY,
+            "TOLLGATE_ENGINE_URL", "http://svc:engine-pw-in-url@127.0.0.1:9/?token=t0k3n"), Optional.empty())) {
+      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains("engine http://***@127.0.0.1:9/?***"));
+      assertThat(String.join("\n", logs.texts())).doesNotContain("engine-pw-in-url").doesNotContain("t0k3n");
+    }
+  }
+
+  @Test
   void restart_keepsCustomersKeysAndAudit() {
     String keyId;
     try (RunningTollgate t = RunningTollgate.start(dataDir)) {

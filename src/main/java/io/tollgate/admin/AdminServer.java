@@ -80,7 +80,7 @@ public final class AdminServer {
       return catalog.tiers().find(catalog.defaultTier()).orElseThrow().limits().quota().period();
     });
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
-        d.metrics().registry(), d.draining());
+        d.metrics().registry(), d.draining(), d.clock());
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);

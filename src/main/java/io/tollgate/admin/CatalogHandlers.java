@@ -8,8 +8,10 @@ import io.tollgate.config.Catalog;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.NodeHealth;
+import io.tollgate.registry.RegistryReload;
 import io.tollgate.registry.RegistryStore;
 import io.vertx.ext.web.RoutingContext;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class CatalogHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogHandlers.class);
   private final LiveRegistry live;
-  private final Supplier<Catalog> catalogReader;
+  private final RegistryReload reloads;
   private final RegistryStore store;
   private final Blocking blocking;
   private final Counter reloaded;
@@ -31,12 +33,13 @@ final class CatalogHandlers {
    * @param catalogReader re-reads the configuration files; throws {@link InvalidConfigException} when invalid
    * @param meters where {@code tollgate_registry_reloads_total{result="reloaded"|"refused"}} is counted
    * @param draining whether the process is stopping: health answers {@code 503 draining} then
+   * @param clock the time of a reload's audit entry
    */
   CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking,
-      MeterRegistry meters, BooleanSupplier draining) {
+      MeterRegistry meters, BooleanSupplier draining, InstantSource clock) {
     this.live = live;
     this.draining = draining;
-    this.catalogReader = catalogReader;
+    this.reloads = new RegistryReload(live, store, catalogReader, clock);
     this.store = store;
     this.blocking = blocking;
     this.reloaded = reloads(meters, "reloaded");
@@ -56,36 +59,37 @@ final class CatalogHandlers {
     AdminJson.send(ctx, 200, body);
   }
 
-  /** Re-reads tiers and routes from disk and the registry from the store; an invalid file changes nothing (422). */
+  /**
+   * Re-reads tiers and routes from disk and the registry from the store; an invalid file changes nothing (422).
+   * Either way the attempt is audited ({@link RegistryReload}).
+   */
   void reload(RoutingContext ctx) {
-    blocking.run(ctx, this::tryReload, (c, result) -> {
+    String actor = AdminAuth.actor(ctx);
+    blocking.run(ctx, () -> tryReload(actor), (c, result) -> {
       switch (result) {
-        case Reloaded(LiveRegistry.Counts n) -> AdminJson.send(c, 200, AdminJson.object().put("status", "reloaded")
-            .put("customers", n.customers()).put("keys", n.keys()).put("tiers", n.tiers()).put("routes", n.routes()));
-        case Refused(String reason) ->
+        case RegistryReload.Result.Reloaded(LiveRegistry.Counts n, var changes) -> AdminJson.send(c, 200,
+            AdminJson.object().put("status", "reloaded").put("customers", n.customers()).put("keys", n.keys())
+                .put("tiers", n.tiers()).put("routes", n.routes()));
+        case RegistryReload.Result.Refused(String reason) ->
             Problem.of(422, "invalid_configuration", "Invalid configuration", reason).send(c);
       }
     });
   }
 
-  private ReloadResult tryReload() {
-    try {
-      LiveRegistry.Counts counts = live.reload(catalogReader.get());
-      LOG.info("registry reloaded: {}", counts);
-      reloaded.increment();
-      return new Reloaded(counts);
-    } catch (InvalidConfigException | IllegalArgumentException e) {
-      LOG.warn("registry reload refused: {}", e.getMessage());
-      reloadRefused.increment();
-      return new Refused(e.getMessage());
+  private RegistryReload.Result tryReload(String actor) {
+    RegistryReload.Result result = reloads.reload(actor);
+    switch (result) {
+      case RegistryReload.Result.Reloaded r -> {
+        LOG.info("registry reloaded by {}: {}, changed: {}", actor, r.counts(), r.changes().keySet());
+        reloaded.increment();
+      }
+      case RegistryReload.Result.Refused r -> {
+        LOG.warn("registry reload by {} refused: {}", actor, r.reason());
+        reloadRefused.increment();
+      }
     }
+    return result;
   }
-
-  private sealed interface ReloadResult {}
-
-  private record Reloaded(LiveRegistry.Counts counts) implements ReloadResult {}
-
-  private record Refused(String reason) implements ReloadResult {}
 
   void audit(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx);

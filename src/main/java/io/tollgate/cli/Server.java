@@ -6,6 +6,7 @@ import io.tollgate.config.ConfigLoader;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.config.NodeIds;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.files.PrivateFiles;
 import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
 import io.tollgate.gate.Limiter;
@@ -32,6 +33,7 @@ import io.tollgate.registry.KeyIssuer;
 import io.tollgate.registry.KeyService;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RetentionJob;
+import io.tollgate.registry.SecretFingerprint;
 import io.tollgate.store.Database;
 import io.tollgate.gate.GateObserver;
 import io.tollgate.telemetry.AccessLog;
@@ -106,6 +108,7 @@ public final class Server implements AutoCloseable {
   public static Server start(TollgateConfig cfg, Map<String, String> env, PrintStream console) {
     LogFormat.apply(cfg.logging());
     InstantSource clock = InstantSource.system();
+    warnIfOpen(cfg.dataDir());
     Catalog catalog = Catalog.of(cfg);
     String nodeId = NodeIds.resolve(cfg.nodeId(), cfg.dataDir());
     Database database = Database.open(cfg.storeUrl(), nodeId);
@@ -118,6 +121,7 @@ public final class Server implements AutoCloseable {
     AtomicBoolean draining = new AtomicBoolean();
     try {
       KeyHasher hasher = KeyHasher.hmac(ServerSecret.load(cfg.keys().hmacSecret(), cfg.dataDir()));
+      SecretFingerprint.verify(database.registry(), hasher, clock);
       ApiKeyFormat format = new ApiKeyFormat(cfg.keys().prefix());
       LiveRegistry live = loadRegistry(database, catalog);
       feed = ChangeReceiver.start(live, database.registry(), database.changeSignal(), cfg.registry(), nodeId,
@@ -224,6 +228,14 @@ public final class Server implements AutoCloseable {
       }
     });
     return Catalog.of(fresh);
+  }
+
+  private static void warnIfOpen(java.nio.file.Path dataDir) {
+    try {
+      PrivateFiles.warnIfOpen(dataDir);
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot read the permissions of the data directory {}: {}", dataDir, e.toString());
+    }
   }
 
   private static void printFirstAdminKey(PrintStream console, String key) {

@@ -23,6 +23,13 @@ public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
       "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry", "limits");
 
+  /**
+   * Ends the error of a value that is refused as a whole: an error names the setting (and the line) but never
+   * repeats the value, which may be or hold a secret (a URL with a user and password, a key pasted in the wrong
+   * place).
+   */
+  static final String NOT_SHOWN = " (the value is not shown)";
+
   /** The shortest admin key, service key or HMAC secret accepted. */
   static final int MIN_SECRET_LENGTH = 32;
   private static final String TOO_SHORT = "must have at least " + MIN_SECRET_LENGTH + " characters";
@@ -72,9 +79,9 @@ public final class ConfigLoader {
   private static HostPort listen(ConfigNode n, Map<String, String> env, String variable, String defaultValue) {
     Optional<String> fromEnv = env(env, variable);
     String text = fromEnv.orElseGet(() -> n.text(defaultValue));
+    String message = "expected host:port, such as 127.0.0.1:8081" + NOT_SHOWN;
     return HostPort.parse(text).orElseThrow(() -> fromEnv.isPresent()
-        ? new InvalidConfigException(variable + ": expected host:port, got '" + text + "'")
-        : n.fail("expected host:port, got '" + text + "'"));
+        ? new InvalidConfigException(variable + ": " + message) : n.fail(message));
   }
 
   private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
@@ -91,7 +98,8 @@ public final class ConfigLoader {
       uri = null;
     }
     if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-      String message = "expected an http(s) URL, got '" + engine + "'";
+      // never the URL itself: it may hold a user and password, or a token in its query
+      String message = "expected an http(s) URL naming a host, such as http://127.0.0.1:9000" + NOT_SHOWN;
       throw engineEnv.isPresent() ? new InvalidConfigException("TOLLGATE_ENGINE_URL: " + message)
           : g.get("engine").fail(message);
     }
@@ -198,7 +206,7 @@ public final class ConfigLoader {
     Optional<String> fromEnv = env(env, "TOLLGATE_STORE_URL");
     String url = fromEnv.orElseGet(() -> s.get("url").text("sqlite:" + dataDir.resolve("tollgate.db")));
     if (!(url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql://"))) {
-      String message = "expected sqlite:PATH or jdbc:postgresql://host:port/db";
+      String message = "expected sqlite:PATH or jdbc:postgresql://host:port/db" + NOT_SHOWN;
       throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_STORE_URL: " + message)
           : s.get("url").fail(message);
     }
@@ -263,7 +271,7 @@ public final class ConfigLoader {
       case "stdout" -> TollgateConfig.AccessLogTarget.STDOUT;
       case "file" -> TollgateConfig.AccessLogTarget.FILE;
       default -> throw fromEnv.isPresent()
-          ? new InvalidConfigException("TOLLGATE_ACCESS_LOG: must be off, stdout or file, got '" + target + "'")
+          ? new InvalidConfigException("TOLLGATE_ACCESS_LOG: must be off, stdout or file" + NOT_SHOWN)
           : a.get("target").fail("must be off, stdout or file");
     };
     Path file = dataDir.resolve(a.get("file").text("access.log"));
@@ -308,7 +316,7 @@ public final class ConfigLoader {
     Optional<String> fromEnv = env(env, "TOLLGATE_REDIS_URL");
     Optional<String> url = fromEnv.or(() -> r.get("url").text());
     if (url.isPresent() && !url.get().matches("rediss?://[^/\\s]+(/\\d{1,2})?")) {
-      String message = "expected redis://[:password@]host:port[/db] or rediss://… (the value is not shown)";
+      String message = "expected redis://[:password@]host:port[/db] or rediss://…" + NOT_SHOWN;
       throw fromEnv.isPresent() ? new InvalidConfigException("TOLLGATE_REDIS_URL: " + message)
           : r.get("url").fail(message);
     }

@@ -1,5 +1,6 @@
 package io.tollgate.config;
 
+import io.tollgate.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -38,11 +39,13 @@ public final class NodeIds {
     }
     Path file = dataDir.resolve(FILE);
     try {
-      if (!Files.exists(file)) {
-        Files.createDirectories(dataDir);
+      if (Files.exists(file)) {
+        PrivateFiles.tighten(file);
+      } else {
+        PrivateFiles.directory(dataDir);
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
-        Path tmp = Files.createTempFile(dataDir, FILE, ".tmp");
+        Path tmp = Files.createTempFile(dataDir, FILE, ".tmp", PrivateFiles.fileAttribute());
         Files.writeString(tmp, "node-" + HexFormat.of().formatHex(random) + "\n");
         try {
           Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);

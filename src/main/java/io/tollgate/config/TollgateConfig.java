@@ -56,7 +56,33 @@ public record TollgateConfig(
    * @param drainTimeout at a stop, how long requests in flight may take to finish once no new connection is taken
    */
   public record Gate(HostPort listen, URI engine, List<String> serviceKeys, List<String> trustedProxies, Edge edge,
-      Duration drainTimeout) {}
+      Duration drainTimeout) {
+    /**
+     * The engine URL for logs and messages: without a user and password and without a query, either of which may
+     * hold a secret ({@code ***} marks what was left out).
+     */
+    public String engineForLogs() {
+      StringBuilder b = new StringBuilder(engine.getScheme()).append("://");
+      if (engine.getRawUserInfo() != null) {
+        b.append("***@");
+      }
+      b.append(engine.getHost());
+      if (engine.getPort() >= 0) {
+        b.append(':').append(engine.getPort());
+      }
+      b.append(engine.getRawPath() == null ? "" : engine.getRawPath());
+      if (engine.getRawQuery() != null) {
+        b.append("?***");
+      }
+      return b.toString();
+    }
+
+    @Override
+    public String toString() {
+      return "Gate[listen=" + listen + ", engine=" + engineForLogs() + ", serviceKeys=" + serviceKeys.size()
+          + ", trustedProxies=" + trustedProxies + ", edge=" + edge + ", drainTimeout=" + drainTimeout + "]";
+    }
+  }
 
   /**
    * What the gate's edge holds hostile or sloppy clients and a slow engine to.
@@ -102,7 +128,12 @@ public record TollgateConfig(
    * @param prefix the first part of every key, e.g. {@code tg}
    * @param hmacSecret the server secret keys are hashed with; empty means the one kept in the data directory
    */
-  public record Keys(String prefix, Optional<String> hmacSecret) {}
+  public record Keys(String prefix, Optional<String> hmacSecret) {
+    @Override
+    public String toString() {
+      return "Keys[prefix=" + prefix + ", hmacSecret=" + (hmacSecret.isPresent() ? "set" : "generated") + "]";
+    }
+  }
 
   /**
    * @param deactivated how long a deactivated customer and its usage are kept before they are purged

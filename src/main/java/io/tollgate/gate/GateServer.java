@@ -116,7 +116,7 @@ public final class GateServer {
             new io.vertx.core.DeploymentOptions().setInstances(loops))
         .map(id -> listener)
         .onSuccess(l -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
-            l.port(), loops, d.config().engine()));
+            l.port(), loops, d.config().engineForLogs()));
   }
 
   private static void dispatch(Vertx vertx, Dependencies d, HttpServerRequest req, RequestTrace trace,

@@ -13,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * initializing it cost as much as the hash itself, on every request).
  */
 public final class KeyHasher {
+  private static final String FINGERPRINT_LABEL = "tollgate server secret fingerprint v1";
   private final Optional<ThreadLocal<Mac>> macs;
 
   private KeyHasher(Optional<SecretKeySpec> secret) {
@@ -52,6 +53,19 @@ public final class KeyHasher {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  }
+
+  /**
+   * The fingerprint of this hasher's secret: the digest of a fixed label that no key can be (keys carry a prefix
+   * and a checksum). It tells whether two hashers share a secret without giving the secret back.
+   */
+  public KeyDigest fingerprint() {
+    return digest(FINGERPRINT_LABEL);
+  }
+
+  /** Whether {@code recorded} is this hasher's {@link #fingerprint}, compared in constant time. */
+  public boolean hasFingerprint(KeyDigest recorded) {
+    return matches(FINGERPRINT_LABEL, recorded);
   }
 
   /** Compares a presented key with a stored digest in constant time. */

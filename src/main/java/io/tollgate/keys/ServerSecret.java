@@ -2,12 +2,12 @@ package io.tollgate.keys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.tollgate.files.PrivateFiles;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -28,11 +28,11 @@ public final class ServerSecret {
     Path file = dataDir.resolve(FILE);
     try {
       if (Files.exists(file)) {
+        PrivateFiles.tighten(file);
         return read(file);
       }
-      Files.createDirectories(dataDir);
-      Path tmp = Files.createTempFile(dataDir, FILE, ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      PrivateFiles.directory(dataDir);
+      Path tmp = Files.createTempFile(dataDir, FILE, ".tmp", PrivateFiles.fileAttribute());
       Files.writeString(tmp, Base64.getEncoder().encodeToString(RandomIds.secretBytes(32)) + "\n");
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);

@@ -16,6 +16,8 @@ import java.util.Optional;
  * generated on its first start when none was configured (only its digest is stored). Immutable; thread-safe.
  */
 public final class AdminKeyring {
+  /** The audit action of the admin key generated at the first start; its actor is {@value AuditEntry#SYSTEM}. */
+  public static final String ADMIN_KEY_CREATED = "admin_key.create";
   private final KeyHasher hasher;
   private final Map<KeyDigest, String> idsByDigest;
 
@@ -38,7 +40,11 @@ public final class AdminKeyring {
     }
   }
 
-  /** Builds the keyring; generates and stores the first admin key when none is configured or stored. Blocking. */
+  /**
+   * Builds the keyring; generates and stores the first admin key when none is configured or stored, with an audit
+   * entry ({@value #ADMIN_KEY_CREATED} by {@value AuditEntry#SYSTEM}, naming the key's id, never the key) in the same
+   * transaction. Blocking.
+   */
   public static Bootstrap bootstrap(RegistryStore store, KeyHasher hasher, ApiKeyFormat format,
       List<String> configured, InstantSource clock) {
     Map<KeyDigest, String> ids = new HashMap<>();
@@ -57,6 +63,8 @@ public final class AdminKeyring {
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
     store.inTransaction(tx -> {
       tx.insertAdminKey(key);
+      tx.appendAudit(new AuditEntry(0, key.createdAt(), AuditEntry.SYSTEM, ADMIN_KEY_CREATED, AuditEntry.NO_CUSTOMER,
+          Optional.of(key.id()), Map.of("admin_key_id", new AuditEntry.FieldChange(null, key.id()))));
       return key;
     });
     ids.put(key.digest(), key.id());

@@ -1,5 +1,8 @@
 package io.tollgate.registry;
 
+import io.tollgate.config.Catalog;
+import io.tollgate.config.RouteSpec;
+import io.tollgate.config.Tier;
 import io.tollgate.registry.AuditEntry.FieldChange;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,98 @@ final class AuditChanges {
     Map<String, Object> b = before.map(AuditChanges::keyFields).orElse(Map.of());
     Map<String, Object> a = after.map(AuditChanges::keyFields).orElse(Map.of());
     return diff(b, a);
+  }
+
+  /**
+   * What a reload changes in the catalog, one entry per leaf: {@code tiers.NAME} for a tier added or removed (its
+   * whole document on one side, {@code null} on the other), {@code tiers.NAME.FIELD} (e.g.
+   * {@code tiers.pro.price.amount}) for each changed field of a tier kept; {@code default_tier}; the same for
+   * routes as {@code routes.METHOD PATH[.FIELD]}, and {@code routes.order} when the routes kept changed order (the
+   * first match wins). Empty when nothing changed.
+   */
+  static Map<String, FieldChange> ofCatalog(Catalog before, Catalog after) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    Map<String, Object> a = new LinkedHashMap<>();
+    before.tiers().tiers().forEach(t -> b.put("tiers." + t.name(), tierFields(t)));
+    after.tiers().tiers().forEach(t -> a.put("tiers." + t.name(), tierFields(t)));
+    b.put("default_tier", before.defaultTier());
+    a.put("default_tier", after.defaultTier());
+    List<String> routesBefore = putRoutes(before.routes(), b);
+    List<String> routesAfter = putRoutes(after.routes(), a);
+    Map<String, FieldChange> out = new LinkedHashMap<>();
+    diffInto("", b, a, out);
+    List<String> keptBefore = routesBefore.stream().filter(routesAfter::contains).toList();
+    List<String> keptAfter = routesAfter.stream().filter(routesBefore::contains).toList();
+    if (!keptBefore.equals(keptAfter)) {
+      out.put("routes.order", new FieldChange(keptBefore, keptAfter));
+    }
+    return out;
+  }
+
+  /** Puts each route under {@code routes.METHOD PATH} (a repeated one with {@code #2}, ...); returns those names. */
+  private static List<String> putRoutes(List<RouteSpec> routes, Map<String, Object> into) {
+    List<String> names = new java.util.ArrayList<>();
+    Map<String, Integer> seen = new java.util.HashMap<>();
+    for (RouteSpec r : routes) {
+      String name = r.method() + " " + r.path();
+      int n = seen.merge(name, 1, Integer::sum);
+      String key = "routes." + (n == 1 ? name : name + " #" + n);
+      into.put(key, routeFields(r));
+      names.add(key.substring("routes.".length()));
+    }
+    return names;
+  }
+
+  /**
+   * Compares two values field by field where both are maps (so a changed tier shows only its changed fields);
+   * elsewhere whole, numbers by value ({@code 100} equals {@code 100.0}).
+   */
+  private static void diffInto(String path, Object before, Object after, Map<String, FieldChange> out) {
+    if (before instanceof Map<?, ?> b && after instanceof Map<?, ?> a) {
+      java.util.Set<Object> names = new java.util.LinkedHashSet<>(b.keySet());
+      names.addAll(a.keySet());
+      for (Object n : names) {
+        diffInto(path.isEmpty() ? n.toString() : path + "." + n, b.get(n), a.get(n), out);
+      }
+    } else if (!sameValue(before, after)) {
+      out.put(path, new FieldChange(before, after));
+    }
+  }
+
+  private static boolean sameValue(Object before, Object after) {
+    if (before instanceof java.math.BigDecimal b && after instanceof java.math.BigDecimal a) {
+      return b.compareTo(a) == 0;
+    }
+    return Objects.equals(before, after);
+  }
+
+  private static Map<String, Object> tierFields(Tier t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("display_name", t.displayName());
+    Map<String, Object> price = new LinkedHashMap<>();
+    price.put("amount", t.price().amount());
+    price.put("currency", t.price().currency());
+    price.put("period", t.price().period());
+    m.put("price", price);
+    Map<String, Object> quota = new LinkedHashMap<>();
+    quota.put("units", t.limits().quota().units().toDecimal());
+    quota.put("period", t.limits().quota().period().wireName());
+    m.put("quota", quota);
+    Map<String, Object> rate = new LinkedHashMap<>();
+    rate.put("requests", t.limits().rateLimit().requests());
+    rate.put("window_s", t.limits().rateLimit().windowSeconds());
+    rate.put("burst", t.limits().rateLimit().burst());
+    m.put("rate_limit", rate);
+    m.put("sla", t.sla());
+    return m;
+  }
+
+  private static Map<String, Object> routeFields(RouteSpec r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("operation", r.operation());
+    m.put("units", r.units().toDecimal());
+    m.put("namespace_header", r.namespaceHeader().orElse(null));
+    return m;
   }
 
   private static Map<String, FieldChange> diff(Map<String, Object> before, Map<String, Object> after) {

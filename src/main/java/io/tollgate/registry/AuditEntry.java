@@ -9,9 +9,11 @@ import java.util.Optional;
  *
  * @param id increasing sequence number, assigned by the store (0 before it is stored)
  * @param at time of the change
- * @param actor the admin key id that made it, or {@code system} for background jobs
+ * @param actor the admin key id that made it, or {@value #SYSTEM} for what Tollgate did on its own (the retention
+ *     purge, the admin key generated at the first start)
  * @param action e.g. {@code customer.create}, {@code key.revoke}
- * @param customerId the customer it concerns
+ * @param customerId the customer it concerns; {@value #NO_CUSTOMER} for an entry about the whole registry (a reload,
+ *     an admin key)
  * @param keyId the key it concerns, if one
  * @param changes for each changed field, its value before and after
  */
@@ -23,6 +25,10 @@ public record AuditEntry(
     String customerId,
     Optional<String> keyId,
     Map<String, FieldChange> changes) {
+  /** The actor of what Tollgate did on its own. */
+  public static final String SYSTEM = "system";
+  /** The {@code customerId} of an entry about the whole registry rather than one customer. */
+  public static final String NO_CUSTOMER = "";
 
   public AuditEntry {
     changes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(changes));

@@ -95,14 +95,15 @@ public final class LiveRegistry implements ChangeFeed {
   }
 
   /**
-   * Builds a new view from the store with {@code catalog}, swaps it in and tells the other nodes to reload too;
-   * on any error nothing changes. Blocking.
+   * Builds a new view from the store with {@code catalog}, swaps it in and tells the other nodes to reload too,
+   * writing {@code audit} in the same transaction as that announcement; when the new view cannot be built nothing
+   * changes. Blocking.
    *
    * @throws IllegalArgumentException when a stored customer's tier is not in the new catalog
    */
-  public Counts reload(Catalog catalog) {
+  public Counts reload(Catalog catalog, AuditEntry audit) {
     Counts counts = refresh(catalog);
-    store.announceReload();
+    store.announceReload(audit);
     return counts;
   }
 

@@ -1,5 +1,6 @@
 package io.tollgate.registry;
 
+import io.tollgate.keys.KeyDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,11 +37,21 @@ public interface RegistryStore extends AutoCloseable {
    */
   FeedPage changesSince(long afterVersion, int limit);
 
-  /** Logs a reload by this store's node in the change feed (its own transaction), for the other nodes to follow. */
-  void announceReload();
+  /**
+   * Logs a reload by this store's node in the change feed, for the other nodes to follow, and appends its audit
+   * entry, in one transaction of their own.
+   */
+  void announceReload(AuditEntry audit);
 
   /** Deletes the change-log entries committed before {@code cutoff}, keeping the newest; returns how many. */
   int pruneChanges(Instant cutoff);
+
+  /**
+   * Records {@code fingerprint} as the server secret's fingerprint unless one is recorded already, and returns the
+   * one recorded: {@code fingerprint} itself the first time, the earlier one after that (two nodes starting at once
+   * both get the first one's).
+   */
+  KeyDigest recordSecretFingerprint(KeyDigest fingerprint, Instant at);
 
   /** Every admin key stored (the generated first one); empty when none was ever generated. */
   List<AdminKey> adminKeys();

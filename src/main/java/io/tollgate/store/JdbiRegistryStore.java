@@ -1,5 +1,6 @@
 package io.tollgate.store;
 
+import io.tollgate.keys.KeyDigest;
 import io.tollgate.registry.AdminKey;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.Customer;
@@ -50,8 +51,9 @@ final class JdbiRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void announceReload() {
+  public void announceReload(AuditEntry audit) {
     guard.inTransaction(h -> {
+      new JdbiRegistryTransaction(h, guard).appendAudit(audit);
       guard.translating(() -> {
         feed.appendReload(h);
         return null;
@@ -118,6 +120,17 @@ final class JdbiRegistryStore implements RegistryStore {
         h.createQuery(CustomerRows.SELECT + " ORDER BY customer_id").map(CustomerRows.MAPPER).list(),
         h.createQuery(KeyRows.SELECT + " ORDER BY customer_id, created_at, key_id").map(KeyRows.MAPPER).list(),
         FeedLog.current(h)));
+  }
+
+  @Override
+  public KeyDigest recordSecretFingerprint(KeyDigest fingerprint, java.time.Instant at) {
+    return guard.inTransaction(h -> guard.translating(() -> {
+      h.createUpdate("INSERT INTO secret_fingerprint (id, fingerprint, recorded_at) VALUES (1, :fingerprint, :at)"
+          + " ON CONFLICT (id) DO NOTHING")
+          .bind("fingerprint", fingerprint.toHex()).bind("at", Columns.millis(at)).execute();
+      return KeyDigest.fromHex(h.createQuery("SELECT fingerprint FROM secret_fingerprint WHERE id = 1")
+          .mapTo(String.class).one());
+    }));
   }
 
   @Override

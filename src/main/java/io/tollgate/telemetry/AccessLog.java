@@ -17,12 +17,14 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.files.PrivateFiles;
 import io.tollgate.gate.GateObserver;
 import io.tollgate.gate.GateOutcome;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,8 +184,9 @@ public final class AccessLog implements GateObserver, AutoCloseable {
       console.setTarget("System.out");
       appender = console;
     } else {
-      RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+      RollingFileAppender<ILoggingEvent> file = new PrivateFileAppender();
       String path = config.file().toAbsolutePath().toString();
+      tightenRolled(path, config.maxFiles());
       file.setFile(path);
       FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
       rolling.setContext(ctx);
@@ -208,6 +211,29 @@ public final class AccessLog implements GateObserver, AutoCloseable {
     appender.setEncoder(encoder);
     appender.start();
     return appender;
+  }
+
+  /** The files rolled by an earlier version, when files were created with the umask's permissions. */
+  private static void tightenRolled(String path, int maxFiles) {
+    try {
+      for (int i = 1; i <= maxFiles; i++) {
+        PrivateFiles.tighten(Path.of(path + "." + i));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set the permissions of the access log " + path, e);
+    }
+  }
+
+  /**
+   * Opens the log file (at the start and after each roll) created {@code 0600}, in a directory created
+   * {@code 0700}, whatever the umask; the rolled files keep those permissions, being renamed.
+   */
+  private static final class PrivateFileAppender extends RollingFileAppender<ILoggingEvent> {
+    @Override
+    public void openFile(String fileName) throws IOException {
+      PrivateFiles.file(Path.of(fileName));
+      super.openFile(fileName);
+    }
   }
 
   /** Writes what is queued (for at most 10 s) and closes the file. */

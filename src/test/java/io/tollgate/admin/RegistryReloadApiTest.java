@@ -115,17 +115,27 @@ final class RegistryReloadApiTest {
     assertThat(a.status()).as("create: %s", a.text()).isEqualTo(201);
   }
 
+  /**
+   * A reload of {@code CONFIG + tail} is refused with a detail holding each of {@code expected}, logged, and audited,
+   * with no part of {@code secret} in the detail, the log or the audit entry.
+   */
+  private void assertRefusedNeverShowing(String secret, String tail, String... expected) throws IOException {
+    Files.writeString(configFile, CONFIG + tail);
+    try (CapturedLogs logs = new CapturedLogs()) {
+      String detail = refusedReload().path("detail").asText();
+      assertThat(detail).contains(expected);
+      assertNoPartOf(secret, detail);
+      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains(expected[0]));
+      assertNoPartOf(secret, String.join("\n", logs.texts()));
+    }
+    assertNoPartOf(secret, newestAudit().toString());
+  }
+
   @Test
   void reload_withYamlSyntaxErrorOnASecretsLine_reportsLineAndColumnButNeverTheText() throws IOException {
     String secret = "hmac-secret-that-must-never-be-echoed-0123456789";
-    Files.writeString(configFile, CONFIG + "keys:\n  hmac_secret: " + secret + ": oops\n");
-    try (CapturedLogs logs = new CapturedLogs()) {
-      String detail = refusedReload().path("detail").asText();
-      assertThat(detail).contains("line 8, column").contains("mapping values are not allowed");
-      assertNoPartOf(secret, detail);
-      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains("line 8"));
-      assertNoPartOf(secret, String.join("\n", logs.texts()));
-    }
+    assertRefusedNeverShowing(secret, "keys:\n  hmac_secret: " + secret + ": oops\n", "line 8, column",
+        "mapping values are not allowed");
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(configFile), Map.of()))
         .isInstanceOf(InvalidConfigException.class).hasNoCause().hasMessageContaining("line 8, column")
         .satisfies(e -> assertNoPartOf(secret, e.getMessage()));
@@ -136,6 +146,93 @@ final class RegistryReloadApiTest {
     for (int i = 0; i + 8 <= secret.length(); i++) {
       assertThat(text).as("text holding part of the secret").doesNotContain(secret.substring(i, i + 8));
     }
+  }
+
+  private JsonNode newestAudit() {
+    JsonNode entries = ok(tollgate.admin("GET", "/admin/audit?limit=1")).path("entries");
+    assertThat(entries).hasSize(1);
+    return entries.get(0);
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new java.util.ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void reload_changingTiersAndRoutes_writesAnAuditEntryListingEachChange() throws IOException {
+    writeTiers(STARTER.replace("amount: 100", "amount: 120").replace("requests: 10", "requests: 12") + GOLD);
+    Files.writeString(configFile, CONFIG.replace("operation: put, units: 1 }", "operation: put, units: 2 }")
+        + "  - { method: POST, path: \"/v1/{namespace}/search\", operation: search, units: 1.5 }\n");
+    reload();
+
+    JsonNode e = newestAudit();
+    assertThat(e.path("action").asText()).isEqualTo("registry.reload");
+    assertThat(e.path("actor").asText()).startsWith("adm_cfg_");
+    assertThat(e.path("customer_id").asText()).isEmpty();
+    assertThat(e.path("key_id").isNull()).isTrue();
+    JsonNode changes = e.path("changes");
+    assertThat(changes.path("tiers.starter.price.amount").path("before").asInt()).isEqualTo(100);
+    assertThat(changes.path("tiers.starter.price.amount").path("after").asInt()).isEqualTo(120);
+    assertThat(changes.path("tiers.starter.rate_limit.requests").path("before").asInt()).isEqualTo(10);
+    assertThat(changes.path("tiers.starter.rate_limit.requests").path("after").asInt()).isEqualTo(12);
+    assertThat(changes.path("tiers.growth").path("before").path("price").path("amount").asInt()).isEqualTo(500);
+    assertThat(changes.path("tiers.growth").path("after").isNull()).as("growth removed").isTrue();
+    assertThat(changes.path("tiers.gold").path("before").isNull()).as("gold added").isTrue();
+    assertThat(changes.path("tiers.gold").path("after").path("price").path("amount").asDouble()).isEqualTo(900.5);
+    assertThat(changes.path("tiers.gold").path("after").path("quota").path("period").asText()).isEqualTo("year");
+    assertThat(changes.path("routes.PUT /v1/{namespace}/items/{id}.units").path("after").asInt()).isEqualTo(2);
+    assertThat(changes.path("routes.POST /v1/{namespace}/search").path("after").path("operation").asText())
+        .isEqualTo("search");
+    assertThat(fieldNames(changes)).containsExactlyInAnyOrder(
+        "tiers.starter.price.amount", "tiers.starter.rate_limit.requests", "tiers.growth", "tiers.gold",
+        "routes.PUT /v1/{namespace}/items/{id}.units", "routes.POST /v1/{namespace}/search");
+  }
+
+  @Test
+  void reload_ofUnchangedFiles_isAuditedWithNoChanges() {
+    reload();
+    JsonNode e = newestAudit();
+    assertThat(e.path("action").asText()).isEqualTo("registry.reload");
+    assertThat(e.path("changes").isEmpty()).isTrue();
+  }
+
+  @Test
+  void reload_refusedForInvalidYaml_writesARefusedAuditEntryWithTheReasonButNoSourceText() throws IOException {
+    String secret = "hmac-secret-that-must-never-be-echoed-0123456789";
+    Files.writeString(configFile, CONFIG + "keys:\n  hmac_secret: " + secret + ": oops\n");
+    String detail = refusedReload().path("detail").asText();
+
+    JsonNode e = newestAudit();
+    assertThat(e.path("action").asText()).isEqualTo("registry.reload.refused");
+    assertThat(e.path("actor").asText()).startsWith("adm_cfg_");
+    assertThat(e.path("customer_id").asText()).isEmpty();
+    String reason = e.path("changes").path("reason").path("after").asText();
+    assertThat(reason).isEqualTo(detail).contains("line 8");
+    assertNoPartOf(secret, e.toString());
+    assertThat(tierNames()).containsExactly("starter", "growth");
+  }
+
+  @Test
+  void reload_refusedForATierInUse_isAuditedAsRefusedAndTheNextReloadStillDiffsFromTheCatalogInForce()
+      throws IOException {
+    createCustomer("{'customer_id':'grower','tier':'growth'}");
+    writeTiers(STARTER + GOLD);
+    refusedReload();
+    assertThat(newestAudit().path("action").asText()).isEqualTo("registry.reload.refused");
+    assertThat(newestAudit().path("changes").path("reason").path("after").asText()).contains("growth");
+
+    writeTiers(STARTER + GROWTH + GOLD);
+    reload();
+    assertThat(fieldNames(newestAudit().path("changes"))).containsExactly("tiers.gold");
+  }
+
+  @Test
+  void reload_withAnInvalidEngineUrlHoldingAPassword_neverEchoesItInThe422TheAuditOrTheLog() throws IOException {
+    String password = "engine-password-never-echoed-7";
+    assertRefusedNeverShowing("svc:" + password, "gate:\n  engine: 'ftp://svc:" + password + "@engine:9000'\n",
+        "gate.engine", "line 8", "the value is not shown");
   }
 
   @Test

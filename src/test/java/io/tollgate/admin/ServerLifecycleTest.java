@@ -46,6 +46,40 @@ final class ServerLifecycleTest {
   }
 
   @Test
+  void firstStart_withoutAdminKey_auditsTheGeneratedKeyByItsIdOnly_once() throws Exception {
+    String key;
+    try (RunningTollgate first = RunningTollgate.start(dataDir, Map.of(), Optional.empty())) {
+      Matcher m = PRINTED_KEY.matcher(first.console);
+      assertThat(m.find()).isTrue();
+      key = m.group(1);
+    }
+    try (RunningTollgate second = RunningTollgate.start(dataDir, Map.of(), Optional.empty())) {
+      RunningTollgate.Answer a = second.send("GET", second.adminUri("/admin/audit"), null,
+          Map.of("Authorization", "Bearer " + key));
+      assertThat(a.status()).isEqualTo(200);
+      JsonNode entries = a.json().get("entries");
+      assertThat(entries).as("one entry over two starts: %s", a.text()).hasSize(1);
+      JsonNode e = entries.get(0);
+      assertThat(e.get("action").asText()).isEqualTo("admin_key.create");
+      assertThat(e.get("actor").asText()).isEqualTo("system");
+      assertThat(e.get("customer_id").asText()).isEmpty();
+      assertThat(e.get("key_id").asText()).startsWith("adm_");
+      assertThat(e.get("changes").get("admin_key_id").get("after").asText()).isEqualTo(e.get("key_id").asText());
+      assertThat(a.text()).doesNotContain(key).doesNotContain(key.substring("tg_admin_".length(), 20));
+    }
+  }
+
+  @Test
+  void start_withAnEngineUrlHoldingAPassword_logsTheEngineWithoutIt() {
+    try (io.tollgate.store.CapturedLogs logs = new io.tollgate.store.CapturedLogs();
+        RunningTollgate t = RunningTollgate.start(dataDir, Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY,
+            "TOLLGATE_ENGINE_URL", "http://svc:engine-pw-in-url@127.0.0.1:9/?token=t0k3n"), Optional.empty())) {
+      assertThat(logs.texts()).anySatisfy(l -> assertThat(l).contains("engine http://***@127.0.0.1:9/?***"));
+      assertThat(String.join("\n", logs.texts())).doesNotContain("engine-pw-in-url").doesNotContain("t0k3n");
+    }
+  }
+
+  @Test
   void restart_keepsCustomersKeysAndAudit() {
     String keyId;
     try (RunningTollgate t = RunningTollgate.start(dataDir)) {

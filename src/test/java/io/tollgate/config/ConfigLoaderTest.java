@@ -85,6 +85,45 @@ final class ConfigLoaderTest {
   }
 
   @Test
+  void load_invalidValuesThatMayHoldASecret_areRefusedNamingTheSettingAndLineButNeverTheValue() throws Exception {
+    String password = "pw-that-must-never-be-echoed-42";
+    Map<String, String> files = Map.of(
+        "gate.engine", "gate:\n  engine: 'ftp://engine-user:" + password + "@engine:9000/'\n",
+        "gate.listen", "gate:\n  listen: 'user:" + password + "@0.0.0.0'\n",
+        "admin.listen", "admin:\n  listen: '" + password + "'\n",
+        "limits.redis.url", "limits:\n  redis:\n    url: 'http://:" + password + "@redis:6379'\n",
+        "store.url", "store:\n  url: 'mysql://root:" + password + "@db/tollgate'\n");
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      Path f = write("secret.yaml", e.getValue());
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of())).as(e.getKey())
+          .isInstanceOf(InvalidConfigException.class).hasMessageContaining(e.getKey()).hasMessageContaining("line ")
+          .hasMessageContaining("the value is not shown").hasNoCause()
+          .message().doesNotContain(password).doesNotContain("engine-user").doesNotContain("root:");
+    }
+    Map<String, String> variables = Map.of(
+        "TOLLGATE_ENGINE_URL", "engine-user:" + password + "@engine:9000",
+        "TOLLGATE_GATE_LISTEN", password,
+        "TOLLGATE_ADMIN_LISTEN", "user:" + password + "@127.0.0.1",
+        "TOLLGATE_REDIS_URL", "redis://:" + password + "@redis:6379/x",
+        "TOLLGATE_ACCESS_LOG", password);
+    for (Map.Entry<String, String> e : variables.entrySet()) {
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(e.getKey(), e.getValue()))).as(e.getKey())
+          .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith(e.getKey() + ": ")
+          .hasMessageContaining("the value is not shown").message().doesNotContain(password)
+          .doesNotContain("engine-user");
+    }
+  }
+
+  @Test
+  void engineForLogs_leavesOutTheUserPasswordAndQuery() {
+    TollgateConfig c = ConfigLoader.load(Optional.empty(),
+        Map.of("TOLLGATE_ENGINE_URL", "https://svc:pw-in-the-url@engine.internal:8443/base?token=t0k3n"));
+    assertThat(c.gate().engineForLogs()).isEqualTo("https://***@engine.internal:8443/base?***");
+    assertThat(c.gate().toString()).doesNotContain("pw-in-the-url").doesNotContain("t0k3n");
+    assertThat(c.gate().engine().getUserInfo()).as("the URL itself is kept").isEqualTo("svc:pw-in-the-url");
+  }
+
+  @Test
   void load_unknownKey_namesKeyAndLine() throws Exception {
     Path f = write("c.yaml", "gate:\n  listen: 0.0.0.0:8080\n  lisen: x\n");
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))

@@ -61,6 +61,18 @@ final class TollgateProcess implements AutoCloseable {
     launch();
   }
 
+  /**
+   * Starts the process again as {@link #restart} does, for a start that must fail: waits up to {@code timeout} for
+   * it to end and returns its exit status.
+   */
+  int restartExpectingExit(Duration timeout) throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("still running");
+    }
+    spawn();
+    return awaitExit(timeout);
+  }
+
   /** SIGKILL ({@code kill -9} on Linux): no shutdown hook runs, nothing is flushed. Waits until it is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
@@ -135,6 +147,11 @@ final class TollgateProcess implements AutoCloseable {
   }
 
   private void launch() throws IOException {
+    spawn();
+    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(this::healthy);
+  }
+
+  private void spawn() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -150,7 +167,6 @@ final class TollgateProcess implements AutoCloseable {
     env.put("TOLLGATE_GATE_LISTEN", "127.0.0.1:" + gatePort);
     env.put("TOLLGATE_ADMIN_LISTEN", "127.0.0.1:" + adminPort);
     process = pb.start();
-    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(this::healthy);
   }
 
   private boolean healthy() {

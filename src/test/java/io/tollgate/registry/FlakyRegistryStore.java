@@ -68,8 +68,13 @@ final class FlakyRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void announceReload() {
-    real.announceReload();
+  public void announceReload(AuditEntry audit) {
+    real.announceReload(audit);
+  }
+
+  @Override
+  public io.tollgate.keys.KeyDigest recordSecretFingerprint(io.tollgate.keys.KeyDigest fingerprint, Instant at) {
+    return real.recordSecretFingerprint(fingerprint, at);
   }
 
   @Override

@@ -91,8 +91,10 @@ final class LiveRegistryTest {
   void reload_swapsCatalogAndKeepsEveryCustomer() {
     create("acme");
     create("globex");
-    LiveRegistry.Counts counts = live.reload(new Catalog(TierCatalogParser.builtIn(), "growth", List.of()));
-    assertThat(counts).isEqualTo(new LiveRegistry.Counts(2, 2, 5, 0));
+    Catalog growth = new Catalog(TierCatalogParser.builtIn(), "growth", List.of());
+    RegistryReload.Result result = new RegistryReload(live, db.registry(), () -> growth, InstantSource.system())
+        .reload("adm_test");
+    assertThat(((RegistryReload.Result.Reloaded) result).counts()).isEqualTo(new LiveRegistry.Counts(2, 2, 5, 0));
     assertThat(live.catalog().defaultTier()).isEqualTo("growth");
   }
 

@@ -2,11 +2,11 @@ package io.tollgate.store.sqlite;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.files.PrivateFiles;
 import io.tollgate.registry.ChangeSignal;
 import io.tollgate.store.internal.Dialect;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -69,9 +69,13 @@ public final class SqliteDialect implements Dialect {
   @Override
   public HikariDataSource openPool() {
     try {
-      Files.createDirectories(file.getParent());
+      // created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's permissions
+      PrivateFiles.file(file);
+      for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+        PrivateFiles.tighten(file.resolveSibling(file.getFileName() + suffix));
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the directory of " + file, e);
+      throw new UncheckedIOException("cannot create " + file + " or its directory", e);
     }
     SQLiteDataSource sqlite = new SQLiteDataSource(connectionConfig());
     sqlite.setUrl(JDBC_PREFIX + file);

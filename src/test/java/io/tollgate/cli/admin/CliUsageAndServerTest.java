@@ -116,6 +116,13 @@ final class CliUsageAndServerTest {
 
     Run good = ok(server.run("reload"));
     assertThat(good.out()).startsWith("reloaded: ").contains("customers", "tiers", "routes");
+
+    JsonNode audit = ok(server.run("audit", "--limit", "2", "--json")).json();
+    assertThat(audit.path("entries").findValuesAsText("action"))
+        .containsExactly("registry.reload", "registry.reload.refused");
+    assertThat(audit.path("entries").findValuesAsText("actor")).allSatisfy(a -> assertThat(a).startsWith("adm_"));
+    assertThat(audit.path("entries").get(1).path("changes").path("reason").path("after").asText())
+        .contains("default_tier");
   }
 
   @Test

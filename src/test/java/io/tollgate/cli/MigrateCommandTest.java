@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate;
 import io.tollgate.admin.RunningTollgate.Answer;
 import io.tollgate.demo.DemoEngine;
+import io.tollgate.store.Database;
 import io.tollgate.store.PostgresTestDatabase;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -135,6 +136,18 @@ final class MigrateCommandTest {
     try (RunningTollgate t = postgresNode()) {
       assertThat(t.admin("GET", "/admin/customers?limit=200").json().get("customers").size())
           .isEqualTo(before.get("/admin/customers?limit=200").get("customers").size());
+    }
+  }
+
+  @Test
+  void migrate_intoASchemaOfASharedDatabase_findsAndFillsTheTablesThere() {
+    Database.open("sqlite:" + sqliteDir.resolve("tollgate.db")).close();
+    try (PostgresTestDatabase schema = PostgresTestDatabase.create()) {
+      Run run = migrate(Map.of("TOLLGATE_STORE_URL", schema.url()), "--from", "sqlite:" + sqliteDir.resolve("tollgate.db"));
+
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.out()).contains("(schema " + schema.schema() + ")").containsPattern("registry_feed +1 rows")
+          .containsPattern("customers +0 rows");
     }
   }
 

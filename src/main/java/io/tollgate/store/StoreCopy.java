@@ -102,7 +102,7 @@ public final class StoreCopy {
       if (e instanceof StoreUnavailableException s) {
         throw s;
       }
-      throw StoreFailures.cannotOpen(from.describe() + " → " + to.describe(), e);
+      throw StoreFailures.copyFailed(from.describe(), to.describe(), e);
     }
   }
 

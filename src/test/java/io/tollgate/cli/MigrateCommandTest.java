@@ -14,6 +14,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,6 +153,33 @@ final class MigrateCommandTest {
       assertThat(run.out()).contains("(schema " + schema.schema() + ")").containsPattern("registry_feed +1 rows")
           .containsPattern("customers +0 rows");
     }
+  }
+
+  /** A row PostgreSQL refuses (a NUL character, which SQLite stores) fails the copy after every other table. */
+  @Test
+  void migrate_rowTheTargetRefuses_rollsEverythingBack_targetStaysEmptyAndUsable() throws Exception {
+    String source = "sqlite:" + sqliteDir.resolve("tollgate.db");
+    Database.open(source).close();
+    try (Connection c = DriverManager.getConnection("jdbc:" + source); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO customers VALUES ('acme', 'Acme', NULL, 'starter', '[]', 'active', '{}', '{}', 1, 1,"
+          + " NULL, 1)");
+      s.execute("INSERT INTO api_keys VALUES ('key_1', 'acme', 'bad' || char(0) || 'name', 'live', 'tg_live_abcd', '"
+          + "0".repeat(64) + "', '[]', 1, NULL, NULL, NULL, NULL)");
+    }
+
+    Run failed = migrate(Map.of("TOLLGATE_STORE_URL", pg.url()), "--from", source);
+
+    assertThat(failed.exit()).isEqualTo(1);
+    assertThat(failed.err()).contains("rolled back", "nothing was copied").doesNotContain("password=");
+    try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM customers) + (SELECT COUNT(*) FROM api_keys)")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:" + source); Statement s = c.createStatement()) {
+      s.execute("UPDATE api_keys SET name = 'fixed'");
+    }
+    assertThat(migrate(Map.of("TOLLGATE_STORE_URL", pg.url()), "--from", source).exit()).isZero();
   }
 
   @Test

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
     description = {"Copy a SQLite store into an empty PostgreSQL database, in one transaction: customers, keys "
         + "(their hashes), admin keys, usage, refusals, audit, applied batch ids and the change feed.",
         "Both stores are migrated to this version's schema first. Stop Tollgate before, and give the PostgreSQL "
-            + "nodes the same server secret (hmac.key or keys.hmac_secret).",
-        "Example: TOLLGATE_STORE_URL='jdbc:postgresql://db:5432/tollgate?user=tollgate&password=…' "
-            + "tollgate migrate --from sqlite:/var/lib/tollgate/tollgate.db"})
+            + "nodes the same server secret (hmac.key or keys.hmac_secret)."},
+    footer = {"%nExample:", "  TOLLGATE_STORE_URL='jdbc:postgresql://db/tollgate?user=tg&password=…' \\",
+        "    tollgate migrate --from sqlite:/var/lib/tollgate/tollgate.db"})
 final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--from", required = true, paramLabel = "sqlite:PATH",
       description = "The SQLite store to copy (store.url of the old node)")

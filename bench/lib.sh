@@ -41,7 +41,9 @@ cleanup() {
     done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]] && rm -rf "$BENCH_DIR"
+  if [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then
+    rm -rf "$BENCH_DIR"
+  fi
 }
 
 # spawn NAME COMMAND...: runs COMMAND in the background, output to $BENCH_DIR/NAME.log; sets SPAWNED to its pid.
@@ -85,10 +87,23 @@ start_bench_engine() {
   ENGINE_PID="$SPAWNED"
 }
 
-# nginx as a plain reverse proxy to the engine: keep-alive upstream, no access log, everything under its own dir.
+# start_nginx [UPSTREAM...]: nginx as a plain reverse proxy (keep-alive upstream, no access log, everything under
+# its own dir), one server on its own port per UPSTREAM, a comma-separated list of host:port (default: the engine).
+# Sets NGINX_PORTS (one per UPSTREAM, in order), NGINX_PORT (the first) and NGINX_PIDS.
 start_nginx() {
-  NGINX_PORT="$(free_port)"
-  local dir="$BENCH_DIR/nginx"
+  local upstreams=("$@") dir="$BENCH_DIR/nginx" servers="" i
+  [[ ${#upstreams[@]} -gt 0 ]] || upstreams=("127.0.0.1:$ENGINE_PORT")
+  NGINX_PORTS=()
+  for i in "${!upstreams[@]}"; do
+    NGINX_PORTS+=("$(free_port)")
+    servers+="  upstream up$i {"$'\n'
+    servers+="$(echo "${upstreams[$i]}" | tr ',' '\n' | sed 's/.*/    server &;/')"$'\n'
+    servers+="    keepalive 128;"$'\n'"  }"$'\n'
+    servers+="  server {"$'\n'"    listen 127.0.0.1:${NGINX_PORTS[$i]};"$'\n'
+    servers+="    location / {"$'\n'"      proxy_pass http://up$i;"$'\n'"      proxy_http_version 1.1;"$'\n'
+    servers+="      proxy_set_header Connection \"\";"$'\n'"    }"$'\n'"  }"$'\n'
+  done
+  NGINX_PORT="${NGINX_PORTS[0]}"
   mkdir -p "$dir"
   chmod 755 "$BENCH_DIR" "$dir"
   cat >"$dir/nginx.conf" <<EOF
@@ -104,26 +119,17 @@ http {
   uwsgi_temp_path $dir/uwsgi;
   scgi_temp_path $dir/scgi;
   keepalive_requests 1000000;
-  upstream engine {
-    server 127.0.0.1:$ENGINE_PORT;
-    keepalive 128;
-  }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / {
-      proxy_pass http://engine;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
+$servers}
 EOF
   spawn nginx "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
-  wait_port "$NGINX_PORT" "$SPAWNED" nginx
+  for i in "${!NGINX_PORTS[@]}"; do
+    wait_port "${NGINX_PORTS[$i]}" "$SPAWNED" nginx
+  done
   NGINX_PIDS="$SPAWNED $(pgrep -P "$SPAWNED" | tr '\n' ' ')"
 }
 
-# start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY.
+# start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY,
+# plus the YAML in TOLLGATE_EXTRA_YAML and the VAR=value words of TOLLGATE_ENV (both optional).
 # Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID.
 start_tollgate() {
   local name="$1" data="$2"
@@ -142,8 +148,9 @@ metering:
 access_log:
   target: ${ACCESS_LOG:-off}
   file: access.log
+${TOLLGATE_EXTRA_YAML:-}
 EOF
-  spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN \
+  spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN ${TOLLGATE_ENV:-} \
     "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
   TOLLGATE_PID="$SPAWNED"
   wait_port "$GATE_PORT" "$TOLLGATE_PID" "$name"
@@ -190,6 +197,36 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 round_ratio() {
   awk -v a="$2" -v b="$3" -v c="$4" '$2 == a { x[$1] = $c } $2 == b { y[$1] = $c }
     END { for (r in x) if (y[r] > 0) print x[r] / y[r] }' "$1" | median | awk '{ printf "%.2f", $1 }'
+}
+
+# billed_requests CUSTOMER: the requests the Admin API (of $ADMIN_PORT) bills CUSTOMER for in this period.
+billed_requests() {
+  admin GET "/admin/customers/$1/usage" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p' | head -n1
+}
+
+# med PATH COLUMN: the median over the rounds in $results of COLUMN for PATH (column 2).
+med() { awk -v t="$1" -v c="$2" '$2 == t { print $c }' "$results" | median; }
+
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# per_round TARGET...: the req/s of each round in $results, one line per round ($ROUNDS), after a blank line.
+per_round() {
+  local r t
+  echo
+  echo "Per round (req/s):"
+  for r in $(seq 1 "$ROUNDS"); do
+    printf '  round %s:' "$r"
+    for t in "$@"; do printf ' %s %s' "$t" "$(awk -v r="$r" -v t="$t" '$1 == r && $2 == t { print $3 }' "$results")"; done
+    echo
+  done
+}
+
+# run_header: a blank line, the machine, and the load average before the run ($load_before) and now.
+run_header() {
+  echo
+  echo "Machine: $(machine)"
+  echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # The machine, the JDK, and nginx and wrk when this run uses them.

@@ -91,13 +91,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 sleep 1  # the last usage batch reaches the store
-billed="$(admin GET /admin/customers/bench/usage | sed -n 's/.*"requests":\([0-9]*\).*/\1/p' | head -n1)"
-
-med() { awk -v t="$1" -v c="$2" '$2 == t { print $c }' "$results" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo
-echo "Machine: $(machine)"
-echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+billed="$(billed_requests bench)"
+run_header
 echo "wrk -t${WRK_THREADS:-2} -c${WRK_CONNECTIONS:-64} -d$DURATION, $ROUNDS alternating rounds, medians; nginx worker_processes ${NGINX_WORKERS:-1}"
 echo
 printf '| %-12s | %10s | %8s | %8s | %14s | %15s |\n' path "req/s" "p50 ms" "p99 ms" "proxy CPU us/req" \
@@ -108,13 +103,7 @@ for t in "${TARGETS[@]}"; do
   printf '| %-12s | %10.0f | %8.3f | %8.3f | %16s | %17s |\n' "$t" "$(med "$t" 3)" "$(med "$t" 4)" "$(med "$t" 5)" \
     "$([[ $t == engine ]] && echo - || med "$t" 7)" "$(med "$t" 8)"
 done
-echo
-echo "Per round (req/s):"
-for r in $(seq 1 "$ROUNDS"); do
-  printf '  round %s:' "$r"
-  for t in "${TARGETS[@]}"; do printf ' %s %s' "$t" "$(awk -v r="$r" -v t="$t" '$1 == r && $2 == t { print $3 }' "$results")"; done
-  echo
-done
+per_round "${TARGETS[@]}"
 echo
 echo "Ratios: of the medians above / median of the per-round ratios [aim]:"
 r() { printf '  %-36s %s / %s   %s\n' "$1" "$(ratio "$(med "$2" "$4")" "$(med "$3" "$4")")" \

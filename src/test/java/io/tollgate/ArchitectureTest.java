@@ -1,6 +1,7 @@
 package io.tollgate;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,7 +9,12 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The package rules of STYLE.md: who may import Vert.x, JDBC, and whom. */
+/**
+ * The package rules of STYLE.md and docs/architecture.md: who may import Vert.x, JDBC, and whom. "Only {@code cli}
+ * wires the parts" is checked as: nothing outside {@code cli} reaches the store (so only {@code cli} opens it and
+ * hands its interfaces on), and {@code gate} and {@code admin} never see each other (so only {@code cli}, which
+ * knows both, puts them in one process).
+ */
 final class ArchitectureTest {
   private static JavaClasses classes;
 
@@ -66,5 +72,35 @@ final class ArchitectureTest {
             "io.tollgate.registry..", "io.tollgate.metering..", "io.tollgate.store..", "io.tollgate.gate..",
             "io.tollgate.config..", "io.tollgate.keys..", "io.tollgate.limits..")
         .check(classes);
+  }
+
+  @Test
+  void gate_neverImportsTheStore() {
+    noClasses().that().resideInAPackage("io.tollgate.gate..")
+        .should().dependOnClassesThat().resideInAPackage("io.tollgate.store..")
+        .check(classes);
+  }
+
+  @Test
+  void store_neverImportsGateOrAdmin() {
+    noClasses().that().resideInAPackage("io.tollgate.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.gate..", "io.tollgate.admin..",
+            "io.tollgate.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void gateAndAdmin_neverSeeEachOther_onlyCliWiresThem() {
+    noClasses().that().resideInAPackage("io.tollgate.gate..")
+        .should().dependOnClassesThat().resideInAPackage("io.tollgate.admin..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.tollgate.admin..")
+        .should().dependOnClassesThat().resideInAPackage("io.tollgate.gate..")
+        .check(classes);
+  }
+
+  @Test
+  void topLevelPackages_haveNoCycles() {
+    slices().matching("io.tollgate.(*)..").should().beFreeOfCycles().check(classes);
   }
 }

@@ -87,7 +87,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static Dialect dialectFor(String url) {
+  static Dialect dialectFor(String url) {
     try {
       if (SqliteDialect.accepts(url)) {
         return SqliteDialect.forUrl(url);

@@ -13,6 +13,11 @@ final class StoreFailures {
     return new StoreUnavailableException("cannot open the store at " + where + ": " + rootMessage(cause), cause);
   }
 
+  static StoreUnavailableException copyFailed(String from, String to, Throwable cause) {
+    return new StoreUnavailableException("the copy from " + from + " to " + to + " failed and was rolled back: "
+        + rootMessage(cause), cause);
+  }
+
   static StoreUnavailableException unsupportedUrl(String url) {
     return new StoreUnavailableException("unsupported store URL (scheme " + scheme(url)
         + "): use sqlite:PATH, jdbc:sqlite:PATH or jdbc:postgresql://HOST:PORT/DB?user=..&password=..", null);

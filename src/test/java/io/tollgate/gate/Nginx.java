@@ -37,6 +37,14 @@ final class Nginx implements AutoCloseable {
    * loopback port.
    */
   static Nginx start(String serverBlock) throws Exception {
+    return startHttp(port -> "  server {\n    listen 127.0.0.1:" + port + ";\n" + serverBlock + "\n  }");
+  }
+
+  /**
+   * Starts nginx with {@code httpBlock} (what goes inside {@code http { }}: upstreams and servers, as in a file of
+   * {@code conf.d}), given the free loopback port that one of its servers must listen on.
+   */
+  static Nginx startHttp(java.util.function.IntFunction<String> httpBlock) throws Exception {
     Path binary = binary().orElseThrow(() -> new AssertionError(
         "nginx is not installed (not on PATH nor in /usr/sbin): run scripts/test-services.sh"));
     // the worker processes may run as another user (nobody, when the test runs as root): they must reach the dir
@@ -44,7 +52,7 @@ final class Nginx implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     int port = freePort();
     Path conf = dir.resolve("nginx.conf");
-    Files.writeString(conf, config(dir, port, serverBlock));
+    Files.writeString(conf, config(dir, httpBlock.apply(port)));
     Process p = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-e", dir.resolve("error.log").toString(),
         "-c", conf.toString(), "-g", "daemon off;")
         .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -53,7 +61,7 @@ final class Nginx implements AutoCloseable {
     return nginx;
   }
 
-  static String config(Path dir, int port, String serverBlock) {
+  static String config(Path dir, String httpBlock) {
     return String.join("\n",
         "worker_processes 1;",
         "error_log " + dir.resolve("error.log") + " info;",
@@ -66,10 +74,7 @@ final class Nginx implements AutoCloseable {
         "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";",
         "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";",
         "  scgi_temp_path " + dir.resolve("scgi") + ";",
-        "  server {",
-        "    listen 127.0.0.1:" + port + ";",
-        serverBlock,
-        "  }",
+        httpBlock,
         "}",
         "");
   }

@@ -30,25 +30,34 @@ final class TollgateProcess implements AutoCloseable {
   private final Path dir;
   private final Path config;
   private final List<String> jvmOptions;
+  private final Map<String, String> extraEnv;
   private final int gatePort;
   private final int adminPort;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private Process process;
 
-  private TollgateProcess(Path dir, Path config, List<String> jvmOptions, int gatePort, int adminPort) {
+  private TollgateProcess(Path dir, Path config, List<String> jvmOptions, Map<String, String> extraEnv, int gatePort,
+      int adminPort) {
     this.dir = dir;
     this.config = config;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.extraEnv = Map.copyOf(extraEnv);
     this.gatePort = gatePort;
     this.adminPort = adminPort;
   }
 
   /** Writes {@code yaml} as the configuration file in {@code dir}, starts the process and waits for its health. */
   static TollgateProcess start(Path dir, String yaml, List<String> jvmOptions) throws IOException {
+    return start(dir, yaml, jvmOptions, Map.of());
+  }
+
+  /** As {@link #start(Path, String, List)}, with more {@code TOLLGATE_*} variables (the others win over them). */
+  static TollgateProcess start(Path dir, String yaml, List<String> jvmOptions, Map<String, String> env)
+      throws IOException {
     Path config = dir.resolve("tollgate.yaml");
     Files.writeString(config, yaml);
-    TollgateProcess p = new TollgateProcess(dir, config, jvmOptions, freePort(), freePort());
+    TollgateProcess p = new TollgateProcess(dir, config, jvmOptions, env, freePort(), freePort());
     p.launch();
     return p;
   }
@@ -162,6 +171,7 @@ final class TollgateProcess implements AutoCloseable {
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("tollgate.err").toFile()));
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("TOLLGATE_"));
+    env.putAll(extraEnv);
     env.put("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY);
     env.put("TOLLGATE_DATA_DIR", dataDir().toString());
     env.put("TOLLGATE_GATE_LISTEN", "127.0.0.1:" + gatePort);

@@ -56,6 +56,11 @@ public final class SqliteDialect implements Dialect {
     return new SqliteDialect(Path.of(path).toAbsolutePath().normalize());
   }
 
+  /** The database file, absolute. */
+  public Path file() {
+    return file;
+  }
+
   @Override
   public String name() {
     return "sqlite";

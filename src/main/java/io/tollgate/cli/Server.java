@@ -138,7 +138,7 @@ public final class Server implements AutoCloseable {
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
           cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),
-          UUID.randomUUID().toString(), clock, meteringMetrics));
+          UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics));
       meteringMetrics.watch(recorder);
       activity = new KeyActivity(database.registry());
       accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());

@@ -134,6 +134,8 @@ final class DiskFullTest {
     assertStoreUnavailable(held); // admitted before the first failed write, held past the bound
     assertThat(engine.started).as("the engine did answer it; its answer was not sent")
         .contains("/v1/default/items/bound-held");
+    assertStoreUnavailable(tollgate.send("GET", tollgate.gateUri("/v1/authorize"), null, Map.of("Authorization",
+        "Bearer " + key, "X-Original-Method", "GET", "X-Original-URI", "/v1/default/items/bound-authorized")));
 
     AtomicInteger answered = new AtomicInteger();
     Load.run(THREADS, REQUESTS / THREADS, (thread, i) -> {

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -160,13 +162,18 @@ public final class BatchingUsageRecorder implements UsageRecorder {
         answer.completeExceptionally(e);
       }
     });
-    // whichever completes the answer first decides: committed in time, or taken back (never both)
-    CompletableFuture.delayedExecutor(commitTimeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-      if (answer.completeExceptionally(new CommitTimeoutException(commitTimeout))) {
+    // whichever completes the answer first decides: committed in time, or timed out and taken back (never both);
+    // orTimeout cancels its timer once the answer is complete, so waiting answers hold no timer past their commit
+    return answer.orTimeout(commitTimeout.toNanos(), TimeUnit.NANOSECONDS).handle((v, e) -> {
+      if (e instanceof TimeoutException) {
         takeBack(event);
+        throw new CommitTimeoutException(commitTimeout);
       }
-    });
-    return answer.minimalCompletionStage();
+      if (e != null) {
+        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+      }
+      return v;
+    }).minimalCompletionStage();
   }
 
   @Override

@@ -57,7 +57,7 @@ public final class AdminServer {
   public static Future<HttpServer> start(Vertx vertx, TollgateConfig.Admin config, Dependencies d) {
     HostPort listen = config.listen();
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("tollgate-admin-store", 8);
-    Blocking blocking = new Blocking(workers, d.store()::isHealthy);
+    Blocking blocking = new Blocking(workers, d.store()::isHealthy, d.store()::isUnreachable);
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(8192).setMaxHeaderSize(32768)
         .setHttp2ClearTextEnabled(false);
     AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());

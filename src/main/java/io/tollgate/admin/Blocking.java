@@ -6,22 +6,30 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs store work off the event loop on the admin worker pool and answers on the event loop; an unexpected
- * failure answers 503 when the store is down and 500 otherwise.
+ * failure answers 503 when the store is down and 500 otherwise. A failure that itself says the store cannot be
+ * reached answers 503 at once; any other is checked with a health probe first.
  */
 final class Blocking {
   private static final Logger LOG = LoggerFactory.getLogger(Blocking.class);
 
   private final WorkerExecutor executor;
   private final BooleanSupplier storeHealthy;
+  private final Predicate<RuntimeException> unreachable;
 
-  Blocking(WorkerExecutor executor, BooleanSupplier storeHealthy) {
+  /**
+   * @param storeHealthy probes the store (blocking)
+   * @param unreachable whether a failure says the store cannot be reached, without probing
+   */
+  Blocking(WorkerExecutor executor, BooleanSupplier storeHealthy, Predicate<RuntimeException> unreachable) {
     this.executor = executor;
     this.storeHealthy = storeHealthy;
+    this.unreachable = unreachable;
   }
 
   /** Runs {@code work}; its result (a status and a JSON body, or a problem) is sent by {@code answer}. */
@@ -30,7 +38,7 @@ final class Blocking {
       try {
         return work.call();
       } catch (RuntimeException e) {
-        throw storeHealthy.getAsBoolean() ? e : new StoreDown(e);
+        throw unreachable.test(e) || !storeHealthy.getAsBoolean() ? new StoreDown(e) : e;
       }
     }, false).onComplete(ar -> {
       if (ar.succeeded()) {

@@ -46,6 +46,9 @@ record Problem(int status, String code, String title, String detail, List<FieldE
     return of(500, "internal_error", "Internal error", "the request could not be completed; see the server log");
   }
 
+  /** What a {@code 503} tells the client to wait, in seconds. */
+  private static final String RETRY_AFTER_SECONDS = "1";
+
   static Problem storeUnavailable() {
     return of(503, "store_unavailable", "Store unavailable", "the store cannot be reached; retry later");
   }
@@ -68,6 +71,9 @@ record Problem(int status, String code, String title, String detail, List<FieldE
     var response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json");
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"tollgate-admin\"");
+    }
+    if (status == 503) {
+      response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     response.end(AdminJson.write(body));
   }

@@ -84,11 +84,13 @@ public final class Server implements AutoCloseable {
   private final Optional<AccessLog> accessLog;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ChangeReceiver feed;
+  private final PeriodicJobs jobs;
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
       GateListener gate, Duration drainTimeout, AtomicBoolean draining, Metrics metrics,
-      Optional<AccessLog> accessLog, ChangeReceiver feed) {
+      Optional<AccessLog> accessLog, ChangeReceiver feed, PeriodicJobs jobs) {
     this.feed = feed;
+    this.jobs = jobs;
     this.vertx = vertx;
     this.drainTimeout = drainTimeout;
     this.draining = draining;
@@ -116,6 +118,7 @@ public final class Server implements AutoCloseable {
     ChangeReceiver feed = null;
     UsageRecorder recorder = null;
     KeyActivity activity = null;
+    PeriodicJobs jobs = null;
     Metrics metrics = new Metrics();
     Optional<AccessLog> accessLog = Optional.empty();
     AtomicBoolean draining = new AtomicBoolean();
@@ -142,7 +145,7 @@ public final class Server implements AutoCloseable {
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
           cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),
-          UUID.randomUUID().toString(), clock, meteringMetrics));
+          UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics));
       meteringMetrics.watch(recorder);
       activity = new KeyActivity(database.registry());
       accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());
@@ -160,15 +163,19 @@ public final class Server implements AutoCloseable {
           hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
       GateListener gate = await(GateServer.start(vertx, gateDeps));
-      scheduleStoreCheck(vertx, database, new RegistryMetrics(metrics.registry(), live));
-      schedulePurge(vertx, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
+      jobs = new PeriodicJobs(vertx);
+      scheduleStoreCheck(jobs, database, new RegistryMetrics(metrics.registry(), live));
+      schedulePurge(jobs, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
-      scheduleKeyActivity(vertx, activity);
+      scheduleKeyActivity(jobs, activity);
       LOG.info("tollgate started: node {}, store {}, {} customers, {} keys", nodeId, database.dialectName(),
           live.counts().customers(), live.counts().keys());
       return new Server(vertx, database, recorder, activity, admin, gate, cfg.gate().drainTimeout(), draining,
-          metrics, accessLog, feed);
+          metrics, accessLog, feed, jobs);
     } catch (RuntimeException e) {
+      if (jobs != null) {
+        jobs.stop();
+      }
       if (feed != null) {
         feed.close();
       }
@@ -252,29 +259,31 @@ public final class Server implements AutoCloseable {
     console.flush();
   }
 
-  private static void scheduleKeyActivity(Vertx vertx, KeyActivity activity) {
-    vertx.setPeriodic(KEY_ACTIVITY_FLUSH_MS, id -> vertx.executeBlocking(() -> {
+  private static void scheduleKeyActivity(PeriodicJobs jobs, KeyActivity activity) {
+    jobs.every(KEY_ACTIVITY_FLUSH_MS, KEY_ACTIVITY_FLUSH_MS, () -> {
       activity.flush();
       return null;
-    }, false).onFailure(e -> LOG.warn("last_used_at not written: {}", e.toString())));
+    }, ar -> {
+      if (ar.failed()) {
+        LOG.warn("last_used_at not written: {}", ar.cause().toString());
+      }
+    });
   }
 
   /** Checks the store every {@value #STORE_CHECK_MS} ms, off the event loop, for {@code tollgate_store_up}. */
-  private static void scheduleStoreCheck(Vertx vertx, Database database, RegistryMetrics meters) {
-    vertx.setPeriodic(0, STORE_CHECK_MS, id -> vertx.executeBlocking(() -> database.registry().isHealthy(), false)
-        .onComplete(ar -> meters.storeChecked(ar.succeeded() && ar.result())));
+  private static void scheduleStoreCheck(PeriodicJobs jobs, Database database, RegistryMetrics meters) {
+    jobs.every(0, STORE_CHECK_MS, () -> database.registry().isHealthy(),
+        ar -> meters.storeChecked(ar.succeeded() && ar.result()));
   }
 
-  private static void schedulePurge(Vertx vertx, RetentionJob job, long intervalMillis) {
-    Runnable purge = () -> vertx.executeBlocking(job::run, false).onComplete(ar -> {
+  private static void schedulePurge(PeriodicJobs jobs, RetentionJob job, long intervalMillis) {
+    jobs.every(0, intervalMillis, job::run, ar -> {
       if (ar.failed()) {
         LOG.warn("retention purge failed: {}", ar.cause().toString());
       } else if (!ar.result().isEmpty()) {
         LOG.info("retention purge removed {} deactivated customers", ar.result().size());
       }
     });
-    purge.run();
-    vertx.setPeriodic(intervalMillis, id -> purge.run());
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) {
@@ -311,6 +320,7 @@ public final class Server implements AutoCloseable {
     }
     draining.set(true); // the admin /health says so while the gate drains
     GracefulStop.drain(gate, drainTimeout);
+    jobs.stop(); // before Vert.x closes its workers; last_used_at is written below
     try {
       vertx.close().toCompletionStage().toCompletableFuture()
           .get(GracefulStop.LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);

@@ -214,7 +214,7 @@ public final class ConfigLoader {
   }
 
   private static TollgateConfig.Metering metering(ConfigNode m) {
-    m.onlyKeys(Set.of("durability", "flush_interval_ms"));
+    m.onlyKeys(Set.of("durability", "flush_interval_ms", "strict_commit_timeout"));
     String durability = m.get("durability").text("batch");
     if (!durability.equals("batch") && !durability.equals("strict")) {
       throw m.get("durability").fail("must be batch or strict");
@@ -223,7 +223,9 @@ public final class ConfigLoader {
     if (flush < 1 || flush > 60_000) {
       throw m.get("flush_interval_ms").fail("must be between 1 and 60000");
     }
-    return new TollgateConfig.Metering(durability, Duration.ofMillis(flush));
+    Duration commit = positive(m.get("strict_commit_timeout"),
+        m.get("strict_commit_timeout").duration().orElse(Duration.ofSeconds(5)));
+    return new TollgateConfig.Metering(durability, Duration.ofMillis(flush), commit);
   }
 
   private static TollgateConfig.Keys keys(ConfigNode k, Map<String, String> env) {

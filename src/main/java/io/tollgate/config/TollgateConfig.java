@@ -121,8 +121,10 @@ public record TollgateConfig(
   /**
    * @param durability {@code batch} or {@code strict}
    * @param flushInterval the longest time usage waits in memory before it is written
+   * @param strictCommitTimeout in strict mode, how long an answer waits for its usage to be durable before the
+   *     request is answered {@code 503 store_unavailable} instead (and not billed)
    */
-  public record Metering(String durability, Duration flushInterval) {}
+  public record Metering(String durability, Duration flushInterval, Duration strictCommitTimeout) {}
 
   /**
    * @param prefix the first part of every key, e.g. {@code tg}

@@ -76,8 +76,14 @@ final class AuthorizeHandler {
         }
         case Decision.Allowed a -> {
           Context context = vertx.getOrCreateContext();
+          boolean charged = a.reservation().isOpen();
           meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(
-              failsafe.guard(req, trace, x -> allow(req, a, trace, e == null))));
+              failsafe.guard(req, trace, x -> {
+                if (e != null && charged) {
+                  meter.notRecorded(a, a.request().units()); // not billed: the quota gets the units back
+                }
+                allow(req, a, trace, e == null);
+              })));
         }
       }
     }));
@@ -85,7 +91,8 @@ final class AuthorizeHandler {
 
   private static void allow(HttpServerRequest req, Decision.Allowed a, RequestTrace trace, boolean durable) {
     if (!durable) {
-      GateProblems.send(req.response(), Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", trace);
+      req.response().putHeader("Retry-After", Long.toString(ProxyHandler.STORE_RETRY.toSeconds()));
+      GateProblems.send(req.response(), Refusal.STORE_UNAVAILABLE, "usage could not be recorded durably", trace);
       return;
     }
     trace.billed(a.request().units());

@@ -4,6 +4,7 @@ import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
+import io.tollgate.metering.CommitTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,12 +16,16 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /**
  * One allowed request forwarded to the engine: the body streamed up with back-pressure and a byte count (413 and
  * the upstream request reset past the limit, so the engine never sees a complete request), the answer streamed
  * back with filtered headers, and the usage settled: billed below 500, released at 500 and above or when the
- * engine cannot be reached (502) or is too slow (504). In strict mode the answer waits until its usage is durable.
+ * engine cannot be reached (502) or is too slow (504). In strict mode the answer waits until its usage is durable:
+ * when it is not within {@code metering.strict_commit_timeout}, the engine's answer is dropped and the client gets
+ * {@code 503 store_unavailable} (the usage is taken back, never billed); when the engine then cuts its answer, the
+ * committed usage is taken back, as in batch mode an engine that cuts its own answer is not billed.
  */
 final class EngineExchange {
   private final Factory f;
@@ -33,6 +38,10 @@ final class EngineExchange {
   private boolean settled;
   /** What the request costs once the engine answered below 500: from then on it is billed, whatever the client does. */
   private Optional<Units> owed = Optional.empty();
+  /** What strict mode committed before the answer went out: taken back if the engine then cuts its answer. */
+  private Optional<Units> committed = Optional.empty();
+  /** Whether the client went away while the answer was streamed (its fault: the request stays billed). */
+  private boolean clientLeft;
   private HttpClientRequest upstream;
 
   /** Shared settings of every exchange with one engine. */
@@ -166,12 +175,19 @@ final class EngineExchange {
     if (f.strict() && status < 500) {
       resp.pause();
       settled = true;
+      boolean charged = allowed.reservation().isOpen();
+      boolean[] cutWhileWaiting = {false};
+      resp.exceptionHandler(e -> cutWhileWaiting[0] = true);
       f.meter().billed(allowed, cost).whenComplete((v, e) -> context.runOnContext(x -> {
         if (e != null) {
-          resp.request().reset();
-          trace.billed(Units.ZERO); // the usage was not recorded: nothing was billed
-          refuse(Refusal.ENGINE_UNAVAILABLE, "usage could not be recorded durably", true);
+          notRecorded(resp, cost, charged, e);
+        } else if (cutWhileWaiting[0]) {
+          // the engine failed its answer before any of it went out: not billed, and the client can still get a 502
+          f.meter().takenBack(allowed, cost, Refusal.ENGINE_UNAVAILABLE.code());
+          trace.billed(Units.ZERO);
+          refuse(Refusal.ENGINE_UNAVAILABLE, "the engine cut its answer", true);
         } else {
+          committed = Optional.of(cost);
           stream(resp, Optional.empty());
         }
       }));
@@ -181,10 +197,28 @@ final class EngineExchange {
   }
 
   /**
+   * Strict mode: the usage was not recorded (not within the commit bound, in which case the recorder took it back, or
+   * the recorder was closing). The engine's answer is dropped, the quota gets the units back (when this request's
+   * billing took them) and the client is told to retry.
+   */
+  private void notRecorded(HttpClientResponse resp, Units cost, boolean charged, Throwable failure) {
+    if (charged) {
+      f.meter().notRecorded(allowed, cost);
+    }
+    resp.request().reset();
+    trace.billed(Units.ZERO); // the usage was not recorded: nothing was billed
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+        : failure;
+    req.response().putHeader("Retry-After", Long.toString(ProxyHandler.STORE_RETRY.toSeconds()));
+    refuse(Refusal.STORE_UNAVAILABLE, cause instanceof CommitTimeoutException
+        ? "usage could not be recorded in time" : "usage could not be recorded durably", true);
+  }
+
+  /**
    * Sends the engine's answer, its body piped with back-pressure; bills {@code cost} once it has been streamed
    * (batch mode) or once the client is gone (a client fault after the engine answered is billed). An engine that
-   * fails mid-body is not billed (batch mode) and the client's connection is closed without ending the body, so a
-   * cut body never looks complete.
+   * fails mid-body is not billed (batch mode: nothing was billed yet; strict mode: what was committed is taken back)
+   * and the client's connection is closed without ending the body, so a cut body never looks complete.
    */
   private void stream(HttpClientResponse resp, Optional<Units> cost) {
     answered = true;
@@ -201,12 +235,18 @@ final class EngineExchange {
     }
     out.closeHandler(v -> {
       if (!out.ended()) {
+        clientLeft = true;
         clientFault(Refusal.BAD_REQUEST.code());
         resp.request().reset();
       }
     });
     resp.exceptionHandler(e -> {
       release(Refusal.ENGINE_UNAVAILABLE.code());
+      if (committed.isPresent() && !clientLeft) {
+        f.meter().takenBack(allowed, committed.get(), Refusal.ENGINE_UNAVAILABLE.code());
+        committed = Optional.empty();
+        trace.billed(Units.ZERO);
+      }
       out.reset();
     });
     resp.handler(buf -> {

@@ -43,8 +43,7 @@ final class GateMeter {
       return CompletableFuture.failedStage(new IllegalStateException("the reservation was already settled"));
     }
     activity.used(a.entry().key().id(), a.at());
-    CompletionStage<Void> recorded = recorder.record(new UsageEvent(customerId(a), a.entry().key().id(),
-        a.request().operation(), actual, a.at()));
+    CompletionStage<Void> recorded = recorder.record(usage(a, actual));
     if (a.reservation().settle()) {
       ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
           actual, a.at(), false);
@@ -60,6 +59,35 @@ final class GateMeter {
     }
     activity.used(a.entry().key().id(), a.at());
     countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
+  }
+
+  /**
+   * Un-bills a request that {@link #billed} billed with {@code cost} and whose engine then failed its answer (strict
+   * mode, where the usage was durable before the answer went out): the usage is taken back, the quota gets the units
+   * back, and the request is counted under {@code code} as a released one is.
+   */
+  void takenBack(Decision.Allowed a, Units cost, String code) {
+    recorder.takeBack(usage(a, cost));
+    refund(a, cost);
+    countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));
+  }
+
+  /**
+   * A request {@link #billed} with {@code cost} whose usage was not recorded (the strict stage failed: the recorder
+   * already took the usage back, or never counted it): the quota gets the units back.
+   */
+  void notRecorded(Decision.Allowed a, Units cost) {
+    refund(a, cost);
+  }
+
+  /** Gives back {@code cost} units that {@link #billed} kept (the reservation is settled already). */
+  private void refund(Decision.Allowed a, Units cost) {
+    ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), cost, Units.ZERO,
+        a.at(), false);
+  }
+
+  private static UsageEvent usage(Decision.Allowed a, Units cost) {
+    return new UsageEvent(customerId(a), a.entry().key().id(), a.request().operation(), cost, a.at());
   }
 
   /** Whether usage cannot be written now (the store refused the last batch). */

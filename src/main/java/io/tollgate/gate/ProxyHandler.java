@@ -15,7 +15,7 @@ final class ProxyHandler {
   /** A refused request's body up to this size is read and dropped to keep the connection; beyond, it is closed. */
   private static final long DRAIN_LIMIT = 64 * 1024;
   /** What a strict-mode refusal for a failing store tells the client to wait. */
-  private static final Duration STORE_RETRY = Duration.ofSeconds(1);
+  static final Duration STORE_RETRY = Duration.ofSeconds(1);
 
   private final Supplier<RouteTable> routes;
   private final Decider decider;

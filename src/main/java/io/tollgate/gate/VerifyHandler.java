@@ -96,16 +96,22 @@ final class VerifyHandler {
         send(req, out, trace);
       }
       case Decision.Allowed a when a.request().dryRun() -> send(req, out, trace);
-      case Decision.Allowed a -> meter.billed(a, a.request().units()).whenComplete((v, e) ->
-          context.runOnContext(failsafe.guard(req, trace, x -> {
-            if (e == null) {
-              trace.billed(a.request().units());
-              send(req, out, trace);
-            } else {
-              trace.refused(STORE_UNAVAILABLE);
-              send(req, out.put("valid", false).put("code", STORE_UNAVAILABLE), trace);
-            }
-          })));
+      case Decision.Allowed a -> {
+        boolean charged = a.reservation().isOpen();
+        meter.billed(a, a.request().units()).whenComplete((v, e) ->
+            context.runOnContext(failsafe.guard(req, trace, x -> {
+              if (e == null) {
+                trace.billed(a.request().units());
+                send(req, out, trace);
+              } else {
+                if (charged) {
+                  meter.notRecorded(a, a.request().units()); // not billed: the quota gets the units back
+                }
+                trace.refused(STORE_UNAVAILABLE);
+                send(req, out.put("valid", false).put("code", STORE_UNAVAILABLE), trace);
+              }
+            })));
+      }
     }
   }
 

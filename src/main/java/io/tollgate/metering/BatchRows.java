@@ -24,20 +24,26 @@ final class BatchRows {
 
   private final Map<UsageKey, long[]> usage = new HashMap<>();
   private final Map<RefusalKey, long[]> refusals = new HashMap<>();
+  private final Map<UsageKey, long[]> takenBack = new HashMap<>();
   private long events;
 
   /** Adds one stripe's contents; the contents' arrays may be reused. */
   void add(Tally.Contents contents) {
-    contents.usage().forEach((key, sums) -> usage.merge(key, sums, (a, b) -> {
-      a[0] = Math.addExact(a[0], b[0]);
-      a[1] = Math.addExact(a[1], b[1]);
-      return a;
-    }));
+    mergeUsage(usage, contents.usage());
+    mergeUsage(takenBack, contents.takenBack());
     contents.refusals().forEach((key, count) -> refusals.merge(key, count, (a, b) -> {
       a[0] = Math.addExact(a[0], b[0]);
       return a;
     }));
     events += contents.events();
+  }
+
+  private static void mergeUsage(Map<UsageKey, long[]> into, Map<UsageKey, long[]> from) {
+    from.forEach((key, sums) -> into.merge(key, sums, (a, b) -> {
+      a[0] = Math.addExact(a[0], b[0]);
+      a[1] = Math.addExact(a[1], b[1]);
+      return a;
+    }));
   }
 
   /** Usage and refusal events merged so far. */
@@ -47,16 +53,20 @@ final class BatchRows {
 
   /** The batch {@code id} with every row merged so far. */
   UsageBatch toBatch(String id) {
-    List<UsageRow> usageRows = usage.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(USAGE_ORDER))
-        .map(e -> new UsageRow(e.getKey().customerId(), e.getKey().keyId(), e.getKey().operation(),
-            LocalDate.ofEpochDay(e.getKey().epochDay()), new Units(e.getValue()[0]), e.getValue()[1]))
-        .toList();
+    List<UsageRow> usageRows = usageRows(usage);
     List<RefusalRow> refusalRows = refusals.entrySet().stream()
         .sorted(Map.Entry.comparingByKey(REFUSAL_ORDER))
         .map(e -> new RefusalRow(e.getKey().customerId(), e.getKey().keyId(), e.getKey().code(),
             LocalDate.ofEpochDay(e.getKey().epochDay()), e.getValue()[0]))
         .toList();
-    return new UsageBatch(id, usageRows, refusalRows);
+    return new UsageBatch(id, usageRows, usageRows(takenBack), refusalRows);
+  }
+
+  private static List<UsageRow> usageRows(Map<UsageKey, long[]> sums) {
+    return sums.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(USAGE_ORDER))
+        .map(e -> new UsageRow(e.getKey().customerId(), e.getKey().keyId(), e.getKey().operation(),
+            LocalDate.ofEpochDay(e.getKey().epochDay()), new Units(e.getValue()[0]), e.getValue()[1]))
+        .toList();
   }
 }

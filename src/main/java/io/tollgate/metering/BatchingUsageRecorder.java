@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,7 +32,15 @@ import java.util.concurrent.atomic.LongAdder;
  * and the previous batch is done, without waiting to gather more: events recorded while a batch is being applied
  * form the next batch together (group commit), so a request waits for at most the transaction in flight plus its
  * own, never an extra window. Refusals never wait in either mode and are durable within about one window.
- * Completion callbacks run on the flusher thread: hand work off, do not block in them.
+ * Completion callbacks run on the flusher thread (or, for a commit bound that ran out, the JDK's delay thread): hand
+ * work off, do not block in them.
+ *
+ * <p><b>Commit bound (strict).</b> A request whose usage is not durable within {@code commitTimeout} (the store
+ * failing or hanging) is given up: its stage fails with {@link CommitTimeoutException} and its usage is taken back
+ * ({@link #takeBack}). The batch holding it may still commit later (or may have committed with its acknowledgement
+ * lost); the take-back is recorded after it, so it lands in that batch or a later one and the two cancel once both
+ * are applied. A request is thus either answered and billed once, or refused and, once the store has taken every
+ * batch, not billed.
  *
  * <p><b>Batch ids.</b> They are unique as long as no two recorders ever use the same {@code nodeId} on one store.
  * The gate passes a random UUID per process start, which gives that: a crashed node's batches keep their old node
@@ -41,6 +52,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class BatchingUsageRecorder implements UsageRecorder {
   /** How long {@link #close} retries a store that is down before giving up on what is left. */
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a strict-mode request waits for its usage to commit: {@code metering.strict_commit_timeout}. */
+  public static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration JOIN_GRACE = Duration.ofSeconds(2);
   private static final CompletionStage<Void> RECORDED = CompletableFuture.completedStage(null);
   private static final int MAX_STRIPES = 64;
@@ -51,10 +64,11 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   private final boolean strict;
   private final Flusher flusher;
   private final Duration closeTimeout;
+  private final Duration commitTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BatchingUsageRecorder(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, FlushListener listener) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener) {
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) << 1);
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<Tally> list = new ArrayList<>(stripes);
@@ -65,6 +79,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     this.stripeMask = stripes - 1;
     this.strict = durability == Durability.STRICT;
     this.closeTimeout = closeTimeout;
+    this.commitTimeout = commitTimeout;
     this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener);
   }
 
@@ -81,17 +96,26 @@ public final class BatchingUsageRecorder implements UsageRecorder {
    */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, FlushListener.NONE);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, FlushListener.NONE);
   }
 
   /** As {@link #start(UsageStore, Duration, Durability, String, InstantSource)}, telling {@code listener} of batches. */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock, FlushListener listener) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, listener);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, listener);
+  }
+
+  /**
+   * As {@link #start(UsageStore, Duration, Durability, String, InstantSource)}, with a strict-mode commit bound
+   * ({@code metering.strict_commit_timeout}, at least 1 ms) and telling {@code listener} of batches.
+   */
+  public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock, Duration commitTimeout, FlushListener listener) {
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener);
   }
 
   static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, FlushListener listener) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
@@ -101,8 +125,11 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     if (nodeId.isBlank()) {
       throw new IllegalArgumentException("node id must not be blank");
     }
+    if (commitTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException("strict commit timeout must be at least 1 ms, not " + commitTimeout);
+    }
     BatchingUsageRecorder recorder =
-        new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout,
+        new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout, commitTimeout,
             Objects.requireNonNull(listener, "listener"));
     recorder.flusher.start();
     return recorder;
@@ -110,17 +137,16 @@ public final class BatchingUsageRecorder implements UsageRecorder {
 
   /**
    * Counts a billed request. Never waits. In batch mode the answer is already complete; in strict mode it completes
-   * when the usage has committed, or exceptionally when {@link #close} gave up on it. After {@link #close} the event
-   * is not counted and the answer is completed exceptionally with an {@link IllegalStateException}.
+   * when the usage has committed, exceptionally with {@link CommitTimeoutException} when it has not within the
+   * commit bound (the usage is then taken back), or exceptionally when {@link #close} gave up on it. After
+   * {@link #close} the event is not counted and the answer is completed exceptionally with an
+   * {@link IllegalStateException}.
    *
    * @throws NullPointerException when the event or one of its fields is null (such a row could never be written)
    */
   @Override
   public CompletionStage<Void> record(UsageEvent event) {
-    Tally.UsageKey key = new Tally.UsageKey(Objects.requireNonNull(event.customerId(), "customerId"),
-        Objects.requireNonNull(event.keyId(), "keyId"), Objects.requireNonNull(event.operation(), "operation"),
-        Tally.epochDay(event.at()));
-    CompletableFuture<Void> batch = stripe().addUsage(key, event.units().milli());
+    CompletableFuture<Void> batch = stripe().addUsage(key(event), event.units().milli());
     if (batch == null) {
       return CompletableFuture.failedStage(new IllegalStateException("usage recorder is closed"));
     }
@@ -128,7 +154,39 @@ public final class BatchingUsageRecorder implements UsageRecorder {
       return RECORDED;
     }
     flusher.workArrived();
-    return batch.minimalCompletionStage();
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    batch.whenComplete((v, e) -> {
+      if (e == null) {
+        answer.complete(null);
+      } else {
+        answer.completeExceptionally(e);
+      }
+    });
+    // whichever completes the answer first decides: committed in time, or timed out and taken back (never both);
+    // orTimeout cancels its timer once the answer is complete, so waiting answers hold no timer past their commit
+    return answer.orTimeout(commitTimeout.toNanos(), TimeUnit.NANOSECONDS).handle((v, e) -> {
+      if (e instanceof TimeoutException) {
+        takeBack(event);
+        throw new CommitTimeoutException(commitTimeout);
+      }
+      if (e != null) {
+        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+      }
+      return v;
+    }).minimalCompletionStage();
+  }
+
+  @Override
+  public void takeBack(UsageEvent event) {
+    if (stripe().addTakeBack(key(event), event.units().milli()) && strict) {
+      flusher.workArrived();
+    }
+  }
+
+  private static Tally.UsageKey key(UsageEvent event) {
+    return new Tally.UsageKey(Objects.requireNonNull(event.customerId(), "customerId"),
+        Objects.requireNonNull(event.keyId(), "keyId"), Objects.requireNonNull(event.operation(), "operation"),
+        Tally.epochDay(event.at()));
   }
 
   /**

@@ -89,6 +89,11 @@ public final class RecentRefusals {
       }
 
       @Override
+      public void takeBack(UsageEvent event) {
+        delegate.takeBack(event);
+      }
+
+      @Override
       public void recordRefusal(RefusalEvent event) {
         count(event);
         delegate.recordRefusal(event);

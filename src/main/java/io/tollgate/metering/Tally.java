@@ -21,6 +21,7 @@ final class Tally {
   private final LongAdder recorded;
   private Map<UsageKey, long[]> usage = new HashMap<>();
   private Map<RefusalKey, long[]> refusals = new HashMap<>();
+  private Map<UsageKey, long[]> takenBack = new HashMap<>();
   private long events;
   private CompletableFuture<Void> generation;
   private boolean sealed;
@@ -40,9 +41,12 @@ final class Tally {
   /** Refusals of one customer × key × code × UTC day (days since 1970-01-01). */
   record RefusalKey(String customerId, String keyId, String code, long epochDay) {}
 
-  /** What a stripe held when the flusher swapped it out; the maps are no longer shared. */
-  record Contents(Map<UsageKey, long[]> usage, Map<RefusalKey, long[]> refusals, long events,
-      CompletableFuture<Void> generation) {}
+  /**
+   * What a stripe held when the flusher swapped it out; the maps are no longer shared. {@code takenBack} holds
+   * billed requests to un-bill (units and requests to subtract), by the same key as the usage they cancel.
+   */
+  record Contents(Map<UsageKey, long[]> usage, Map<RefusalKey, long[]> refusals, Map<UsageKey, long[]> takenBack,
+      long events, CompletableFuture<Void> generation) {}
 
   /** The UTC day of an instant, as days since 1970-01-01, without building a date. */
   static long epochDay(Instant at) {
@@ -58,11 +62,28 @@ final class Tally {
     if (sealed) {
       return null;
     }
-    long[] sums = usage.computeIfAbsent(key, k -> new long[2]);
+    addOne(usage, key, milli);
+    return generation;
+  }
+
+  /**
+   * Takes back one billed request of {@code milli} thousandths of a unit, recorded before by {@link #addUsage}.
+   *
+   * @return {@code false} once the stripe is sealed (nothing was taken back)
+   */
+  synchronized boolean addTakeBack(UsageKey key, long milli) {
+    if (sealed) {
+      return false;
+    }
+    addOne(takenBack, key, milli);
+    return true;
+  }
+
+  private void addOne(Map<UsageKey, long[]> into, UsageKey key, long milli) {
+    long[] sums = into.computeIfAbsent(key, k -> new long[2]);
     sums[0] = Math.addExact(sums[0], milli);
     sums[1]++;
     counted();
-    return generation;
   }
 
   /** Adds one refusal; {@code false} once the stripe is sealed (nothing was added). */
@@ -87,11 +108,12 @@ final class Tally {
     CompletableFuture<Void> current = generation;
     generation = next;
     if (events == 0) {
-      return new Contents(Map.of(), Map.of(), 0, current);
+      return new Contents(Map.of(), Map.of(), Map.of(), 0, current);
     }
-    Contents taken = new Contents(usage, refusals, events, current);
+    Contents taken = new Contents(usage, refusals, takenBack, events, current);
     usage = new HashMap<>();
     refusals = new HashMap<>();
+    takenBack = new HashMap<>();
     events = 0;
     return taken;
   }

@@ -9,12 +9,21 @@ import java.util.List;
  *
  * @param id unique per batch, {@code <node id>:<sequence>}; a batch is applied at most once
  * @param usage units and requests to add
+ * @param takenBack units and requests to subtract: billed requests un-billed after their usage was recorded (an
+ *     engine that cut its answer after a strict-mode commit, a strict commit that did not finish in time), each
+ *     cancelling usage of an earlier batch or of this one
  * @param refusals refusal counts to add
  */
-public record UsageBatch(String id, List<UsageRow> usage, List<RefusalRow> refusals) {
+public record UsageBatch(String id, List<UsageRow> usage, List<UsageRow> takenBack, List<RefusalRow> refusals) {
   public UsageBatch {
     usage = List.copyOf(usage);
+    takenBack = List.copyOf(takenBack);
     refusals = List.copyOf(refusals);
+  }
+
+  /** A batch that takes nothing back. */
+  public UsageBatch(String id, List<UsageRow> usage, List<RefusalRow> refusals) {
+    this(id, usage, List.of(), refusals);
   }
 
   /** The node that made the batch: the id up to its last {@code ':'}, or the whole id when it has none. */

@@ -10,9 +10,19 @@ public interface UsageRecorder extends AutoCloseable {
 
   /**
    * Counts a billed request. The stage completes once the usage is durable in the store (strict mode) or at once
-   * (batch mode, where it becomes durable within the flush window).
+   * (batch mode, where it becomes durable within the flush window). In strict mode, when the usage is not known to
+   * be durable within the recorder's commit bound, the stage fails with {@link CommitTimeoutException} and the
+   * usage has been taken back ({@link #takeBack}): the request must then not be answered, and is never billed.
    */
   CompletionStage<Void> record(UsageEvent event);
+
+  /**
+   * Un-bills a request whose usage {@link #record} counted: the same event (same customer, key, operation, units and
+   * instant) is subtracted, in a later batch than the one holding it or in the same one, so usage documents, the
+   * daily view and the billing export all stop counting it. Durable within the flush window (at once in strict
+   * mode, where work is flushed as it arrives); never waits. Ignored after {@link #close}.
+   */
+  void takeBack(UsageEvent event);
 
   /** Counts a refusal or an engine error; durable within the flush window. */
   void recordRefusal(RefusalEvent event);

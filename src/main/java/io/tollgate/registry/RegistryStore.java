@@ -68,6 +68,16 @@ public interface RegistryStore extends AutoCloseable {
   /** Whether the store answers a trivial query now. Never throws. */
   boolean isHealthy();
 
+  /**
+   * Whether {@code failure}, thrown by this store (registry or usage side), says that the store cannot be reached
+   * now: no connection within the pool's wait, a connection refused, lost or shut down by the server. Callers then
+   * answer {@code 503} at once instead of probing with {@link #isHealthy} (which would wait for the pool again).
+   * {@code false} for anything else, a statement's own failure included. Never throws.
+   */
+  default boolean isUnreachable(RuntimeException failure) {
+    return false;
+  }
+
   @Override
   void close();
 

@@ -179,6 +179,11 @@ final class JdbiRegistryStore implements RegistryStore {
   }
 
   @Override
+  public boolean isUnreachable(RuntimeException failure) {
+    return StoreFailures.isUnreachable(failure);
+  }
+
+  @Override
   public void close() {
     onClose.run();
   }

@@ -65,7 +65,7 @@ final class JdbiUsageStore implements UsageStore {
     if (marked == 0) {
       return false;
     }
-    addUsage(h, batch.usage());
+    addUsage(h, batch.usage(), batch.takenBack());
     addRefusals(h, batch.refusals());
     h.createUpdate(FORGET).bind("node", batch.node())
         .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
@@ -74,19 +74,33 @@ final class JdbiUsageStore implements UsageStore {
     return true;
   }
 
-  /** Rows for the same customer, day, key and operation are merged first: one upsert per table row. */
-  private static void addUsage(Handle h, List<UsageRow> rows) {
+  /**
+   * Rows for the same customer, day, key and operation are merged first, what is taken back subtracted from what is
+   * added: one upsert per table row, none for a row whose change is nil (a request billed and taken back in the same
+   * batch leaves no trace). What is taken back was added by this batch or an earlier one (the recorder takes back
+   * only usage it recorded before), so a stored row never goes below zero.
+   */
+  private static void addUsage(Handle h, List<UsageRow> added, List<UsageRow> takenBack) {
     Map<RowId, long[]> merged = new LinkedHashMap<>();
-    for (UsageRow r : rows) {
-      long[] sums = merged.computeIfAbsent(new RowId(r.customerId(), r.day(), r.keyId(), r.operation()),
-          id -> new long[2]);
-      sums[0] = Math.addExact(sums[0], r.units().milli());
-      sums[1] = Math.addExact(sums[1], r.requests());
-    }
+    merge(merged, added, 1);
+    merge(merged, takenBack, -1);
     PreparedBatch upserts = h.prepareBatch(ADD_USAGE);
-    merged.forEach((id, sums) -> id.bind(upserts, "operation").bind("milli", sums[0]).bind("requests", sums[1]).add());
-    if (!merged.isEmpty()) {
+    merged.forEach((id, sums) -> {
+      if (sums[0] != 0 || sums[1] != 0) {
+        id.bind(upserts, "operation").bind("milli", sums[0]).bind("requests", sums[1]).add();
+      }
+    });
+    if (upserts.size() > 0) {
       upserts.execute();
+    }
+  }
+
+  private static void merge(Map<RowId, long[]> into, List<UsageRow> rows, int sign) {
+    for (UsageRow r : rows) {
+      long[] sums = into.computeIfAbsent(new RowId(r.customerId(), r.day(), r.keyId(), r.operation()),
+          id -> new long[2]);
+      sums[0] = Math.addExact(sums[0], sign * r.units().milli());
+      sums[1] = Math.addExact(sums[1], sign * r.requests());
     }
   }
 

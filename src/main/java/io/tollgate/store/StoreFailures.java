@@ -55,6 +55,32 @@ final class StoreFailures {
     return new StoreUnavailableException("the store at " + dialect.describe() + " failed: " + rootMessage(e), e);
   }
 
+  /**
+   * SQLSTATE prefixes of "the server cannot be talked to now": class 08 (connection exception), 57P01-57P03 (the
+   * server shuts down, crashed, or cannot connect now) and 53300 (too many connections).
+   */
+  private static final java.util.List<String> UNREACHABLE_STATES = java.util.List.of("08", "57P01", "57P02", "57P03",
+      "53300");
+
+  /**
+   * Whether a failure says the store cannot be reached: the pool gave no connection within its wait (Hikari's
+   * {@link java.sql.SQLTransientConnectionException}), a connection could not be made or was lost, or the server
+   * answered a connection-level SQLSTATE (see {@link #UNREACHABLE_STATES}). A statement's own failure is not.
+   */
+  static boolean isUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.net.ConnectException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && UNREACHABLE_STATES.stream().anyMatch(sql.getSQLState()::startsWith)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Optional<SQLException> sqlCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {

@@ -33,6 +33,7 @@ final class ConfigLoaderTest {
     assertThat(c.defaultTier()).isEqualTo("starter");
     assertThat(c.routes()).hasSize(6);
     assertThat(c.metering().durability()).isEqualTo("batch");
+    assertThat(c.metering().strictCommitTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(c.admin().adminKeys()).isEmpty();
     assertThat(c.admin().maxBodyBytes()).isEqualTo(65536);
     Catalog catalog = Catalog.of(c);
@@ -42,6 +43,17 @@ final class ConfigLoaderTest {
     assertThat(starter.limits().quota().units()).isEqualTo(Units.of(2_000_000));
     assertThat(starter.limits().quota().period()).isEqualTo(QuotaPeriod.YEAR);
     assertThat(starter.limits().rateLimit().requests()).isEqualTo(50);
+  }
+
+  @Test
+  void load_strictCommitTimeout_isADurationLongerThanZero() throws Exception {
+    Path ok = write("commit.yaml", "metering:\n  durability: strict\n  strict_commit_timeout: 1500ms\n");
+    assertThat(ConfigLoader.load(Optional.of(ok), Map.of()).metering().strictCommitTimeout())
+        .isEqualTo(java.time.Duration.ofMillis(1500));
+    Path zero = write("commit0.yaml", "metering:\n  strict_commit_timeout: 0s\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(zero), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("metering.strict_commit_timeout")
+        .hasMessageContaining("longer than zero");
   }
 
   @Test

@@ -65,6 +65,9 @@ final class DecisionFailureTest {
     }
 
     @Override
+    public void takeBack(UsageEvent event) {}
+
+    @Override
     public void recordRefusal(RefusalEvent event) {
       if (failing) {
         throw new IllegalStateException("injected failure");

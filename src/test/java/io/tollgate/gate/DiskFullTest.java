@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * SQLite's disk fills up (the data directory on a small tmpfs, filled by a file). Batch metering keeps answering:
  * the usage it could not write waits in memory and is applied once space is back. Strict metering refuses new
  * requests with {@code 503 store_unavailable} once a write failed, holds the answer whose usage it could not record
- * (never sent unbilled) and bills it when space is back. Nothing answered is lost or counted twice, and the database
- * passes {@code PRAGMA integrity_check}. Needs root (it mounts
- * the tmpfs); it fails, never skips, without.
+ * (never sent unbilled) and bills it when space is back within {@code metering.strict_commit_timeout}; past that
+ * bound the held request is answered {@code 503 store_unavailable} and its usage taken back, so every request is
+ * either answered and billed once or refused and not billed. Nothing answered is lost or counted twice, and the
+ * database passes {@code PRAGMA integrity_check}. Needs root (it mounts the tmpfs); it fails, never skips, without.
  */
 final class DiskFullTest {
   private static final int REQUESTS = 40;
+  private static final int THREADS = 4;
 
   @TempDir Path dir;
   private Path mount;
@@ -47,9 +50,14 @@ final class DiskFullTest {
   }
 
   private void start(String durability) throws Exception {
+    start(durability, "");
+  }
+
+  /** {@code meteringYaml}: more keys of the {@code metering:} section, indented by two spaces. */
+  private void start(String durability, String meteringYaml) throws Exception {
     Path config = dir.resolve("tollgate.yaml");
     Files.writeString(config, "gate:\n  engine: " + engine.url() + "\nmetering:\n  durability: " + durability
-        + "\n  flush_interval_ms: 50\n");
+        + "\n  flush_interval_ms: 50\n" + meteringYaml);
     tollgate = RunningTollgate.start(mount.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
         Optional.of(config));
     Answer a = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"disk-1\",\"tier\":\"enterprise\"}");
@@ -101,18 +109,12 @@ final class DiskFullTest {
 
   @Test
   void diskFull_strictModeRefuses503_holdsOnlyTheAnswerItCouldNotRecord_andBillsItWhenSpaceIsBack() throws Exception {
-    start("strict");
-    assertThat(get("strict-warm").status()).isEqualTo(200);
-    long before = requests();
+    long before = strictWithFullDisk("60s");
     Path filler = mount.resolve("filler");
-    fill(filler);
     CompletableFuture<Answer> held = CompletableFuture.supplyAsync(() -> get("strict-held"));
     await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.parse(tollgate.send("GET",
         tollgate.adminUri("/metrics"), null, Map.of()).text()).value("tollgate_metering_flush_failures_total") > 0);
-    Answer refused = get("strict-refused");
-    assertThat(refused.status()).isEqualTo(503);
-    assertThat(refused.json().path("code").asText()).isEqualTo("store_unavailable");
-    assertThat(refused.header("Retry-After")).isEqualTo("1");
+    assertStoreUnavailable(get("strict-refused"));
     assertThat(held).as("the answer whose usage is not durable is held, never sent unbilled").isNotDone();
     assertThat(engine.started).doesNotContain("/v1/default/items/strict-refused");
 
@@ -121,6 +123,52 @@ final class DiskFullTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> get("strict-after").status() == 200);
     await().atMost(Duration.ofSeconds(5)).until(() -> requests() == before + 2);
     assertIntegrityAfterStop();
+  }
+
+  @Test
+  void diskFull_strictPastTheCommitBound_everyRequestIsAnsweredAndBilledOnce_or503AndNotBilled() throws Exception {
+    long before = strictWithFullDisk("1s");
+    Path filler = mount.resolve("filler");
+
+    Answer held = get("bound-held");
+    assertStoreUnavailable(held); // admitted before the first failed write, held past the bound
+    assertThat(engine.started).as("the engine did answer it; its answer was not sent")
+        .contains("/v1/default/items/bound-held");
+    assertStoreUnavailable(tollgate.send("GET", tollgate.gateUri("/v1/authorize"), null, Map.of("Authorization",
+        "Bearer " + key, "X-Original-Method", "GET", "X-Original-URI", "/v1/default/items/bound-authorized")));
+
+    AtomicInteger answered = new AtomicInteger();
+    Load.run(THREADS, REQUESTS / THREADS, (thread, i) -> {
+      if (thread == 0 && i == REQUESTS / THREADS / 2) {
+        Files.delete(filler);
+      }
+      Answer a = get("bound-" + thread + "-" + i);
+      if (a.status() == 200) {
+        answered.incrementAndGet();
+      } else {
+        assertStoreUnavailable(a);
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("bound-after").status() == 200);
+    long expected = before + answered.get() + 1;
+    await().atMost(Duration.ofSeconds(10)).until(() -> requests() == expected);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> requests() == expected);
+    assertIntegrityAfterStop();
+  }
+
+  /** Starts in strict mode with that commit bound, bills one request, fills the disk; answers the requests billed. */
+  private long strictWithFullDisk(String commitTimeout) throws Exception {
+    start("strict", "  strict_commit_timeout: " + commitTimeout + "\n");
+    assertThat(get("strict-warm").status()).isEqualTo(200);
+    long billed = requests();
+    fill(mount.resolve("filler"));
+    return billed;
+  }
+
+  private static void assertStoreUnavailable(Answer a) {
+    assertThat(a.status()).isEqualTo(503);
+    assertThat(a.json().path("code").asText()).isEqualTo("store_unavailable");
+    assertThat(a.header("Retry-After")).isEqualTo("1");
   }
 
   private long requests() {

@@ -6,12 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tollgate.store.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,27 +54,13 @@ final class PostgresOutageTest {
 
     AtomicInteger answered = new AtomicInteger();
     AtomicInteger other = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    try {
-      List<Future<?>> load = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int thread = t;
-        load.add(pool.submit(() -> {
-          for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
-            if (thread == 0 && i == REQUESTS_PER_THREAD / 5) {
-              pg.refuseConnections();
-            }
-            int status = f.gate("GET", "/v1/default/items/outage-" + thread + "-" + i, key).status();
-            (status == 200 ? answered : other).incrementAndGet();
-          }
-        }));
+    Load.run(THREADS, REQUESTS_PER_THREAD, (thread, i) -> {
+      if (thread == 0 && i == REQUESTS_PER_THREAD / 5) {
+        pg.refuseConnections();
       }
-      for (Future<?> l : load) {
-        l.get();
-      }
-    } finally {
-      pool.shutdown();
-    }
+      int status = f.gate("GET", "/v1/default/items/outage-" + thread + "-" + i, key).status();
+      (status == 200 ? answered : other).incrementAndGet();
+    });
     assertThat(other.get()).as("requests not answered 200 while the database was gone").isZero();
     await("the database is really gone: the store check says so").atMost(Duration.ofSeconds(15))
         .until(() -> Scrape.parse(f.tollgate.send("GET", f.tollgate.adminUri("/metrics"), null, Map.of()).text())

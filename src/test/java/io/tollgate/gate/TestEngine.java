@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code serve/upload/{ms}} stops reading for that long after the first bytes, so that the sender must hold back);
  * {@code serve/download/{bytes}} streams that many bytes; {@code serve/early/{ms}} answers 200 and a first chunk as
  * soon as the head arrives, before reading the body, and ends the answer {@code ms} later; {@code serve/cut/{bytes}}
- * sends a chunked 200 with that many bytes and then closes the connection without ending it. It records the URI of every request whose head arrived,
+ * sends a chunked 200 with that many bytes and then closes the connection without ending it ({@code serve/cutlate/{ms}}
+ * sends a chunked 200 with 1000 bytes and closes the connection {@code ms} later). It records the URI of every request whose head arrived,
  * and every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256).
  */
 final class TestEngine implements AutoCloseable {
@@ -96,6 +97,8 @@ final class TestEngine implements AutoCloseable {
       case "serve/early" -> { } // answered when the head arrived
       case "serve/cut" -> req.response().setChunked(true).write(Buffer.buffer(new byte[Integer.parseInt(p[5])]))
           .onComplete(w -> req.connection().close());
+      case "serve/cutlate" -> req.response().setChunked(true).write(Buffer.buffer(new byte[1000]))
+          .onComplete(w -> vertx.setTimer(Long.parseLong(p[5]), t -> req.connection().close()));
       default -> req.response().putHeader("Content-Type", "application/json")
           .putHeader("X-Engine", "test").putHeader("Connection", "keep-alive, X-Engine-Private")
           .putHeader("X-Engine-Private", "secret-hop").end(echo.encode());

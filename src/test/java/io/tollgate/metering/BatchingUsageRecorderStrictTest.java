@@ -4,6 +4,7 @@ import static io.tollgate.metering.Metered.NOON;
 import static io.tollgate.metering.Metered.units;
 import static io.tollgate.metering.Metered.use;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tollgate.limits.Units;
@@ -118,5 +119,64 @@ final class BatchingUsageRecorderStrictTest {
 
     await().atMost(PATIENCE).until(() -> metered.totals("acme").refusals()
         .equals(Map.of("rate_limited", 1L)));
+  }
+
+  @Test
+  void record_strictNotDurableWithinTheCommitBound_failsAndIsNeverBilled() throws Exception {
+    BatchingUsageRecorder recorder = givenUpWhile(FlakyUsageStore.Mode.FAIL_BEFORE);
+    assertThat(metered.totals("acme").requests()).isZero();
+    assertOnlyTheNextIsBilledOnceTheStoreIsBack(recorder);
+  }
+
+  @Test
+  void record_strictCommittedButUnacknowledgedPastTheBound_isTakenBackOnce() throws Exception {
+    // every attempt commits, its acknowledgement is lost
+    BatchingUsageRecorder recorder = givenUpWhile(FlakyUsageStore.Mode.FAIL_AFTER);
+    assertThat(metered.totals("acme").requests()).as("committed unseen").isEqualTo(1);
+    assertOnlyTheNextIsBilledOnceTheStoreIsBack(recorder);
+  }
+
+  /** A strict recorder with a 200 ms commit bound whose first record, of 1 unit, is given up while the store fails. */
+  private BatchingUsageRecorder givenUpWhile(FlakyUsageStore.Mode failure) {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(10),
+        BatchingUsageRecorder.CLOSE_TIMEOUT, Duration.ofMillis(200));
+    metered.store.failing(failure);
+    CompletableFuture<Void> givenUp = recorder.record(use("acme", "1")).toCompletableFuture();
+    assertThatThrownBy(() -> givenUp.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+        .hasCauseInstanceOf(CommitTimeoutException.class);
+    return recorder;
+  }
+
+  private void assertOnlyTheNextIsBilledOnceTheStoreIsBack(BatchingUsageRecorder recorder) throws Exception {
+    metered.store.working();
+    recorder.record(use("acme", "2")).toCompletableFuture().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(metered.totals("acme").units()).isEqualTo(units("2")));
+    assertThat(metered.totals("acme").requests()).isEqualTo(1);
+  }
+
+  @Test
+  void takeBack_afterTheUsageCommitted_unbillsExactlyThatRequest() throws Exception {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(100));
+    UsageEvent cut = use("acme", "1");
+    recorder.record(cut).toCompletableFuture().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    recorder.record(use("acme", "0.5")).toCompletableFuture().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+
+    recorder.takeBack(cut);
+
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(metered.totals("acme").units()).isEqualTo(units("0.5")));
+    assertThat(metered.totals("acme").requests()).isEqualTo(1);
+  }
+
+  @Test
+  void takeBack_batchMode_isAppliedWithinAWindow() {
+    BatchingUsageRecorder recorder = metered.start(Durability.BATCH, Duration.ofMillis(20));
+    UsageEvent cut = use("acme", "1.5");
+    recorder.record(cut);
+    await().atMost(PATIENCE).until(() -> metered.totals("acme").requests() == 1);
+
+    recorder.takeBack(cut);
+
+    await().atMost(PATIENCE).until(() -> metered.totals("acme").requests() == 0);
+    assertThat(metered.totals("acme").units()).isEqualTo(Units.ZERO);
   }
 }

@@ -33,8 +33,12 @@ final class Metered implements AutoCloseable {
   }
 
   BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout) {
+    return start(durability, window, closeTimeout, BatchingUsageRecorder.COMMIT_TIMEOUT);
+  }
+
+  BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout, Duration commitTimeout) {
     BatchingUsageRecorder recorder = BatchingUsageRecorder.start(store, window, durability, "node-" + recorders.size(),
-        InstantSource.system(), closeTimeout, FlushListener.NONE);
+        InstantSource.system(), closeTimeout, commitTimeout, FlushListener.NONE);
     recorders.add(recorder);
     return recorder;
   }

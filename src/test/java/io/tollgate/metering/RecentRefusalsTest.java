@@ -60,6 +60,10 @@ final class RecentRefusalsTest {
         return CompletableFuture.completedFuture(null);
       }
 
+      @Override public void takeBack(UsageEvent event) {
+        seen.add("taken back " + event.keyId());
+      }
+
       @Override public void recordRefusal(RefusalEvent event) {
         seen.add(event);
       }
@@ -80,8 +84,9 @@ final class RecentRefusalsTest {
     UsageEvent use = Metered.use("acme", "1");
     recorder.recordRefusal(refusal);
     recorder.record(use);
+    recorder.takeBack(use);
     recorder.close();
-    assertThat(seen).containsExactly(refusal, use, "closed");
+    assertThat(seen).containsExactly(refusal, use, "taken back " + use.keyId(), "closed");
     assertThat(recorder.backlog()).isEqualTo(7);
     assertThat(recorder.storeFailing()).isTrue();
     assertThat(recent.lastHour().total()).isEqualTo(1);

@@ -31,6 +31,13 @@ public final class CapturedLogs implements AutoCloseable {
     return texts;
   }
 
+  /** The formatted messages of the events logged at WARN or ERROR. */
+  public List<String> warningsAndErrors() {
+    return List.copyOf(appender.list).stream()
+        .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+        .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+  }
+
   @Override
   public void close() {
     root.detachAppender(appender);

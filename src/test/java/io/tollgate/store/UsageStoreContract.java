@@ -67,6 +67,38 @@ abstract class UsageStoreContract extends StoreContractBase {
   }
 
   @Test
+  void apply_takenBackUsage_unbillsIt_inTotalsDailyExportAndQuotaSeeds_onceEvenWhenReplayed() {
+    store.apply(batch("node-a:30", List.of(use("acme", "key_1", "put", JAN_1, "2.5", 3),
+        use("acme", "key_1", "get", JAN_1, "0.5", 1)), List.of()));
+    UsageBatch takeBack = new UsageBatch("node-a:31", List.of(use("acme", "key_1", "get", JAN_1, "0.25", 1)),
+        List.of(use("acme", "key_1", "put", JAN_1, "1", 1), use("acme", "key_1", "get", JAN_1, "0.5", 1)),
+        List.of());
+
+    assertThat(store.apply(takeBack)).isTrue();
+    assertThat(store.apply(takeBack)).as("replayed: applied once").isFalse();
+
+    UsageTotals totals = store.totals("acme", JAN_1, FEB_1);
+    assertThat(totals.units()).isEqualTo(units("1.75"));
+    assertThat(totals.requests()).isEqualTo(3);
+    assertThat(totals.byOperation()).isEqualTo(Map.of("put", units("1.5"), "get", units("0.25")));
+    assertThat(store.daily("acme", JAN_1, FEB_1)).extracting(DailyUsage::units, DailyUsage::requests)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(units("1.75"), 3L));
+    assertThat(store.exportRows(JAN_1, FEB_1)).containsExactly(
+        new UsageStore.ExportRow("acme", "get", units("0.25"), 1),
+        new UsageStore.ExportRow("acme", "put", units("1.5"), 2));
+    assertThat(store.unitsByCustomer(JAN_1, FEB_1)).isEqualTo(Map.of("acme", units("1.75")));
+  }
+
+  @Test
+  void apply_usageTakenBackInTheSameBatch_leavesNoRow() {
+    assertThat(store.apply(new UsageBatch("node-a:40", List.of(use("initech", "key_9", "put", JAN_1, "1", 1)),
+        List.of(use("initech", "key_9", "put", JAN_1, "1", 1)), List.of()))).isTrue();
+
+    assertThat(store.totalsByCustomer(JAN_1, FEB_1)).doesNotContainKey("initech");
+    assertThat(store.exportRows(JAN_1, FEB_1)).isEmpty();
+  }
+
+  @Test
   void unitsByCustomer_sumsOnlyTheRange_perCustomer() {
     store.apply(batch("node-a:100", List.of(use("acme", "key_1", "put", JAN_1, "1.5", 1),
         use("acme", "key_2", "get", JAN_1.plusDays(30), "0.25", 1), use("acme", "key_1", "put", FEB_1, "7", 1),

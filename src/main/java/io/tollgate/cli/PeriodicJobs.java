@@ -1,0 +1,60 @@
+package io.tollgate.cli;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The process's periodic background jobs ({@code last_used_at}, the store check, the retention purge): each timer
+ * runs its blocking work on a Vert.x worker and hands the outcome to a handler on the event loop. {@link #stop}
+ * cancels them all before Vert.x closes: a timer that fired while Vert.x was closing would otherwise hand its work to
+ * a worker pool already shut down, and Vert.x would log the {@link RejectedExecutionException} as an unhandled
+ * ERROR. A job already running finishes. Thread-safe.
+ */
+final class PeriodicJobs {
+  private final Vertx vertx;
+  private final List<Long> timers = new CopyOnWriteArrayList<>();
+  private volatile boolean stopped;
+
+  PeriodicJobs(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * Runs {@code work} off the event loop every {@code intervalMillis}, the first time after {@code initialDelayMillis}
+   * (0: at once), and gives {@code done} its outcome; nothing once {@link #stop} was called, not even a failure.
+   */
+  <T> void every(long initialDelayMillis, long intervalMillis, Callable<T> work, Handler<AsyncResult<T>> done) {
+    long first = initialDelayMillis;
+    if (first == 0) {
+      run(work, done);
+      first = intervalMillis;
+    }
+    timers.add(vertx.setPeriodic(first, intervalMillis, id -> run(work, done)));
+  }
+
+  private <T> void run(Callable<T> work, Handler<AsyncResult<T>> done) {
+    if (stopped) {
+      return;
+    }
+    try {
+      vertx.executeBlocking(work, false).onComplete(ar -> {
+        if (!(stopped && ar.failed() && ar.cause() instanceof RejectedExecutionException)) {
+          done.handle(ar);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // Vert.x is closing its workers: the job's last run is done by the caller of stop (see Server.close)
+    }
+  }
+
+  /** Cancels every timer; idempotent. Call before closing Vert.x. */
+  void stop() {
+    stopped = true;
+    timers.forEach(vertx::cancelTimer);
+  }
+}

@@ -25,7 +25,8 @@
 # Environment: DURATION (1h; --duration/--smoke win), INTERVAL_S (10), WARMUP (20s), CAPACITY_S (10), LOAD_SHARE
 # (0.5 of capacity), WRK_THREADS (2), WRK_CONNECTIONS (64), CHURN_KEEP (5), SOAK_CSV (target/soak.csv), the limits
 # HEAP_MIB_PER_H (32), FDS_PER_H (20), THREADS_PER_H (20), P99_PCT_PER_H (100), TOLLGATE_JAVA_OPTS (none),
-# BENCH_KEEP=1 keeps the work directory with every log. Needs wrk, curl and the JDK's jcmd.
+# SOAK_RATE (a fixed target in req/s instead of LOAD_SHARE of capacity), BENCH_KEEP=1 keeps the work directory
+# with every log. Needs wrk, curl and the JDK's jcmd.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -83,6 +84,8 @@ wrk_run "$url" "$key" "$WARMUP" >/dev/null
 read -r capacity cap_p50 cap_p99 cap_non2xx _ <<<"$(wrk_run "$url" "$key" "${CAPACITY_S}s")"
 [[ "$cap_non2xx" == 0 ]] || die "capacity run: $cap_non2xx answers >= 400"
 target=$(awk -v c="$capacity" -v s="$LOAD_SHARE" 'BEGIN { printf "%.0f", c * s }')
+# A fixed rate instead (SOAK_RATE), for a machine whose capacity moves during the run (shared cores).
+[[ -z "${SOAK_RATE:-}" ]] || target="$SOAK_RATE"
 # A connection's cycle is its pause plus the answer's latency; start from the capacity run's median latency.
 pause=$(awk -v n="$WRK_CONNECTIONS" -v r="$target" -v l="$cap_p50" 'BEGIN { p = n * 1000 / r - l; printf "%.3f", p < 0 ? 0 : p }')
 log "capacity $capacity req/s (p50 $cap_p50 ms, p99 $cap_p99 ms); soak target $target req/s, initial pause $pause ms"

@@ -2,6 +2,7 @@ package io.tollgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.Problem.FieldError;
+import io.tollgate.text.ControlCharacters;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -19,6 +20,8 @@ import java.util.Set;
  * {@link #problem()} reports all of them at once as one 422.
  */
 final class JsonInput {
+  private static final String REFUSED_CHARACTERS =
+      "control characters, line separators or bidirectional formatting characters";
   private final JsonNode root;
   private final List<FieldError> errors = new ArrayList<>();
 
@@ -96,7 +99,17 @@ final class JsonInput {
       error(field, "must have at most " + maxLength + " characters");
       return Optional.empty();
     }
-    return Optional.of(n.textValue());
+    return printable(field, n.textValue());
+  }
+
+  /**
+   * {@code text} when it holds no character that could take over an operator's terminal or reorder what it shows
+   * ({@link ControlCharacters#isRefused}); otherwise the field's error, naming the first such character.
+   */
+  private Optional<String> printable(String field, String text) {
+    Optional<String> refused = ControlCharacters.firstRefused(text);
+    refused.ifPresent(c -> error(field, "must not contain " + REFUSED_CHARACTERS + " (" + c + ")"));
+    return refused.isPresent() ? Optional.empty() : Optional.of(text);
   }
 
   /** Like {@link #string}, but an explicit null is an empty string (to clear the field). */
@@ -157,6 +170,9 @@ final class JsonInput {
         error(field, "must be a list of strings");
         return Optional.empty();
       }
+      if (printable(field + "[" + out.size() + "]", item.textValue()).isEmpty()) {
+        return Optional.empty();
+      }
       out.add(item.textValue());
     }
     return Optional.of(out);
@@ -172,7 +188,29 @@ final class JsonInput {
       error(field, "must be a JSON object");
       return Optional.empty();
     }
-    return Optional.of(AdminJson.toMap(n));
+    int before = errors.size();
+    printableStrings(field, n);
+    return errors.size() > before ? Optional.empty() : Optional.of(AdminJson.toMap(n));
+  }
+
+  /** Records an error for every key and string value under {@code n} with a refused character. */
+  private void printableStrings(String path, JsonNode n) {
+    if (n.isTextual()) {
+      printable(path, n.textValue());
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        printableStrings(path + "[" + i + "]", n.get(i));
+      }
+    } else if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        Optional<String> refused = ControlCharacters.firstRefused(e.getKey());
+        if (refused.isPresent()) {
+          error(path, "has a key with " + REFUSED_CHARACTERS + " (" + refused.get() + ")");
+        } else {
+          printableStrings(path + "." + e.getKey(), e.getValue());
+        }
+      }
+    }
   }
 
   /** An RFC 3339 timestamp, in years 0000 to 9999 once in UTC ({@link Dates}). */

@@ -2,6 +2,7 @@ package io.tollgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.Problem.FieldError;
+import io.tollgate.json.ExactJson;
 import io.tollgate.text.ControlCharacters;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -23,21 +24,24 @@ final class JsonInput {
   private static final String REFUSED_CHARACTERS =
       "control characters, line separators or bidirectional formatting characters";
   private final JsonNode root;
+  private final byte[] text;
   private final List<FieldError> errors = new ArrayList<>();
 
-  private JsonInput(JsonNode root) {
+  private JsonInput(JsonNode root, byte[] text) {
     this.root = root;
+    this.text = text;
   }
 
   /** Parses the body: empty when it is not JSON (400 already sent); an empty body is an empty object. */
   static Optional<JsonInput> parse(RoutingContext ctx) {
     var body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
-      return Optional.of(new JsonInput(AdminJson.object()));
+      return Optional.of(new JsonInput(AdminJson.object(), new byte[0]));
     }
     try {
-      JsonNode root = AdminJson.MAPPER.readTree(body.getBytes());
-      JsonInput input = new JsonInput(root == null ? AdminJson.object() : root);
+      byte[] text = body.getBytes();
+      JsonNode root = AdminJson.MAPPER.readTree(text);
+      JsonInput input = new JsonInput(root == null ? AdminJson.object() : root, text);
       if (!input.root.isObject()) {
         input.errors.add(new FieldError("$", "the body must be a JSON object"));
       }
@@ -178,7 +182,10 @@ final class JsonInput {
     return Optional.of(out);
   }
 
-  /** A JSON object as a map of JSON-compatible values. */
+  /**
+   * A top-level JSON object as a map of JSON-compatible values, its numbers {@link io.tollgate.json.JsonNumber}s with
+   * the exact text sent (each within {@link ExactJson}'s bounds, or an error naming it).
+   */
   Optional<Map<String, Object>> object(String field) {
     JsonNode n = node(field);
     if (n.isMissingNode() || n.isNull()) {
@@ -190,7 +197,13 @@ final class JsonInput {
     }
     int before = errors.size();
     printableStrings(field, n);
-    return errors.size() > before ? Optional.empty() : Optional.of(AdminJson.toMap(n));
+    Optional<Map<String, Object>> exact;
+    try {
+      exact = ExactJson.member(text, field, this::error); // numbers as sent, from the body's text
+    } catch (IOException e) {
+      throw new IllegalStateException("the body was read as JSON once already", e);
+    }
+    return errors.size() > before ? Optional.empty() : exact;
   }
 
   /** Records an error for every key and string value under {@code n} with a refused character. */

@@ -21,7 +21,11 @@ final class Cells {
       return "-";
     }
     if (node.isNumber()) {
-      return node.isIntegralNumber() ? node.asText() : node.decimalValue().stripTrailingZeros().toPlainString();
+      if (node.isIntegralNumber()) {
+        return node.asText();
+      }
+      java.math.BigDecimal d = node.decimalValue().stripTrailingZeros();
+      return Math.abs(d.scale()) > 30 ? d.toString() : d.toPlainString(); // 1E+308, not 309 digits
     }
     if (node.isArray()) {
       return list(node);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
 
 /** The Admin API's JSON: one mapper, decimals kept exact, duplicate keys refused. */
 final class AdminJson {
@@ -30,11 +29,6 @@ final class AdminJson {
 
   static JsonNode valueOf(Object value) {
     return MAPPER.valueToTree(value);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> toMap(JsonNode object) {
-    return MAPPER.convertValue(object, Map.class);
   }
 
   static String write(JsonNode node) {

@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -63,7 +64,8 @@ public final class AdminServer {
     AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());
     AdminAuth auth = new AdminAuth(d.keyring(),
         new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()));
-    Router router = router(vertx, d, blocking, auth::handle);
+    AllowedHosts hosts = new AllowedHosts(listen, config.allowedHosts());
+    Router router = router(vertx, d, blocking, hosts::check, auth::handle);
     router.route().order(-1).handler(connections::track); // before every other route
     return vertx.createHttpServer(options)
         .connectionHandler(connections::onConnection)
@@ -72,7 +74,9 @@ public final class AdminServer {
         .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));
   }
 
-  static Router router(Vertx vertx, Dependencies d, Blocking blocking, Handler<RoutingContext> auth) {
+  /** The routes; {@code hosts} checks every request's {@code Host} first, {@code auth} the admin key of /admin/*. */
+  static Router router(Vertx vertx, Dependencies d, Blocking blocking, Handler<RoutingContext> hosts,
+      Handler<RoutingContext> auth) {
     CustomerHandlers customers = new CustomerHandlers(d.customers(), blocking, d.clock());
     KeyHandlers keys = new KeyHandlers(d.keys(), blocking, d.clock());
     UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking, () -> {
@@ -84,7 +88,9 @@ public final class AdminServer {
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);
+    r.route().handler(AdminServer::neverCached);
     r.route().handler(AdminServer::refuseBadFraming);
+    r.route().handler(hosts); // after the framing: a refused head stands in with an invalid Host
     r.get("/health").handler(catalog::health);
     r.get("/metrics").handler(ctx -> blocking.run(ctx, d.metrics()::scrape, (c, text) -> c.response()
         .putHeader("Content-Type", Metrics.CONTENT_TYPE).end(text)));
@@ -123,6 +129,20 @@ public final class AdminServer {
     return r;
   }
 
+  /**
+   * Every answer of the listener, errors included, may carry a secret (a new key, the admin key's id, customer
+   * data): {@code Cache-Control: no-store} keeps it out of browser and proxy caches, and {@code nosniff} keeps a
+   * browser from reading JSON as anything else. The console overrides the first for its hashed assets only.
+   */
+  private static void neverCached(RoutingContext ctx) {
+    neverCached(ctx.response());
+    ctx.next();
+  }
+
+  private static void neverCached(HttpServerResponse response) {
+    response.putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
+  }
+
   /** A request the strict decoder flagged: its problem, and the connection closed behind it. */
   private static void refuseBadFraming(RoutingContext ctx) {
     var framing = StrictHttp.framingError(ctx.request().connection());
@@ -141,6 +161,7 @@ public final class AdminServer {
     if (ctx.response().ended()) {
       return;
     }
+    neverCached(ctx.response()); // a request refused before any route ran (an invalid Host) comes here directly
     int status = ctx.statusCode();
     if (status == 413) {
       Problem.of(413, "payload_too_large", "Payload too large", "the request body is larger than allowed").send(ctx);

@@ -1,5 +1,6 @@
 package io.tollgate.admin;
 
+import io.tollgate.json.ExactJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.config.Tier;
 import io.tollgate.registry.AuditEntry;
@@ -31,8 +32,8 @@ final class CatalogDocuments {
     o.put("key_id", e.keyId().orElse(null));
     ObjectNode changes = o.putObject("changes");
     e.changes().forEach((field, change) -> changes.putObject(field)
-        .putPOJO("before", AdminJson.valueOf(change.before()))
-        .putPOJO("after", AdminJson.valueOf(change.after())));
+        .putPOJO("before", ExactJson.toNode(change.before())) // metadata numbers as their exact text
+        .putPOJO("after", ExactJson.toNode(change.after())));
     return o;
   }
 }

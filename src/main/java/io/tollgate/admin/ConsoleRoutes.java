@@ -7,7 +7,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * The web console: a single-page app built from {@code console/} into the jar under {@code io/tollgate/console},
  * served at {@code /console/} without the admin key (the page asks for it and sends it to {@code /admin/*}).
- * Every answer carries a strict Content-Security-Policy; hashed assets are cached for good, the page never.
+ * Every answer carries a strict Content-Security-Policy; hashed assets (no secret in them, a new name for new
+ * content) are cached for good, the page and everything else never ({@code no-store}).
  */
 final class ConsoleRoutes {
   static final String WEB_ROOT = "io/tollgate/console";
@@ -45,7 +46,7 @@ final class ConsoleRoutes {
         .set("Cross-Origin-Opener-Policy", "same-origin")
         .set("Cross-Origin-Resource-Policy", "same-origin")
         .set("Cache-Control", hashed && ctx.response().getStatusCode() == 200
-            ? "public, max-age=31536000, immutable" : "no-cache"));
+            ? "public, max-age=31536000, immutable" : "no-store"));
     ctx.next();
   }
 }

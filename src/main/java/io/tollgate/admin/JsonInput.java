@@ -2,6 +2,8 @@ package io.tollgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.Problem.FieldError;
+import io.tollgate.json.ExactJson;
+import io.tollgate.text.ControlCharacters;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -19,22 +21,27 @@ import java.util.Set;
  * {@link #problem()} reports all of them at once as one 422.
  */
 final class JsonInput {
+  private static final String REFUSED_CHARACTERS =
+      "control characters, line separators or bidirectional formatting characters";
   private final JsonNode root;
+  private final byte[] text;
   private final List<FieldError> errors = new ArrayList<>();
 
-  private JsonInput(JsonNode root) {
+  private JsonInput(JsonNode root, byte[] text) {
     this.root = root;
+    this.text = text;
   }
 
   /** Parses the body: empty when it is not JSON (400 already sent); an empty body is an empty object. */
   static Optional<JsonInput> parse(RoutingContext ctx) {
     var body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
-      return Optional.of(new JsonInput(AdminJson.object()));
+      return Optional.of(new JsonInput(AdminJson.object(), new byte[0]));
     }
     try {
-      JsonNode root = AdminJson.MAPPER.readTree(body.getBytes());
-      JsonInput input = new JsonInput(root == null ? AdminJson.object() : root);
+      byte[] text = body.getBytes();
+      JsonNode root = AdminJson.MAPPER.readTree(text);
+      JsonInput input = new JsonInput(root == null ? AdminJson.object() : root, text);
       if (!input.root.isObject()) {
         input.errors.add(new FieldError("$", "the body must be a JSON object"));
       }
@@ -96,7 +103,17 @@ final class JsonInput {
       error(field, "must have at most " + maxLength + " characters");
       return Optional.empty();
     }
-    return Optional.of(n.textValue());
+    return printable(field, n.textValue());
+  }
+
+  /**
+   * {@code text} when it holds no character that could take over an operator's terminal or reorder what it shows
+   * ({@link ControlCharacters#isRefused}); otherwise the field's error, naming the first such character.
+   */
+  private Optional<String> printable(String field, String text) {
+    Optional<String> refused = ControlCharacters.firstRefused(text);
+    refused.ifPresent(c -> error(field, "must not contain " + REFUSED_CHARACTERS + " (" + c + ")"));
+    return refused.isPresent() ? Optional.empty() : Optional.of(text);
   }
 
   /** Like {@link #string}, but an explicit null is an empty string (to clear the field). */
@@ -157,12 +174,18 @@ final class JsonInput {
         error(field, "must be a list of strings");
         return Optional.empty();
       }
+      if (printable(field + "[" + out.size() + "]", item.textValue()).isEmpty()) {
+        return Optional.empty();
+      }
       out.add(item.textValue());
     }
     return Optional.of(out);
   }
 
-  /** A JSON object as a map of JSON-compatible values. */
+  /**
+   * A top-level JSON object as a map of JSON-compatible values, its numbers {@link io.tollgate.json.JsonNumber}s with
+   * the exact text sent (each within {@link ExactJson}'s bounds, or an error naming it).
+   */
   Optional<Map<String, Object>> object(String field) {
     JsonNode n = node(field);
     if (n.isMissingNode() || n.isNull()) {
@@ -172,7 +195,35 @@ final class JsonInput {
       error(field, "must be a JSON object");
       return Optional.empty();
     }
-    return Optional.of(AdminJson.toMap(n));
+    int before = errors.size();
+    printableStrings(field, n);
+    Optional<Map<String, Object>> exact;
+    try {
+      exact = ExactJson.member(text, field, this::error); // numbers as sent, from the body's text
+    } catch (IOException e) {
+      throw new IllegalStateException("the body was read as JSON once already", e);
+    }
+    return errors.size() > before ? Optional.empty() : exact;
+  }
+
+  /** Records an error for every key and string value under {@code n} with a refused character. */
+  private void printableStrings(String path, JsonNode n) {
+    if (n.isTextual()) {
+      printable(path, n.textValue());
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        printableStrings(path + "[" + i + "]", n.get(i));
+      }
+    } else if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        Optional<String> refused = ControlCharacters.firstRefused(e.getKey());
+        if (refused.isPresent()) {
+          error(path, "has a key with " + REFUSED_CHARACTERS + " (" + refused.get() + ")");
+        } else {
+          printableStrings(path + "." + e.getKey(), e.getValue());
+        }
+      }
+    }
   }
 
   /** An RFC 3339 timestamp, in years 0000 to 9999 once in UTC ({@link Dates}). */

@@ -1,6 +1,7 @@
 package io.tollgate.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.json.ExactJson;
 import io.tollgate.limits.Limits;
 import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerDetails;
@@ -30,7 +31,7 @@ final class RegistryDocuments {
     o.put("status", c.status().wireName());
     o.set("limits", limits(d.limits()));
     o.set("limit_overrides", overrides(c.overrides()));
-    o.set("metadata", AdminJson.valueOf(c.metadata()));
+    o.set("metadata", ExactJson.toNode(c.metadata())); // numbers as their exact text
     if (withKeyCounts) {
       o.set("keys", keyCounts(d.keys(), now));
     }

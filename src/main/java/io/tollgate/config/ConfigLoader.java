@@ -1,5 +1,6 @@
 package io.tollgate.config;
 
+import io.netty.util.NetUtil;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.limits.Units;
 import java.io.IOException;
@@ -11,9 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link TollgateConfig} from an optional YAML file and the environment. Every key has a default; the
@@ -33,6 +36,10 @@ public final class ConfigLoader {
   /** The shortest admin key, service key or HMAC secret accepted. */
   static final int MIN_SECRET_LENGTH = 32;
   private static final String TOO_SHORT = "must have at least " + MIN_SECRET_LENGTH + " characters";
+
+  private static final Pattern HOST_NAME = Pattern.compile(
+      "^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
+  private static final String NOT_A_HOST = "must be a host name or an IP address without a port, got '";
 
   private static final BigDecimal DEFAULT_MAX_UNITS = BigDecimal.valueOf(1_000_000);
 
@@ -154,7 +161,7 @@ public final class ConfigLoader {
 
   private static TollgateConfig.Admin admin(ConfigNode a, Map<String, String> env) {
     a.onlyKeys(Set.of("listen", "keys", "max_body_bytes", "header_timeout", "idle_timeout", "max_connections",
-        "max_failed_logins", "failed_login_interval"));
+        "max_failed_logins", "failed_login_interval", "allowed_hosts"));
     HostPort listen = listen(a.get("listen"), env, "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:8081");
     List<String> keys = secrets(a.get("keys"), env, "TOLLGATE_ADMIN_KEY");
     long maxBody = a.get("max_body_bytes").integer().orElse(65536L);
@@ -167,7 +174,35 @@ public final class ConfigLoader {
         (int) range(a.get("max_connections"), a.get("max_connections").integer().orElse(256L), 1, 65_536),
         (int) range(a.get("max_failed_logins"), a.get("max_failed_logins").integer().orElse(10L), 1, 1_000_000),
         positive(a.get("failed_login_interval"),
-            a.get("failed_login_interval").duration().orElse(Duration.ofSeconds(1))));
+            a.get("failed_login_interval").duration().orElse(Duration.ofSeconds(1))),
+        allowedHosts(a.get("allowed_hosts"), env));
+  }
+
+  /**
+   * {@code admin.allowed_hosts}, and the comma-separated names of {@code TOLLGATE_ADMIN_ALLOWED_HOSTS} added: host
+   * names ({@code admin.example.com}) or IP addresses ({@code 10.0.0.5}, {@code [fd00::5]}), without a port.
+   */
+  private static List<String> allowedHosts(ConfigNode list, Map<String, String> env) {
+    List<String> hosts = new ArrayList<>();
+    List<String> fromFile = texts(list);
+    for (int i = 0; i < fromFile.size(); i++) {
+      ConfigNode item = list.list().get(i);
+      String host = fromFile.get(i);
+      hosts.add(hostName(host).orElseThrow(() -> item.fail(NOT_A_HOST + host + "'")));
+    }
+    for (String host : env(env, "TOLLGATE_ADMIN_ALLOWED_HOSTS").map(v -> v.split(",", -1)).orElse(new String[0])) {
+      hosts.add(hostName(host.trim()).orElseThrow(() ->
+          new InvalidConfigException("TOLLGATE_ADMIN_ALLOWED_HOSTS: " + NOT_A_HOST + host.trim() + "'")));
+    }
+    return List.copyOf(hosts);
+  }
+
+  /** A host name or IP address, lower-case; empty when it is neither (a port, a scheme, a path, a wildcard). */
+  private static Optional<String> hostName(String text) {
+    String h = text.toLowerCase(Locale.ROOT);
+    String bare = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    boolean address = NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare);
+    return address || HOST_NAME.matcher(h).matches() ? Optional.of(h) : Optional.empty();
   }
 
   /**

@@ -114,9 +114,12 @@ public record TollgateConfig(
    * @param maxFailedLogins requests without a valid admin key one client address may make in a row before it is
    *     answered 429
    * @param failedLoginInterval how often such an address gets one more try back
+   * @param allowedHosts names (or addresses) besides the listen address and {@code localhost} that requests may
+   *     carry in {@code Host}, lower-case; any other gets a 421 (DNS rebinding)
    */
   public record Admin(HostPort listen, List<String> adminKeys, int maxBodyBytes, Duration headerTimeout,
-      Duration idleTimeout, int maxConnections, int maxFailedLogins, Duration failedLoginInterval) {}
+      Duration idleTimeout, int maxConnections, int maxFailedLogins, Duration failedLoginInterval,
+      List<String> allowedHosts) {}
 
   /**
    * @param durability {@code batch} or {@code strict}

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param tier name of a tier in the catalog
  * @param namespaces the namespaces its keys may use, sorted, no duplicates
  * @param status active, suspended or deactivated
- * @param metadata the operator's free-form JSON object (values are JSON-compatible Java values)
+ * @param metadata the operator's free-form JSON object (values are JSON-compatible Java values; numbers read from
+ *     JSON are {@link io.tollgate.json.JsonNumber}s with the exact text sent)
  * @param overrides per-customer limit overrides
  * @param createdAt creation time
  * @param updatedAt last change

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import io.tollgate.json.ExactJson;
+import io.tollgate.json.JsonNumber;
 import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.limits.Units;
 import io.tollgate.registry.AuditEntry.FieldChange;
@@ -16,14 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON kept in TEXT columns (namespaces, metadata, limit overrides, audit changes). Values read back are the
- * types Jackson gives a JSON value: {@code String}, {@code Boolean}, {@code Integer}/{@code Long}/{@code BigInteger},
- * {@code Double}, {@code List}, {@code LinkedHashMap} and {@code null}. Thread-safe.
+ * The JSON kept in TEXT columns (namespaces, metadata, limit overrides, audit changes). Objects read back hold
+ * {@code String}, {@code Boolean}, {@link JsonNumber} (the exact text written: a {@code BigDecimal} or a
+ * {@code JsonNumber} is written as its text, so no number is rounded), {@code List}, {@code LinkedHashMap} and
+ * {@code null}. Thread-safe.
  */
 final class JsonColumns {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-  private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {};
   // what most rows hold; read without Jackson, which costs more than the rest of loading a row
   private static final String EMPTY_ARRAY = "[]";
   private static final String EMPTY_OBJECT = "{}";
@@ -42,8 +45,16 @@ final class JsonColumns {
     return write("metadata", values);
   }
 
+  /** A JSON object column (metadata, audit changes), its numbers {@link JsonNumber}s with the exact stored text. */
   static Map<String, Object> readObject(String column, String json) {
-    return EMPTY_OBJECT.equals(json) ? new LinkedHashMap<>() : read(column, json, OBJECT);
+    if (EMPTY_OBJECT.equals(json)) {
+      return new LinkedHashMap<>();
+    }
+    try {
+      return ExactJson.readObject(json);
+    } catch (IOException e) {
+      throw StoreFailures.corruptJson(column, e);
+    }
   }
 
   /** Only the overridden parts, e.g. {@code {"requests":100,"window_s":60}}; {@code {}} for none. */

@@ -298,7 +298,8 @@ final class AdminAuthTest {
     assertThat(rawStatus(response)).as(response).isEqualTo(status);
     int split = response.indexOf("\r\n\r\n");
     String head = response.substring(0, split).toLowerCase(Locale.ROOT);
-    assertThat(head).as(response).contains("content-type: application/problem+json");
+    assertThat(head).as(response).contains("content-type: application/problem+json", "cache-control: no-store",
+        "x-content-type-options: nosniff");
     JsonNode body = JSON.readTree(response.substring(split + 4));
     assertThat(body.path("status").asInt()).isEqualTo(status);
     assertThat(body.path("code").asText()).isNotBlank();
@@ -306,14 +307,14 @@ final class AdminAuthTest {
 
   @Test
   void oversizedHeaders_return431WithProblemBody() throws IOException {
-    String response = raw("GET /admin/tiers HTTP/1.1\r\nHost: admin\r\nConnection: close\r\nx-api-key: "
+    String response = raw("GET /admin/tiers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nx-api-key: "
         + RunningTollgate.ADMIN_KEY + "\r\nX-Filler: " + "a".repeat(40_000) + "\r\n\r\n");
     assertRawProblem(response, 431);
   }
 
   @Test
   void oversizedRequestLine_returns414WithProblemBody() throws IOException {
-    String response = raw("GET /admin/tiers?pad=" + "a".repeat(9000) + " HTTP/1.1\r\nHost: admin\r\n"
+    String response = raw("GET /admin/tiers?pad=" + "a".repeat(9000) + " HTTP/1.1\r\nHost: localhost\r\n"
         + "Connection: close\r\nx-api-key: " + RunningTollgate.ADMIN_KEY + "\r\n\r\n");
     assertRawProblem(response, 414);
   }
@@ -322,7 +323,7 @@ final class AdminAuthTest {
   void contentLengthWithTransferEncoding_returns400AndChangesNothing() throws IOException {
     String body = "{\"customer_id\":\"auth-smuggled\"}";
     String chunk = Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
-    String response = raw("POST /admin/customers HTTP/1.1\r\nHost: admin\r\nConnection: close\r\nx-api-key: "
+    String response = raw("POST /admin/customers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nx-api-key: "
         + RunningTollgate.ADMIN_KEY + "\r\nContent-Type: application/json\r\nContent-Length: " + chunk.length()
         + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk);
     assertRawProblem(response, 400);
@@ -332,7 +333,7 @@ final class AdminAuthTest {
   @Test
   void invalidChunkSize_afterAWholeJsonBody_returns400AndChangesNothing() throws IOException {
     String body = "{\"customer_id\":\"auth-bad-chunk\"}";
-    String response = raw("POST /admin/customers HTTP/1.1\r\nHost: admin\r\nx-api-key: " + RunningTollgate.ADMIN_KEY
+    String response = raw("POST /admin/customers HTTP/1.1\r\nHost: localhost\r\nx-api-key: " + RunningTollgate.ADMIN_KEY
         + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         + Integer.toHexString(body.length()) + "\r\n" + body + "\r\nzz\r\n0\r\n\r\n");
     assertRawProblem(response, 400);
@@ -341,10 +342,10 @@ final class AdminAuthTest {
 
   @Test
   void adminRoute_withCredentialHeaderTwice_returns401() throws IOException {
-    String twice = raw("GET /admin/tiers HTTP/1.1\r\nHost: admin\r\nConnection: close\r\nx-api-key: "
+    String twice = raw("GET /admin/tiers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nx-api-key: "
         + RunningTollgate.ADMIN_KEY + "\r\nx-api-key: " + RunningTollgate.ADMIN_KEY + "\r\n\r\n");
     assertRawProblem(twice, 401);
-    String bearerTwice = raw("GET /admin/tiers HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n"
+    String bearerTwice = raw("GET /admin/tiers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         + "Authorization: Bearer " + RunningTollgate.ADMIN_KEY + "\r\nAuthorization: Bearer "
         + RunningTollgate.ADMIN_KEY + "\r\n\r\n");
     assertRawProblem(bearerTwice, 401);
@@ -352,7 +353,7 @@ final class AdminAuthTest {
 
   @Test
   void rawRequest_wellFramed_isAnswered() throws IOException {
-    String response = raw("GET /admin/tiers HTTP/1.1\r\nHost: admin\r\nx-api-key: " + RunningTollgate.ADMIN_KEY
+    String response = raw("GET /admin/tiers HTTP/1.1\r\nHost: localhost\r\nx-api-key: " + RunningTollgate.ADMIN_KEY
         + "\r\nConnection: close\r\n\r\n");
     assertThat(rawStatus(response)).isEqualTo(200);
   }

@@ -34,11 +34,11 @@ final class ConsoleRoutesTest {
   }
 
   @Test
-  void console_page_isServedWithoutAdminKeyAndNeverCached() {
+  void console_page_isServedWithoutAdminKeyAndNeverStored() {
     Answer a = get("/console/");
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.header("Content-Type")).startsWith("text/html");
-    assertThat(a.header("Cache-Control")).isEqualTo("no-cache");
+    assertThat(a.header("Cache-Control")).isEqualTo("no-store");
     assertThat(a.text()).contains("<div id=\"app\">").doesNotContain("<script>", "style=");
     assertSecured(a);
   }
@@ -64,7 +64,7 @@ final class ConsoleRoutesTest {
   void console_unknownAsset_is404NotCachedForever() {
     Answer a = get("/console/assets/nope-12345678.js");
     assertThat(a.status()).isEqualTo(404);
-    assertThat(a.header("Cache-Control")).isEqualTo("no-cache");
+    assertThat(a.header("Cache-Control")).isEqualTo("no-store");
   }
 
   @Test

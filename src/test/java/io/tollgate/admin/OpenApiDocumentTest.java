@@ -88,7 +88,7 @@ final class OpenApiDocumentTest {
     AdminServer.Dependencies deps =
         new AdminServer.Dependencies(null, null, null, null, null, null, null, null, 65536,
             new io.tollgate.telemetry.Metrics(), InstantSource.system(), () -> false);
-    Router router = AdminServer.router(vertx, deps, null, ctx -> {});
+    Router router = AdminServer.router(vertx, deps, null, ctx -> {}, ctx -> {});
     Set<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       Set<HttpMethod> methods = route.methods();

@@ -155,6 +155,23 @@ final class ConfigLoaderTest {
   }
 
   @Test
+  void load_adminAllowedHosts_fromFileAndEnvironment_lowerCase_andAnythingButAHostIsRefused() throws Exception {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).admin().allowedHosts()).isEmpty();
+    Path f = write("h.yaml", "admin:\n  allowed_hosts: [Admin.Example.com, 10.0.0.5, \"[fd00::5]\"]\n");
+    assertThat(ConfigLoader.load(Optional.of(f), Map.of("TOLLGATE_ADMIN_ALLOWED_HOSTS", "ops.internal, b"))
+        .admin().allowedHosts()).containsExactly("admin.example.com", "10.0.0.5", "[fd00::5]", "ops.internal", "b");
+    for (String bad : new String[] {"admin.example.com:8081", "http://admin.example.com", "*.example.com",
+        "admin/x", "-admin"}) {
+      Path b = write("b.yaml", "admin:\n  allowed_hosts:\n    - ok.example\n    - \"" + bad + "\"\n");
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.of(b), Map.of())).as(bad)
+          .isInstanceOf(InvalidConfigException.class)
+          .hasMessageContaining("admin.allowed_hosts.1").hasMessageContaining("line 4");
+      assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_ADMIN_ALLOWED_HOSTS", bad)))
+          .as(bad).isInstanceOf(InvalidConfigException.class).hasMessageContaining("TOLLGATE_ADMIN_ALLOWED_HOSTS");
+    }
+  }
+
+  @Test
   void load_badListen_namesKeyAndLine() throws Exception {
     Path f = write("c.yaml", "admin:\n  listen: nowhere\n");
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Map.of()))

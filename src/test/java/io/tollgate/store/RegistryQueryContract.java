@@ -6,6 +6,7 @@ import static io.tollgate.store.StoreFixtures.customer;
 import static io.tollgate.store.StoreFixtures.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.json.JsonNumber;
 import io.tollgate.keys.KeyDigest;
 import io.tollgate.registry.AdminKey;
 import io.tollgate.registry.AuditEntry;
@@ -192,7 +193,7 @@ abstract class RegistryQueryContract extends StoreContractBase {
     Map<String, FieldChange> changes = new LinkedHashMap<>();
     changes.put("tier", new FieldChange("starter", "growth"));
     changes.put("email", new FieldChange(null, "a@b.example"));
-    changes.put("metadata", new FieldChange(Map.of("a", 1), Map.of("a", List.of(true))));
+    changes.put("metadata", new FieldChange(Map.of("a", JsonNumber.of("1.50")), Map.of("a", List.of(true))));
     AuditEntry first = new AuditEntry(0, T0, "adm_1", "customer.update", "acme", Optional.of("key_1"), changes);
     store.inTransaction(tx -> {
       tx.appendAudit(first);

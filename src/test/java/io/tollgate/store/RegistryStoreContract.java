@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tollgate.json.JsonNumber;
 import io.tollgate.keys.KeyDigest;
 import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.limits.Units;
@@ -21,6 +22,7 @@ import io.tollgate.registry.CustomerStatus;
 import io.tollgate.registry.LimitOverrides;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryStore.AuditQuery;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,21 +65,33 @@ abstract class RegistryStoreContract extends RegistryQueryContract {
   }
 
   @Test
-  void insertCustomer_jsonMetadata_roundTripsExactly() {
+  void insertCustomer_jsonMetadata_roundTripsExactly_numbersAsTheirText() {
     Map<String, Object> nested = new LinkedHashMap<>();
-    nested.put("list", List.of(1, "two", 3.5, false));
+    nested.put("list", List.of(JsonNumber.of("1"), "two", JsonNumber.of("3.50"), false));
     nested.put("nothing", null);
     Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("int", 42);
-    metadata.put("long", 9_000_000_000L);
-    metadata.put("big", new BigInteger("123456789012345678901234567890"));
-    metadata.put("double", 0.1);
+    metadata.put("int", JsonNumber.of("42"));
+    metadata.put("big", JsonNumber.of("18446744073709551617"));
+    metadata.put("digits", JsonNumber.of("123456789012345678901234567890"));
+    metadata.put("decimal", JsonNumber.of("0.100000000000000000000000000001"));
+    metadata.put("exponent", JsonNumber.of("1e308"));
+    metadata.put("negative_zero", JsonNumber.of("-0"));
     metadata.put("bool", true);
     metadata.put("text", "naïve \"quoted\" ✓");
     metadata.put("nested", nested);
     metadata.put("null", null);
     insert(customer("meta").metadata(metadata).build());
     assertThat(store.findCustomer("meta").orElseThrow().metadata()).isEqualTo(metadata);
+
+    Map<String, Object> javaNumbers = new LinkedHashMap<>(); // as a Java caller may give them: written as their text
+    javaNumbers.put("int", 42);
+    javaNumbers.put("long", 9_000_000_000L);
+    javaNumbers.put("big", new BigInteger("123456789012345678901234567890"));
+    javaNumbers.put("decimal", new BigDecimal("0.10"));
+    insert(customer("meta-java").metadata(javaNumbers).build());
+    assertThat(store.findCustomer("meta-java").orElseThrow().metadata()).containsExactly(
+        Map.entry("int", JsonNumber.of("42")), Map.entry("long", JsonNumber.of("9000000000")),
+        Map.entry("big", JsonNumber.of("123456789012345678901234567890")), Map.entry("decimal", JsonNumber.of("0.10")));
   }
 
   @Test

@@ -26,7 +26,10 @@ import java.util.StringJoiner;
  * throws for a refusal or an unreachable server. The admin key is sent as a Bearer token and never printed.
  */
 final class AdminClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // decimals as BigDecimal: a metadata number such as 1.7976931348623157e308 or 0.1000000000000000000001 shows its
+  // value, not the nearest double (big integers are exact anyway); --json prints the server's text
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

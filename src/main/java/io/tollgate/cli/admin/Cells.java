@@ -1,13 +1,18 @@
 package io.tollgate.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.text.ControlCharacters;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** How one JSON value prints in a table cell: absent and null as {@code -}, numbers without exponents. */
+/**
+ * How one JSON value prints in a table cell: absent and null as {@code -}, numbers without exponents, and every
+ * character that could move the cursor, clear the screen or reorder the line as an escape ({@code \u001b}, see
+ * {@link ControlCharacters#escape}), so that no stored text can forge a row or take over the terminal.
+ */
 final class Cells {
   private Cells() {}
 
@@ -16,18 +21,22 @@ final class Cells {
       return "-";
     }
     if (node.isNumber()) {
-      return node.isIntegralNumber() ? node.asText() : node.decimalValue().stripTrailingZeros().toPlainString();
+      if (node.isIntegralNumber()) {
+        return node.asText();
+      }
+      java.math.BigDecimal d = node.decimalValue().stripTrailingZeros();
+      return Math.abs(d.scale()) > 30 ? d.toString() : d.toPlainString(); // 1E+308, not 309 digits
     }
     if (node.isArray()) {
       return list(node);
     }
-    return node.isContainerNode() ? node.toString() : node.asText();
+    return ControlCharacters.escape(node.isContainerNode() ? node.toString() : node.asText());
   }
 
   /** A JSON array as {@code a, b}; empty as {@code -}. */
   static String list(JsonNode array) {
     List<String> items = new ArrayList<>();
-    array.forEach(n -> items.add(n.asText()));
+    array.forEach(n -> items.add(ControlCharacters.escape(n.asText())));
     return items.isEmpty() ? "-" : String.join(", ", items);
   }
 
@@ -35,7 +44,7 @@ final class Cells {
   static String pairs(JsonNode object) {
     List<String> items = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : object.properties()) {
-      items.add(e.getKey() + " " + text(e.getValue()));
+      items.add(ControlCharacters.escape(e.getKey()) + " " + text(e.getValue()));
     }
     return items.isEmpty() ? "-" : String.join(", ", items);
   }

@@ -1,25 +1,22 @@
 package io.tollgate.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tollgate.json.ExactJson;
 import java.io.IOException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Converts an option's text to JSON ({@code --metadata '{"crm_id":42}'}); invalid JSON is a usage error. */
+/**
+ * Converts an option's text to JSON ({@code --metadata '{"crm_id":42}'}); invalid JSON is a usage error. Numbers
+ * are sent with the exact text given ({@code 18446744073709551617}, {@code 1.50}), never rounded to a double.
+ */
 final class JsonArgument implements ITypeConverter<JsonNode> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public JsonNode convert(String value) {
     try {
-      JsonNode node = JSON.readTree(value);
-      if (!node.isMissingNode()) {
-        return node;
-      }
+      return ExactJson.toNode(ExactJson.read(value));
     } catch (IOException e) {
-      // reported below, like an empty value
+      throw new TypeConversionException("not valid JSON: " + value);
     }
-    throw new TypeConversionException("not valid JSON: " + value);
   }
 }

@@ -43,7 +43,7 @@ final class KeyViews {
   static void issued(JsonNode k, PrintWriter out) {
     key(k, out);
     out.println();
-    out.println(SECRET_LABEL + k.path("key").asText());
+    out.println(SECRET_LABEL + text(k.path("key")));
   }
 
   private static String scope(JsonNode k) {

@@ -1,6 +1,7 @@
 package io.tollgate.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.text.ControlCharacters;
 import java.io.PrintWriter;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * How a command prints its {@link Reply} (a picocli mixin): a human view on stdout, or with {@code --json} the
- * server's document exactly as it came; refusals and an unreachable server go to stderr only.
+ * server's document as it came, only with any unprintable character as a JSON escape (the same value); refusals and
+ * an unreachable server go to stderr only, escaped like the views ({@link Cells}).
  */
 final class Output {
   @Option(names = "--json", description = "print the Admin API's JSON document as it is (for scripts)")
@@ -22,7 +24,7 @@ final class Output {
   int print(Reply reply, BiConsumer<JsonNode, PrintWriter> human) {
     PrintWriter out = spec.commandLine().getOut();
     switch (reply) {
-      case Reply.Answered a when json -> out.println(a.text());
+      case Reply.Answered a when json -> out.println(ControlCharacters.escapeJson(a.text()));
       case Reply.Answered a -> human.accept(a.document(), out);
       case Reply.Streamed s -> { }
       case Reply.Refused r -> refused(r);
@@ -34,10 +36,10 @@ final class Output {
 
   void refused(Reply.Refused r) {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("tollgate: refused (" + r.status() + " " + r.code() + "): " + r.detail());
+    err.println(ControlCharacters.escape("tollgate: refused (" + r.status() + " " + r.code() + "): " + r.detail()));
     JsonNode errors = r.document().path("errors");
     if (errors.size() > 1) {
-      errors.forEach(e -> err.println("  " + e.path("field").asText() + ": " + e.path("message").asText()));
+      errors.forEach(e -> err.println("  " + Cells.text(e.path("field")) + ": " + Cells.text(e.path("message"))));
     }
     err.flush();
   }

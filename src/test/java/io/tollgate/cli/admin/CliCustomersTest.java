@@ -24,15 +24,19 @@ final class CliCustomersTest {
   @Test
   void customersCreate_printsCustomerAndItsFirstSecretOnce_thenTheSameIdIsRefused() {
     Run run = ok(server.run("customers", "create", "--id", "acme-corp", "--name", "Acme Corp", "--email",
-        "ops@acme.example", "--tier", "growth", "--namespace", "default,staging", "--metadata", "{\"crm_id\":42}"));
+        "ops@acme.example", "--tier", "growth", "--namespace", "default,staging", "--metadata",
+        "{\"crm_id\":42,\"big\":18446744073709551617,\"ratio\":1.50,\"max\":1e308}"));
 
-    assertThat(run.out()).contains("acme-corp", "Acme Corp", "growth", "default, staging", "{\"crm_id\":42}");
+    assertThat(run.out()).contains("acme-corp", "Acme Corp", "growth", "default, staging",
+        "{\"crm_id\":42,\"big\":18446744073709551617,");
     String secret = secretIn(run.out());
     assertThat(run.out()).containsOnlyOnce(secret)
         .contains(KeyViews.SECRET_LABEL + secret);
     JsonNode stored = server.tollgate().admin("GET", "/admin/customers/acme-corp").json();
     assertThat(stored.path("tier").asText()).isEqualTo("growth");
     assertThat(stored.path("metadata").path("crm_id").asInt()).isEqualTo(42);
+    assertThat(server.tollgate().admin("GET", "/admin/customers/acme-corp").text()) // sent as typed, kept exact
+        .contains("\"metadata\":{\"crm_id\":42,\"big\":18446744073709551617,\"ratio\":1.50,\"max\":1e308}");
 
     Run again = refused(server.run("customers", "create", "--id", "acme-corp"), "customer_exists");
     assertThat(again.err()).contains("409");

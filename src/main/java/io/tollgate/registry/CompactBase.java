@@ -267,9 +267,13 @@ final class CompactBase {
    */
   static final class Builder implements RegistryLoadSink {
     private final TierCatalog tiers;
-    private final Map<CustomerProfile, Integer> customerProfileIndex = new HashMap<>();
+    private final Map<ProfileKey, Integer> profileIndex = new HashMap<>();
     private final List<CustomerProfile> customerProfiles = new ArrayList<>();
-    private final Map<ProfileKey, CustomerProfile> profileByKey = new HashMap<>();
+    private ProfileKey last;
+    private int lastProfile;
+    /** Each customer row's id hash (top 32 bits), compared before its bytes; only while building. */
+    private int[] customerHashes = new int[16];
+    private int lastOwner = -1;
     private final Map<KeyProfile, Integer> keyProfileIndex = new HashMap<>();
     private final List<KeyProfile> keyProfiles = new ArrayList<>();
     private final Map<List<String>, List<String>> namespaceLists = new HashMap<>();
@@ -313,9 +317,9 @@ final class CompactBase {
         LimitOverrides overrides, long createdAtMillis, long version) {
       int profile = customerProfile(id, tier, namespaces, status, overrides);
       byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-      int existing = findCustomer(customerTable, customerIds, customerIdEnds, id);
-      int row = existing;
-      if (existing < 0) {
+      long h = hash(idBytes, 0, idBytes.length);
+      int row = findCustomer(idBytes, h);
+      if (row < 0) {
         row = customers;
         if (row == customerIdEnds.length) {
           growCustomers(row + (row >> 1) + 16);
@@ -323,8 +327,9 @@ final class CompactBase {
         customerIds = append(customerIds, customerIdsLength, idBytes);
         customerIdsLength += idBytes.length;
         customerIdEnds[row] = customerIdsLength;
+        customerHashes[row] = (int) (h >>> 32);
         customers++;
-        insert(customerTable, slot(hash(idBytes, 0, idBytes.length), customerTable.length), row);
+        insert(customerTable, slot(h, customerTable.length), row);
       }
       customerProfile[row] = profile;
       customerCreated[row] = createdAtMillis;
@@ -334,10 +339,11 @@ final class CompactBase {
     @Override
     public void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
         List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
-      int owner = findCustomer(customerTable, customerIds, customerIdEnds, customerId);
+      int owner = owner(customerId);
       if (owner < 0) {
         return;
       }
+      lastOwner = owner;
       int row = findDigest(w0, w1, w2, w3);
       if (row < 0) {
         row = keys;
@@ -380,19 +386,24 @@ final class CompactBase {
 
     private int customerProfile(String id, String tier, List<String> namespaces, CustomerStatus status,
         LimitOverrides overrides) {
+      if (last != null && last.status() == status && last.tier().equals(tier)
+          && (last.namespaces() == namespaces || last.namespaces().equals(namespaces))
+          && (last.o() == overrides || last.o().equals(overrides))) {
+        return lastProfile; // rows in a row mostly share one profile: no hashing of limits and optionals
+      }
       ProfileKey key = new ProfileKey(tier, namespaces, status, overrides);
-      CustomerProfile p = profileByKey.get(key);
-      if (p == null) {
+      Integer index = profileIndex.get(key);
+      if (index == null) {
         Limits tierLimits = tiers.find(tier).orElseThrow(() -> new IllegalArgumentException(
             "customer " + id + " is on tier " + tier + ", which the catalog does not have")).limits();
         List<String> shared = intern(namespaces);
-        p = new CustomerProfile(tier, shared, status, overrides, overrides.applyTo(tierLimits));
-        profileByKey.put(new ProfileKey(tier, shared, status, overrides), p);
+        customerProfiles.add(new CustomerProfile(tier, shared, status, overrides, overrides.applyTo(tierLimits)));
+        index = customerProfiles.size() - 1;
+        profileIndex.put(new ProfileKey(tier, shared, status, overrides), index);
       }
-      return customerProfileIndex.computeIfAbsent(p, q -> {
-        customerProfiles.add(q);
-        return customerProfiles.size() - 1;
-      });
+      last = key;
+      lastProfile = index;
+      return index;
     }
 
     private List<String> intern(List<String> names) {
@@ -402,6 +413,51 @@ final class CompactBase {
         namespaceLists.put(held, held);
       }
       return held;
+    }
+
+    /**
+     * The row of a key's customer: keys mostly come in their customers' order (or several in a row for one), so
+     * the previous key's owner and the next row are tried before the table.
+     */
+    private int owner(String customerId) {
+      for (int guess = Math.max(0, lastOwner); guess <= lastOwner + 1 && guess < customers; guess++) {
+        if (sameId(guess, customerId)) {
+          return guess;
+        }
+      }
+      byte[] idBytes = customerId.getBytes(StandardCharsets.UTF_8);
+      return findCustomer(idBytes, hash(idBytes, 0, idBytes.length));
+    }
+
+    /** Whether row's id is {@code id}, compared char by char for ASCII ids (every slug), without encoding it. */
+    private boolean sameId(int row, String id) {
+      int start = start(customerIdEnds, row);
+      if (customerIdEnds[row] - start != id.length()) {
+        return false;
+      }
+      for (int i = 0; i < id.length(); i++) {
+        if (customerIds[start + i] != id.charAt(i)) {
+          return false; // a non-ASCII char never equals a byte of its UTF-8 form as a char: falls through to the table
+        }
+      }
+      return true;
+    }
+
+    private int findCustomer(byte[] id, long h) {
+      int[] t = customerTable;
+      int wanted = (int) (h >>> 32);
+      int slot = slot(h, t.length);
+      while (true) {
+        int row = t[slot] - 1;
+        if (row < 0) {
+          return -1;
+        }
+        if (customerHashes[row] == wanted
+            && Arrays.equals(customerIds, start(customerIdEnds, row), customerIdEnds[row], id, 0, id.length)) {
+          return row;
+        }
+        slot = slot + 1 == t.length ? 0 : slot + 1;
+      }
     }
 
     private int findDigest(long w0, long w1, long w2, long w3) {
@@ -428,6 +484,7 @@ final class CompactBase {
       customerProfile = Arrays.copyOf(customerProfile, capacity);
       customerCreated = Arrays.copyOf(customerCreated, capacity);
       customerVersion = Arrays.copyOf(customerVersion, capacity);
+      customerHashes = Arrays.copyOf(customerHashes, capacity);
       customerTable = new int[tableLength(capacity)];
       for (int row = 0; row < customers; row++) {
         insert(customerTable, slot(hash(customerIds, start(customerIdEnds, row), customerIdEnds[row]),

@@ -117,7 +117,9 @@ public final class LiveRegistry implements ChangeFeed {
   synchronized void compact() {
     try {
       State s = state.get();
-      state.set(new State(s.catalog(), s.view().compacted(), s.loadedVersion()));
+      if (s.view().overlaySize() > 0) { // a reload since the hand-off has already left an empty overlay
+        state.set(new State(s.catalog(), s.view().compacted(), s.loadedVersion()));
+      }
     } finally {
       compacting.set(false);
     }

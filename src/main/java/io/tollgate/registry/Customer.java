@@ -40,10 +40,23 @@ public record Customer(
   public Customer {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tier, "tier");
-    namespaces = List.copyOf(new java.util.TreeSet<>(namespaces));
+    namespaces = sortedNames(namespaces);
     // most customers have none: they share one empty map (a registry holds one Customer per customer)
     metadata = metadata.isEmpty() ? java.util.Collections.emptyMap()
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+  }
+
+  /**
+   * The names sorted without duplicates, as an unmodifiable list: the list itself when it already is one (what the
+   * registry view hands out for every lookup), else a sorted copy.
+   */
+  static List<String> sortedNames(List<String> names) {
+    for (int i = 1; i < names.size(); i++) {
+      if (names.get(i - 1).compareTo(names.get(i)) >= 0) {
+        return List.copyOf(new java.util.TreeSet<>(names));
+      }
+    }
+    return List.copyOf(names);
   }
 
   public boolean isActive() {

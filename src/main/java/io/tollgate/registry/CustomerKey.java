@@ -41,7 +41,7 @@ public record CustomerKey(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(digest, "digest");
-    namespaces = List.copyOf(new java.util.TreeSet<>(namespaces));
+    namespaces = Customer.sortedNames(namespaces);
   }
 
   /** The status at {@code now}: revoked wins over expired. */

@@ -14,6 +14,9 @@ public final class LiveRegistry implements ChangeFeed {
   private final RegistryStore store;
   private final AtomicReference<State> state;
   private volatile FeedFreshness freshness = FeedFreshness.unfollowed();
+  private final java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.Executor compactor = r -> Thread.ofPlatform().name("tollgate-registry-compaction")
+      .daemon().start(r);
 
   /** The catalog, the view, and the feed version the view's last full load saw. */
   private record State(Catalog catalog, RegistryView view, long loadedVersion) {}
@@ -42,9 +45,11 @@ public final class LiveRegistry implements ChangeFeed {
     return new LiveRegistry(store, build(store, catalog));
   }
 
+  /** Streams the store into a new compact base (on the calling thread, never an event loop's). */
   private static State build(RegistryStore store, Catalog catalog) {
-    RegistryStore.RegistrySnapshot snapshot = store.loadAll();
-    return new State(catalog, RegistryView.build(snapshot, catalog.tiers()), snapshot.feedVersion());
+    CompactBase.Builder builder = new CompactBase.Builder(catalog.tiers());
+    long feedVersion = store.loadInto(builder);
+    return new State(catalog, new RegistryView(catalog.tiers(), builder.build()), feedVersion);
   }
 
   public RegistryView view() {
@@ -92,6 +97,32 @@ public final class LiveRegistry implements ChangeFeed {
     store.findCustomer(change.customerId()).ifPresentOrElse(
         c -> view.apply(c, store.keysOf(c.id())),
         () -> view.remove(change.customerId()));
+    if (view.overlaySize() > compactAfter(view) && compacting.compareAndSet(false, true)) {
+      compactor.execute(this::compact);
+    }
+  }
+
+  /**
+   * How many changed customers the overlay holds before it is folded into a new base: 1/32 of the base, at least
+   * 1,024 (an overlay entry costs a few hundred bytes, a base row a few dozen).
+   */
+  static int compactAfter(RegistryView view) {
+    return Math.max(1_024, view.baseCustomerCount() / 32);
+  }
+
+  /**
+   * Folds the overlay into a new base and swaps it in, on the compaction thread. Changes wait meanwhile (they are
+   * serialized here); lookups go on against the current view.
+   */
+  synchronized void compact() {
+    try {
+      State s = state.get();
+      if (s.view().overlaySize() > 0) { // a reload since the hand-off has already left an empty overlay
+        state.set(new State(s.catalog(), s.view().compacted(), s.loadedVersion()));
+      }
+    } finally {
+      compacting.set(false);
+    }
   }
 
   /**

@@ -27,8 +27,22 @@ public interface RegistryStore extends AutoCloseable {
   /** Every key of a customer (active, revoked and expired), oldest first; empty when the customer is unknown. */
   List<CustomerKey> keysOf(String customerId);
 
-  /** Every customer and every key: what the in-memory view is built from. */
+  /** Every customer and every key, as objects (the in-memory view streams {@link #loadInto} instead). */
   RegistrySnapshot loadAll();
+
+  /**
+   * Streams, in one read snapshot, every customer and then every key into {@code sink}: only the columns the gate
+   * decides from, without making {@link Customer}s or {@link CustomerKey}s. Returns the newest feed version
+   * committed in that snapshot (as {@link RegistrySnapshot#feedVersion}). This default goes through
+   * {@link #loadAll}; the stores override it with a streaming read.
+   */
+  default long loadInto(RegistryLoadSink sink) {
+    RegistrySnapshot snapshot = loadAll();
+    sink.expect(snapshot.customers().size(), snapshot.keys().size());
+    snapshot.customers().forEach(sink::customer);
+    snapshot.keys().forEach(sink::key);
+    return snapshot.feedVersion();
+  }
 
   /**
    * The change feed: the changes committed with a feed version greater than {@code afterVersion}, oldest first, at

@@ -3,71 +3,96 @@ package io.tollgate.registry;
 import io.tollgate.config.TierCatalog;
 import io.tollgate.keys.KeyDigest;
 import io.tollgate.limits.Limits;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The in-memory registry the gate decides from: keys by digest, each pointing at its customer's entry with the
- * effective limits. Lookups are lock-free map reads; updates come from {@link LiveRegistry} only and never move a
- * customer back to an older version, so a slow refresh can never bring a revoked key back.
+ * The in-memory registry the gate decides from: keys by digest, each with its customer's entry and the effective
+ * limits. It is a compact, immutable {@link CompactBase} (primitive columns, built by a load) plus a small overlay
+ * of the customers changed since: a changed customer's entry and keys go into the overlay first, then its base row
+ * is masked, so a reader sees either the whole old customer or the whole new one. Lookups are lock-free; updates
+ * come from {@link LiveRegistry} only (one writer at a time) and never move a customer back to an older version, so
+ * a slow refresh can never bring a revoked key back. {@link LiveRegistry} folds a grown overlay into a new base
+ * off the event loops ({@link #compacted}).
+ *
+ * <p>An entry holds what the gate decides from. An entry from the base is made on each lookup and does not hold a
+ * customer's name, email, metadata, update and deactivation times, nor a key's name, display prefix, creation
+ * and last-use times, or the key it replaced: those come back empty (instants as {@link java.time.Instant#EPOCH});
+ * read the store for them.
  */
 public final class RegistryView {
   private final TierCatalog tiers;
-  private final ConcurrentHashMap<KeyDigest, KeyEntry> keys;
-  private final ConcurrentHashMap<String, CustomerEntry> customers;
+  private final CompactBase base;
+  /** Base customer rows superseded by the overlay: a reader that sees a bit set finds the overlay complete. */
+  private final AtomicLongArray masked;
+  /** Customers changed since the base was built; an empty entry is a customer removed from the base. */
+  private final ConcurrentHashMap<String, Changed> changed = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<KeyDigest, KeyEntry> changedKeys = new ConcurrentHashMap<>();
+  private volatile int customerCount;
+  private volatile int keyCount;
 
   /**
    * A customer with the limits in force for it.
    *
-   * @param customer the stored customer
+   * @param customer the customer (see the class comment for what a base entry holds)
    * @param limits its tier's limits with its overrides applied
-   * @param keyDigests digests of all its keys, to replace them on a change
    */
-  public record CustomerEntry(Customer customer, Limits limits, List<KeyDigest> keyDigests) {}
+  public record CustomerEntry(Customer customer, Limits limits) {}
 
   /**
    * A key and its owner.
    *
-   * @param key the stored key
+   * @param key the key (see the class comment for what a base entry holds)
    * @param owner the owner's entry at the time the key was loaded
    */
   public record KeyEntry(CustomerKey key, CustomerEntry owner) {}
 
-  private RegistryView(TierCatalog tiers, int expectedKeys, int expectedCustomers) {
-    this.tiers = tiers;
-    this.keys = new ConcurrentHashMap<>(Math.max(16, expectedKeys * 4 / 3));
-    this.customers = new ConcurrentHashMap<>(Math.max(16, expectedCustomers * 4 / 3));
-  }
+  /** A customer in the overlay: its entry (empty once removed) and every key it has. */
+  private record Changed(Optional<CustomerEntry> entry, List<CustomerKey> keys) {}
 
-  /**
-   * Builds a view of the whole snapshot with the catalog's limits.
-   *
-   * @throws IllegalArgumentException naming a customer whose tier is not in the catalog
-   */
-  static RegistryView build(RegistryStore.RegistrySnapshot snapshot, TierCatalog tiers) {
-    RegistryView view = new RegistryView(tiers, snapshot.keys().size(), snapshot.customers().size());
-    Map<String, List<CustomerKey>> byCustomer = new HashMap<>();
-    for (CustomerKey k : snapshot.keys()) {
-      byCustomer.computeIfAbsent(k.customerId(), id -> new ArrayList<>()).add(k);
-    }
-    for (Customer c : snapshot.customers()) {
-      view.put(c, byCustomer.getOrDefault(c.id(), List.of()));
-    }
-    return view;
+  RegistryView(TierCatalog tiers, CompactBase base) {
+    this.tiers = tiers;
+    this.base = base;
+    this.masked = new AtomicLongArray(Math.max(1, (base.customerCount() + 63) >>> 6));
+    this.customerCount = base.customerCount();
+    this.keyCount = base.keyCount();
   }
 
   /** The key with this digest, whatever its status; empty when unknown. */
   public Optional<KeyEntry> findKey(KeyDigest digest) {
-    return Optional.ofNullable(keys.get(digest));
+    KeyEntry e = changedKeys.get(digest);
+    if (e != null) {
+      return Optional.of(e);
+    }
+    int row = base.findKey(digest);
+    if (row < 0) {
+      return Optional.empty();
+    }
+    if (isMasked(base.customerOfKey(row))) {
+      return Optional.ofNullable(changedKeys.get(digest));
+    }
+    return Optional.of(base.keyEntry(row, digest));
   }
 
   /** The customer's entry; empty when unknown or purged. */
   public Optional<CustomerEntry> findCustomer(String customerId) {
-    return Optional.ofNullable(customers.get(customerId));
+    Changed c = changed.get(customerId);
+    if (c != null) {
+      return c.entry();
+    }
+    int row = base.findCustomer(customerId);
+    if (row < 0) {
+      return Optional.empty();
+    }
+    if (isMasked(row)) {
+      c = changed.get(customerId);
+      return c == null ? Optional.empty() : c.entry();
+    }
+    return Optional.of(base.customerEntry(row));
   }
 
   public TierCatalog tiers() {
@@ -75,20 +100,32 @@ public final class RegistryView {
   }
 
   public int customerCount() {
-    return customers.size();
+    return customerCount;
   }
 
   public int keyCount() {
-    return keys.size();
+    return keyCount;
+  }
+
+  /** Customers held in the overlay (changed since the base was built). */
+  int overlaySize() {
+    return changed.size();
+  }
+
+  int baseCustomerCount() {
+    return base.customerCount();
   }
 
   /** The version of the customer held now, or -1 when none. */
   long versionOf(String customerId) {
-    CustomerEntry e = customers.get(customerId);
-    return e == null ? -1 : e.customer().version();
+    return findCustomer(customerId).map(e -> e.customer().version()).orElse(-1L);
   }
 
-  /** Replaces the customer and its keys when {@code customer} is newer than what the view holds. */
+  /**
+   * Replaces the customer and its keys when {@code customer} is newer than what the view holds.
+   *
+   * @throws IllegalArgumentException when the customer's tier is not in the catalog (nothing changes then)
+   */
   void apply(Customer customer, List<CustomerKey> customerKeys) {
     if (customer.version() > versionOf(customer.id())) {
       put(customer, customerKeys);
@@ -97,26 +134,75 @@ public final class RegistryView {
 
   /** Drops a purged customer and its keys. */
   void remove(String customerId) {
-    CustomerEntry old = customers.remove(customerId);
-    if (old != null) {
-      old.keyDigests().forEach(keys::remove);
+    int row = base.findCustomer(customerId);
+    boolean inBase = row >= 0 && !isMasked(row);
+    Changed old = changed.get(customerId);
+    if (!inBase && (old == null || old.entry().isEmpty())) {
+      return;
     }
+    if (row >= 0) {
+      changed.put(customerId, new Changed(Optional.empty(), List.of()));
+      mask(row);
+    } else {
+      changed.remove(customerId);
+    }
+    if (old != null) {
+      old.keys().forEach(k -> changedKeys.remove(k.digest()));
+    }
+    customerCount--;
+    keyCount -= old != null ? old.keys().size() : baseKeysOf(row);
   }
 
   private void put(Customer customer, List<CustomerKey> customerKeys) {
     Limits limits = EffectiveLimits.of(customer, tiers);
-    List<KeyDigest> digests = customerKeys.stream().map(CustomerKey::digest).toList();
-    CustomerEntry entry = new CustomerEntry(customer, limits, digests);
-    CustomerEntry old = customers.put(customer.id(), entry);
+    CustomerEntry entry = new CustomerEntry(customer, limits);
+    int row = base.findCustomer(customer.id());
+    Changed old = changed.get(customer.id());
+    int heldBefore = old != null ? (old.entry().isPresent() ? old.keys().size() : 0)
+        : row >= 0 ? baseKeysOf(row) : 0;
+    boolean existed = old != null ? old.entry().isPresent() : row >= 0;
+    Set<KeyDigest> now = new HashSet<>();
     for (CustomerKey k : customerKeys) {
-      keys.put(k.digest(), new KeyEntry(k, entry));
+      changedKeys.put(k.digest(), new KeyEntry(k, entry));
+      now.add(k.digest());
+    }
+    changed.put(customer.id(), new Changed(Optional.of(entry), List.copyOf(customerKeys)));
+    if (row >= 0) {
+      mask(row);
     }
     if (old != null) {
-      for (KeyDigest d : old.keyDigests()) {
-        if (!digests.contains(d)) {
-          keys.remove(d);
+      for (CustomerKey k : old.keys()) {
+        if (!now.contains(k.digest())) {
+          changedKeys.remove(k.digest());
         }
       }
     }
+    customerCount += existed ? 0 : 1;
+    keyCount += now.size() - heldBefore;
+  }
+
+  /** A new view of the same content with an empty overlay: the base rows still current, then the overlay. */
+  RegistryView compacted() {
+    CompactBase.Builder b = new CompactBase.Builder(tiers);
+    b.expect(customerCount, keyCount);
+    base.copyInto(b, row -> !isMasked(row));
+    changed.values().forEach(c -> c.entry().ifPresent(e -> {
+      b.customer(e.customer());
+      c.keys().forEach(b::key);
+    }));
+    return new RegistryView(tiers, b.build());
+  }
+
+  private int baseKeysOf(int customerRow) {
+    return base.keysOf(customerRow);
+  }
+
+  private boolean isMasked(int customerRow) {
+    return (masked.get(customerRow >>> 6) & (1L << customerRow)) != 0;
+  }
+
+  private void mask(int customerRow) {
+    int i = customerRow >>> 6;
+    masked.set(i, masked.get(i) | (1L << customerRow));
   }
 }

@@ -5,6 +5,7 @@ import io.tollgate.registry.AdminKey;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
+import io.tollgate.registry.RegistryLoadSink;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryTransaction;
 import java.util.List;
@@ -120,6 +121,12 @@ final class JdbiRegistryStore implements RegistryStore {
         h.createQuery(CustomerRows.SELECT + " ORDER BY customer_id").map(CustomerRows.MAPPER).list(),
         h.createQuery(KeyRows.SELECT + " ORDER BY customer_id, created_at, key_id").map(KeyRows.MAPPER).list(),
         FeedLog.current(h)));
+  }
+
+  /** Streams both tables in one read snapshot: see {@link RegistryStream}. */
+  @Override
+  public long loadInto(RegistryLoadSink sink) {
+    return guard.inReadSnapshot(h -> RegistryStream.into(h, sink));
   }
 
   @Override

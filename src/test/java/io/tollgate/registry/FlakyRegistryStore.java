@@ -60,6 +60,11 @@ final class FlakyRegistryStore implements RegistryStore {
   }
 
   @Override
+  public long loadInto(RegistryLoadSink sink) {
+    return real.loadInto(sink);
+  }
+
+  @Override
   public FeedPage changesSince(long afterVersion, int limit) {
     if (feedDown.get()) {
       throw new IllegalStateException("store unreachable (test)");

@@ -123,4 +123,43 @@ final class LiveRegistryTest {
     assertThat(db.registry().findCustomer("gone")).isEmpty();
     assertThat(db.registry().findCustomer("kept")).isPresent();
   }
+
+  @Test
+  void compact_foldsTheChangesIntoANewBase_andEveryLookupAnswersAsBefore() {
+    CustomerService.Created acme = create("acme");
+    CustomerService.Created globex = create("globex");
+    keys.revoke("adm_test", "acme", acme.firstKey().key().id());
+    customers.deactivate("adm_test", "globex");
+    assertThat(live.view().overlaySize()).isEqualTo(2);
+    long version = live.view().findCustomer("acme").orElseThrow().customer().version();
+
+    live.compact();
+
+    assertThat(live.view().overlaySize()).isZero();
+    assertThat(live.view().baseCustomerCount()).isEqualTo(2);
+    assertThat(entry(acme.firstKey().secret()).key().statusAt(java.time.Instant.now()))
+        .isEqualTo(KeyStatus.REVOKED);
+    assertThat(entry(globex.firstKey().secret()).owner().customer().status()).isEqualTo(CustomerStatus.DEACTIVATED);
+    assertThat(live.view().findCustomer("acme").orElseThrow().customer().version()).isEqualTo(version);
+    live.publish(new Change("acme", version - 1));
+    assertThat(entry(acme.firstKey().secret()).key().revokedAt()).isPresent();
+  }
+
+  @Test
+  void publish_pastTheOverlayLimit_compactsOffTheCallingThread() {
+    for (int i = 0; i <= LiveRegistry.compactAfter(live.view()); i++) {
+      live.view().apply(customer("c" + i), List.of());
+    }
+    create("acme");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> live.view().overlaySize() == 0);
+    assertThat(live.view().customerCount()).isEqualTo(LiveRegistry.compactAfter(live.view()) + 2);
+    assertThat(live.view().findCustomer("c0")).isPresent();
+  }
+
+  private static Customer customer(String id) {
+    java.time.Instant t = java.time.Instant.ofEpochMilli(1_000);
+    return new Customer(id, Optional.empty(), Optional.empty(), "starter", List.of("default"),
+        CustomerStatus.ACTIVE, Map.of(), LimitOverrides.NONE, t, t, Optional.empty(), 1);
+  }
 }

@@ -8,12 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.json.JsonNumber;
 import io.tollgate.keys.KeyDigest;
+import io.tollgate.keys.KeyEnvironment;
 import io.tollgate.registry.AdminKey;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.AuditEntry.FieldChange;
 import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
 import io.tollgate.registry.CustomerStatus;
+import io.tollgate.registry.LimitOverrides;
+import io.tollgate.registry.RegistryLoadSink;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryStore.AuditQuery;
 import io.tollgate.registry.RegistryStore.CustomerQuery;
@@ -238,5 +241,63 @@ abstract class RegistryQueryContract extends StoreContractBase {
     RegistryStore.RegistrySnapshot snapshot = store.loadAll();
     assertThat(snapshot.customers()).containsExactly(a, b);
     assertThat(snapshot.keys()).containsExactly(a1, b1);
+  }
+
+  @Test
+  void loadInto_streamsTheGatesColumnsOfEveryCustomerAndKey_asLoadAllHoldsThem() {
+    insert(customer("a").overrides(new LimitOverrides(Optional.empty(), Optional.empty(), Optional.of(7L),
+            Optional.empty(), Optional.empty())).namespaces(List.of("prod", "default")).build(),
+        key("a", "key_1").build(), key("a", "key_2").bare().build());
+    insert(customer("b").status(CustomerStatus.SUSPENDED).build(), key("b", "key_3").bare().build());
+    insert(customer("c").deactivatedAt(T0).build());
+    Recording streamed = new Recording();
+    long feedVersion = store.loadInto(streamed);
+    Recording expected = new Recording();
+    RegistryStore.RegistrySnapshot snapshot = store.loadAll();
+    snapshot.customers().forEach(expected::customer);
+    snapshot.keys().forEach(expected::key);
+    assertThat(streamed.customers).containsExactlyInAnyOrderElementsOf(expected.customers).hasSize(3);
+    assertThat(streamed.keys).containsExactlyInAnyOrderElementsOf(expected.keys).hasSize(3);
+    assertThat(streamed.expected).containsExactly(3, 3);
+    assertThat(feedVersion).isEqualTo(snapshot.feedVersion()).isPositive();
+  }
+
+  @Test
+  void loadInto_moreKeysThanOneCursorFetch_streamsThemAll() {
+    CustomerKey[] keys = new CustomerKey[RegistryStream.FETCH + 5];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = key("bulk", "key_" + i).bare().build();
+    }
+    insert(customer("bulk").build(), keys);
+    Recording streamed = new Recording();
+    store.loadInto(streamed);
+    assertThat(streamed.keys).hasSize(keys.length);
+    assertThat(streamed.keys.getLast()).startsWith("key_");
+  }
+
+  /** Every streamed row as one line of text: what two loads are compared by. */
+  private static final class Recording implements RegistryLoadSink {
+    final List<String> customers = new ArrayList<>();
+    final List<String> keys = new ArrayList<>();
+    final List<Integer> expected = new ArrayList<>();
+
+    @Override
+    public void expect(int customerRows, int keyRows) {
+      expected.addAll(List.of(customerRows, keyRows));
+    }
+
+    @Override
+    public void customer(String id, String tier, List<String> namespaces, CustomerStatus status,
+        LimitOverrides overrides, long createdAtMillis, long version) {
+      customers.add(String.join("|", id, tier, namespaces.toString(), status.toString(), overrides.toString(),
+          Long.toString(createdAtMillis), Long.toString(version)));
+    }
+
+    @Override
+    public void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
+        List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+      keys.add(String.join("|", id, customerId, environment.toString(), new KeyDigest(w0, w1, w2, w3).toHex(),
+          namespaces.toString(), Long.toString(revokedAtMillis), Long.toString(expiresAtMillis)));
+    }
   }
 }

@@ -149,7 +149,7 @@ public final class Server implements AutoCloseable {
       QuotaLedger ledger = seededLedger(database.usage(), clock);
       Vertx v = vertx;
       Optional<RedisLimiter> redis = cfg.limits().redisUrl()
-          .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), ledger));
+          .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), storedUsage(database.usage()), nodeId));
       redis.ifPresent(r -> LimitsMetrics.register(metrics.registry(), r));
       Optional<Limiter> shared = redis.map(r -> new LeasingLimiter(v, r));
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
@@ -192,6 +192,20 @@ public final class Server implements AutoCloseable {
     BillingPeriod year = QuotaPeriod.YEAR.containing(today);
     return new QuotaLedger(usage.unitsByCustomer(month.firstDay(), month.endDay()),
         usage.unitsByCustomer(year.firstDay(), year.endDay()), now);
+  }
+
+  /**
+   * An account's billed units in a period as the store holds them now (from the day it was created, so that a
+   * customer created again does not inherit the usage of the one before): what a shared counter missing in Redis is
+   * seeded with. Usage still in a node's metering batch (at most one flush interval) is not in it.
+   */
+  private static RedisLimiter.Seeds storedUsage(UsageStore usage) {
+    return (account, period) -> {
+      LocalDate created = LocalDate.ofInstant(account.createdAt(), ZoneOffset.UTC);
+      LocalDate from = created.isAfter(period.firstDay()) ? created : period.firstDay();
+      return from.isBefore(period.endDay()) ? usage.totals(account.customerId(), from, period.endDay()).units()
+          : io.tollgate.limits.Units.ZERO;
+    };
   }
 
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {

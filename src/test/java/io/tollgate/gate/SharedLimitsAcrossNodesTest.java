@@ -43,7 +43,7 @@ final class SharedLimitsAcrossNodesTest {
   private static GateFixture node(String name) throws Exception {
     Path nodeDir = Files.createDirectories(dir.resolve(name));
     // a loaded 2-core test machine: a generous timeout, so that only a dead Redis counts as unreachable
-    return GateFixture.start(nodeDir, "node:\n  id: node-" + name + "\nlimits:\n  redis:\n    timeout: 500ms\n",
+    return GateFixture.start(nodeDir, "node:\n  id: node-" + name + "\nlimits:\n  redis:\n    timeout: 2s\n",
         Map.of("TOLLGATE_STORE_URL", pg.url(), "TOLLGATE_HMAC_SECRET", SHARED_SECRET,
             "TOLLGATE_REDIS_URL", redis.url()));
   }
@@ -128,17 +128,28 @@ final class SharedLimitsAcrossNodesTest {
     assertThat(admitted + more).isEqualTo(1000);
   }
 
+  /**
+   * Far from its limits a customer costs Redis calls per second, not per request: a lease per node per
+   * {@code LeasingLimiter.LIFETIME} (sized to that much of the node's traffic) and a heartbeat every two seconds, with
+   * the settlements riding on them. Per request that is at most 0.05 once a node serves 60 requests a second or more
+   * (the bench and {@code LeasingLimiterTest} measure it at full speed); this machine, loaded, may serve fewer.
+   */
   @Test
-  void farFromItsLimits_aCustomerCostsFewRedisCallsPerRequest() {
+  void farFromItsLimits_aCustomerCostsRedisCallsPerSecondNotPerRequest() {
     String key = customer("shared-far", "{\"quota\":{\"units\":1000000,\"period\":\"month\"},"
         + "\"rate_limit\":{\"requests\":100000,\"window_s\":1,\"burst\":100000}}");
+    hammer(key, 400); // each node learns the customer's rate, which sizes its leases
     double callsBefore = redisCalls(a) + redisCalls(b);
+    long start = System.nanoTime();
     List<Integer> statuses = hammer(key, 1200);
+    double seconds = (System.nanoTime() - start) / 1e9;
     double calls = redisCalls(a) + redisCalls(b) - callsBefore;
-    System.out.printf("far from the limits over two nodes: %d admitted of %d, %.0f Redis calls (%.3f per request)%n",
-        count(statuses, 200), statuses.size(), calls, calls / statuses.size());
+    System.out.printf("far from the limits over two nodes: %d admitted of %d in %.1f s, %.0f Redis calls (%.3f per"
+        + " request, %.2f per node-second)%n", count(statuses, 200), statuses.size(), seconds, calls,
+        calls / statuses.size(), calls / seconds / 2);
     assertThat(count(statuses, 200)).isEqualTo(statuses.size());
-    assertThat(calls / statuses.size()).isLessThan(0.5); // measured 0.20-0.25 here; exact calls would be 1.0
+    assertThat(calls).as("exact calls would be %d", statuses.size())
+        .isLessThanOrEqualTo(Math.max(0.05 * statuses.size(), 3 * 2 * Math.ceil(seconds)));
   }
 
   private static final long LeasingLimiterLifetimeMillis =

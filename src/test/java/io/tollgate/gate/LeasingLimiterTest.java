@@ -1,0 +1,89 @@
+package io.tollgate.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.gate.redis.LeasingLimiter;
+import io.tollgate.gate.redis.RedisLimiter;
+import io.tollgate.gate.redis.PrivateRedis;
+import io.tollgate.gate.redis.RedisServer;
+import io.tollgate.limits.Account;
+import io.tollgate.limits.Limits;
+import io.tollgate.limits.Quota;
+import io.tollgate.limits.QuotaLedger;
+import io.tollgate.limits.QuotaPeriod;
+import io.tollgate.limits.RateLimit;
+import io.tollgate.limits.Units;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Leases over a private Redis: the limiter contract holds with leases and coalesced settlements, a customer far from
+ * its limits costs few Redis calls per request under concurrent load, and what a node that stopped calling held
+ * returns to the quota once its hold expires.
+ */
+final class LeasingLimiterTest extends LimiterContract {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  @RegisterExtension static final PrivateRedis redis = new PrivateRedis();
+
+  @Override
+  Limiter limiter(Map<String, Units> seeded) {
+    return new LeasingLimiter(redis.vertx(), connect(seeded, "node-a"));
+  }
+
+  private static RedisLimiter connect(Map<String, Units> seeded, String node) {
+    return RedisLimiter.connect(redis.vertx(), redis.url(), TIMEOUT, RedisLimiter.Seeds.of(new QuotaLedger(seeded, seeded,
+        NOW)), node);
+  }
+
+  private static Limits far() {
+    return new Limits(new Quota(Units.of(100_000_000), QuotaPeriod.MONTH), new RateLimit(1_000_000, 1, 1_000_000));
+  }
+
+  /** {@code requests} admissions from {@code threads} threads, each settled as billed (as the gate does). */
+  private static long hammer(Limiter l, Account a, Limits limits, int threads, int requests) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicLong allowed = new AtomicLong();
+    AtomicLong left = new AtomicLong(requests);
+    List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      workers.add(pool.submit(() -> {
+        while (left.decrementAndGet() >= 0) {
+          Limiter.Admission admission = admit(l, a, limits, 1, false);
+          if (admission.allowed()) {
+            allowed.incrementAndGet();
+            l.settle(a, limits, Units.of(1), Units.of(1), NOW, false);
+          }
+        }
+        return null;
+      }));
+    }
+    for (var w : workers) {
+      w.get();
+    }
+    pool.shutdown();
+    return allowed.get();
+  }
+
+  @Test
+  void farFromItsLimits_underConcurrentLoad_costsAtMostOneRedisCallPer20AllowedRequests() throws Exception {
+    RedisLimiter redisA = connect(Map.of(), "node-far");
+    LeasingLimiter l = new LeasingLimiter(redis.vertx(), redisA);
+    Account a = account("far");
+    hammer(l, a, far(), 16, 500); // connections opened, the rate measured
+    long before = redisA.calls();
+    long allowed = hammer(l, a, far(), 16, 20_000);
+    double perRequest = (double) (redisA.calls() - before) / allowed;
+    System.out.printf("far from its limits, 16 threads: %d allowed, %d Redis calls, %.4f per allowed request%n",
+        allowed, redisA.calls() - before, perRequest);
+    assertThat(allowed).isEqualTo(20_000);
+    assertThat(perRequest).isLessThanOrEqualTo(0.05);
+  }
+}

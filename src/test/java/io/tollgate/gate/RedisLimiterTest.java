@@ -79,4 +79,28 @@ final class RedisLimiterTest extends LimiterContract {
     assertThat(after.allowed()).isTrue();
     assertThat(after.quota().orElseThrow().used()).isEqualTo(Units.of(2));
   }
+
+  /**
+   * A node that holds reservations and then stops calling (killed, or cut off from Redis without settling): its held
+   * units stop counting {@link RedisLimiter#HOLD_TTL} after its last call, and the other nodes can spend them.
+   */
+  @Test
+  void tryAdmit_unitsHeldByANodeThatStoppedCalling_returnToTheQuotaAfterTheHold() throws Exception {
+    Account a = account("dead-node");
+    RedisLimiter dying = RedisLimiter.connect(redis.vertx(), redis.url(), LOADED_MACHINE_TIMEOUT, NO_SEEDS,
+        "node-dying");
+    RedisLimiter alive = RedisLimiter.connect(redis.vertx(), redis.url(), LOADED_MACHINE_TIMEOUT, NO_SEEDS,
+        "node-alive");
+    assertThat(admit(dying, a, limits(10, 10), 8, false).allowed()).isTrue();
+    dying.close(); // never settles
+    long died = System.nanoTime();
+    assertThat(admit(alive, a, limits(10, 10), 5, false).allowed()).isFalse();
+    await().atMost(RedisLimiter.HOLD_TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> admit(alive, a, limits(10, 10), 5, true).allowed());
+    assertThat(Duration.ofNanos(System.nanoTime() - died)).isGreaterThan(RedisLimiter.HOLD_TTL.minusMillis(500));
+    Limiter.Admission freed = admit(alive, a, limits(10, 10), 5, false);
+    assertThat(freed.allowed()).isTrue();
+    assertThat(freed.quota().orElseThrow().used()).isEqualTo(Units.of(5));
+    alive.close();
+  }
 }

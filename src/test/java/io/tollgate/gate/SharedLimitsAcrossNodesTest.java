@@ -215,6 +215,24 @@ final class SharedLimitsAcrossNodesTest {
     assertThat((double) admitted.get()).isLessThanOrEqualTo(ideal * 1.02 + 16).isGreaterThanOrEqualTo(ideal * 0.95);
   }
 
+  /**
+   * Redis loses its data mid-run: the counters come back from the usage the store holds now (15 of the 20 units),
+   * not from what it held when the nodes started (nothing), so the quota still holds.
+   */
+  @Test
+  void redisLosesItsData_theQuotaIsStillEnforcedFromTheStoredUsage() throws Exception {
+    String key = customer("shared-flushed", "{\"quota\":{\"units\":20,\"period\":\"month\"},"
+        + "\"rate_limit\":{\"requests\":100000,\"window_s\":1,\"burst\":100000}}");
+    assertThat(count(hammer(key, 30), 200)).isEqualTo(30);
+    a.awaitUsage("shared-flushed", u -> u.path("units_used").asDouble() == 15);
+    redis.flushAll();
+    List<Integer> after = hammer(key, 100);
+    System.out.printf("after FLUSHALL with 15 of 20 units used: %d more half-unit requests admitted of %d%n",
+        count(after, 200), after.size());
+    assertThat(count(after, 200)).as("statuses %s", histogram(after)).isEqualTo(10);
+    assertThat(count(after, 429)).isEqualTo(90);
+  }
+
   @Test
   void redisKilled_bothNodesAnswer503LimitsUnavailable_andRejoinTheSharedCountersWhenItIsBack() throws Exception {
     String key = customer("shared-down", "{\"quota\":{\"units\":1000,\"period\":\"month\"}}");

@@ -153,6 +153,11 @@ final class Lease {
     quotaAtGrant = at.quota().orElseThrow();
   }
 
+  /** Owes the rest back now. */
+  synchronized void forfeit() {
+    giveBackRest();
+  }
+
   /** Owes the rest back once the lease has expired. */
   synchronized void expire(long nowNanos) {
     if (nowNanos - expiresAt >= 0) {

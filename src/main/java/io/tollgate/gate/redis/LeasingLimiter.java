@@ -143,13 +143,8 @@ public final class LeasingLimiter implements Limiter {
   }
 
   @Override
-  public Future<Boolean> probe() {
-    return redis.probe();
-  }
-
-  @Override
-  public boolean isShared() {
-    return true;
+  public Future<State> state() {
+    return redis.state();
   }
 
   /**
@@ -176,6 +171,11 @@ public final class LeasingLimiter implements Limiter {
         lease.unpaid(owed);
       }
     });
+  }
+
+  /** Stops admitting from the leases held now; their rest is owed back to Redis. */
+  void forfeitLeases() {
+    leases.values().forEach(Lease::forfeit);
   }
 
   /** Stops the sweep (the owner closes the Redis client). */

@@ -229,9 +229,14 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
         Long.toString(owed.heldMilli()), Long.toString(owed.tokens()), Long.toString(owed.settledMilli()))).mapEmpty();
   }
 
-  /** A {@code PING} within the timeout; its outcome moves the circuit breaker like any call. */
+  /** {@code SHARED} when a {@code PING} answers within the timeout, else {@code DOWN}. */
   @Override
-  public Future<Boolean> probe() {
+  public Future<State> state() {
+    return probe().map(up -> up ? State.SHARED : State.DOWN);
+  }
+
+  /** A {@code PING} within the timeout; its outcome moves the circuit breaker like any call. */
+  Future<Boolean> probe() {
     Context context = vertx.getOrCreateContext();
     Promise<Boolean> done = Promise.promise();
     api.ping(List.of()).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(ar -> context.runOnContext(v -> {
@@ -243,11 +248,6 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
       done.complete(ar.succeeded());
     }));
     return done.future();
-  }
-
-  @Override
-  public boolean isShared() {
-    return true;
   }
 
   /** Redis calls so far, and how many of them failed or were refused by the open circuit. */

@@ -86,4 +86,78 @@ final class LeasingLimiterTest extends LimiterContract {
     assertThat(allowed).isEqualTo(20_000);
     assertThat(perRequest).isLessThanOrEqualTo(0.05);
   }
+
+  /**
+   * Two nodes whose clocks differ by 2 s (node B passes its own time, 2 s ahead, as the gate passes its clock): the
+   * bucket's time comes from Redis, so the shared rate limit holds within the same bounds as without skew (at most
+   * 2 % over an ideal bucket plus the requests in flight, at least 5 % under), and a quota is reached exactly.
+   */
+  @Test
+  void twoNodesWithClocks2sApart_keepTheSameBounds() throws Exception {
+    LeasingLimiter nodeA = new LeasingLimiter(redis.vertx(), connect(Map.of(), "node-skew-a"));
+    LeasingLimiter nodeB = new LeasingLimiter(redis.vertx(), connect(Map.of(), "node-skew-b"));
+    Duration skew = Duration.ofSeconds(2);
+    Limits rate = new Limits(new Quota(Units.of(100_000_000), QuotaPeriod.MONTH), new RateLimit(25, 1, 40));
+    Account a = account("skew-rate");
+    hammer(nodeA, account("skew-warm-up"), far(), 8, 200); // connections opened: no refill is lost to them
+    hammer(nodeB, account("skew-warm-up"), far(), 8, 200);
+    AtomicLong admitted = new AtomicLong();
+    AtomicLong sent = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(3).toNanos();
+    List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      boolean onB = t % 2 == 1;
+      workers.add(pool.submit(() -> {
+        while (System.nanoTime() < end) {
+          java.time.Instant now = java.time.Instant.now().plus(onB ? skew : Duration.ZERO);
+          Limiter node = onB ? nodeB : nodeA;
+          sent.incrementAndGet();
+          Limiter.Admission admission = node.tryAdmit(a, rate, Units.of(1), now, false).toCompletionStage()
+              .toCompletableFuture().get(15, TimeUnit.SECONDS);
+          if (admission.allowed()) {
+            admitted.incrementAndGet();
+            node.settle(a, rate, Units.of(1), Units.of(1), now, false);
+          }
+        }
+        return null;
+      }));
+    }
+    for (var w : workers) {
+      w.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double ideal = 40 + 25 * seconds;
+    System.out.printf("rate 25/s burst 40, two nodes 2 s apart, %.2f s: %d admitted of %d, ideal %.1f, error %+.2f %%%n",
+        seconds, admitted.get(), sent.get(), ideal, 100 * (admitted.get() - ideal) / ideal);
+    assertThat(sent.get()).as("the load is at least five times the limit").isGreaterThan((long) (5 * ideal));
+    assertThat((double) admitted.get()).isLessThanOrEqualTo(ideal * 1.02 + 16).isGreaterThanOrEqualTo(ideal * 0.95);
+
+    Limits quota = new Limits(new Quota(Units.of(500), QuotaPeriod.MONTH), new RateLimit(1_000_000, 1, 1_000_000));
+    Account q = account("skew-quota");
+    AtomicLong spent = new AtomicLong();
+    List<java.util.concurrent.Future<?>> quotaWorkers = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      boolean onB = t % 2 == 1;
+      quotaWorkers.add(pool.submit(() -> {
+        for (int i = 0; i < 60; i++) {
+          java.time.Instant now = NOW.plus(onB ? skew : Duration.ZERO);
+          Limiter node = onB ? nodeB : nodeA;
+          if (node.tryAdmit(q, quota, Units.of(1), now, false).toCompletionStage().toCompletableFuture()
+              .get(15, TimeUnit.SECONDS).allowed()) {
+            spent.incrementAndGet();
+            node.settle(q, quota, Units.of(1), Units.of(1), now, false);
+          }
+        }
+        return null;
+      }));
+    }
+    for (var w : quotaWorkers) {
+      w.get();
+    }
+    pool.shutdown();
+    System.out.printf("quota 500 units, two nodes 2 s apart: %d admitted of %d%n", spent.get(), 16 * 60);
+    assertThat(spent.get()).isLessThanOrEqualTo(500).isGreaterThanOrEqualTo(500 - 2 * 10);
+  }
 }

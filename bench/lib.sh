@@ -123,7 +123,8 @@ EOF
   NGINX_PIDS="$SPAWNED $(pgrep -P "$SPAWNED" | tr '\n' ' ')"
 }
 
-# start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY.
+# start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY;
+# TOLLGATE_EXTRA_YAML, when set, is appended to its configuration file.
 # Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID.
 start_tollgate() {
   local name="$1" data="$2"
@@ -142,6 +143,7 @@ metering:
 access_log:
   target: ${ACCESS_LOG:-off}
   file: access.log
+${TOLLGATE_EXTRA_YAML:-}
 EOF
   spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN \
     "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"

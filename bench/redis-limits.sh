@@ -17,16 +17,11 @@ DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-20s}"
 PATH_UNDER_TEST=/v1/default/serve/bench
 ADMIN_KEY="bench-admin-key-$(date +%s%N)-0123456789"
-CUSTOMER='{"customer_id":"bench","limits":{"quota":{"units":1000000000000,"period":"year"},
-  "rate_limit":{"requests":1000000000,"window_s":1,"burst":1000000000}}}'
 
 command -v wrk >/dev/null 2>&1 || die "wrk is missing: run scripts/test-services.sh (as root)"
 [[ -x /usr/bin/redis-server ]] || die "redis-server is missing: run scripts/test-services.sh (as root)"
 build_jar
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-BENCH_DIR="$(mktemp -d /tmp/tollgate-bench.XXXXXX)"
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+open_run redis-limits
 
 start_bench_engine
 REDIS_PORT="$(free_port)"
@@ -48,7 +43,7 @@ for node in local redis; do
   GATE[$node]="http://127.0.0.1:$GATE_PORT$PATH_UNDER_TEST"
   ADMIN_OF[$node]="$ADMIN_PORT"
   PID[$node]="$TOLLGATE_PID"
-  KEY[$node]="$(admin POST /admin/customers "$CUSTOMER" | json_field key)"
+  KEY[$node]="$(admin POST /admin/customers "$FAR_CUSTOMER" | json_field key)"
   [[ -n "${KEY[$node]}" ]] || die "cannot create the customer bench on the $node node"
   for _ in $(seq 1 50); do  # the first calls open Redis connections and seed the counters
     got="$(status "${GATE[$node]}" "${KEY[$node]}")"

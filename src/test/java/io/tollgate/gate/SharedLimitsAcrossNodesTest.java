@@ -188,6 +188,52 @@ final class SharedLimitsAcrossNodesTest {
     assertThat(TwoNodes.count(after, 429)).isEqualTo(90);
   }
 
+  /**
+   * {@code limits.on_redis_down: refuse} under load: while Redis is down both nodes answer 503, never admit on their
+   * own, and when it is back they admit again; every 200 is billed once, no 503 is billed.
+   */
+  @Test
+  void redisKilledMidLoad_refusesUntilItIsBack_andBillsExactlyTheAdmittedRequests() throws Exception {
+    String key = customer("shared-down-load", "{\"quota\":{\"units\":100000,\"period\":\"month\"},"
+        + "\"rate_limit\":{\"requests\":100000,\"window_s\":1,\"burst\":100000}}");
+    java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicLong> statuses =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      GateFixture node = t % 2 == 0 ? a : b;
+      workers.add(pool.submit(() -> {
+        while (running.get()) {
+          int status = node.gate("GET", "/v1/default/items/x", key).status();
+          statuses.computeIfAbsent(status, x -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        }
+      }));
+    }
+    java.util.function.IntSupplier ok = () -> (int) statuses.getOrDefault(200,
+        new java.util.concurrent.atomic.AtomicLong()).get();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> ok.getAsInt() >= 100);
+      redis.stop();
+      await().atMost(Duration.ofSeconds(30)).until(() -> statuses.containsKey(503)
+          && statuses.get(503).get() >= 50);
+      int admittedBefore = ok.getAsInt();
+      redis.restart();
+      await().atMost(Duration.ofSeconds(30)).until(() -> ok.getAsInt() >= admittedBefore + 100);
+    } finally {
+      running.set(false);
+      for (var w : workers) {
+        w.get();
+      }
+      pool.shutdown();
+    }
+    System.out.printf("Redis killed and restarted under load (refuse): %s%n", statuses);
+    assertThat(statuses.keySet()).containsOnly(200, 503);
+    long admitted = statuses.get(200).get();
+    a.awaitUsage("shared-down-load", u -> u.path("units_used").asDouble() == admitted / 2.0
+        && u.path("requests").asLong() == admitted);
+  }
+
   @Test
   void redisKilled_bothNodesAnswer503LimitsUnavailable_andRejoinTheSharedCountersWhenItIsBack() throws Exception {
     String key = customer("shared-down", "{\"quota\":{\"units\":1000,\"period\":\"month\"}}");

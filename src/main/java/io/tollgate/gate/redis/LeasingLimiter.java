@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LeasingLimiter implements Limiter {
   public static final Duration LIFETIME = Duration.ofSeconds(1);
   /** The longest a settlement waits for a call to ride on. */
-  public static final Duration MAX_OWED = Duration.ofMillis(250);
+  public static final Duration MAX_OWED = Duration.ofSeconds(1);
   private static final long IDLE_NANOS = Duration.ofSeconds(30).toNanos();
   private static final long SWEEP_MILLIS = 50;
 

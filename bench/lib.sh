@@ -9,6 +9,19 @@ JAR="$bench_root/target/tollgate.jar"
 BENCH_PIDS=()
 
 log() { echo "bench: $*" >&2; }
+
+# A customer far above any load a benchmark puts on it (its limits never refuse).
+FAR_CUSTOMER='{"customer_id":"bench","limits":{"quota":{"units":1000000000000,"period":"year"},
+  "rate_limit":{"requests":1000000000,"window_s":1,"burst":1000000000}}}'
+
+# open_run NAME: notes the load average (load_before), makes the work directory /tmp/tollgate-NAME.* (BENCH_DIR)
+# and stops every process started through `spawn` when the script exits.
+open_run() {
+  load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  BENCH_DIR="$(mktemp -d "/tmp/tollgate-$1.XXXXXX")"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+}
 die() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 need_tools() {

@@ -10,6 +10,7 @@ import io.tollgate.files.PrivateFiles;
 import io.tollgate.gate.GateListener;
 import io.tollgate.gate.GateServer;
 import io.tollgate.gate.Limiter;
+import io.tollgate.gate.redis.FallbackLimiter;
 import io.tollgate.gate.redis.LeasingLimiter;
 import io.tollgate.gate.redis.RedisLimiter;
 import io.tollgate.keys.ApiKeyFormat;
@@ -155,10 +156,10 @@ public final class Server implements AutoCloseable {
       }
       QuotaLedger ledger = seededLedger(database.usage(), clock);
       Vertx v = vertx;
+      RedisLimiter.Seeds stored = storedUsage(database.usage());
       Optional<RedisLimiter> redis = cfg.limits().redisUrl()
-          .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), ledger));
-      redis.ifPresent(r -> LimitsMetrics.register(metrics.registry(), r));
-      Optional<Limiter> shared = redis.map(r -> new LeasingLimiter(v, r));
+          .map(url -> RedisLimiter.connect(v, url, cfg.limits().redisTimeout(), stored, nodeId));
+      Optional<Limiter> shared = redis.map(r -> sharedLimits(v, r, stored, cfg.limits(), metrics, clock));
       GateServer.Dependencies gateDeps = new GateServer.Dependencies(cfg.gate(), live, database.registry(), format,
           hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
@@ -203,6 +204,30 @@ public final class Server implements AutoCloseable {
     BillingPeriod year = QuotaPeriod.YEAR.containing(today);
     return new QuotaLedger(usage.unitsByCustomer(month.firstDay(), month.endDay()),
         usage.unitsByCustomer(year.firstDay(), year.endDay()), now);
+  }
+
+  /** The shared limits on {@code redis}, falling back to this node's share when asked, with their meters. */
+  private static Limiter sharedLimits(Vertx vertx, RedisLimiter redis, RedisLimiter.Seeds stored,
+      TollgateConfig.Limits cfg, Metrics metrics, InstantSource clock) {
+    LeasingLimiter leasing = new LeasingLimiter(vertx, redis);
+    Optional<FallbackLimiter> fallback = cfg.localWhenRedisDown()
+        ? Optional.of(new FallbackLimiter(vertx, leasing, redis, stored, clock)) : Optional.empty();
+    LimitsMetrics.register(metrics.registry(), redis, fallback);
+    return fallback.<Limiter>map(f -> f).orElse(leasing);
+  }
+
+  /**
+   * An account's billed units in a period as the store holds them now (from the day it was created, so that a
+   * customer created again does not inherit the usage of the one before): what a shared counter missing in Redis is
+   * seeded with. Usage still in a node's metering batch (at most one flush interval) is not in it.
+   */
+  private static RedisLimiter.Seeds storedUsage(UsageStore usage) {
+    return (account, period) -> {
+      LocalDate created = LocalDate.ofInstant(account.createdAt(), ZoneOffset.UTC);
+      LocalDate from = created.isAfter(period.firstDay()) ? created : period.firstDay();
+      return from.isBefore(period.endDay()) ? usage.totals(account.customerId(), from, period.endDay()).units()
+          : io.tollgate.limits.Units.ZERO;
+    };
   }
 
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {

@@ -348,7 +348,7 @@ public final class ConfigLoader {
   }
 
   private static TollgateConfig.Limits limits(ConfigNode l, Map<String, String> env) {
-    l.onlyKeys(Set.of("redis"));
+    l.onlyKeys(Set.of("redis", "on_redis_down"));
     ConfigNode r = l.get("redis").onlyKeys(Set.of("url", "timeout"));
     Optional<String> fromEnv = env(env, "TOLLGATE_REDIS_URL");
     Optional<String> url = fromEnv.or(() -> r.get("url").text());
@@ -361,7 +361,11 @@ public final class ConfigLoader {
     if (timeout.toMillis() < 1 || timeout.toMillis() > 10_000) {
       throw r.get("timeout").fail("must be between 1ms and 10s");
     }
-    return new TollgateConfig.Limits(url, timeout);
+    String onDown = l.get("on_redis_down").text("refuse");
+    if (!onDown.equals("refuse") && !onDown.equals("local")) {
+      throw l.get("on_redis_down").fail("must be refuse or local");
+    }
+    return new TollgateConfig.Limits(url, timeout, onDown.equals("local"));
   }
 
   private static TollgateConfig.Logging logging(ConfigNode l, Map<String, String> env) {

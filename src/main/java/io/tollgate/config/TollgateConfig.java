@@ -179,11 +179,19 @@ public record TollgateConfig(
    * @param redisUrl {@code redis://[:password@]host:port[/db]} or {@code rediss://…} (TLS); empty: each node counts
    *     alone (exact on one node only). Holds a secret when it has a password: never log it
    * @param redisTimeout the longest a decision waits for Redis before it counts as unreachable
+   * @param localWhenRedisDown {@code limits.on_redis_down: local}: while Redis is unreachable each node enforces its
+   *     share of every limit (the limit divided by the live nodes last seen) instead of refusing ({@code refuse})
    */
-  public record Limits(Optional<String> redisUrl, Duration redisTimeout) {
+  public record Limits(Optional<String> redisUrl, Duration redisTimeout, boolean localWhenRedisDown) {
+    /** With {@code on_redis_down: refuse}. */
+    public Limits(Optional<String> redisUrl, Duration redisTimeout) {
+      this(redisUrl, redisTimeout, false);
+    }
+
     @Override
     public String toString() {
-      return "Limits[redis=" + (redisUrl.isPresent() ? "set" : "none") + ", redisTimeout=" + redisTimeout + "]";
+      return "Limits[redis=" + (redisUrl.isPresent() ? "set" : "none") + ", redisTimeout=" + redisTimeout
+          + ", onRedisDown=" + (localWhenRedisDown ? "local" : "refuse") + "]";
     }
   }
 }

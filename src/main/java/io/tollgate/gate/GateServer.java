@@ -138,20 +138,23 @@ public final class GateServer {
 
   /**
    * The node's health; {@code 503 draining} once the process is stopping, {@code 503 unavailable} with
-   * {@code "limits":"down"} while shared limits cannot be reached (the gate refuses with {@code limits_unavailable}).
+   * {@code "limits":"down"} while shared limits cannot be reached (the gate refuses with {@code limits_unavailable});
+   * {@code degraded} with {@code "limits":"local"} while the node enforces its share of the limits on its own.
    */
   private static void health(Vertx vertx, Dependencies d, HttpServerRequest req, String requestId,
       boolean draining, Limiter limiter) {
     Future<Boolean> store = vertx.executeBlocking(d.store()::isHealthy, false);
-    Future<Boolean> limits = limiter.probe();
+    Future<Limiter.State> limits = limiter.state();
     Future.join(store, limits).onComplete(ar -> {
       NodeHealth h = NodeHealth.of(store.succeeded() && store.result(), d.live().freshness(), draining);
-      boolean limitsUp = limits.result();
-      String status = limitsUp || draining ? h.status() : "unavailable";
+      Limiter.State state = limits.result();
+      boolean limitsUp = state != Limiter.State.DOWN;
+      String status = !limitsUp && !draining ? "unavailable"
+          : state == Limiter.State.FALLBACK && h.status().equals("ok") ? "degraded" : h.status();
       req.response().setStatusCode(limitsUp ? h.httpStatus() : 503).putHeader("Content-Type", "application/json")
           .putHeader("X-Request-Id", requestId)
           .end(new JsonObject().put("status", status).put("store", h.store()).put("registry", h.registry())
-              .put("limits", !limitsUp ? "down" : limiter.isShared() ? "shared" : "local").encode());
+              .put("limits", state.label()).encode());
     });
   }
 

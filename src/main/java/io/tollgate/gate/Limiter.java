@@ -42,17 +42,34 @@ public interface Limiter {
    */
   void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, boolean returnToken);
 
-  /**
-   * Whether the counters answer now; {@code false} while a shared backend is unreachable (the gate then answers
-   * {@code 503 limits_unavailable}). Never fails. The node's own counters always answer.
-   */
-  default Future<Boolean> probe() {
-    return Future.succeededFuture(true);
+  /** Where decisions are made now, as {@code /health} says it ({@code "limits"}). */
+  enum State {
+    /** The node's own counters: no shared backend is configured ({@code local}). */
+    LOCAL("local"),
+    /** Counters shared by every node ({@code shared}). */
+    SHARED("shared"),
+    /** The shared backend is unreachable and the gate answers {@code 503 limits_unavailable} ({@code down}). */
+    DOWN("down"),
+    /**
+     * The shared backend is unreachable and this node enforces its share of each limit on its own
+     * ({@code limits.on_redis_down: local}); {@code /health} says {@code local} with the status {@code degraded}.
+     */
+    FALLBACK("local");
+
+    private final String label;
+
+    State(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
   }
 
-  /** Whether the counters are shared by every node ({@code /health} says {@code shared}) or the node's own. */
-  default boolean isShared() {
-    return false;
+  /** Where decisions are made now; a shared backend is asked (within its timeout). Never fails. */
+  default Future<State> state() {
+    return Future.succeededFuture(State.LOCAL);
   }
 
   /** The counters cannot be reached now (timeout, connection refused, circuit open). */

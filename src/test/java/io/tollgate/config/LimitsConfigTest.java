@@ -51,6 +51,16 @@ final class LimitsConfigTest {
   }
 
   @Test
+  void load_onRedisDown_isRefuseByDefault_localWhenAsked_andNothingElse() throws Exception {
+    assertThat(load("limits:\n  redis:\n    url: redis://a:1\n", Map.of()).limits().localWhenRedisDown()).isFalse();
+    assertThat(load("limits:\n  on_redis_down: local\n", Map.of()).limits().localWhenRedisDown()).isTrue();
+    assertThat(load("limits:\n  on_redis_down: refuse\n", Map.of()).limits().localWhenRedisDown()).isFalse();
+    assertThatThrownBy(() -> load("limits:\n  on_redis_down: serve\n", Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("limits.on_redis_down")
+        .hasMessageContaining("refuse or local");
+  }
+
+  @Test
   void toString_withAPassword_neverShowsTheUrl() {
     assertThat(new TollgateConfig.Limits(Optional.of("redis://:secret-pw@h:1"), Duration.ofMillis(20)).toString())
         .doesNotContain("secret-pw");

@@ -36,7 +36,7 @@ abstract class LimiterContract {
 
   static Limiter.Admission admit(Limiter l, Account a, Limits limits, long units, boolean dryRun) throws Exception {
     return l.tryAdmit(a, limits, Units.of(units), NOW, dryRun).toCompletionStage().toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+        .get(15, TimeUnit.SECONDS);
   }
 
   @Test

@@ -2,53 +2,45 @@ package io.tollgate.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tollgate.gate.redis.RedisLimiter;
+import io.tollgate.gate.redis.PrivateRedis;
 import io.tollgate.gate.redis.RedisServer;
 import io.tollgate.limits.Account;
 import io.tollgate.limits.QuotaLedger;
 import io.tollgate.limits.Units;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Counters in a private Redis against the limiter contract, plus what only Redis can lose: its scripts. */
 final class RedisLimiterTest extends LimiterContract {
-  private static Vertx vertx;
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    vertx = Vertx.vertx();
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension static final PrivateRedis redis = new PrivateRedis();
+  /** Connecting takes seconds on a loaded 2-core machine; only the circuit test needs a tight timeout. */
+  private static final Duration LOADED_MACHINE_TIMEOUT = Duration.ofSeconds(5);
+  private static final RedisLimiter.Seeds NO_SEEDS = (account, period) -> Units.ZERO;
 
   @Override
   Limiter limiter(Map<String, Units> seeded) {
-    return RedisLimiter.connect(vertx, redis.url(), Duration.ofSeconds(2), new QuotaLedger(seeded, seeded, NOW));
+    return RedisLimiter.connect(redis.vertx(), redis.url(), LOADED_MACHINE_TIMEOUT,
+        RedisLimiter.Seeds.of(new QuotaLedger(seeded, seeded, NOW)),
+        "node-test");
   }
 
   @Test
   void tryAdmit_redisWithAPassword_decidesWithTheRightOne_andIsUnavailableWithAWrongOne() throws Exception {
     try (RedisServer secured = RedisServer.startWithPassword("s3cret-pw")) {
-      Limiter right = RedisLimiter.connect(vertx, secured.url(), Duration.ofSeconds(2), new QuotaLedger(Map.of(),
-          Map.of(), NOW));
+      Limiter right = RedisLimiter.connect(redis.vertx(), secured.url(), LOADED_MACHINE_TIMEOUT, NO_SEEDS, "node-test");
       assertThat(admit(right, account("pw"), limits(5, 10), 1, false).allowed()).isTrue();
-      Limiter wrong = RedisLimiter.connect(vertx, secured.url().replace("s3cret-pw", "nope"), Duration.ofSeconds(2),
-          new QuotaLedger(Map.of(), Map.of(), NOW));
+      Limiter wrong = RedisLimiter.connect(redis.vertx(), secured.url().replace("s3cret-pw", "nope"),
+          LOADED_MACHINE_TIMEOUT,
+          NO_SEEDS, "node-test");
       assertThatThrownBy(() -> admit(wrong, account("pw"), limits(5, 10), 1, false))
           .hasCauseInstanceOf(Limiter.LimitsUnavailableException.class);
     }
@@ -57,10 +49,10 @@ final class RedisLimiterTest extends LimiterContract {
   @Test
   void tryAdmit_redisGone_failsWithinTheTimeout_thenAtOnceWhileTheCircuitIsOpen() throws Exception {
     try (RedisServer doomed = RedisServer.start()) {
-      RedisLimiter l = RedisLimiter.connect(vertx, doomed.url(), Duration.ofMillis(50), new QuotaLedger(Map.of(),
-          Map.of(), NOW));
+      RedisLimiter l = RedisLimiter.connect(redis.vertx(), doomed.url(), Duration.ofMillis(50), NO_SEEDS, "node-test");
       Account a = account("gone");
-      assertThat(admit(l, a, limits(5, 10), 1, false).allowed()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions() // the first connection may take longer than 50 ms
+          .until(() -> admit(l, a, limits(5, 10), 1, false).allowed());
       doomed.stop();
       for (int i = 0; i < 3; i++) {
         long started = System.nanoTime();
@@ -81,10 +73,34 @@ final class RedisLimiterTest extends LimiterContract {
     Limiter l = limiter(Map.of());
     Account a = account("noscript");
     assertThat(admit(l, a, limits(5, 10), 1, false).allowed()).isTrue();
-    RedisAPI.api(Redis.createClient(vertx, redis.url())).script(List.of("FLUSH")).toCompletionStage()
+    RedisAPI.api(Redis.createClient(redis.vertx(), redis.url())).script(List.of("FLUSH")).toCompletionStage()
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     Limiter.Admission after = admit(l, a, limits(5, 10), 1, false);
     assertThat(after.allowed()).isTrue();
     assertThat(after.quota().orElseThrow().used()).isEqualTo(Units.of(2));
+  }
+
+  /**
+   * A node that holds reservations and then stops calling (killed, or cut off from Redis without settling): its held
+   * units stop counting {@link RedisLimiter#HOLD_TTL} after its last call, and the other nodes can spend them.
+   */
+  @Test
+  void tryAdmit_unitsHeldByANodeThatStoppedCalling_returnToTheQuotaAfterTheHold() throws Exception {
+    Account a = account("dead-node");
+    RedisLimiter dying = RedisLimiter.connect(redis.vertx(), redis.url(), LOADED_MACHINE_TIMEOUT, NO_SEEDS,
+        "node-dying");
+    RedisLimiter alive = RedisLimiter.connect(redis.vertx(), redis.url(), LOADED_MACHINE_TIMEOUT, NO_SEEDS,
+        "node-alive");
+    assertThat(admit(dying, a, limits(10, 10), 8, false).allowed()).isTrue();
+    dying.close(); // never settles
+    long died = System.nanoTime();
+    assertThat(admit(alive, a, limits(10, 10), 5, false).allowed()).isFalse();
+    await().atMost(RedisLimiter.HOLD_TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> admit(alive, a, limits(10, 10), 5, true).allowed());
+    assertThat(Duration.ofNanos(System.nanoTime() - died)).isGreaterThan(RedisLimiter.HOLD_TTL.minusMillis(500));
+    Limiter.Admission freed = admit(alive, a, limits(10, 10), 5, false);
+    assertThat(freed.allowed()).isTrue();
+    assertThat(freed.quota().orElseThrow().used()).isEqualTo(Units.of(5));
+    alive.close();
   }
 }

@@ -7,46 +7,61 @@ import io.tollgate.limits.RateLimiter;
 import io.tollgate.limits.Units;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * One node's lease on one account: rate tokens and quota units that Redis has already debited, spent here without a
- * round trip until they run out or {@code lifetime} passes; then the unused rest goes back. Also measures the
- * account's arrival rate on this node, which sizes the next lease. Thread-safe (the event loops share it).
+ * One node's state for one account: its lease (rate tokens and quota units that Redis already counts as held by this
+ * node, spent here without a round trip until they run out or {@code lifetime} passes), whether a lease is being
+ * fetched (one at a time; requests that find the lease empty wait for it), the account's arrival rate on this node
+ * (which sizes the next lease), and what the node owes Redis for it (settlements coalesced until the next call).
+ * Thread-safe (the event loops share it).
  */
 final class Lease {
-  /** The unused rest of a lease, to give back to Redis. */
-  record Rest(long tokens, long milli, Instant grantedAt) {
-    boolean isEmpty() {
-      return tokens == 0 && milli == 0;
-    }
-  }
-
   private final long lifetimeNanos;
   private Limits limits;
   private long tokens;
   private long milli;
+  private long size;
   private long expiresAt;
-  private Instant grantedAt = Instant.EPOCH;
   private Instant periodEnd = Instant.EPOCH;
   private RateLimiter.Verdict rateAtGrant;
   private QuotaLedger.Verdict quotaAtGrant;
+  private boolean fetching;
+  private List<Runnable> waiters = new ArrayList<>();
   private long arrivals;
-  private long perLifetime;
-  private boolean refilling;
   private long countingSince;
+  private double perSecond;
+  private RedisLimiter.Owed owed = RedisLimiter.Owed.NONE;
+  private long owedSince;
+  private long held;
+  private long lastCall;
   private long lastUse;
 
   Lease(long lifetimeNanos, long nowNanos) {
     this.lifetimeNanos = lifetimeNanos;
     this.countingSince = nowNanos;
     this.lastUse = nowNanos;
+    this.lastCall = nowNanos;
+  }
+
+  /** Counts one request's arrival, for the rate that sizes leases. */
+  synchronized void arrived(long nowNanos) {
+    arrivals++;
+    lastUse = nowNanos;
+    long elapsed = nowNanos - countingSince;
+    if (elapsed >= lifetimeNanos) {
+      double current = arrivals * 1e9 / elapsed;
+      perSecond = perSecond == 0 ? current : (perSecond + current) / 2;
+      arrivals = 0;
+      countingSince = nowNanos;
+    }
   }
 
   /** Admits one request of {@code units} from the lease when it holds enough for it under the same limits. */
   synchronized Optional<Admission> take(Limits asked, Units units, Instant now, long nowNanos) {
-    arrivals++;
-    lastUse = nowNanos;
     if (tokens < 1 || milli < units.milli() || !asked.equals(limits) || nowNanos - expiresAt >= 0
         || !now.isBefore(periodEnd)) {
       return Optional.empty();
@@ -60,64 +75,153 @@ final class Lease {
     return Optional.of(new Admission(rv, Optional.of(qv)));
   }
 
+  /** Whether a lease is being fetched now: a request the lease cannot admit waits for it rather than call Redis. */
+  synchronized boolean isFetching() {
+    return fetching;
+  }
+
   /**
-   * How many requests to ask for beyond the next one: what arrives here per lifetime (the last full window's count,
-   * or the current window's so far when larger), at most a twentieth of the burst and a fiftieth of the quota (so
-   * that leases stay small against the limits); 0 below two.
+   * Starts fetching a lease of requests of {@code units} when none is being fetched and this node's traffic makes
+   * one worth it; returns its size (requests), or 0 (the caller decides exactly, with no lease).
+   *
+   * <p>The size is what arrives here in {@code lifetime} at the measured rate (or what arrived in the current window
+   * so far, when more), at most a twentieth of the burst and a
+   * fiftieth of the quota (so that leases stay small against the limits); none below two.
    */
-  synchronized long nextSize(Limits asked, Units units, long nowNanos) {
-    long elapsed = nowNanos - countingSince;
-    if (elapsed >= lifetimeNanos) {
-      perLifetime = (long) ((double) arrivals * lifetimeNanos / elapsed);
-      arrivals = 0;
-      countingSince = nowNanos;
+  synchronized long startFetch(Limits asked, Units units, long nowNanos) {
+    if (fetching) {
+      return 0;
     }
-    if (refilling) {
-      return 0; // one lease request at a time: the others are exact meanwhile
-    }
-    long want = Math.max(perLifetime, arrivals);
+    long want = Math.max((long) Math.ceil(perSecond * lifetimeNanos / 1e9), arrivals);
     want = Math.min(want, asked.rateLimit().burst() / 20);
     if (units.milli() > 0) {
       want = Math.min(want, asked.quota().units().milli() / 50 / units.milli());
     }
-    refilling = want >= 2;
-    return refilling ? want : 0;
+    fetching = want >= 2;
+    return fetching ? want : 0;
   }
 
-  /** The lease request that {@link #nextSize} allowed has come back (granted or not). */
-  synchronized void answered() {
-    refilling = false;
+  /** The fetch that {@link #startFetch} allowed has come back (granted or not): runs what waited for it. */
+  void fetched() {
+    List<Runnable> waited;
+    synchronized (this) {
+      fetching = false;
+      waited = waiters;
+      waiters = new ArrayList<>();
+    }
+    waited.forEach(Runnable::run);
   }
 
-  /** Holds a fresh lease of {@code requests} of {@code units}; returns the rest of the one it replaces. */
-  synchronized Rest fill(Limits granted, long requests, Units units, Admission at, Instant now, Instant end,
+  /** Runs {@code then} once the lease being fetched has come back (at once when none is being fetched). */
+  void whenFetched(Runnable then) {
+    synchronized (this) {
+      if (fetching) {
+        waiters.add(then);
+        return;
+      }
+    }
+    then.run();
+  }
+
+  /**
+   * Whether the lease is running low (a quarter of it left, or a quarter of its life), so that the next one should
+   * be fetched while this one still admits.
+   */
+  synchronized boolean isLow(Limits asked, long nowNanos) {
+    return !fetching && asked.equals(limits) && tokens > 0 && nowNanos - expiresAt < 0
+        && (tokens * 4 <= size || expiresAt - nowNanos <= lifetimeNanos / 4);
+  }
+
+  /**
+   * Holds a fresh lease of {@code requests} of {@code units} that Redis granted: added to what is left of the
+   * current one when that is for the same limits and period, which replaces it otherwise (its rest is then owed
+   * back). The lease lives {@code lifetime} from now.
+   */
+  synchronized void fill(Limits granted, long requests, Units units, Admission at, Instant now, Instant end,
       long nowNanos) {
-    Rest old = rest();
+    boolean sameLease = granted.equals(limits) && end.equals(periodEnd) && nowNanos - expiresAt < 0;
+    if (!sameLease) {
+      giveBackRest();
+    }
     limits = granted;
-    tokens = requests;
-    milli = Math.multiplyExact(requests, units.milli());
+    tokens += requests;
+    milli += Math.multiplyExact(requests, units.milli());
+    size = requests;
     expiresAt = nowNanos + lifetimeNanos;
-    grantedAt = now;
     periodEnd = end;
     rateAtGrant = at.rate();
     quotaAtGrant = at.quota().orElseThrow();
-    return old;
   }
 
-  /** Takes the rest out when the lease has expired (nothing when it is still running or empty). */
-  synchronized Rest expire(long nowNanos) {
-    return nowNanos - expiresAt >= 0 ? rest() : new Rest(0, 0, grantedAt);
+  /** Owes the rest back now. */
+  synchronized void forfeit() {
+    giveBackRest();
   }
 
-  /** Whether nothing asked for this account here for {@code idleNanos} and the lease is empty. */
-  synchronized boolean isIdle(long nowNanos, long idleNanos) {
-    return tokens == 0 && milli == 0 && nowNanos - lastUse > idleNanos;
+  /** Owes the rest back once the lease has expired. */
+  synchronized void expire(long nowNanos) {
+    if (nowNanos - expiresAt >= 0) {
+      giveBackRest();
+    }
   }
 
-  private Rest rest() {
-    Rest r = new Rest(tokens, milli, grantedAt);
+  private void giveBackRest() {
+    if (tokens > 0 || milli > 0) {
+      owe(new RedisLimiter.Owed(milli, tokens, 0, LocalDate.EPOCH), System.nanoTime());
+    }
     tokens = 0;
     milli = 0;
-    return r;
+  }
+
+  /** Redis now holds {@code milli} more for this node (a reservation, with its lease). */
+  synchronized void reserved(long reservedMilli, long nowNanos) {
+    held += reservedMilli;
+    lastCall = nowNanos;
+  }
+
+  /**
+   * Owes {@code o} to Redis, coalesced with what is owed already; returns what was owed before when it cannot be
+   * added (settled units of another month), for the caller to pay apart.
+   */
+  synchronized Optional<RedisLimiter.Owed> owe(RedisLimiter.Owed o, long nowNanos) {
+    Optional<RedisLimiter.Owed> apart = Optional.empty();
+    if (owed.isEmpty()) {
+      owedSince = nowNanos;
+    } else if (o.settledMilli() != 0 && !owed.samePeriods(o.day())) {
+      apart = Optional.of(owed);
+      owed = RedisLimiter.Owed.NONE;
+      owedSince = nowNanos;
+    }
+    owed = owed.plus(o);
+    return apart;
+  }
+
+  /** Takes out everything owed, for the next call to carry. */
+  synchronized RedisLimiter.Owed takeOwed(long nowNanos) {
+    RedisLimiter.Owed o = owed;
+    owed = RedisLimiter.Owed.NONE;
+    held = Math.max(0, held - o.heldMilli());
+    lastCall = nowNanos;
+    return o;
+  }
+
+  /** Owes again what a call could not carry (it was never sent). */
+  synchronized void unpaid(RedisLimiter.Owed o) {
+    held += o.heldMilli();
+    owe(o, System.nanoTime());
+  }
+
+  /**
+   * Whether a call should be made only to pay what is owed (owed for {@code maxOwedNanos}) or to renew the expiry of
+   * what this node holds in Redis (no call for {@code renewNanos}).
+   */
+  synchronized boolean needsPaying(long nowNanos, long maxOwedNanos, long renewNanos) {
+    return (!owed.isEmpty() && nowNanos - owedSince >= maxOwedNanos)
+        || (held > 0 && nowNanos - lastCall >= renewNanos);
+  }
+
+  /** Whether nothing asked for this account here for {@code idleNanos}, and nothing is leased, held or owed. */
+  synchronized boolean isIdle(long nowNanos, long idleNanos) {
+    return tokens == 0 && milli == 0 && held == 0 && owed.isEmpty() && !fetching && nowNanos - lastUse > idleNanos;
   }
 }

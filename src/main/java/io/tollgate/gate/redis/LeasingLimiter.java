@@ -4,33 +4,46 @@ import io.tollgate.gate.Limiter;
 import io.tollgate.limits.Account;
 import io.tollgate.limits.Limits;
 import io.tollgate.limits.Units;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Shared limits without a Redis round trip per request while a customer is far from its limits: each decision that
- * goes to Redis may take a lease of more requests, debited from the shared bucket and quota at once (so leases can
- * under-admit, never over-admit), sized from this node's recent arrivals of the customer, and granted only while
- * the bucket and the quota stay at least 10 % full; near the limits every request is an exact call. A lease lives
- * {@link #LIFETIME}; its unused rest then goes back to Redis (tokens to the bucket, units to the counters). A node
- * that dies strands at most its leases' rest until the period ends (quota) or the bucket refills (rate). Dry runs
- * are always exact. Thread-safe; never blocks.
+ * Shared limits without a Redis round trip per request while a customer is far from its limits. A node holds per
+ * account a lease of requests that Redis already counts as reserved by it (so leases can under-admit, never
+ * over-admit), sized to about {@link #LIFETIME} of this node's own traffic of the customer, at most a twentieth of the
+ * burst and a fiftieth of the quota, and granted only while the bucket and the quota stay at least 10 % full; near the
+ * limits every request is an exact call. One lease fetch per account is in flight at a time: requests that find the
+ * lease empty meanwhile wait for it instead of calling Redis, and the next lease is fetched when a quarter of the
+ * current one is left. A lease lives {@link #LIFETIME}; its unused rest then goes back to Redis. Settlements are
+ * coalesced per account and ride on the account's next call, or are paid apart after {@link #MAX_OWED}; what a node
+ * holds in Redis expires {@link RedisLimiter#HOLD_TTL} after its last call, so a node that dies strands nothing
+ * longer than that. Dry runs are always exact. Thread-safe; never blocks.
  */
 public final class LeasingLimiter implements Limiter {
-  public static final Duration LIFETIME = Duration.ofMillis(250);
+  public static final Duration LIFETIME = Duration.ofSeconds(1);
+  /** The longest a settlement waits for a call to ride on. */
+  public static final Duration MAX_OWED = Duration.ofSeconds(1);
   private static final long IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+  private static final long SWEEP_MILLIS = 50;
 
+  private final Vertx vertx;
   private final RedisLimiter redis;
   private final ConcurrentHashMap<Account, Lease> leases = new ConcurrentHashMap<>();
+  private final long sweepTimer;
 
   public LeasingLimiter(Vertx vertx, RedisLimiter redis) {
+    this.vertx = vertx;
     this.redis = redis;
-    vertx.setPeriodic(LIFETIME.toMillis(), id -> sweep(System.nanoTime()));
+    this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep(System.nanoTime()));
   }
 
   @Override
@@ -39,55 +52,134 @@ public final class LeasingLimiter implements Limiter {
       return redis.tryAdmit(account, limits, units, now, true);
     }
     long nanos = System.nanoTime();
-    Lease lease = leases.computeIfAbsent(account, a -> new Lease(LIFETIME.toNanos(), nanos));
+    Lease lease = lease(account, nanos);
+    lease.arrived(nanos);
     var local = lease.take(limits, units, now, nanos);
     if (local.isPresent()) {
+      if (lease.isLow(limits, nanos)) {
+        prefetch(account, lease, limits, units, now, nanos);
+      }
       return Future.succeededFuture(local.get());
     }
-    long want = lease.nextSize(limits, units, nanos);
-    Future<RedisLimiter.Grant> asked = redis.admit(account, limits, units, now, false, want);
-    if (want > 0) {
-      asked.onComplete(ar -> lease.answered());
+    if (!lease.isFetching()) {
+      return viaRedis(account, lease, limits, units, now, lease.startFetch(limits, units, nanos), false);
     }
+    Context context = vertx.getOrCreateContext();
+    Promise<Admission> answer = Promise.promise();
+    lease.whenFetched(() -> context.runOnContext(v -> {
+      long later = System.nanoTime();
+      var leased = lease.take(limits, units, now, later);
+      if (leased.isPresent()) {
+        answer.complete(leased.get());
+      } else {
+        viaRedis(account, lease, limits, units, now, lease.startFetch(limits, units, later), false).onComplete(answer);
+      }
+    }));
+    return answer.future();
+  }
+
+  private Lease lease(Account account, long nanos) {
+    return leases.computeIfAbsent(account, a -> new Lease(LIFETIME.toNanos(), nanos));
+  }
+
+  /** Fetches the next lease in the background while the current one still admits; no request waits on it. */
+  private void prefetch(Account account, Lease lease, Limits limits, Units units, Instant now, long nanos) {
+    long want = lease.startFetch(limits, units, nanos);
+    if (want > 0) {
+      viaRedis(account, lease, limits, units, now, want, true);
+    }
+  }
+
+  /**
+   * One call: pays what is owed and asks for this request plus a lease of {@code want} (0: exact). With
+   * {@code forLease} no request waits and the request's own share joins the lease.
+   */
+  private Future<Admission> viaRedis(Account account, Lease lease, Limits limits, Units units, Instant now, long want,
+      boolean forLease) {
+    RedisLimiter.Owed owed = lease.takeOwed(System.nanoTime());
+    long extra = forLease ? want - 1 : want;
+    Future<RedisLimiter.Grant> asked = redis.admit(account, limits, units, now, false, extra, owed);
+    if (want > 0) {
+      asked.onComplete(ar -> lease.fetched());
+    }
+    asked.onFailure(e -> {
+      if (!redis.wasSent(e)) {
+        lease.unpaid(owed);
+      }
+    });
     return asked.map(grant -> {
-      if (grant.leased() > 0 && grant.admission().allowed()) {
+      if (!grant.admission().allowed()) {
+        return grant.admission();
+      }
+      long leased = grant.leased() + (forLease ? 1 : 0);
+      lease.reserved(units.milli() * (1 + grant.leased()), System.nanoTime());
+      if (leased > 0) {
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         Instant end = limits.quota().period().containing(day).end();
-        giveBack(account, lease.fill(limits, grant.leased(), units, grant.admission(), now, end, System.nanoTime()));
+        lease.fill(limits, leased, units, grant.admission(), now, end, System.nanoTime());
       }
       return grant.admission();
     });
   }
 
+  /** Coalesced: rides on the account's next call, or is paid apart within {@link #MAX_OWED}. */
   @Override
   public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt,
       boolean returnToken) {
-    redis.settle(account, limits, reserved, actual, reservedAt, returnToken);
+    long nanos = System.nanoTime();
+    RedisLimiter.Owed o = new RedisLimiter.Owed(reserved.milli(), returnToken ? 1 : 0, actual.milli(),
+        LocalDate.ofInstant(reservedAt, ZoneOffset.UTC));
+    lease(account, nanos).owe(o, nanos).ifPresent(apart -> pay(account, lease(account, nanos), apart));
+  }
+
+  /**
+   * Adds {@code used} units, admitted by this node without Redis (while it was unreachable), to the shared counters
+   * of {@code at}'s month and year; paid with the account's next call.
+   */
+  public void addUsage(Account account, Units used, Instant at) {
+    long nanos = System.nanoTime();
+    RedisLimiter.Owed o = new RedisLimiter.Owed(0, 0, used.milli(), LocalDate.ofInstant(at, ZoneOffset.UTC));
+    lease(account, nanos).owe(o, nanos).ifPresent(apart -> pay(account, lease(account, nanos), apart));
   }
 
   @Override
-  public Future<Boolean> probe() {
-    return redis.probe();
+  public Future<State> state() {
+    return redis.state();
   }
 
-  @Override
-  public boolean isShared() {
-    return true;
-  }
-
-  /** Gives the rest of expired leases back and forgets accounts idle here for a while. */
+  /**
+   * Owes back the rest of expired leases, pays what was owed too long (or renews what is held), and forgets accounts
+   * idle here for a while.
+   */
   void sweep(long nowNanos) {
+    List<Account> idle = new ArrayList<>();
     leases.forEach((account, lease) -> {
-      giveBack(account, lease.expire(nowNanos));
+      lease.expire(nowNanos);
+      if (lease.needsPaying(nowNanos, MAX_OWED.toNanos(), RedisLimiter.HOLD_TTL.toNanos() / 3) && redis.mayCall()) {
+        pay(account, lease, lease.takeOwed(nowNanos));
+      }
       if (lease.isIdle(nowNanos, IDLE_NANOS)) {
-        leases.remove(account, lease);
+        idle.add(account);
+      }
+    });
+    idle.forEach(a -> leases.computeIfPresent(a, (k, l) -> l.isIdle(System.nanoTime(), IDLE_NANOS) ? null : l));
+  }
+
+  private void pay(Account account, Lease lease, RedisLimiter.Owed owed) {
+    redis.pay(account, owed).onFailure(e -> {
+      if (!redis.wasSent(e)) {
+        lease.unpaid(owed);
       }
     });
   }
 
-  private void giveBack(Account account, Lease.Rest rest) {
-    if (!rest.isEmpty()) {
-      redis.adjust(account, -rest.milli(), rest.tokens(), rest.grantedAt());
-    }
+  /** Stops admitting from the leases held now; their rest is owed back to Redis. */
+  void forfeitLeases() {
+    leases.values().forEach(Lease::forfeit);
+  }
+
+  /** Stops the sweep (the owner closes the Redis client). */
+  public void close() {
+    vertx.cancelTimer(sweepTimer);
   }
 }

@@ -24,81 +24,174 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rate limits and quotas shared by every node, in one Redis: per account one token bucket
- * ({@code tg:{customer}:rate:<created>}) and one counter per month and year ({@code tg:{customer}:quota:<period>:<created>}),
+ * ({@code tg:{customer}:rate:<created>}), one counter of settled units per month and year
+ * ({@code tg:{customer}:quota:<period>:<created>}) and the units each node holds reserved and not settled yet
+ * ({@code tg:{customer}:held:<created>}, per node with an expiry of {@link #HOLD_TTL} that each of its calls renews),
  * where {@code <created>} is the account's creation in epoch milliseconds, so a customer created again inherits
- * nothing. Each decision is one {@code admit.lua} call (exact: no node admits on a stale count), each settlement one
- * {@code settle.lua}; the scripts take the time from Redis, so the nodes' clocks do not matter. A counter missing in
- * Redis is seeded with the usage the store held when this node started. A call that takes longer than the timeout,
- * or fails, counts against a circuit breaker and the decision fails with {@link LimitsUnavailableException}.
+ * nothing. Every operation is one {@code limits.lua} call, which first applies what the node owes ({@link Owed}:
+ * coalesced settlements, the rest of a lease) and then decides; the script takes the time from Redis, so the nodes'
+ * clocks do not matter. A counter missing in Redis (first use, or Redis lost its data) is seeded from the store's
+ * usage now ({@link Seeds}), read off the event loop. A call that takes longer than the timeout, or fails, counts
+ * against a circuit breaker and the decision fails with {@link LimitsUnavailableException}. Every two seconds the
+ * node also beats in {@code tg:nodes}, which says how many nodes are alive ({@link #liveNodes()}).
  * Thread-safe; never blocks: futures complete on the caller's context.
  */
 public final class RedisLimiter implements Limiter, AutoCloseable {
+  /** How long a node's held units count after its last call: a node that stops calling frees them then. */
+  public static final Duration HOLD_TTL = Duration.ofSeconds(3);
+  /** How long a node's heartbeat counts it as alive. */
+  static final Duration NODE_TTL = Duration.ofSeconds(6);
+  /** How often a node beats. */
+  static final Duration BEAT_EVERY = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
-  private static final LuaScript ADMIT = LuaScript.load("admit.lua");
-  private static final LuaScript SETTLE = LuaScript.load("settle.lua");
+  private static final LuaScript LIMITS = LuaScript.load("limits.lua");
+  private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat.lua");
   /** Counters outlive their period by this much, so that late settlements still find them. */
   private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(35);
+  private static final String NO_SEED = "-1";
+  private static final int POOL = 8;
 
-  private final Vertx vertx;
-  private final Redis client;
-  private final RedisAPI api;
-  private final QuotaLedger seeds;
-  private final long timeoutMillis;
-  private final CircuitBreaker breaker = new CircuitBreaker(3, TimeUnit.SECONDS.toNanos(1));
-  private final AtomicLong calls = new AtomicLong();
-  private final AtomicLong failures = new AtomicLong();
+  /** The stored usage of an account in a period: what a counter missing in Redis starts from. Blocking. */
+  @FunctionalInterface
+  public interface Seeds {
+    Units used(Account account, BillingPeriod period);
 
-  private RedisLimiter(Vertx vertx, Redis client, QuotaLedger seeds, Duration timeout) {
-    this.vertx = vertx;
-    this.client = client;
-    this.api = RedisAPI.api(client);
-    this.seeds = seeds;
-    this.timeoutMillis = timeout.toMillis();
+    /** The usage a ledger was seeded with (the store as read at start): for tests. */
+    static Seeds of(QuotaLedger ledger) {
+      return (account, period) -> ledger.peek(account, new Quota(Units.ZERO, period.length()), Units.ZERO,
+          period.start()).used();
+    }
   }
 
   /**
-   * A limiter on the Redis at {@code url} ({@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS);
-   * connects lazily. {@code seeds} gives the stored usage of counters that Redis does not hold yet.
+   * What a node owes Redis for one account, sent with its next call: held units to release (settled reservations,
+   * the rest of a lease), rate tokens to give back, and settled units to add to the counters of {@code day}'s month
+   * and year.
    */
-  public static RedisLimiter connect(Vertx vertx, String url, Duration timeout, QuotaLedger seeds) {
-    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxWaitingHandlers(4096);
-    return new RedisLimiter(vertx, Redis.createClient(vertx, options), seeds, timeout);
+  record Owed(long heldMilli, long tokens, long settledMilli, LocalDate day) {
+    static final Owed NONE = new Owed(0, 0, 0, LocalDate.EPOCH);
+
+    boolean isEmpty() {
+      return heldMilli == 0 && tokens == 0 && settledMilli == 0;
+    }
+
+    /** Whether the settled units belong to the same month (and so year) as {@code other}. */
+    boolean samePeriods(LocalDate other) {
+      return settledMilli == 0 || (day.getYear() == other.getYear() && day.getMonth() == other.getMonth());
+    }
+
+    Owed plus(Owed o) {
+      return new Owed(heldMilli + o.heldMilli, tokens + o.tokens, settledMilli + o.settledMilli,
+          settledMilli == 0 ? o.day : day);
+    }
   }
 
   /**
    * An admission, with the lease that came with it.
    *
    * @param admission the limits' answer for this request
-   * @param leased further requests of the same units debited with it (0: none), for the node to admit locally
+   * @param leased further requests of the same units reserved with it (0: none), for the node to admit locally
    */
   record Grant(Admission admission, long leased) {}
 
-  @Override
-  public Future<Admission> tryAdmit(Account account, Limits limits, Units units, Instant now, boolean dryRun) {
-    return admit(account, limits, units, now, dryRun, 0).map(Grant::admission);
+  private final Vertx vertx;
+  private final Redis client;
+  private final RedisAPI api;
+  private final Seeds seeds;
+  private final String nodeId;
+  private final long timeoutMillis;
+  private final CircuitBreaker breaker = new CircuitBreaker(3, TimeUnit.SECONDS.toNanos(1));
+  private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicInteger liveNodes = new AtomicInteger();
+  private final long heartbeatTimer;
+
+  private RedisLimiter(Vertx vertx, Redis client, Seeds seeds, String nodeId, Duration timeout) {
+    this.vertx = vertx;
+    this.client = client;
+    this.api = RedisAPI.api(client);
+    this.seeds = seeds;
+    this.nodeId = nodeId;
+    this.timeoutMillis = timeout.toMillis();
+    this.heartbeatTimer = vertx.setPeriodic(1, BEAT_EVERY.toMillis(), id -> heartbeat());
   }
 
-  /** As {@link #tryAdmit}, asking for a lease of {@code lease} more requests, granted only far from the limits. */
-  Future<Grant> admit(Account account, Limits limits, Units units, Instant now, boolean dryRun, long lease) {
+  /**
+   * A limiter on the Redis at {@code url} ({@code redis://[:password@]host:port[/db]}, {@code rediss://} for TLS)
+   * for the node {@code nodeId}; connects lazily. {@code seeds} gives the stored usage of counters that Redis does
+   * not hold.
+   */
+  public static RedisLimiter connect(Vertx vertx, String url, Duration timeout, Seeds seeds, String nodeId) {
+    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(POOL).setMaxWaitingHandlers(4096)
+        .setPoolRecycleTimeout((int) Duration.ofMinutes(10).toMillis());
+    RedisLimiter limiter = new RedisLimiter(vertx, Redis.createClient(vertx, options), seeds, nodeId, timeout);
+    limiter.warmUp();
+    return limiter;
+  }
+
+  /**
+   * Opens the pool's connections before the first burst of requests needs them: a connection opened on demand can take
+   * longer than the timeout on a busy machine. Kept open (recycled only after 10 idle minutes).
+   */
+  private void warmUp() {
+    for (int i = 0; i < POOL; i++) {
+      api.ping(List.of());
+    }
+  }
+
+  @Override
+  public Future<Admission> tryAdmit(Account account, Limits limits, Units units, Instant now, boolean dryRun) {
+    return admit(account, limits, units, now, dryRun, 0, Owed.NONE).map(Grant::admission);
+  }
+
+  /**
+   * As {@link #tryAdmit}, asking for a lease of {@code lease} more requests (granted only far from the limits) and
+   * paying {@code owed} first. When the call fails, what was owed may or may not have been applied; the caller keeps
+   * it only when the call was never sent (see {@link #pay}).
+   */
+  Future<Grant> admit(Account account, Limits limits, Units units, Instant now, boolean dryRun, long lease,
+      Owed owed) {
     LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    if (!owed.samePeriods(day)) {
+      pay(account, owed);
+      return admit(account, limits, units, now, dryRun, lease, Owed.NONE);
+    }
     Quota quota = limits.quota();
     BillingPeriod checked = quota.period().containing(day);
     BillingPeriod other = (quota.period() == QuotaPeriod.MONTH ? QuotaPeriod.YEAR : QuotaPeriod.MONTH).containing(day);
-    var rate = limits.rateLimit();
-    List<String> keys = List.of(rateKey(account), quotaKey(account, checked), quotaKey(account, other));
-    List<String> args = List.of(Long.toString(rate.requests()), Long.toString(rate.windowSeconds()),
-        Long.toString(rate.burst()), Long.toString(quota.units().milli()), Long.toString(units.milli()),
-        Long.toString(seed(account, checked, now)), Long.toString(seed(account, other, now)),
-        Long.toString(ttlSeconds(checked, now)), Long.toString(ttlSeconds(other, now)), dryRun ? "1" : "0",
-        Long.toString(lease));
     Duration untilReset = Duration.between(now, checked.end());
-    return call(ADMIT, keys, args).map(r -> new Grant(admission(r, quota, untilReset), r.get(6).toLong()));
+    return decide(account, limits, units, now, dryRun, lease, owed, checked, other, NO_SEED, NO_SEED)
+        .compose(r -> r.get(4).toLong() != -2 ? Future.succeededFuture(r)
+            : vertx.executeBlocking(() -> List.of(seeds.used(account, checked), seeds.used(account, other)), false)
+                .recover(e -> {
+                  LOG.warn("the stored usage of {} could not be read to seed its shared counters: {}",
+                      account.customerId(), e.toString());
+                  return Future.failedFuture(new LimitsUnavailableException("the stored usage could not be read: "
+                    + e.getMessage(), e));
+                })
+                .compose(s -> decide(account, limits, units, now, dryRun, lease, Owed.NONE, checked, other,
+                    Long.toString(s.get(0).milli()), Long.toString(s.get(1).milli()))))
+        .map(r -> new Grant(admission(r, quota, untilReset), r.get(6).toLong()));
+  }
+
+  private Future<Response> decide(Account account, Limits limits, Units units, Instant now, boolean dryRun,
+      long lease, Owed owed, BillingPeriod checked, BillingPeriod other, String seedChecked, String seedOther) {
+    var rate = limits.rateLimit();
+    List<String> keys = List.of(rateKey(account), quotaKey(account, checked), quotaKey(account, other),
+        heldKey(account));
+    List<String> args = List.of("admit", nodeId, Long.toString(HOLD_TTL.toMillis()), Long.toString(owed.heldMilli()),
+        Long.toString(owed.tokens()), Long.toString(owed.settledMilli()), Long.toString(rate.requests()),
+        Long.toString(rate.windowSeconds()), Long.toString(rate.burst()), Long.toString(limits.quota().units().milli()),
+        Long.toString(units.milli()), seedChecked, seedOther, Long.toString(ttlSeconds(checked, now)),
+        Long.toString(ttlSeconds(other, now)), dryRun ? "1" : "0", Long.toString(lease));
+    return call(LIMITS, keys, args);
   }
 
   private static Admission admission(Response r, Quota quota, Duration untilReset) {
@@ -114,32 +207,36 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return new Admission(rv, Optional.of(qv));
   }
 
+  /** Settles at once, one call per settlement (the leasing limiter coalesces them instead). */
   @Override
   public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt,
       boolean returnToken) {
-    adjust(account, actual.milli() - reserved.milli(), returnToken ? 1 : 0, reservedAt);
-  }
-
-  /**
-   * Adds {@code deltaMilli} to the counters of {@code at}'s month and year and gives {@code tokens} back to the
-   * bucket: a settlement, or the unused rest of a lease. Fire and forget: a failure leaves the units counted.
-   */
-  void adjust(Account account, long deltaMilli, long tokens, Instant at) {
-    long delta = deltaMilli;
-    if (delta == 0 && tokens == 0) {
-      return;
-    }
-    LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-    List<String> keys = List.of(quotaKey(account, QuotaPeriod.MONTH.containing(day)),
-        quotaKey(account, QuotaPeriod.YEAR.containing(day)), rateKey(account));
-    call(SETTLE, keys, List.of(Long.toString(delta), Long.toString(tokens))).onFailure(e ->
-        LOG.warn("a settlement of {} milli-units for {} was not written to Redis (they stay counted): {}", delta,
+    pay(account, new Owed(reserved.milli(), returnToken ? 1 : 0, actual.milli(),
+        LocalDate.ofInstant(reservedAt, ZoneOffset.UTC))).onFailure(e -> LOG.warn(
+            "a settlement for {} was not written to Redis (its units stay held until they expire): {}",
             account.customerId(), e.toString()));
   }
 
-  /** A {@code PING} within the timeout; its outcome moves the circuit breaker like any call. */
+  /**
+   * Applies what this node owes for {@code account} (also renewing the expiry of what it still holds). Fails when
+   * Redis could not be reached; a failure after the call was sent may still have applied it.
+   */
+  Future<Void> pay(Account account, Owed owed) {
+    LocalDate day = owed.settledMilli() == 0 ? LocalDate.now(ZoneOffset.UTC) : owed.day();
+    List<String> keys = List.of(rateKey(account), quotaKey(account, QuotaPeriod.MONTH.containing(day)),
+        quotaKey(account, QuotaPeriod.YEAR.containing(day)), heldKey(account));
+    return call(LIMITS, keys, List.of("settle", nodeId, Long.toString(HOLD_TTL.toMillis()),
+        Long.toString(owed.heldMilli()), Long.toString(owed.tokens()), Long.toString(owed.settledMilli()))).mapEmpty();
+  }
+
+  /** {@code SHARED} when a {@code PING} answers within the timeout, else {@code DOWN}. */
   @Override
-  public Future<Boolean> probe() {
+  public Future<State> state() {
+    return probe().map(up -> up ? State.SHARED : State.DOWN);
+  }
+
+  /** A {@code PING} within the timeout; its outcome moves the circuit breaker like any call. */
+  Future<Boolean> probe() {
     Context context = vertx.getOrCreateContext();
     Promise<Boolean> done = Promise.promise();
     api.ping(List.of()).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(ar -> context.runOnContext(v -> {
@@ -153,11 +250,6 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return done.future();
   }
 
-  @Override
-  public boolean isShared() {
-    return true;
-  }
-
   /** Redis calls so far, and how many of them failed or were refused by the open circuit. */
   public long calls() {
     return calls.get();
@@ -167,9 +259,40 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return failures.get();
   }
 
-  /** Whether the last calls to Redis failed: the gate answers {@code limits_unavailable} meanwhile. */
+  /**
+   * Whether a call that failed with {@code e} may have reached Redis (it timed out, the connection broke, Redis
+   * answered an error), so that what it carried must not be sent again (a settlement applied twice would count twice);
+   * {@code false} when it was certainly never sent (open circuit, connection refused).
+   */
+  boolean wasSent(Throwable e) {
+    Throwable cause = e.getCause();
+    return cause != null && !(cause instanceof java.net.ConnectException);
+  }
+
+  /** Whether the last calls to Redis failed. */
   public boolean isDown() {
     return breaker.isOpen();
+  }
+
+  /** Whether a call may be tried now (the circuit is closed, or its pause is over). */
+  boolean mayCall() {
+    return breaker.allows(System.nanoTime());
+  }
+
+  /** The nodes whose heartbeat Redis held at the last successful beat (this one included); 0 before the first. */
+  public int liveNodes() {
+    return liveNodes.get();
+  }
+
+  /** Counted as a call; its failures are not (they would say nothing the decisions do not), its success closes. */
+  private void heartbeat() {
+    calls.incrementAndGet();
+    Context context = vertx.getOrCreateContext();
+    HEARTBEAT.run(api, List.of("tg:nodes"), List.of(nodeId, Long.toString(NODE_TTL.toMillis())))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS).onSuccess(r -> context.runOnContext(v -> {
+          breaker.succeeded();
+          liveNodes.set(Math.max(1, r.toInteger()));
+        }));
   }
 
   private Future<Response> call(LuaScript script, List<String> keys, List<String> args) {
@@ -194,10 +317,6 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return done.future();
   }
 
-  private long seed(Account account, BillingPeriod period, Instant now) {
-    return seeds.peek(account, new Quota(Units.ZERO, period.length()), Units.ZERO, now).used().milli();
-  }
-
   private static long ttlSeconds(BillingPeriod period, Instant now) {
     return Math.max(1, Duration.between(now, period.end()).plus(KEEP_AFTER_PERIOD).toSeconds());
   }
@@ -210,8 +329,13 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return "tg:{" + account.customerId() + "}:quota:" + period.label() + ":" + account.createdAt().toEpochMilli();
   }
 
+  static String heldKey(Account account) {
+    return "tg:{" + account.customerId() + "}:held:" + account.createdAt().toEpochMilli();
+  }
+
   @Override
   public void close() {
+    vertx.cancelTimer(heartbeatTimer);
     client.close();
   }
 }

@@ -57,6 +57,16 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Forgets every key ({@code FLUSHALL}, through redis-cli), as a Redis that lost its data would. */
+  public void flushAll() throws Exception {
+    Process cli = new ProcessBuilder("/usr/bin/redis-cli", "-p", Integer.toString(port), "FLUSHALL")
+        .redirectErrorStream(true).start();
+    String out = new String(cli.getInputStream().readAllBytes()).trim();
+    if (!cli.waitFor(10, TimeUnit.SECONDS) || !"OK".equals(out)) {
+      throw new AssertionError("FLUSHALL failed: " + out);
+    }
+  }
+
   /** Starts it again on the same port, with no data. */
   public synchronized void restart() throws Exception {
     stop();

@@ -1,0 +1,106 @@
+-- One customer's shared limits: first settles what the calling node owes (its coalesced settlements and the rest of
+-- its leases), then, unless ARGV[1] is 'settle', takes one rate token and reserves units of the quota when both fit
+-- (nothing is taken when either refuses), with an optional lease of more requests.
+-- What a node has reserved and not settled yet is held in KEYS[4] under its id, with an expiry (Redis time) that
+-- every call of that node renews: a node that stops calling (killed, cut off) has its held units ignored and
+-- dropped once they expire, so they return to the quota.
+-- KEYS: 1 rate bucket (hash: tokens, ts, burst), 2 the quota's period counter (settled units), 3 the other period's
+--       counter, 4 held reservations (hash: <node> = milli, <node>:exp = expiry in microseconds)
+-- ARGV: 1 'admit' | 'settle', 2 node id, 3 hold TTL ms, 4 held milli to release, 5 tokens to give back,
+--       6 settled milli to add to KEYS[2] and KEYS[3] (when they exist),
+--       7 requests, 8 window seconds, 9 burst, 10 quota milli, 11 units milli, 12 seed of KEYS[2] (-1: none known),
+--       13 seed of KEYS[3], 14 TTL seconds of KEYS[2], 15 TTL seconds of KEYS[3], 16 dry run (1) or not (0),
+--       17 lease wanted: requests beyond this one to reserve at once, granted only when the bucket and the quota
+--       stay at least 10 % full after
+-- Returns {rate allowed, tokens left, retry ms, ms until full, quota allowed (-1: not checked; -2: a counter is
+--          missing and no seed was given), units used and held milli, lease granted (requests of ARGV[11] units)}
+--         ('settle': {1})
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local node = ARGV[2]
+local hold_us = tonumber(ARGV[3]) * 1000
+
+local h = redis.call('HGETALL', KEYS[4])
+local amounts, expiries = {}, {}
+for i = 1, #h, 2 do
+  local f = h[i]
+  if string.sub(f, -4) == ':exp' then expiries[string.sub(f, 1, -5)] = tonumber(h[i + 1])
+  else amounts[f] = tonumber(h[i + 1]) end
+end
+local held = 0
+for n, milli in pairs(amounts) do
+  local exp = expiries[n]
+  if exp == nil or exp <= now then
+    redis.call('HDEL', KEYS[4], n, n .. ':exp')
+    amounts[n] = nil
+  elseif n ~= node then
+    held = held + milli
+  end
+end
+local mine = math.max(0, (amounts[node] or 0) - tonumber(ARGV[4]))
+
+local settled = tonumber(ARGV[6])
+if settled ~= 0 then
+  for i = 2, 3 do
+    if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('INCRBY', KEYS[i], settled) < 0 then
+      redis.call('SET', KEYS[i], 0, 'KEEPTTL')
+    end
+  end
+end
+local back = tonumber(ARGV[5])
+if back > 0 then
+  local b = redis.call('HMGET', KEYS[1], 'tokens', 'burst')
+  if b[1] then
+    redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', math.min(tonumber(b[1]) + back, tonumber(b[2]))))
+  end
+end
+local function hold(milli)
+  if milli > 0 then
+    redis.call('HSET', KEYS[4], node, string.format('%d', milli), node .. ':exp', string.format('%d', now + hold_us))
+    redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[3]) * 2)
+  else
+    redis.call('HDEL', KEYS[4], node, node .. ':exp')
+  end
+end
+if ARGV[1] == 'settle' then
+  hold(mine)
+  return {1}
+end
+
+local burst = tonumber(ARGV[9])
+local per_us = tonumber(ARGV[7]) / (tonumber(ARGV[8]) * 1000000)
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'burst')
+local tokens, ts, old = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
+if tokens == nil then tokens, ts, old = burst, now, burst end
+tokens = tokens + (burst - old)
+if now > ts then tokens = tokens + (now - ts) * per_us end
+if tokens > burst then tokens = burst end
+local function full_ms(v) return math.ceil((burst - v) / per_us / 1000) end
+if tokens < 1 then
+  hold(mine)
+  return {0, 0, math.ceil((1 - tokens) / per_us / 1000), full_ms(tokens), -1, 0, 0}
+end
+if tonumber(ARGV[12]) < 0 and (redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 0) then
+  hold(mine)
+  return {1, math.floor(tokens), 0, full_ms(tokens), -2, 0, 0}
+end
+if tonumber(ARGV[12]) >= 0 then
+  redis.call('SET', KEYS[2], ARGV[12], 'NX', 'EX', ARGV[14])
+  redis.call('SET', KEYS[3], ARGV[13], 'NX', 'EX', ARGV[15])
+end
+local used = tonumber(redis.call('GET', KEYS[2])) + held + mine
+local units = tonumber(ARGV[11])
+local quota = tonumber(ARGV[10])
+local fits = units <= quota - used
+if ARGV[16] == '1' or not fits then
+  hold(mine)
+  return {1, math.floor(tokens), 0, full_ms(tokens), fits and 1 or 0, used, 0}
+end
+local lease = tonumber(ARGV[17])
+if tokens - 1 - lease < burst * 0.1 or quota - used - units * (1 + lease) < quota * 0.1 then lease = 0 end
+tokens = tokens - 1 - lease
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'ts', string.format('%d', now), 'burst', burst)
+redis.call('PEXPIRE', KEYS[1], full_ms(tokens) + 1000)
+local reserved = units * (1 + lease)
+hold(mine + reserved)
+return {1, math.floor(tokens), 0, full_ms(tokens), 1, used + reserved, lease}

@@ -103,4 +103,21 @@ final class RedisLimiterTest extends LimiterContract {
     assertThat(freed.quota().orElseThrow().used()).isEqualTo(Units.of(5));
     alive.close();
   }
+
+  /**
+   * Many customers deciding at once, more than the pool's connections and the Redis client's default wait queue
+   * (24): every call is queued for a connection and decided, none fails for want of a place in the queue.
+   */
+  @Test
+  void tryAdmit_manyConcurrentCalls_moreThanThePoolAndItsDefaultWaitQueue_allDecide() throws Exception {
+    Limiter l = limiter(Map.of());
+    List<java.util.concurrent.CompletableFuture<Limiter.Admission>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      calls.add(l.tryAdmit(account("crowd-" + i), limits(5, 10), Units.of(1), NOW, false).toCompletionStage()
+          .toCompletableFuture());
+    }
+    for (java.util.concurrent.CompletableFuture<Limiter.Admission> call : calls) {
+      assertThat(call.get(30, TimeUnit.SECONDS).allowed()).isTrue();
+    }
+  }
 }

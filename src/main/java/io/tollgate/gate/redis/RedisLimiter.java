@@ -57,6 +57,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(35);
   private static final String NO_SEED = "-1";
   private static final int POOL = 8;
+  private static final int MAX_POOL_WAITING = 4096;
 
   /** The stored usage of an account in a period: what a counter missing in Redis starts from. Blocking. */
   @FunctionalInterface
@@ -129,8 +130,10 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
    * not hold.
    */
   public static RedisLimiter connect(Vertx vertx, String url, Duration timeout, Seeds seeds, String nodeId) {
+    // A call waiting for one of the POOL connections is bounded by the call timeout, not by the client's default
+    // wait queue of 24, which refused calls with limits_unavailable as soon as more customers decided at once.
     RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(POOL).setMaxWaitingHandlers(4096)
-        .setPoolRecycleTimeout((int) Duration.ofMinutes(10).toMillis());
+        .setMaxPoolWaiting(MAX_POOL_WAITING).setPoolRecycleTimeout((int) Duration.ofMinutes(10).toMillis());
     RedisLimiter limiter = new RedisLimiter(vertx, Redis.createClient(vertx, options), seeds, nodeId, timeout);
     limiter.warmUp();
     return limiter;

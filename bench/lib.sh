@@ -124,7 +124,7 @@ EOF
 }
 
 # start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY.
-# Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID.
+# Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID. The array GATE_JVM_OPTS, when set, adds JVM options (bench/warmup.sh).
 start_tollgate() {
   local name="$1" data="$2"
   GATE_PORT="$(free_port)"
@@ -144,7 +144,7 @@ access_log:
   file: access.log
 EOF
   spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN \
-    "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
+    "$JAVA" ${TOLLGATE_JAVA_OPTS:-} ${GATE_JVM_OPTS[@]+"${GATE_JVM_OPTS[@]}"} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
   TOLLGATE_PID="$SPAWNED"
   wait_port "$GATE_PORT" "$TOLLGATE_PID" "$name"
   wait_port "$ADMIN_PORT" "$TOLLGATE_PID" "$name"

@@ -41,7 +41,8 @@ cleanup() {
     done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]] && rm -rf "$BENCH_DIR"
+  # an if, not &&: under set -e a false test as the trap's last command would make the script exit 1
+  if [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then rm -rf "$BENCH_DIR"; fi
 }
 
 # spawn NAME COMMAND...: runs COMMAND in the background, output to $BENCH_DIR/NAME.log; sets SPAWNED to its pid.

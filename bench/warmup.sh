@@ -15,7 +15,7 @@
 #   ROUNDS=3 WARM=30s bench/warmup.sh
 #
 # Environment: ROUNDS (2), FIRST (5s), WARM (20s), MEASURE (5s), WRK_THREADS (2), WRK_CONNECTIONS (64),
-# ENGINE_LOOPS (1), TOLLGATE_JAVA_OPTS (none), TOLLGATE_AOT (auto; cds measures the AppCDS archive on JDK 25+),
+# ENGINE_LOOPS (1), TOLLGATE_JAVA_OPTS (none), TOLLGATE_AOT (aot; cds measures the launcher's default AppCDS archive),
 # BENCH_KEEP=1 keeps the work directory with every log. Needs wrk and curl (scripts/test-services.sh installs wrk).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,7 +30,8 @@ ADMIN_KEY="bench-admin-key-$(date +%s%N)-0123456789"
 
 command -v wrk >/dev/null 2>&1 || die "wrk is missing: run scripts/test-services.sh (as root)"
 command -v curl >/dev/null 2>&1 || die "curl is missing"
-[[ "${TOLLGATE_AOT:-auto}" != off ]] || die "TOLLGATE_AOT=off: nothing to compare"
+export TOLLGATE_AOT="${TOLLGATE_AOT:-aot}"  # the bench measures the trained cache unless told otherwise
+[[ "$TOLLGATE_AOT" != off ]] || die "TOLLGATE_AOT=off: nothing to compare"
 build_jar
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 BENCH_DIR="$(mktemp -d /tmp/tollgate-bench.XXXXXX)"

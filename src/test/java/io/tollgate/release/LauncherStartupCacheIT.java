@@ -63,12 +63,12 @@ final class LauncherStartupCacheIT {
   @Test
   void serve_firstStartMakesTheCache_laterStartUsesItAndServes(@TempDir Path dir) throws Exception {
     Path cacheDir = Files.createDirectory(dir.resolve("cache"));
-    Gate first = serveOnce(dir.resolve("first"), cacheDir, Map.of());
+    Gate first = serveOnce(dir.resolve("first"), cacheDir, Map.of("TOLLGATE_AOT", "aot"));
     assertThat(first.stderr()).contains("preparing the start-up cache");
     List<Path> caches = caches(cacheDir);
     assertThat(caches).as("one cache file").hasSize(1);
 
-    Gate second = serveOnce(dir.resolve("second"), cacheDir, Map.of());
+    Gate second = serveOnce(dir.resolve("second"), cacheDir, Map.of("TOLLGATE_AOT", "aot"));
     assertThat(second.stderr()).doesNotContain("preparing the start-up cache");
     assertThat(second.output()).doesNotContain("[aot]").doesNotContain("[cds]");
   }
@@ -76,25 +76,27 @@ final class LauncherStartupCacheIT {
   @Test
   void serve_garbageInTheCache_startsAndServesWithoutWarnings(@TempDir Path dir) throws Exception {
     Path cacheDir = Files.createDirectory(dir.resolve("cache"));
-    Gate.start(dir.resolve("train"), cacheDir, Map.of()).stop();
+    Gate.start(dir.resolve("train"), cacheDir, Map.of("TOLLGATE_AOT", "aot")).stop();
     Path cache = caches(cacheDir).getFirst();
     byte[] garbage = new byte[64 * 1024];
     new java.util.Random(13).nextBytes(garbage);
     overwrite(cache, garbage);
 
-    Gate gate = serveOnce(dir.resolve("garbage"), cacheDir, Map.of());
+    Gate gate = serveOnce(dir.resolve("garbage"), cacheDir, Map.of("TOLLGATE_AOT", "aot"));
     assertThat(gate.output()).doesNotContain("[aot]").doesNotContain("[cds]").doesNotContain("bad magic");
   }
 
   @Test
-  void serve_appCdsArchiveGarbage_startsAndServes(@TempDir Path dir) throws Exception {
+  void serve_byDefault_writesAnAppCdsArchiveWithoutATrainingRun_andGarbageInItStillStartsAndServes(@TempDir Path dir)
+      throws Exception {
     Path cacheDir = Files.createDirectory(dir.resolve("cache"));
-    Gate first = serveOnce(dir.resolve("first"), cacheDir, Map.of("TOLLGATE_AOT", "cds"));
+    Gate first = serveOnce(dir.resolve("first"), cacheDir, Map.of());
+    assertThat(first.stderr()).doesNotContain("preparing the start-up cache");
     Path archive = caches(cacheDir).getFirst();
     assertThat(archive.getFileName().toString()).endsWith(".jsa");
     overwrite(archive, "not an archive".getBytes(StandardCharsets.UTF_8));
 
-    Gate second = serveOnce(dir.resolve("second"), cacheDir, Map.of("TOLLGATE_AOT", "cds"));
+    Gate second = serveOnce(dir.resolve("second"), cacheDir, Map.of());
     assertThat(second.output()).doesNotContain("[cds]").doesNotContain("[aot]");
   }
 

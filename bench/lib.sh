@@ -54,9 +54,8 @@ cleanup() {
     done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  if [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then
-    rm -rf "$BENCH_DIR"
-  fi
+  # an if, not &&: under set -e a false test as the trap's last command would make the script exit 1
+  if [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then rm -rf "$BENCH_DIR"; fi
 }
 
 # spawn NAME COMMAND...: runs COMMAND in the background, output to $BENCH_DIR/NAME.log; sets SPAWNED to its pid.
@@ -143,7 +142,7 @@ EOF
 
 # start_tollgate NAME DATA_DIR: `tollgate serve` in front of the engine, metering on (batch), admin key $ADMIN_KEY,
 # plus the YAML in TOLLGATE_EXTRA_YAML and the VAR=value words of TOLLGATE_ENV (both optional).
-# Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID.
+# Sets GATE_PORT, ADMIN_PORT and TOLLGATE_PID. The array GATE_JVM_OPTS, when set, adds JVM options (bench/warmup.sh).
 start_tollgate() {
   local name="$1" data="$2"
   GATE_PORT="$(free_port)"
@@ -164,7 +163,7 @@ access_log:
 ${TOLLGATE_EXTRA_YAML:-}
 EOF
   spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN ${TOLLGATE_ENV:-} \
-    "$JAVA" ${TOLLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
+    "$JAVA" ${TOLLGATE_JAVA_OPTS:-} ${GATE_JVM_OPTS[@]+"${GATE_JVM_OPTS[@]}"} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
   TOLLGATE_PID="$SPAWNED"
   wait_port "$GATE_PORT" "$TOLLGATE_PID" "$name"
   wait_port "$ADMIN_PORT" "$TOLLGATE_PID" "$name"

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
     description = "A self-hosted API gate: keys, tiers, limits, quotas and metering in front of your engine.",
-    subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, BenchEngineCommand.class},
+    subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, BenchEngineCommand.class,
+        AotTrainCommand.class},
     footer = {"%nExamples:", "  tollgate serve --config tollgate.yaml", "  tollgate customers list",
         "  tollgate keys create --help",
         "  tollgate migrate --from sqlite:data/tollgate.db --to jdbc:postgresql://…"})

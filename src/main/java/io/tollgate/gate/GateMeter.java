@@ -82,8 +82,7 @@ final class GateMeter {
 
   /** Gives back {@code cost} units that {@link #billed} kept (the reservation is settled already). */
   private void refund(Decision.Allowed a, Units cost) {
-    ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), cost, Units.ZERO,
-        a.at(), false);
+    ledger.refund(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), cost, a.at());
   }
 
   private static UsageEvent usage(Decision.Allowed a, Units cost) {

@@ -42,6 +42,14 @@ public interface Limiter {
    */
   void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, boolean returnToken);
 
+  /**
+   * Gives back {@code units} of a request that was already {@linkplain #settle settled} with them and then un-billed
+   * (its usage taken back, or never recorded): they stop counting against the quota of {@code at}'s period. Not the
+   * same as settling again, which for a shared backend would release units held for other requests in flight.
+   * Never throws for an unreachable backend (the units stay counted: under-admits).
+   */
+  void refund(Account account, Limits limits, Units units, Instant at);
+
   /** Where decisions are made now, as {@code /health} says it ({@code "limits"}). */
   enum State {
     /** The node's own counters: no shared backend is configured ({@code local}). */

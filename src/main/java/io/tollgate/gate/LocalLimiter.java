@@ -49,4 +49,10 @@ final class LocalLimiter implements Limiter {
       rate.giveBack(account);
     }
   }
+
+  /** The local ledger settles by difference: a settled reservation of {@code units} kept as none gives them back. */
+  @Override
+  public void refund(Account account, Limits limits, Units units, Instant at) {
+    quota.settle(account, units, Units.ZERO, at);
+  }
 }

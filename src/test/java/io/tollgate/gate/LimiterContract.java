@@ -76,6 +76,25 @@ abstract class LimiterContract {
     assertThat(again.quota().orElseThrow().used()).isEqualTo(Units.of(2));
   }
 
+  /**
+   * A request settled with its units and then un-billed (strict mode's take-back) gives exactly those units back,
+   * and only those: a reservation of another request still in flight stays held until it settles.
+   */
+  @Test
+  void refund_ofASettledRequest_givesItsUnitsBack_andLeavesAnotherReservationHeld() throws Exception {
+    Limiter l = limiter(Map.of());
+    Account a = account("refund");
+    Limits lim = limits(10, 10);
+    assertThat(admit(l, a, lim, 3, false).allowed()).isTrue();
+    assertThat(admit(l, a, lim, 5, false).allowed()).isTrue();
+    l.settle(a, lim, Units.of(3), Units.of(3), NOW, false);
+    l.refund(a, lim, Units.of(3), NOW);
+    l.settle(a, lim, Units.of(5), Units.of(5), NOW, false);
+    Limiter.Admission next = awaitAllowed(l, a, lim, 5);
+    assertThat(next.quota().orElseThrow().used()).isEqualTo(Units.of(10));
+    assertThat(admit(l, a, lim, 1, true).allowed()).isFalse();
+  }
+
   @Test
   void settle_toFewerUnits_keepsOnlyThose() throws Exception {
     Limiter l = limiter(Map.of());

@@ -135,6 +135,15 @@ public final class FallbackLimiter implements Limiter {
     }
   }
 
+  /**
+   * Always to the shared counters (paid when Redis answers): a request admitted locally had its units added to them
+   * at its settlement. The local share of an outage keeps them (under-admits until Redis is back).
+   */
+  @Override
+  public void refund(Account account, Limits limits, Units units, Instant at) {
+    shared.refund(account, limits, units, at);
+  }
+
   @Override
   public Future<State> state() {
     return shared.state().map(s -> s == State.DOWN ? State.FALLBACK : s);

@@ -137,8 +137,18 @@ public final class LeasingLimiter implements Limiter {
    * of {@code at}'s month and year; paid with the account's next call.
    */
   public void addUsage(Account account, Units used, Instant at) {
+    oweSettled(account, used.milli(), at);
+  }
+
+  /** A negative settlement, coalesced like the others: the shared counters of {@code at}'s period lose the units. */
+  @Override
+  public void refund(Account account, Limits limits, Units units, Instant at) {
+    oweSettled(account, -units.milli(), at);
+  }
+
+  private void oweSettled(Account account, long milli, Instant at) {
     long nanos = System.nanoTime();
-    RedisLimiter.Owed o = new RedisLimiter.Owed(0, 0, used.milli(), LocalDate.ofInstant(at, ZoneOffset.UTC));
+    RedisLimiter.Owed o = new RedisLimiter.Owed(0, 0, milli, LocalDate.ofInstant(at, ZoneOffset.UTC));
     lease(account, nanos).owe(o, nanos).ifPresent(apart -> pay(account, lease(account, nanos), apart));
   }
 

@@ -220,6 +220,13 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
             account.customerId(), e.toString()));
   }
 
+  /** A negative settlement: the counters of {@code at}'s month and year lose {@code units} (never below zero). */
+  @Override
+  public void refund(Account account, Limits limits, Units units, Instant at) {
+    pay(account, new Owed(0, 0, -units.milli(), LocalDate.ofInstant(at, ZoneOffset.UTC))).onFailure(e -> LOG.warn(
+        "a refund for {} was not written to Redis (its units stay counted): {}", account.customerId(), e.toString()));
+  }
+
   /**
    * Applies what this node owes for {@code account} (also renewing the expiry of what it still holds). Fails when
    * Redis could not be reached; a failure after the call was sent may still have applied it.

@@ -73,6 +73,8 @@ public final class Server implements AutoCloseable {
   /** How often the store's health is checked for the metrics. */
   static final long STORE_CHECK_MS = 5000;
 
+  /** How long a stop waits for the settlements owed to Redis. */
+  private static final Duration LIMITS_FLUSH = Duration.ofSeconds(2);
   private final Vertx vertx;
   private final Database database;
   private final UsageRecorder recorder;
@@ -86,11 +88,13 @@ public final class Server implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ChangeReceiver feed;
   private final PeriodicJobs jobs;
+  private final Optional<Limiter> sharedLimits;
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
       GateListener gate, Duration drainTimeout, AtomicBoolean draining, Metrics metrics,
-      Optional<AccessLog> accessLog, ChangeReceiver feed, PeriodicJobs jobs) {
+      Optional<AccessLog> accessLog, ChangeReceiver feed, PeriodicJobs jobs, Optional<Limiter> sharedLimits) {
     this.feed = feed;
+    this.sharedLimits = sharedLimits;
     this.jobs = jobs;
     this.vertx = vertx;
     this.drainTimeout = drainTimeout;
@@ -172,7 +176,7 @@ public final class Server implements AutoCloseable {
       LOG.info("tollgate started: node {}, store {}, {} customers, {} keys", nodeId, database.dialectName(),
           live.counts().customers(), live.counts().keys());
       return new Server(vertx, database, recorder, activity, admin, gate, cfg.gate().drainTimeout(), draining,
-          metrics, accessLog, feed, jobs);
+          metrics, accessLog, feed, jobs, shared);
     } catch (RuntimeException e) {
       if (jobs != null) {
         jobs.stop();
@@ -190,6 +194,18 @@ public final class Server implements AutoCloseable {
       metrics.close();
       database.close();
       throw e;
+    }
+  }
+
+  /**
+   * Pays what the drained gate still owes the shared counters (coalesced settlements, the rest of its leases), so
+   * that a restart does not leave them short; waits at most {@link #LIMITS_FLUSH}.
+   */
+  private static void flushLimits(Limiter limits) {
+    try {
+      limits.flush().toCompletionStage().toCompletableFuture().get(LIMITS_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("settlements owed to Redis not all written at stop: {}", e.toString());
     }
   }
 
@@ -346,6 +362,7 @@ public final class Server implements AutoCloseable {
     draining.set(true); // the admin /health says so while the gate drains
     GracefulStop.drain(gate, drainTimeout);
     jobs.stop(); // before Vert.x closes its workers; last_used_at is written below
+    sharedLimits.ifPresent(Server::flushLimits);
     try {
       vertx.close().toCompletionStage().toCompletableFuture()
           .get(GracefulStop.LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);

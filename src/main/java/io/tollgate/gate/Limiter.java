@@ -50,6 +50,14 @@ public interface Limiter {
    */
   void refund(Account account, Limits limits, Units units, Instant at);
 
+  /**
+   * At stop, once no request is in flight: writes whatever this node still owes a shared backend (settlements
+   * coalesced in memory, the rest of its leases). Nothing to do for counters that live in this process.
+   */
+  default Future<Void> flush() {
+    return Future.succeededFuture();
+  }
+
   /** Where decisions are made now, as {@code /health} says it ({@code "limits"}). */
   enum State {
     /** The node's own counters: no shared backend is configured ({@code local}). */

@@ -1,6 +1,7 @@
 package io.tollgate.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tollgate.gate.redis.LeasingLimiter;
 import io.tollgate.gate.redis.RedisLimiter;
@@ -70,6 +71,28 @@ final class LeasingLimiterTest extends LimiterContract {
     }
     pool.shutdown();
     return allowed.get();
+  }
+
+  /**
+   * A node that stops (drained, then its Redis client closed) pays the settlements it had coalesced: after its held
+   * units expire the shared counter still holds what it billed, so the next node does not admit it again.
+   */
+  @Test
+  void flush_atStop_paysTheCoalescedSettlements_soTheyOutliveTheNodesHeldUnits() throws Exception {
+    Account a = account("flush-at-stop");
+    Limits lim = limits(100, 10);
+    RedisLimiter stoppingRedis = connect(Map.of(), "node-stopping");
+    LeasingLimiter stopping = new LeasingLimiter(redis.vertx(), stoppingRedis);
+    assertThat(admit(stopping, a, lim, 4, false).allowed()).isTrue();
+    stopping.settle(a, lim, Units.of(4), Units.of(4), NOW, false);
+    stopping.flush().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    stopping.close();
+    stoppingRedis.close();
+    LeasingLimiter other = new LeasingLimiter(redis.vertx(), connect(Map.of(), "node-other"));
+    await().during(RedisLimiter.HOLD_TTL.plusMillis(500)).atMost(RedisLimiter.HOLD_TTL.plusSeconds(5))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> admit(other, a, lim, 1, true).quota().orElseThrow().used().equals(Units.of(4)));
+    other.close();
   }
 
   @Test

@@ -145,6 +145,11 @@ public final class FallbackLimiter implements Limiter {
   }
 
   @Override
+  public Future<Void> flush() {
+    return shared.flush();
+  }
+
+  @Override
   public Future<State> state() {
     return shared.state().map(s -> s == State.DOWN ? State.FALLBACK : s);
   }

@@ -171,7 +171,7 @@ echo
 echo "Machine: $(machine)"
 echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Capacity (closed loop, wrk -t${WRK_THREADS:-2} -c$WRK_CONNECTIONS, ${CAPACITY_S} s): $capacity req/s, p50 $cap_p50 ms, p99 $cap_p99 ms"
-echo "Soak: $DURATION_S s in $INTERVALS runs of ${INTERVAL_S} s, target $target req/s ($LOAD_SHARE of capacity); CSV $SOAK_CSV"
+echo "Soak: $DURATION_S s in $INTERVALS runs of ${INTERVAL_S} s, target $target req/s ($( [[ -n "${SOAK_RATE:-}" ]] && echo "fixed by SOAK_RATE" || echo "$LOAD_SHARE of capacity" )); CSV $SOAK_CSV"
 awk -F, -v target="$target" 'NR > 1 { n++; r += $2; if ($2 < lo || n == 1) lo = $2; if ($2 > hi) hi = $2 }
   END { printf "  rate: mean %.0f req/s = %.2f of the target (runs %.0f to %.0f)\n", r / n, r / n / target, lo, hi }' "$SOAK_CSV"
 echo "  churn: $created_n keys created (each admitted at once: $(awk '$2 == "create" && $4 == 200' "$churn" | wc -l))," \

@@ -86,19 +86,29 @@ final class Lease {
    *
    * <p>The size is what arrives here in {@code lifetime} at the measured rate (or what arrived in the current window
    * so far, when more), at most a twentieth of the burst and a
-   * fiftieth of the quota (so that leases stay small against the limits); none below two.
+   * fiftieth of the quota (so that leases stay small against the limits), less what is left of the current lease
+   * (which the new one is added to, so that what this node holds never passes those bounds); none below two.
    */
   synchronized long startFetch(Limits asked, Units units, long nowNanos) {
     if (fetching) {
       return 0;
     }
     long want = Math.max((long) Math.ceil(perSecond * lifetimeNanos / 1e9), arrivals);
-    want = Math.min(want, asked.rateLimit().burst() / 20);
+    long cap = asked.rateLimit().burst() / 20;
     if (units.milli() > 0) {
-      want = Math.min(want, asked.quota().units().milli() / 50 / units.milli());
+      cap = Math.min(cap, asked.quota().units().milli() / 50 / units.milli());
     }
+    want = Math.min(want, cap - restRequests(asked, units, nowNanos));
     fetching = want >= 2;
     return fetching ? want : 0;
+  }
+
+  /** The requests of {@code units} that the current lease still admits under {@code asked}, kept when refilled. */
+  private long restRequests(Limits asked, Units units, long nowNanos) {
+    if (!asked.equals(limits) || nowNanos - expiresAt >= 0) {
+      return 0;
+    }
+    return units.milli() > 0 ? Math.min(tokens, milli / units.milli()) : tokens;
   }
 
   /** The fetch that {@link #startFetch} allowed has come back (granted or not): runs what waited for it. */

@@ -18,6 +18,9 @@ public final class LiveRegistry implements ChangeFeed {
   private final java.util.concurrent.Executor compactor = r -> Thread.ofPlatform().name("tollgate-registry-compaction")
       .daemon().start(r);
 
+  /** Customers changed while a compaction builds its new base (guarded by this); null when none runs. */
+  private java.util.Set<String> changedWhileCompacting;
+
   /** The catalog, the view, and the feed version the view's last full load saw. */
   private record State(Catalog catalog, RegistryView view, long loadedVersion) {}
 
@@ -88,6 +91,9 @@ public final class LiveRegistry implements ChangeFeed {
   @Override
   public synchronized void publish(Change change) {
     RegistryView view = view();
+    if (changedWhileCompacting != null) {
+      changedWhileCompacting.add(change.customerId());
+    }
     boolean purged = change.version() == Long.MAX_VALUE;
     if (purged) {
       view.remove(change.customerId());
@@ -111,14 +117,31 @@ public final class LiveRegistry implements ChangeFeed {
   }
 
   /**
-   * Folds the overlay into a new base and swaps it in, on the compaction thread. Changes wait meanwhile (they are
-   * serialized here); lookups go on against the current view.
+   * Folds the overlay into a new base and swaps it in, on the compaction thread. The new base is built outside the
+   * lock from a snapshot of the overlay, so changes go on meanwhile (into the current view, which lookups keep
+   * reading); the customers they touched are then brought over under the lock, and the new view swapped in, before
+   * the next change. A reload meanwhile wins: its view is newer than anything compacted here.
    */
-  synchronized void compact() {
+  void compact() {
     try {
-      State s = state.get();
-      if (s.view().overlaySize() > 0) { // a reload since the hand-off has already left an empty overlay
-        state.set(new State(s.catalog(), s.view().compacted(), s.loadedVersion()));
+      RegistryView from;
+      RegistryView.Snapshot snapshot;
+      synchronized (this) {
+        from = view();
+        if (from.overlaySize() == 0) { // a reload since the hand-off has already left an empty overlay
+          return;
+        }
+        snapshot = from.snapshot();
+        changedWhileCompacting = new java.util.HashSet<>();
+      }
+      RegistryView next = from.compacted(snapshot);
+      synchronized (this) {
+        State s = state.get();
+        if (s.view() == from) {
+          changedWhileCompacting.forEach(id -> next.replay(from, id));
+          state.set(new State(s.catalog(), next, s.loadedVersion()));
+        }
+        changedWhileCompacting = null;
       }
     } finally {
       compacting.set(false);

@@ -5,6 +5,7 @@ import io.tollgate.keys.KeyDigest;
 import io.tollgate.limits.Limits;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,7 @@ public final class RegistryView {
   public record KeyEntry(CustomerKey key, CustomerEntry owner) {}
 
   /** A customer in the overlay: its entry (empty once removed) and every key it has. */
-  private record Changed(Optional<CustomerEntry> entry, List<CustomerKey> keys) {}
+  record Changed(Optional<CustomerEntry> entry, List<CustomerKey> keys) {}
 
   RegistryView(TierCatalog tiers, CompactBase base) {
     this.tiers = tiers;
@@ -183,14 +184,54 @@ public final class RegistryView {
 
   /** A new view of the same content with an empty overlay: the base rows still current, then the overlay. */
   RegistryView compacted() {
+    return compacted(snapshot());
+  }
+
+  /**
+   * What a compaction folds, taken while no change is applied: the overlay's customers and the base rows they mask.
+   * Both are copies (the overlay is small next to the base), so changes may go on while {@link #compacted(Snapshot)}
+   * reads them.
+   */
+  Snapshot snapshot() {
+    long[] bits = new long[masked.length()];
+    for (int i = 0; i < bits.length; i++) {
+      bits[i] = masked.get(i);
+    }
+    return new Snapshot(Map.copyOf(changed), bits, customerCount, keyCount);
+  }
+
+  /** See {@link #snapshot()}. */
+  record Snapshot(Map<String, Changed> changed, long[] masked, int customers, int keys) {}
+
+  /**
+   * A new view of the content as it was at {@code s}, with an empty overlay: the base rows still current then, then
+   * that overlay. Reads only the immutable base and the snapshot, so it can run while changes are applied here; the
+   * customers changed since are then brought over with {@link #replay}.
+   */
+  RegistryView compacted(Snapshot s) {
     CompactBase.Builder b = new CompactBase.Builder(tiers);
-    b.expect(customerCount, keyCount);
-    base.copyInto(b, row -> !isMasked(row));
-    changed.values().forEach(c -> c.entry().ifPresent(e -> {
+    b.expect(s.customers(), s.keys());
+    base.copyInto(b, row -> (s.masked()[row >>> 6] & (1L << row)) == 0);
+    s.changed().values().forEach(c -> c.entry().ifPresent(e -> {
       b.customer(e.customer());
       c.keys().forEach(b::key);
     }));
     return new RegistryView(tiers, b.build());
+  }
+
+  /**
+   * Makes this view hold {@code customerId} exactly as {@code from} holds it now (whatever the versions: a purge
+   * starts them again), for a customer changed in {@code from} after the snapshot this view was compacted from.
+   */
+  void replay(RegistryView from, String customerId) {
+    Changed c = from.changed.get(customerId);
+    if (c == null) {
+      if (from.base.findCustomer(customerId) < 0) {
+        remove(customerId); // added to from's overlay after its base, then purged: gone from the overlay too
+      }
+      return; // otherwise unchanged since from's base, which this view was built from
+    }
+    c.entry().ifPresentOrElse(e -> put(e.customer(), c.keys()), () -> remove(customerId));
   }
 
   private int baseKeysOf(int customerRow) {

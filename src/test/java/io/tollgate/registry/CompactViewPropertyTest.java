@@ -145,6 +145,10 @@ final class CompactViewPropertyTest {
 
     /** One random change, applied to the view as {@link LiveRegistry} does and to the model. */
     RegistryView change(RegistryView view) {
+      return change(view, true);
+    }
+
+    RegistryView change(RegistryView view, boolean mayCompact) {
       Optional<Customer> some = model.isEmpty() ? Optional.empty()
           : Optional.of(new ArrayList<>(model.values()).get(r.nextInt(model.size())));
       int op = r.nextInt(9);
@@ -191,7 +195,22 @@ final class CompactViewPropertyTest {
           apply(view, withVersion(newCustomer(c.id(), 0), c, c.version() - r.nextInt(2)), keys);
         }
         case 6 -> {
-          return view.compacted();
+          if (!mayCompact) {
+            apply(view, withVersion(c, c, c.version() + 1), keys);
+            return view;
+          }
+          // a compaction, with changes applied to the current view while it builds (as LiveRegistry#compact lets
+          // them), brought over to the new view before it is swapped in; every id ever used is a superset of them
+          RegistryView.Snapshot snapshot = view.snapshot();
+          int meanwhile = r.nextInt(4);
+          for (int i = 0; i < meanwhile; i++) {
+            change(view, false);
+          }
+          RegistryView next = view.compacted(snapshot);
+          for (String id : ids) {
+            next.replay(view, id);
+          }
+          return next;
         }
         default -> apply(view, withVersion(c, c, c.version() + 1), keys);
       }

@@ -157,6 +157,40 @@ final class LiveRegistryTest {
     assertThat(live.view().findCustomer("c0")).isPresent();
   }
 
+  /**
+   * A compaction builds its new base outside the lock: changes committed meanwhile go on (they do not wait for the
+   * build) and every one of them is in the view that is swapped in.
+   */
+  @Test
+  void changes_whileACompactionBuilds_goOnAndAreAllInTheCompactedView() throws Exception {
+    for (int i = 0; i < 200_000; i++) {
+      live.view().apply(customer("bulk" + i), List.of());
+    }
+    List<CustomerService.Created> created = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      created.add(create("during" + i));
+    }
+    RegistryView before = live.view();
+    Thread compaction = Thread.ofPlatform().start(live::compact);
+    int revokedWhileBuilding = 0;
+    for (CustomerService.Created c : created) {
+      keys.revoke("adm_test", c.firstKey().key().customerId(), c.firstKey().key().id());
+      if (live.view() == before) {
+        revokedWhileBuilding++;
+      }
+    }
+    compaction.join();
+
+    assertThat(revokedWhileBuilding).as("revocations answered while the new base was being built").isPositive();
+    assertThat(live.view()).isNotSameAs(before);
+    assertThat(live.view().overlaySize()).isLessThanOrEqualTo(created.size());
+    for (CustomerService.Created c : created) {
+      assertThat(entry(c.firstKey().secret()).key().revokedAt()).as(c.firstKey().key().customerId()).isPresent();
+    }
+    assertThat(live.view().customerCount()).isEqualTo(200_000 + created.size());
+    assertThat(live.view().findCustomer("bulk199999")).isPresent();
+  }
+
   private static Customer customer(String id) {
     java.time.Instant t = java.time.Instant.ofEpochMilli(1_000);
     return new Customer(id, Optional.empty(), Optional.empty(), "starter", List.of("default"),

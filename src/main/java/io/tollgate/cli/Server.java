@@ -45,6 +45,7 @@ import io.tollgate.telemetry.MeteringMetrics;
 import io.tollgate.telemetry.Metrics;
 import io.tollgate.telemetry.RegistryMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -68,6 +69,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+  /** The transport both listeners run on, for the start line; why the native one did not load, when asked for. */
+  private static String transport(Vertx vertx, TollgateConfig.Gate gate) {
+    if (vertx.isNativeTransportEnabled()) {
+      return "epoll (native)";
+    }
+    if (!gate.nativeTransport()) {
+      return "nio (gate.native_transport: false)";
+    }
+    Throwable cause = vertx.unavailableNativeTransportCause();
+    return "nio (native epoll unavailable: " + (cause == null ? "unknown" : cause.getMessage()) + ")";
+  }
   /** How often keys' last_used_at is written: it is exact to this interval. */
   static final long KEY_ACTIVITY_FLUSH_MS = 5000;
   /** How often the store's health is checked for the metrics. */
@@ -139,7 +152,7 @@ public final class Server implements AutoCloseable {
           AdminKeyring.bootstrap(database.registry(), hasher, format, cfg.admin().adminKeys(), clock);
       bootstrap.generated().ifPresent(key -> printFirstAdminKey(console, key));
 
-      vertx = Vertx.vertx();
+      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(cfg.gate().nativeTransport()));
       RecentRefusals recentRefusals = new RecentRefusals(clock);
       AdminServer.Dependencies deps = new AdminServer.Dependencies(database.registry(), live,
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
@@ -173,8 +186,8 @@ public final class Server implements AutoCloseable {
       schedulePurge(jobs, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
           cfg.retention().purgeInterval().toMillis());
       scheduleKeyActivity(jobs, activity);
-      LOG.info("tollgate started: node {}, store {}, {} customers, {} keys", nodeId, database.dialectName(),
-          live.counts().customers(), live.counts().keys());
+      LOG.info("tollgate started: node {}, store {}, {} customers, {} keys, transport {}", nodeId,
+          database.dialectName(), live.counts().customers(), live.counts().keys(), transport(vertx, cfg.gate()));
       return new Server(vertx, database, recorder, activity, admin, gate, cfg.gate().drainTimeout(), draining,
           metrics, accessLog, feed, jobs, shared);
     } catch (RuntimeException e) {

@@ -94,7 +94,8 @@ public final class ConfigLoader {
   private static TollgateConfig.Gate gate(ConfigNode g, Map<String, String> env) {
     g.onlyKeys(Set.of("listen", "engine", "service_keys", "trusted_proxies", "max_request_line", "max_header_bytes",
         "max_body_bytes", "header_timeout", "idle_timeout", "engine_connect_timeout", "engine_timeout",
-        "engine_pool_size", "drop_underscore_headers", "max_units_per_request", "drain_timeout"));
+        "engine_pool_size", "drop_underscore_headers", "max_units_per_request", "drain_timeout",
+        "native_transport"));
     HostPort listen = listen(g.get("listen"), env, "TOLLGATE_GATE_LISTEN", "0.0.0.0:8080");
     Optional<String> engineEnv = env(env, "TOLLGATE_ENGINE_URL");
     String engine = engineEnv.orElseGet(() -> g.get("engine").text("http://127.0.0.1:9000"));
@@ -118,7 +119,8 @@ public final class ConfigLoader {
       }
     }
     Duration drain = positive(g.get("drain_timeout"), g.get("drain_timeout").duration().orElse(Duration.ofSeconds(30)));
-    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys), List.copyOf(trusted), edge(g), drain);
+    return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys), List.copyOf(trusted), edge(g), drain,
+        g.get("native_transport").bool().orElse(true));
   }
 
   private static TollgateConfig.Edge edge(ConfigNode g) {

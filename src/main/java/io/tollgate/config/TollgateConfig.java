@@ -54,9 +54,11 @@ public record TollgateConfig(
    * @param trustedProxies CIDRs whose {@code X-Forwarded-For} is kept and extended
    * @param edge limits and timeouts of the gate listener and the engine connection
    * @param drainTimeout at a stop, how long requests in flight may take to finish once no new connection is taken
+   * @param nativeTransport whether both listeners and the engine client run on Netty's native epoll transport when
+   *     it loads (the JDK's NIO transport otherwise, and always when false)
    */
   public record Gate(HostPort listen, URI engine, List<String> serviceKeys, List<String> trustedProxies, Edge edge,
-      Duration drainTimeout) {
+      Duration drainTimeout, boolean nativeTransport) {
     /**
      * The engine URL for logs and messages: without a user and password and without a query, either of which may
      * hold a secret ({@code ***} marks what was left out).

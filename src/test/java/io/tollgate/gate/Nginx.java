@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Fails, never skips, when nginx is not installed.
  */
 final class Nginx implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   final Path dir;
   final int port;

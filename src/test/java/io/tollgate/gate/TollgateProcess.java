@@ -25,7 +25,7 @@ import java.util.Map;
  * directory. Unlike {@link RunningTollgate} it can be killed with SIGKILL and started again on the same data.
  */
 final class TollgateProcess implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120); // a start is ~3 s; a loaded CI machine has taken 30
 
   private final Path dir;
   private final Path config;

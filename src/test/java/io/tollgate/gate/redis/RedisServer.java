@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Fails, never skips, when redis-server is not installed (scripts/test-services.sh installs it).
  */
 public final class RedisServer implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final Path dir;
   private final int port;

@@ -99,6 +99,38 @@ start_bench_engine() {
   ENGINE_PID="$SPAWNED"
 }
 
+# start_nginx_engine: nginx answering every request itself (`return 200`, a 3-byte body), ENGINE_WORKERS worker
+# processes (1): an engine far faster than the proxies in front of it. Sets ENGINE_PORT and ENGINE_PID (the master
+# and its workers, for cpu_ticks).
+start_nginx_engine() {
+  local dir="$BENCH_DIR/nginx-engine"
+  ENGINE_PORT="$(free_port)"
+  mkdir -p "$dir"
+  chmod 755 "$BENCH_DIR" "$dir"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes ${ENGINE_WORKERS:-1};
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/client_body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$ENGINE_PORT;
+    location / { default_type text/plain; return 200 "ok\n"; }
+  }
+}
+EOF
+  spawn engine "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
+  wait_port "$ENGINE_PORT" "$SPAWNED" engine
+  ENGINE_PID="$SPAWNED $(pgrep -P "$SPAWNED" | tr '\n' ' ')"
+}
+
 # start_nginx [UPSTREAM...]: nginx as a plain reverse proxy (keep-alive upstream, no access log, everything under
 # its own dir), one server on its own port per UPSTREAM, a comma-separated list of host:port (default: the engine).
 # Sets NGINX_PORTS (one per UPSTREAM, in order), NGINX_PORT (the first) and NGINX_PIDS.
@@ -162,11 +194,17 @@ access_log:
   file: access.log
 ${TOLLGATE_EXTRA_YAML:-}
 EOF
-  spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=WARN ${TOLLGATE_ENV:-} \
+  spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=INFO ${TOLLGATE_ENV:-} \
     "$JAVA" ${TOLLGATE_JAVA_OPTS:-} ${GATE_JVM_OPTS[@]+"${GATE_JVM_OPTS[@]}"} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
   TOLLGATE_PID="$SPAWNED"
   wait_port "$GATE_PORT" "$TOLLGATE_PID" "$name"
   wait_port "$ADMIN_PORT" "$TOLLGATE_PID" "$name"
+}
+
+# tollgate_said REGEX: the first match of REGEX (grep -o) in the log of the Tollgate started as "tollgate" (its start
+# line names the event loops and the transport; nothing is logged per request at INFO), or "?".
+tollgate_said() {
+  grep -o "$1" "$BENCH_DIR/tollgate.log" 2>/dev/null | head -1 || true
 }
 
 # admin METHOD PATH [JSON]: the Admin API of the last started Tollgate; prints the body.

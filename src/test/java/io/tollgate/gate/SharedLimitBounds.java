@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.stream.StreamSupport;
 
 /**
  * The documented bounds of the shared rate limit and quota (decisions.md, "Shared limits across nodes"), measured
@@ -78,7 +81,8 @@ final class SharedLimitBounds {
   /**
    * A quota of Q = {@link #QUOTA} units hammered through every node at three times Q or more: billed ≤ Q + in flight,
    * and at least Q less each node's unspent lease (quota/50, documented); once those are back, the rest is admitted
-   * and Q is reached exactly. The usage the Admin API reports is what reached the engine, and what the clients got.
+   * and Q is reached exactly. The usage the Admin API reports (the customer's document, and {@code GET /admin/usage}
+   * through every node) is what reached the engine, and what the clients got.
    */
   static void quotaHolds(ProcessNodes cluster, String customerId, String what) throws Exception {
     String key = cluster.customer(customerId, "{\"quota\":{\"units\":" + QUOTA + ",\"period\":\"month\"},"
@@ -105,6 +109,15 @@ final class SharedLimitBounds {
     JsonNode usage = awaitUsage(cluster, customerId, total);
     assertThat(usage.path("units_used").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(total * UNITS));
     assertThat(cluster.engineSaw(customerId)).as("requests that reached the engine").isEqualTo(total);
+    // every node's GET /admin/usage (all customers, this month) reads the same shared rows
+    String month = LocalDate.now(ZoneOffset.UTC).toString().substring(0, 7);
+    for (TollgateProcess node : cluster.nodes) {
+      JsonNode all = node.admin("GET", "/admin/usage?period=" + month, null).json();
+      JsonNode mine = StreamSupport.stream(all.path("customers").spliterator(), false)
+          .filter(u -> u.path("customer_id").asText().equals(customerId)).findFirst().orElseThrow();
+      assertThat(mine.path("requests").asLong()).as("GET /admin/usage through %d", node.gatePort()).isEqualTo(total);
+      assertThat(mine.path("units_used").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(total * UNITS));
+    }
   }
 
   /** The usage document once it counts {@code requests} requests, and still does five flush windows later. */

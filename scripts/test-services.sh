@@ -14,6 +14,10 @@
 # redis-server on a free loopback port (RedisServer in src/test) and fail, never skip, without it. No system Redis is
 # started or needed.
 #
+# Also installs faketime (Debian's libfaketime) when it is missing: SkewedClocksAcrossProcessesTest runs one
+# `tollgate serve` with LD_PRELOAD=libfaketime.so.1 FAKETIME=+2s, so that its clock is 2 s ahead of the others, and
+# fails, never skips, without it.
+#
 # Environment: TOLLGATE_PG_PORT (default 5432) selects the cluster by its port.
 set -euo pipefail
 
@@ -112,6 +116,7 @@ package_of() {
   case "$1" in
     systemd-analyze) echo systemd ;;
     redis-server) echo redis-server ;;
+    faketime) echo faketime ;;
     *) echo "$1" ;;
   esac
 }
@@ -119,7 +124,7 @@ package_of() {
 # Installs the Debian packages of the commands that are missing; fails when a command is still missing.
 install_tools() {
   local missing=() packages=() cmd
-  for cmd in nginx wrk systemd-analyze chromium redis-server; do
+  for cmd in nginx wrk systemd-analyze chromium redis-server faketime; do
     tool_present "$cmd" || { missing+=("$cmd"); packages+=("$(package_of "$cmd")"); }
   done
   (( ${#missing[@]} == 0 )) && return
@@ -143,8 +148,8 @@ main() {
   cd /  # psql run as postgres must not start in a directory it cannot read
   if [[ $EUID -ne 0 ]]; then
     tool_present nginx && tool_present wrk && tool_present systemd-analyze && tool_present chromium \
-      && tool_present redis-server \
-      || die "nginx, wrk, systemd-analyze, chromium or redis-server is missing: run this script as root to install them"
+      && tool_present redis-server && tool_present faketime \
+      || die "nginx, wrk, systemd-analyze, chromium, redis-server or faketime is missing: run this script as root to install them"
     if command -v pg_isready >/dev/null 2>&1 && ready && serves_tollgate; then
       log "PostgreSQL already serves $ROLE@127.0.0.1:$PORT/$DATABASE"
       exit 0
@@ -157,7 +162,7 @@ main() {
   ensure_role_and_database
   serves_tollgate \
     || die "PostgreSQL runs but $ROLE cannot log in over TCP at 127.0.0.1:$PORT with a password (check pg_hba.conf)"
-  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk, systemd-analyze, chromium and redis-server installed"
+  log "PostgreSQL ready on 127.0.0.1:$PORT: database $DATABASE, role $ROLE; nginx, wrk, systemd-analyze, chromium, redis-server and faketime installed"
 }
 
 main "$@"

@@ -201,6 +201,15 @@ final class TollgateProcess implements AutoCloseable {
     }
   }
 
+  /** As {@link #close}, for a clean-up that must go on: an interruption is kept for the caller. */
+  void closeQuietly() {
+    try {
+      close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops the process (SIGKILL: its data is not looked at after this). */
   @Override
   public void close() throws InterruptedException {

@@ -59,12 +59,26 @@ public final class RedisServer implements AutoCloseable {
 
   /** Forgets every key ({@code FLUSHALL}, through redis-cli), as a Redis that lost its data would. */
   public void flushAll() throws Exception {
-    Process cli = new ProcessBuilder("/usr/bin/redis-cli", "-p", Integer.toString(port), "FLUSHALL")
-        .redirectErrorStream(true).start();
-    String out = new String(cli.getInputStream().readAllBytes()).trim();
-    if (!cli.waitFor(10, TimeUnit.SECONDS) || !"OK".equals(out)) {
+    String out = cli("FLUSHALL");
+    if (!"OK".equals(out)) {
       throw new AssertionError("FLUSHALL failed: " + out);
     }
+  }
+
+  /** One command through redis-cli ({@code --raw}: one value per line); its output, trimmed. */
+  public String cli(String... command) throws Exception {
+    java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("/usr/bin/redis-cli", "-p",
+        Integer.toString(port), "--raw"));
+    if (!password.isEmpty()) {
+      argv.addAll(java.util.List.of("--no-auth-warning", "-a", password));
+    }
+    argv.addAll(java.util.List.of(command));
+    Process cli = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(cli.getInputStream().readAllBytes()).trim();
+    if (!cli.waitFor(10, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+      throw new AssertionError("redis-cli " + String.join(" ", command) + " failed: " + out);
+    }
+    return out;
   }
 
   /** Starts it again on the same port, with no data. */

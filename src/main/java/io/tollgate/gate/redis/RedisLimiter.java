@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,10 +98,10 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   }
 
   /**
-   * What a node owes, with an id that Redis remembers for the node: the same payment sent again (its first call
-   * timed out or broke, and may or may not have run) is applied once. Ids increase per node, also across its
-   * restarts ({@link #nextId()}); a node has at most one payment with an id in flight per account, and sends the
-   * next only once the last one was answered, so Redis needs to keep only the highest. Id 0: applied whenever it
+   * What a node owes, with an id that Redis remembers for the node's run (this process): the same payment sent
+   * again (its first call timed out or broke, and may or may not have run) is applied once. Ids increase per run
+   * ({@link #nextId()}); a node has at most one payment with an id in flight per account, and sends the next only
+   * once the last one was answered, so Redis needs to keep only the highest. Id 0: applied whenever it
    * arrives (sent once, never again).
    */
   record Payment(long id, Owed owed) {
@@ -146,6 +147,8 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   private final RedisAPI api;
   private final Seeds seeds;
   private final String nodeId;
+  /** This process of the node: payment ids and call sequences are remembered per run, whatever the clock does. */
+  private final String run = UUID.randomUUID().toString();
   private final long timeoutMillis;
   private final CircuitBreaker breaker = new CircuitBreaker(3, TimeUnit.SECONDS.toNanos(1));
   private final AtomicLong calls = new AtomicLong();
@@ -194,10 +197,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return admit(account, limits, units, now, dryRun, 0, Call.NONE).map(Grant::admission);
   }
 
-  /**
-   * An id for a payment or a call of this node: increasing, and from the clock (microseconds since the epoch, or
-   * more once more are needed), so that a node restarted with the same id goes on above what it sent before.
-   */
+  /** An id for a payment or a call of this node's run: increasing (from the clock, in microseconds, or more). */
   long nextId() {
     return ids.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis() * 1000));
   }
@@ -247,9 +247,10 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   /** The script's first ten arguments: the operation, this node, and what {@code call} pays and says. */
   private List<String> paying(String operation, Call call) {
     Owed owed = call.payment().owed();
-    return List.of(operation, nodeId, Long.toString(HOLD_TTL.toMillis()), Long.toString(owed.heldMilli()),
-        Long.toString(owed.tokens()), Long.toString(owed.settledMilli()), Long.toString(call.payment().id()),
-        Long.toString(call.seq()), Long.toString(call.mostHeld()), call.quiet() ? "1" : "0");
+    return List.of(operation, nodeId + "|" + run, Long.toString(HOLD_TTL.toMillis()),
+        Long.toString(owed.heldMilli()), Long.toString(owed.tokens()), Long.toString(owed.settledMilli()),
+        Long.toString(call.payment().id()), Long.toString(call.seq()), Long.toString(call.mostHeld()),
+        call.quiet() ? "1" : "0");
   }
 
   /**

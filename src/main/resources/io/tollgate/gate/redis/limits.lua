@@ -4,7 +4,7 @@
 -- What a node has reserved and not settled yet is held in KEYS[4] under its id, with an expiry (Redis time) that
 -- every call of that node renews: a node that stops calling (killed, cut off) has its held units ignored and
 -- dropped once they expire, so they return to the quota.
--- A payment carries an id (ARGV[7], increasing per node; 0: none) that KEYS[5] remembers per node, so that a
+-- A payment carries an id (ARGV[7], increasing per run; 0: none) that KEYS[5] remembers per run, so that a
 -- payment sent again (its first call timed out or broke, and may or may not have run) is applied once.
 -- A call carries a sequence (ARGV[8], increasing per node; 0: none) and the most the node can hold once its payment
 -- is applied (ARGV[9]; -1: not known): what the answered calls hold plus what the calls in flight may reserve. A
@@ -13,40 +13,41 @@
 -- of the node's calls for the customer was in flight (ARGV[10] = 1) also marks every older call still to land as
 -- one the node gave up on: such a call does nothing.
 -- KEYS: 1 rate bucket (hash: tokens, ts, burst), 2 the quota's period counter (settled units), 3 the other period's
---       counter, 4 held reservations (hash: <node> = milli, <node>:exp = expiry in microseconds), 5 calls (hash:
---       <node>:paid = last payment id applied, <node>:seq = highest call sequence run, <node>:rec = sequence of the
---       last call that cut the held units down)
--- ARGV: 1 'admit' | 'settle', 2 node id, 3 hold TTL ms, 4 held milli to release, 5 tokens to give back,
---       6 settled milli to add to KEYS[2] and KEYS[3] (when they exist), 7 payment id, 8 call sequence,
---       9 most held milli after the payment (-1: not known), 10 no other call in flight (1) or not (0),
---       11 requests, 12 window seconds, 13 burst, 14 quota milli, 15 units milli, 16 seed of KEYS[2] (-1: none
---       known), 17 seed of KEYS[3], 18 TTL seconds of KEYS[2], 19 TTL seconds of KEYS[3], 20 dry run (1) or not (0),
---       21 lease wanted: requests beyond this one to reserve at once, granted only when the bucket and the quota
---       stay at least 10 % full after
+--       counter, 4 held reservations (hash: <node> = milli, <node>:exp = expiry in microseconds), 5 calls, per run
+--       of a node (its process: hash: <node>|<run>:paid = last payment id applied, …:seq = highest call sequence
+--       run, …:rec = sequence of the last call made with none other in flight)
+-- ARGV: 1 'admit' | 'settle', 2 node id and run ('<node>|<run>'), 3 hold TTL ms, 4 held milli to release, 5 tokens
+--       to give back, 6 settled milli to add to KEYS[2] and KEYS[3] (when they exist), 7 payment id, 8 call
+--       sequence, 9 most held milli after the payment (-1: not known), 10 no other call in flight (1) or not (0), 11
+--       requests, 12 window seconds, 13 burst, 14 quota milli, 15 units milli, 16 seed of KEYS[2] (-1: none known),
+--       17 seed of KEYS[3], 18 TTL seconds of KEYS[2], 19 TTL seconds of KEYS[3], 20 dry run (1) or not (0), 21
+--       lease wanted: requests beyond this one to reserve at once, granted only when the bucket and the quota stay
+--       at least 10 % full after
 -- Returns {rate allowed, tokens left, retry ms, ms until full, quota allowed (-1: not checked; -2: a counter is
 --          missing and no seed was given), units used and held milli, lease granted (requests of ARGV[15] units)}
 --         ('settle': {1}); {-1} for a call the node gave up on (nothing done)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local node = ARGV[2]
+local node, run = string.match(ARGV[2], '^(.*)|([^|]*)$')
+local me = node .. '|' .. run
 local hold_us = tonumber(ARGV[3]) * 1000
 local calls_ttl_ms = 86400000
 
 local seq = tonumber(ARGV[8])
 local ran = 0
 if seq > 0 then
-  local c = redis.call('HMGET', KEYS[5], node .. ':rec', node .. ':seq')
+  local c = redis.call('HMGET', KEYS[5], me .. ':rec', me .. ':seq')
   if seq < (tonumber(c[1]) or 0) then return {-1} end
   ran = tonumber(c[2]) or 0
-  if seq > ran then redis.call('HSET', KEYS[5], node .. ':seq', ARGV[8]) end
+  if seq > ran then redis.call('HSET', KEYS[5], me .. ':seq', ARGV[8]) end
   redis.call('PEXPIRE', KEYS[5], calls_ttl_ms)
 end
 local id = tonumber(ARGV[7])
 local pay = id == 0
 if id > 0 then
-  if id > (tonumber(redis.call('HGET', KEYS[5], node .. ':paid')) or 0) then
+  if id > (tonumber(redis.call('HGET', KEYS[5], me .. ':paid')) or 0) then
     pay = true
-    redis.call('HSET', KEYS[5], node .. ':paid', ARGV[7])
+    redis.call('HSET', KEYS[5], me .. ':paid', ARGV[7])
     redis.call('PEXPIRE', KEYS[5], calls_ttl_ms)
   end
 end
@@ -90,7 +91,7 @@ end
 local most = tonumber(ARGV[9])
 if seq > 0 and most >= 0 and ran < seq then
   if mine > most then mine = most end
-  if ARGV[10] == '1' then redis.call('HSET', KEYS[5], node .. ':rec', ARGV[8]) end
+  if ARGV[10] == '1' then redis.call('HSET', KEYS[5], me .. ':rec', ARGV[8]) end
 end
 local function hold(milli)
   if milli > 0 then

@@ -73,7 +73,7 @@ final class Decider {
       return;
     }
     limiter.settle(account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
-        Units.ZERO, a.at(), true);
+        Units.ZERO, a.at(), a.reservation().ticket(), true);
   }
 
   /** The counters' owner: this creation of the customer (one created again after a purge starts afresh). */
@@ -119,7 +119,7 @@ final class Decider {
       return new Decision.Refused(Refusal.QUOTA_EXCEEDED, Optional.of(qv.untilReset()), Optional.of(entry), false,
           Optional.of(rv), Optional.of(qv));
     }
-    return new Decision.Allowed(entry, r, rv, qv, now, new Reservation(!r.dryRun()));
+    return new Decision.Allowed(entry, r, rv, qv, now, new Reservation(!r.dryRun(), admission.ticket()));
   }
 
   /** The key when it is well-formed, known, active and its customer not deactivated; one answer for every other case. */

@@ -46,7 +46,7 @@ final class GateMeter {
     CompletionStage<Void> recorded = recorder.record(usage(a, actual));
     if (a.reservation().settle()) {
       ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
-          actual, a.at(), false);
+          actual, a.at(), a.reservation().ticket(), false);
     }
     return recorded;
   }
@@ -55,7 +55,7 @@ final class GateMeter {
   void released(Decision.Allowed a, String code) {
     if (a.reservation().settle()) {
       ledger.settle(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
-          Units.ZERO, a.at(), false);
+          Units.ZERO, a.at(), a.reservation().ticket(), false);
     }
     activity.used(a.entry().key().id(), a.at());
     countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), code, a.at()));

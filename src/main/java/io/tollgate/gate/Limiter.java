@@ -22,8 +22,16 @@ public interface Limiter {
    *
    * @param rate the rate limit after taking a token (or peeking)
    * @param quota the quota after reserving (or peeking); empty when the rate limit refused first
+   * @param ticket which reservation this is, to {@linkplain #settle settle} it with: unique per reservation for a
+   *     limiter that tells reservations apart, {@link #NO_TICKET} otherwise
    */
-  record Admission(RateLimiter.Verdict rate, Optional<QuotaLedger.Verdict> quota) {
+  record Admission(RateLimiter.Verdict rate, Optional<QuotaLedger.Verdict> quota, long ticket) {
+    public static final long NO_TICKET = 0;
+
+    public Admission(RateLimiter.Verdict rate, Optional<QuotaLedger.Verdict> quota) {
+      this(rate, quota, NO_TICKET);
+    }
+
     public boolean allowed() {
       return rate.allowed() && quota.map(QuotaLedger.Verdict::allowed).orElse(false);
     }
@@ -36,11 +44,13 @@ public interface Limiter {
   Future<Admission> tryAdmit(Account account, Limits limits, Units units, Instant now, boolean dryRun);
 
   /**
-   * Settles a reservation of {@code reserved} units made at {@code reservedAt}: keeps {@code actual} instead
-   * ({@code Units.ZERO} releases it); with {@code returnToken} the request's rate token is given back too. Never
-   * throws for an unreachable backend: a settlement that cannot be written leaves the units counted (under-admits).
+   * Settles a reservation of {@code reserved} units made at {@code reservedAt}, the admission's {@code ticket}: keeps
+   * {@code actual} instead ({@code Units.ZERO} releases it); with {@code returnToken} the request's rate token is
+   * given back too. Never throws for an unreachable backend: a settlement that cannot be written leaves the units
+   * counted (under-admits).
    */
-  void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, boolean returnToken);
+  void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, long ticket,
+      boolean returnToken);
 
   /**
    * Gives back {@code units} of a request that was already {@linkplain #settle settled} with them and then un-billed

@@ -42,7 +42,7 @@ final class LocalLimiter implements Limiter {
   }
 
   @Override
-  public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt,
+  public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, long ticket,
       boolean returnToken) {
     quota.settle(account, reserved, actual, reservedAt);
     if (returnToken) {

@@ -9,10 +9,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Reservation {
   private final AtomicBoolean open;
+  private final long ticket;
 
-  /** @param held whether anything was taken (a dry run takes nothing and is born settled) */
-  Reservation(boolean held) {
+  /**
+   * @param held whether anything was taken (a dry run takes nothing and is born settled)
+   * @param ticket the limiter's ticket for it ({@link Limiter.Admission#ticket()})
+   */
+  Reservation(boolean held, long ticket) {
     this.open = new AtomicBoolean(held);
+    this.ticket = ticket;
+  }
+
+  /** What the limiter settles it by. */
+  long ticket() {
+    return ticket;
   }
 
   boolean isOpen() {

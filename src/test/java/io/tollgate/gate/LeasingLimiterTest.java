@@ -60,7 +60,7 @@ final class LeasingLimiterTest extends LimiterContract {
           Limiter.Admission admission = admit(l, a, limits, 1, false);
           if (admission.allowed()) {
             allowed.incrementAndGet();
-            l.settle(a, limits, Units.of(1), Units.of(1), NOW, false);
+            l.settle(a, limits, Units.of(1), Units.of(1), NOW, admission.ticket(), false);
           }
         }
         return null;
@@ -84,7 +84,7 @@ final class LeasingLimiterTest extends LimiterContract {
     RedisLimiter stoppingRedis = connect(Map.of(), "node-stopping");
     LeasingLimiter stopping = new LeasingLimiter(redis.vertx(), stoppingRedis);
     assertThat(admit(stopping, a, lim, 4, false).allowed()).isTrue();
-    stopping.settle(a, lim, Units.of(4), Units.of(4), NOW, false);
+    stopping.settle(a, lim, Units.of(4), Units.of(4), NOW, Limiter.Admission.NO_TICKET, false);
     stopping.flush().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     stopping.close();
     stoppingRedis.close();
@@ -141,7 +141,7 @@ final class LeasingLimiterTest extends LimiterContract {
               .toCompletableFuture().get(15, TimeUnit.SECONDS);
           if (admission.allowed()) {
             admitted.incrementAndGet();
-            node.settle(a, rate, Units.of(1), Units.of(1), now, false);
+            node.settle(a, rate, Units.of(1), Units.of(1), now, Limiter.Admission.NO_TICKET, false);
           }
         }
         return null;
@@ -170,7 +170,7 @@ final class LeasingLimiterTest extends LimiterContract {
           if (node.tryAdmit(q, quota, Units.of(1), now, false).toCompletionStage().toCompletableFuture()
               .get(15, TimeUnit.SECONDS).allowed()) {
             spent.incrementAndGet();
-            node.settle(q, quota, Units.of(1), Units.of(1), now, false);
+            node.settle(q, quota, Units.of(1), Units.of(1), now, Limiter.Admission.NO_TICKET, false);
           }
         }
         return null;

@@ -70,8 +70,9 @@ abstract class LimiterContract {
   void settle_releasedWithTheToken_givesUnitsAndTokenBack() throws Exception {
     Limiter l = limiter(Map.of());
     Account a = account("release");
-    assertThat(admit(l, a, limits(1, 2), 2, false).allowed()).isTrue();
-    l.settle(a, limits(1, 2), Units.of(2), Units.ZERO, NOW, true);
+    Limiter.Admission admitted = admit(l, a, limits(1, 2), 2, false);
+    assertThat(admitted.allowed()).isTrue();
+    l.settle(a, limits(1, 2), Units.of(2), Units.ZERO, NOW, admitted.ticket(), true);
     Limiter.Admission again = awaitAllowed(l, a, limits(1, 2), 2);
     assertThat(again.quota().orElseThrow().used()).isEqualTo(Units.of(2));
   }
@@ -85,11 +86,13 @@ abstract class LimiterContract {
     Limiter l = limiter(Map.of());
     Account a = account("refund");
     Limits lim = limits(10, 10);
-    assertThat(admit(l, a, lim, 3, false).allowed()).isTrue();
-    assertThat(admit(l, a, lim, 5, false).allowed()).isTrue();
-    l.settle(a, lim, Units.of(3), Units.of(3), NOW, false);
+    Limiter.Admission three = admit(l, a, lim, 3, false);
+    Limiter.Admission five = admit(l, a, lim, 5, false);
+    assertThat(three.allowed()).isTrue();
+    assertThat(five.allowed()).isTrue();
+    l.settle(a, lim, Units.of(3), Units.of(3), NOW, three.ticket(), false);
     l.refund(a, lim, Units.of(3), NOW);
-    l.settle(a, lim, Units.of(5), Units.of(5), NOW, false);
+    l.settle(a, lim, Units.of(5), Units.of(5), NOW, five.ticket(), false);
     Limiter.Admission next = awaitAllowed(l, a, lim, 5);
     assertThat(next.quota().orElseThrow().used()).isEqualTo(Units.of(10));
     assertThat(admit(l, a, lim, 1, true).allowed()).isFalse();
@@ -99,8 +102,9 @@ abstract class LimiterContract {
   void settle_toFewerUnits_keepsOnlyThose() throws Exception {
     Limiter l = limiter(Map.of());
     Account a = account("correct");
-    assertThat(admit(l, a, limits(10, 5), 4, false).allowed()).isTrue();
-    l.settle(a, limits(10, 5), Units.of(4), Units.of(1), NOW, false);
+    Limiter.Admission admitted = admit(l, a, limits(10, 5), 4, false);
+    assertThat(admitted.allowed()).isTrue();
+    l.settle(a, limits(10, 5), Units.of(4), Units.of(1), NOW, admitted.ticket(), false);
     awaitAllowed(l, a, limits(10, 5), 4);
   }
 

@@ -36,11 +36,10 @@ public final class FallbackLimiter implements Limiter {
   private final RedisLimiter.Seeds seeds;
   private final InstantSource clock;
   private final AtomicLong localDecisions = new AtomicLong();
-  private final ConcurrentHashMap<Reserved, Share> localReservations = new ConcurrentHashMap<>();
+  /** The requests reserved locally, by their ticket: their settlement goes to the share they were taken from. */
+  private final ConcurrentHashMap<Long, Share> localReservations = new ConcurrentHashMap<>();
+  private final AtomicLong tickets = new AtomicLong(Admission.NO_TICKET);
   private volatile Outage outage;
-
-  /** One request reserved locally: its settlement goes to the share it was taken from. */
-  private record Reserved(Account account, Instant at) {}
 
   /** A customer's quota share during one outage: the stored usage when it began, and what this node spent since. */
   private record Share(String period, long storedMilli, AtomicLong spentMilli) {}
@@ -105,24 +104,29 @@ public final class FallbackLimiter implements Limiter {
     long shareMilli = Math.max(0, quota.units().milli() - s.storedMilli()) / o.nodes();
     long spent = s.spentMilli().get();
     boolean fits = spent + units.milli() <= shareMilli;
+    long ticket = Admission.NO_TICKET;
     if (fits && !dryRun) {
       s.spentMilli().addAndGet(units.milli());
-      localReservations.put(new Reserved(account, now), s);
+      ticket = tickets.incrementAndGet();
+      localReservations.put(ticket, s);
     } else if (!dryRun) {
       o.rate().giveBack(account);
     }
     long used = s.storedMilli() + spent + (fits && !dryRun ? units.milli() : 0);
     return new Admission(rv, Optional.of(new QuotaLedger.Verdict(fits, new Units(used), quota.units(),
-        Duration.between(now, period.end()))));
+        Duration.between(now, period.end()))), ticket);
   }
 
-  /** Locally reserved requests settle against their share, and their units go to Redis later; the others at once. */
+  /**
+   * Locally reserved requests (known by their ticket) settle against their share, and their units go to Redis later;
+   * the others at once.
+   */
   @Override
-  public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt,
+  public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, long ticket,
       boolean returnToken) {
-    Share s = localReservations.remove(new Reserved(account, reservedAt));
+    Share s = ticket == Admission.NO_TICKET ? null : localReservations.remove(ticket);
     if (s == null) {
-      shared.settle(account, limits, reserved, actual, reservedAt, returnToken);
+      shared.settle(account, limits, reserved, actual, reservedAt, ticket, returnToken);
       return;
     }
     s.spentMilli().addAndGet(actual.milli() - reserved.milli());

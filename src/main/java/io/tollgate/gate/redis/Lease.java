@@ -8,15 +8,20 @@ import io.tollgate.limits.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * One node's state for one account: its lease (rate tokens and quota units that Redis already counts as held by this
  * node, spent here without a round trip until they run out or {@code lifetime} passes), whether a lease is being
  * fetched (one at a time; requests that find the lease empty wait for it), the account's arrival rate on this node
- * (which sizes the next lease), and what the node owes Redis for it (settlements coalesced until the next call).
+ * (which sizes the next lease), what the node owes Redis for it (settlements coalesced until the next call; those of
+ * an earlier month queued apart) and the payment being sent (one at a time, sent again until a call carrying it was
+ * answered), what Redis holds for this node by the calls that were answered, and the calls in flight. Once the sweep
+ * {@linkplain #retireIfIdle retired} it, it takes nothing more: whoever finds it retired looks the account up again.
  * Thread-safe (the event loops share it).
  */
 final class Lease {
@@ -36,9 +41,15 @@ final class Lease {
   private double perSecond;
   private RedisLimiter.Owed owed = RedisLimiter.Owed.NONE;
   private long owedSince;
+  private final ArrayDeque<RedisLimiter.Owed> apart = new ArrayDeque<>();
+  private Optional<RedisLimiter.Payment> sending = Optional.empty();
+  private boolean sendingInFlight;
   private long held;
+  private int inFlight;
+  private long inFlightMayReserve;
   private long lastCall;
   private long lastUse;
+  private boolean retired;
 
   Lease(long lifetimeNanos, long nowNanos) {
     this.lifetimeNanos = lifetimeNanos;
@@ -47,8 +58,11 @@ final class Lease {
     this.lastCall = nowNanos;
   }
 
-  /** Counts one request's arrival, for the rate that sizes leases. */
-  synchronized void arrived(long nowNanos) {
+  /** Counts one request's arrival, for the rate that sizes leases; false (nothing counted) once retired. */
+  synchronized boolean arrived(long nowNanos) {
+    if (retired) {
+      return false;
+    }
     arrivals++;
     lastUse = nowNanos;
     long elapsed = nowNanos - countingSince;
@@ -58,6 +72,7 @@ final class Lease {
       arrivals = 0;
       countingSince = nowNanos;
     }
+    return true;
   }
 
   /** Admits one request of {@code units} from the lease when it holds enough for it under the same limits. */
@@ -177,61 +192,111 @@ final class Lease {
 
   private void giveBackRest() {
     if (tokens > 0 || milli > 0) {
-      owe(new RedisLimiter.Owed(milli, tokens, 0, LocalDate.EPOCH), System.nanoTime());
+      add(new RedisLimiter.Owed(milli, tokens, 0, LocalDate.EPOCH), System.nanoTime());
     }
     tokens = 0;
     milli = 0;
   }
 
-  /** Redis now holds {@code milli} more for this node (a reservation, with its lease). */
-  synchronized void reserved(long reservedMilli, long nowNanos) {
-    held += reservedMilli;
-    lastCall = nowNanos;
+  /**
+   * Owes {@code o} to Redis, coalesced with what is owed already; what was owed before is queued apart when it cannot
+   * be added (settled units of another month: other counters). False (nothing owed here) once retired.
+   */
+  synchronized boolean owe(RedisLimiter.Owed o, long nowNanos) {
+    if (retired) {
+      return false;
+    }
+    add(o, nowNanos);
+    return true;
   }
 
-  /**
-   * Owes {@code o} to Redis, coalesced with what is owed already; returns what was owed before when it cannot be
-   * added (settled units of another month), for the caller to pay apart.
-   */
-  synchronized Optional<RedisLimiter.Owed> owe(RedisLimiter.Owed o, long nowNanos) {
-    Optional<RedisLimiter.Owed> apart = Optional.empty();
+  private void add(RedisLimiter.Owed o, long nowNanos) {
     if (owed.isEmpty()) {
       owedSince = nowNanos;
     } else if (o.settledMilli() != 0 && !owed.samePeriods(o.day())) {
-      apart = Optional.of(owed);
+      apart.add(owed);
       owed = RedisLimiter.Owed.NONE;
       owedSince = nowNanos;
     }
     owed = owed.plus(o);
-    return apart;
-  }
-
-  /** Takes out everything owed, for the next call to carry. */
-  synchronized RedisLimiter.Owed takeOwed(long nowNanos) {
-    RedisLimiter.Owed o = owed;
-    owed = RedisLimiter.Owed.NONE;
-    held = Math.max(0, held - o.heldMilli());
-    lastCall = nowNanos;
-    return o;
-  }
-
-  /** Owes again what a call could not carry (it was never sent). */
-  synchronized void unpaid(RedisLimiter.Owed o) {
-    held += o.heldMilli();
-    owe(o, System.nanoTime());
   }
 
   /**
-   * Whether a call should be made only to pay what is owed (owed for {@code maxOwedNanos}) or to renew the expiry of
-   * what this node holds in Redis (no call for {@code renewNanos}).
+   * Starts a call that reserves at most {@code mayReserve}: it carries the payment being sent (made of what was queued
+   * apart first, else of what is owed) unless a call in flight carries it, or it is of another month than {@code day}
+   * (an admission's; empty: a call only to pay, which may carry any). It says the most Redis can hold for this node
+   * once the payment is applied (what answered calls hold, plus what the calls in flight may reserve), so that what
+   * calls given up on reserved is dropped.
    */
-  synchronized boolean needsPaying(long nowNanos, long maxOwedNanos, long renewNanos) {
-    return (!owed.isEmpty() && nowNanos - owedSince >= maxOwedNanos)
-        || (held > 0 && nowNanos - lastCall >= renewNanos);
+  synchronized RedisLimiter.Call begin(Optional<LocalDate> day, long mayReserve, LongSupplier ids, long nowNanos) {
+    RedisLimiter.Payment carried = RedisLimiter.Payment.NONE;
+    if (!sendingInFlight) {
+      if (sending.isEmpty() && (!apart.isEmpty() || !owed.isEmpty())) {
+        RedisLimiter.Owed next = apart.poll();
+        if (next == null) {
+          next = owed;
+          owed = RedisLimiter.Owed.NONE;
+        }
+        sending = Optional.of(new RedisLimiter.Payment(ids.getAsLong(), next));
+      }
+      if (sending.isPresent() && day.map(d -> sending.get().owed().samePeriods(d)).orElse(true)) {
+        carried = sending.get();
+        sendingInFlight = true;
+      }
+    }
+    long most = Math.max(0, held - carried.owed().heldMilli()) + inFlightMayReserve;
+    RedisLimiter.Call call = new RedisLimiter.Call(ids.getAsLong(), most, inFlight == 0, mayReserve, carried);
+    inFlight++;
+    inFlightMayReserve += mayReserve;
+    lastCall = nowNanos;
+    return call;
   }
 
-  /** Whether nothing asked for this account here for {@code idleNanos}, and nothing is leased, held or owed. */
+  /**
+   * A call {@link #begin} started has ended: {@code answered} by Redis, holding {@code reservedMilli} more for this
+   * node (a reservation, with its lease), or failed (timed out, broke, refused): its payment is sent again.
+   */
+  synchronized void ended(RedisLimiter.Call call, boolean answered, long reservedMilli) {
+    inFlight--;
+    inFlightMayReserve -= call.mayReserve();
+    if (call.payment().id() != 0) {
+      sendingInFlight = false;
+      if (answered) {
+        held = Math.max(0, held - call.payment().owed().heldMilli());
+        sending = Optional.empty();
+      }
+    }
+    if (answered) {
+      held += reservedMilli;
+    }
+  }
+
+  /**
+   * Whether a call should be made only to pay (a payment waits to be sent, or sent again; or what is owed waited
+   * {@code maxOwedNanos}) or to renew the expiry of what this node holds in Redis (no call for {@code renewNanos}).
+   */
+  synchronized boolean needsPaying(long nowNanos, long maxOwedNanos, long renewNanos) {
+    return hasPayment() && (sending.isPresent() || !apart.isEmpty() || nowNanos - owedSince >= maxOwedNanos)
+        || (held > 0 && inFlight == 0 && nowNanos - lastCall >= renewNanos);
+  }
+
+  /** Whether something is to be paid that no call in flight carries. */
+  synchronized boolean hasPayment() {
+    return !sendingInFlight && (sending.isPresent() || !apart.isEmpty() || !owed.isEmpty());
+  }
+
+  /**
+   * Whether nothing asked for this account here for {@code idleNanos}, and nothing is leased, held, owed or in
+   * flight.
+   */
   synchronized boolean isIdle(long nowNanos, long idleNanos) {
-    return tokens == 0 && milli == 0 && held == 0 && owed.isEmpty() && !fetching && nowNanos - lastUse > idleNanos;
+    return tokens == 0 && milli == 0 && held == 0 && owed.isEmpty() && apart.isEmpty() && sending.isEmpty()
+        && inFlight == 0 && !fetching && nowNanos - lastUse > idleNanos;
+  }
+
+  /** Retires it when {@linkplain #isIdle idle}, for the sweep to forget: it takes nothing more after. */
+  synchronized boolean retireIfIdle(long nowNanos, long idleNanos) {
+    retired = isIdle(nowNanos, idleNanos);
+    return retired;
   }
 }

@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,17 +32,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rate limits and quotas shared by every node, in one Redis: per account one token bucket
- * ({@code tg:{customer}:rate:<created>}), one counter of settled units per month and year
- * ({@code tg:{customer}:quota:<period>:<created>}) and the units each node holds reserved and not settled yet
- * ({@code tg:{customer}:held:<created>}, per node with an expiry of {@link #HOLD_TTL} that each of its calls renews),
- * where {@code <created>} is the account's creation in epoch milliseconds, so a customer created again inherits
- * nothing. Every operation is one {@code limits.lua} call, which first applies what the node owes ({@link Owed}:
- * coalesced settlements, the rest of a lease) and then decides; the script takes the time from Redis, so the nodes'
- * clocks do not matter. A counter missing in Redis (first use, or Redis lost its data) is seeded from the store's
- * usage now ({@link Seeds}), read off the event loop. A call that takes longer than the timeout, or fails, counts
- * against a circuit breaker and the decision fails with {@link LimitsUnavailableException}. Every two seconds the
- * node also beats in {@code tg:nodes}, which says how many nodes are alive ({@link #liveNodes()}).
+ * Rate limits and quotas shared by every node, in one Redis: per account one token bucket ({@code
+ * tg:{customer}:rate:<created>}), one counter of settled units per month and year ({@code
+ * tg:{customer}:quota:<period>:<created>}) and the units each node holds reserved and not settled yet ({@code
+ * tg:{customer}:held:<created>}, per node with an expiry of {@link #HOLD_TTL} that each of its calls renews), and per
+ * node the last payment applied and the calls that ran ({@code tg:{customer}:calls:<created>}), where {@code <created>}
+ * is the account's creation in epoch milliseconds, so a customer created again inherits nothing. Every operation is one
+ * {@code limits.lua} call, which first applies what the node pays ({@link Payment}: coalesced settlements, the rest of
+ * a lease, applied once however often it is sent) and then decides; the script takes the time from Redis, so the nodes'
+ * clocks do not matter. A counter missing in Redis (first use, or Redis lost its data) is seeded from the store's usage
+ * now ({@link Seeds}), read off the event loop. A call that takes longer than the timeout, or fails, counts against a
+ * circuit breaker and the decision fails with {@link LimitsUnavailableException}. Every two seconds the node also beats
+ * in {@code tg:nodes}, which says how many nodes are alive ({@link #liveNodes()}).
  * Thread-safe; never blocks: futures complete on the caller's context.
  */
 public final class RedisLimiter implements Limiter, AutoCloseable {
@@ -95,6 +98,43 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   }
 
   /**
+   * What a node owes, with an id that Redis remembers for the node's run (this process): the same payment sent
+   * again (its first call timed out or broke, and may or may not have run) is applied once. Ids increase per run
+   * ({@link #nextId()}); a node has at most one payment with an id in flight per account, and sends the next only
+   * once the last one was answered, so Redis needs to keep only the highest. Id 0: applied whenever it
+   * arrives (sent once, never again).
+   */
+  record Payment(long id, Owed owed) {
+    static final Payment NONE = new Payment(0, Owed.NONE);
+  }
+
+  /**
+   * One call of this node for one account, as the script needs it to drop what calls the node gave up on (timed
+   * out) and that ran anyway reserved: units the node does not know it holds.
+   *
+   * @param seq increasing per node ({@link #nextId()}); 0: not tracked (a dry run, a bare settlement)
+   * @param mostHeld the most this node can hold in Redis for the account once {@code payment} is applied: what the
+   *     answered calls hold plus what the calls in flight may reserve; -1: not known
+   * @param quiet no other call of this node for the account was in flight as this one was sent, so that every older
+   *     call still to land is one the node gave up on
+   * @param mayReserve the most this call reserves (its request and lease)
+   * @param payment what the call pays first
+   */
+  record Call(long seq, long mostHeld, boolean quiet, long mayReserve, Payment payment) {
+    static final Call NONE = new Call(0, -1, false, 0, Payment.NONE);
+
+    /** A call sent once and not tracked, paying {@code payment}. */
+    static Call untracked(Payment payment) {
+      return new Call(0, -1, false, 0, payment);
+    }
+
+    /** The same call with nothing to pay, nor to cut down (the seeding second half of an admission). */
+    Call unpaid() {
+      return new Call(seq, -1, false, mayReserve, Payment.NONE);
+    }
+  }
+
+  /**
    * An admission, with the lease that came with it.
    *
    * @param admission the limits' answer for this request
@@ -107,11 +147,14 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   private final RedisAPI api;
   private final Seeds seeds;
   private final String nodeId;
+  /** This process of the node: payment ids and call sequences are remembered per run, whatever the clock does. */
+  private final String run = UUID.randomUUID().toString();
   private final long timeoutMillis;
   private final CircuitBreaker breaker = new CircuitBreaker(3, TimeUnit.SECONDS.toNanos(1));
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicInteger liveNodes = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
   private final long heartbeatTimer;
 
   private RedisLimiter(Vertx vertx, Redis client, Seeds seeds, String nodeId, Duration timeout) {
@@ -151,26 +194,30 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
 
   @Override
   public Future<Admission> tryAdmit(Account account, Limits limits, Units units, Instant now, boolean dryRun) {
-    return admit(account, limits, units, now, dryRun, 0, Owed.NONE).map(Grant::admission);
+    return admit(account, limits, units, now, dryRun, 0, Call.NONE).map(Grant::admission);
+  }
+
+  /** An id for a payment or a call of this node's run: increasing (from the clock, in microseconds, or more). */
+  long nextId() {
+    return ids.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis() * 1000));
   }
 
   /**
-   * As {@link #tryAdmit}, asking for a lease of {@code lease} more requests (granted only far from the limits) and
-   * paying {@code owed} first. When the call fails, what was owed may or may not have been applied; the caller keeps
-   * it only when the call was never sent (see {@link #pay}).
+   * As {@link #tryAdmit}, asking for a lease of {@code lease} more requests (granted only far from the limits), as
+   * {@code call}, which pays first (its settled units of {@code now}'s month). When the call fails, its payment may
+   * or may not have been applied: sent again with its id, it is applied once.
    */
   Future<Grant> admit(Account account, Limits limits, Units units, Instant now, boolean dryRun, long lease,
-      Owed owed) {
+      Call call) {
     LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    if (!owed.samePeriods(day)) {
-      pay(account, owed);
-      return admit(account, limits, units, now, dryRun, lease, Owed.NONE);
+    if (!call.payment().owed().samePeriods(day)) {
+      return Future.failedFuture(new IllegalArgumentException("a payment of another month rides on no admission"));
     }
     Quota quota = limits.quota();
     BillingPeriod checked = quota.period().containing(day);
     BillingPeriod other = (quota.period() == QuotaPeriod.MONTH ? QuotaPeriod.YEAR : QuotaPeriod.MONTH).containing(day);
     Duration untilReset = Duration.between(now, checked.end());
-    return decide(account, limits, units, now, dryRun, lease, owed, checked, other, NO_SEED, NO_SEED)
+    return decide(account, limits, units, now, dryRun, lease, call, checked, other, NO_SEED, NO_SEED)
         .compose(r -> r.get(4).toLong() != -2 ? Future.succeededFuture(r)
             : vertx.executeBlocking(() -> List.of(seeds.used(account, checked), seeds.used(account, other)), false)
                 .recover(e -> {
@@ -179,22 +226,41 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
                   return Future.failedFuture(new LimitsUnavailableException("the stored usage could not be read: "
                     + e.getMessage(), e));
                 })
-                .compose(s -> decide(account, limits, units, now, dryRun, lease, Owed.NONE, checked, other,
+                .compose(s -> decide(account, limits, units, now, dryRun, lease, call.unpaid(), checked, other,
                     Long.toString(s.get(0).milli()), Long.toString(s.get(1).milli()))))
         .map(r -> new Grant(admission(r, quota, untilReset), r.get(6).toLong()));
   }
 
   private Future<Response> decide(Account account, Limits limits, Units units, Instant now, boolean dryRun,
-      long lease, Owed owed, BillingPeriod checked, BillingPeriod other, String seedChecked, String seedOther) {
+      long lease, Call call, BillingPeriod checked, BillingPeriod other, String seedChecked, String seedOther) {
     var rate = limits.rateLimit();
     List<String> keys = List.of(rateKey(account), quotaKey(account, checked), quotaKey(account, other),
-        heldKey(account));
-    List<String> args = List.of("admit", nodeId, Long.toString(HOLD_TTL.toMillis()), Long.toString(owed.heldMilli()),
-        Long.toString(owed.tokens()), Long.toString(owed.settledMilli()), Long.toString(rate.requests()),
+        heldKey(account), callsKey(account));
+    List<String> args = new ArrayList<>(paying("admit", call));
+    args.addAll(List.of(Long.toString(rate.requests()),
         Long.toString(rate.windowSeconds()), Long.toString(rate.burst()), Long.toString(limits.quota().units().milli()),
         Long.toString(units.milli()), seedChecked, seedOther, Long.toString(ttlSeconds(checked, now)),
-        Long.toString(ttlSeconds(other, now)), dryRun ? "1" : "0", Long.toString(lease));
-    return call(LIMITS, keys, args);
+        Long.toString(ttlSeconds(other, now)), dryRun ? "1" : "0", Long.toString(lease)));
+    return call(LIMITS, keys, args).compose(RedisLimiter::live);
+  }
+
+  /** The script's first ten arguments: the operation, this node, and what {@code call} pays and says. */
+  private List<String> paying(String operation, Call call) {
+    Owed owed = call.payment().owed();
+    return List.of(operation, nodeId + "|" + run, Long.toString(HOLD_TTL.toMillis()),
+        Long.toString(owed.heldMilli()), Long.toString(owed.tokens()), Long.toString(owed.settledMilli()),
+        Long.toString(call.payment().id()), Long.toString(call.seq()), Long.toString(call.mostHeld()),
+        call.quiet() ? "1" : "0");
+  }
+
+  /**
+   * The script's answer, unless it did nothing for a call this node had given up on: that can only be a call whose
+   * answer nobody waits for any more (a timed-out one), so it fails like one.
+   */
+  private static Future<Response> live(Response r) {
+    return r.size() == 1 && r.get(0).toLong() == -1
+        ? Future.failedFuture(new LimitsUnavailableException("a call given up on ran late and was ignored", null))
+        : Future.succeededFuture(r);
   }
 
   private static Admission admission(Response r, Quota quota, Duration untilReset) {
@@ -210,11 +276,14 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return new Admission(rv, Optional.of(qv));
   }
 
-  /** Settles at once, one call per settlement (the leasing limiter coalesces them instead). */
+  /**
+   * Settles at once, one call per settlement, sent once (the leasing limiter, which the gate uses, coalesces them and
+   * pays again until Redis answered).
+   */
   @Override
-  public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt,
+  public void settle(Account account, Limits limits, Units reserved, Units actual, Instant reservedAt, long ticket,
       boolean returnToken) {
-    pay(account, new Owed(reserved.milli(), returnToken ? 1 : 0, actual.milli(),
+    payOnce(account, new Owed(reserved.milli(), returnToken ? 1 : 0, actual.milli(),
         LocalDate.ofInstant(reservedAt, ZoneOffset.UTC))).onFailure(e -> LOG.warn(
             "a settlement for {} was not written to Redis (its units stay held until they expire): {}",
             account.customerId(), e.toString()));
@@ -223,20 +292,25 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   /** A negative settlement: the counters of {@code at}'s month and year lose {@code units} (never below zero). */
   @Override
   public void refund(Account account, Limits limits, Units units, Instant at) {
-    pay(account, new Owed(0, 0, -units.milli(), LocalDate.ofInstant(at, ZoneOffset.UTC))).onFailure(e -> LOG.warn(
+    payOnce(account, new Owed(0, 0, -units.milli(), LocalDate.ofInstant(at, ZoneOffset.UTC))).onFailure(e -> LOG.warn(
         "a refund for {} was not written to Redis (its units stay counted): {}", account.customerId(), e.toString()));
   }
 
+  private Future<Void> payOnce(Account account, Owed owed) {
+    return pay(account, Call.untracked(new Payment(0, owed)));
+  }
+
   /**
-   * Applies what this node owes for {@code account} (also renewing the expiry of what it still holds). Fails when
-   * Redis could not be reached; a failure after the call was sent may still have applied it.
+   * Applies what {@code call} pays for {@code account} (of its own month; also renewing the expiry of what this node
+   * still holds). Fails when Redis could not be reached or did not answer in time; the payment may have been applied
+   * all the same, and is applied once when sent again with its id.
    */
-  Future<Void> pay(Account account, Owed owed) {
+  Future<Void> pay(Account account, Call call) {
+    Owed owed = call.payment().owed();
     LocalDate day = owed.settledMilli() == 0 ? LocalDate.now(ZoneOffset.UTC) : owed.day();
     List<String> keys = List.of(rateKey(account), quotaKey(account, QuotaPeriod.MONTH.containing(day)),
-        quotaKey(account, QuotaPeriod.YEAR.containing(day)), heldKey(account));
-    return call(LIMITS, keys, List.of("settle", nodeId, Long.toString(HOLD_TTL.toMillis()),
-        Long.toString(owed.heldMilli()), Long.toString(owed.tokens()), Long.toString(owed.settledMilli()))).mapEmpty();
+        quotaKey(account, QuotaPeriod.YEAR.containing(day)), heldKey(account), callsKey(account));
+    return call(LIMITS, keys, paying("settle", call)).compose(RedisLimiter::live).mapEmpty();
   }
 
   /** {@code SHARED} when a {@code PING} answers within the timeout, else {@code DOWN}. */
@@ -267,16 +341,6 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
 
   public long failures() {
     return failures.get();
-  }
-
-  /**
-   * Whether a call that failed with {@code e} may have reached Redis (it timed out, the connection broke, Redis
-   * answered an error), so that what it carried must not be sent again (a settlement applied twice would count twice);
-   * {@code false} when it was certainly never sent (open circuit, connection refused).
-   */
-  boolean wasSent(Throwable e) {
-    Throwable cause = e.getCause();
-    return cause != null && !(cause instanceof java.net.ConnectException);
   }
 
   /** Whether the last calls to Redis failed. */
@@ -341,6 +405,10 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
 
   static String heldKey(Account account) {
     return "tg:{" + account.customerId() + "}:held:" + account.createdAt().toEpochMilli();
+  }
+
+  static String callsKey(Account account) {
+    return "tg:{" + account.customerId() + "}:calls:" + account.createdAt().toEpochMilli();
   }
 
   @Override

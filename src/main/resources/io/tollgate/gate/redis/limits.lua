@@ -1,24 +1,56 @@
--- One customer's shared limits: first settles what the calling node owes (its coalesced settlements and the rest of
+-- One customer's shared limits: first applies what the calling node pays (its coalesced settlements and the rest of
 -- its leases), then, unless ARGV[1] is 'settle', takes one rate token and reserves units of the quota when both fit
 -- (nothing is taken when either refuses), with an optional lease of more requests.
 -- What a node has reserved and not settled yet is held in KEYS[4] under its id, with an expiry (Redis time) that
 -- every call of that node renews: a node that stops calling (killed, cut off) has its held units ignored and
 -- dropped once they expire, so they return to the quota.
+-- A payment carries an id (ARGV[7], increasing per run; 0: none) that KEYS[5] remembers per run, so that a
+-- payment sent again (its first call timed out or broke, and may or may not have run) is applied once.
+-- A call carries a sequence (ARGV[8], increasing per node; 0: none) and the most the node can hold once its payment
+-- is applied (ARGV[9]; -1: not known): what the answered calls hold plus what the calls in flight may reserve. A
+-- call the node gave up on (timed out) that ran anyway may have reserved units the node does not know of, so when
+-- no later call of the node has run, the node's held units are cut down to that most. A call made while none other
+-- of the node's calls for the customer was in flight (ARGV[10] = 1) also marks every older call still to land as
+-- one the node gave up on: such a call does nothing.
 -- KEYS: 1 rate bucket (hash: tokens, ts, burst), 2 the quota's period counter (settled units), 3 the other period's
---       counter, 4 held reservations (hash: <node> = milli, <node>:exp = expiry in microseconds)
--- ARGV: 1 'admit' | 'settle', 2 node id, 3 hold TTL ms, 4 held milli to release, 5 tokens to give back,
---       6 settled milli to add to KEYS[2] and KEYS[3] (when they exist),
---       7 requests, 8 window seconds, 9 burst, 10 quota milli, 11 units milli, 12 seed of KEYS[2] (-1: none known),
---       13 seed of KEYS[3], 14 TTL seconds of KEYS[2], 15 TTL seconds of KEYS[3], 16 dry run (1) or not (0),
---       17 lease wanted: requests beyond this one to reserve at once, granted only when the bucket and the quota
---       stay at least 10 % full after
+--       counter, 4 held reservations (hash: <node> = milli, <node>:exp = expiry in microseconds), 5 calls, per run
+--       of a node (its process: hash: <node>|<run>:paid = last payment id applied, …:seq = highest call sequence
+--       run, …:rec = sequence of the last call made with none other in flight)
+-- ARGV: 1 'admit' | 'settle', 2 node id and run ('<node>|<run>'), 3 hold TTL ms, 4 held milli to release, 5 tokens
+--       to give back, 6 settled milli to add to KEYS[2] and KEYS[3] (when they exist), 7 payment id, 8 call
+--       sequence, 9 most held milli after the payment (-1: not known), 10 no other call in flight (1) or not (0), 11
+--       requests, 12 window seconds, 13 burst, 14 quota milli, 15 units milli, 16 seed of KEYS[2] (-1: none known),
+--       17 seed of KEYS[3], 18 TTL seconds of KEYS[2], 19 TTL seconds of KEYS[3], 20 dry run (1) or not (0), 21
+--       lease wanted: requests beyond this one to reserve at once, granted only when the bucket and the quota stay
+--       at least 10 % full after
 -- Returns {rate allowed, tokens left, retry ms, ms until full, quota allowed (-1: not checked; -2: a counter is
---          missing and no seed was given), units used and held milli, lease granted (requests of ARGV[11] units)}
---         ('settle': {1})
+--          missing and no seed was given), units used and held milli, lease granted (requests of ARGV[15] units)}
+--         ('settle': {1}); {-1} for a call the node gave up on (nothing done)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local node = ARGV[2]
+local node, run = string.match(ARGV[2], '^(.*)|([^|]*)$')
+local me = node .. '|' .. run
 local hold_us = tonumber(ARGV[3]) * 1000
+local calls_ttl_ms = 86400000
+
+local seq = tonumber(ARGV[8])
+local ran = 0
+if seq > 0 then
+  local c = redis.call('HMGET', KEYS[5], me .. ':rec', me .. ':seq')
+  if seq < (tonumber(c[1]) or 0) then return {-1} end
+  ran = tonumber(c[2]) or 0
+  if seq > ran then redis.call('HSET', KEYS[5], me .. ':seq', ARGV[8]) end
+  redis.call('PEXPIRE', KEYS[5], calls_ttl_ms)
+end
+local id = tonumber(ARGV[7])
+local pay = id == 0
+if id > 0 then
+  if id > (tonumber(redis.call('HGET', KEYS[5], me .. ':paid')) or 0) then
+    pay = true
+    redis.call('HSET', KEYS[5], me .. ':paid', ARGV[7])
+    redis.call('PEXPIRE', KEYS[5], calls_ttl_ms)
+  end
+end
 
 local h = redis.call('HGETALL', KEYS[4])
 local amounts, expiries = {}, {}
@@ -37,22 +69,29 @@ for n, milli in pairs(amounts) do
     held = held + milli
   end
 end
-local mine = math.max(0, (amounts[node] or 0) - tonumber(ARGV[4]))
-
-local settled = tonumber(ARGV[6])
-if settled ~= 0 then
-  for i = 2, 3 do
-    if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('INCRBY', KEYS[i], settled) < 0 then
-      redis.call('SET', KEYS[i], 0, 'KEEPTTL')
+local mine = amounts[node] or 0
+if pay then
+  mine = math.max(0, mine - tonumber(ARGV[4]))
+  local settled = tonumber(ARGV[6])
+  if settled ~= 0 then
+    for i = 2, 3 do
+      if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('INCRBY', KEYS[i], settled) < 0 then
+        redis.call('SET', KEYS[i], 0, 'KEEPTTL')
+      end
+    end
+  end
+  local back = tonumber(ARGV[5])
+  if back > 0 then
+    local b = redis.call('HMGET', KEYS[1], 'tokens', 'burst')
+    if b[1] then
+      redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', math.min(tonumber(b[1]) + back, tonumber(b[2]))))
     end
   end
 end
-local back = tonumber(ARGV[5])
-if back > 0 then
-  local b = redis.call('HMGET', KEYS[1], 'tokens', 'burst')
-  if b[1] then
-    redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', math.min(tonumber(b[1]) + back, tonumber(b[2]))))
-  end
+local most = tonumber(ARGV[9])
+if seq > 0 and most >= 0 and ran < seq then
+  if mine > most then mine = most end
+  if ARGV[10] == '1' then redis.call('HSET', KEYS[5], me .. ':rec', ARGV[8]) end
 end
 local function hold(milli)
   if milli > 0 then
@@ -67,8 +106,8 @@ if ARGV[1] == 'settle' then
   return {1}
 end
 
-local burst = tonumber(ARGV[9])
-local per_us = tonumber(ARGV[7]) / (tonumber(ARGV[8]) * 1000000)
+local burst = tonumber(ARGV[13])
+local per_us = tonumber(ARGV[11]) / (tonumber(ARGV[12]) * 1000000)
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'burst')
 local tokens, ts, old = tonumber(b[1]), tonumber(b[2]), tonumber(b[3])
 if tokens == nil then tokens, ts, old = burst, now, burst end
@@ -80,23 +119,23 @@ if tokens < 1 then
   hold(mine)
   return {0, 0, math.ceil((1 - tokens) / per_us / 1000), full_ms(tokens), -1, 0, 0}
 end
-if tonumber(ARGV[12]) < 0 and (redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 0) then
+if tonumber(ARGV[16]) < 0 and (redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 0) then
   hold(mine)
   return {1, math.floor(tokens), 0, full_ms(tokens), -2, 0, 0}
 end
-if tonumber(ARGV[12]) >= 0 then
-  redis.call('SET', KEYS[2], ARGV[12], 'NX', 'EX', ARGV[14])
-  redis.call('SET', KEYS[3], ARGV[13], 'NX', 'EX', ARGV[15])
+if tonumber(ARGV[16]) >= 0 then
+  redis.call('SET', KEYS[2], ARGV[16], 'NX', 'EX', ARGV[18])
+  redis.call('SET', KEYS[3], ARGV[17], 'NX', 'EX', ARGV[19])
 end
 local used = tonumber(redis.call('GET', KEYS[2])) + held + mine
-local units = tonumber(ARGV[11])
-local quota = tonumber(ARGV[10])
+local units = tonumber(ARGV[15])
+local quota = tonumber(ARGV[14])
 local fits = units <= quota - used
-if ARGV[16] == '1' or not fits then
+if ARGV[20] == '1' or not fits then
   hold(mine)
   return {1, math.floor(tokens), 0, full_ms(tokens), fits and 1 or 0, used, 0}
 end
-local lease = tonumber(ARGV[17])
+local lease = tonumber(ARGV[21])
 if tokens - 1 - lease < burst * 0.1 or quota - used - units * (1 + lease) < quota * 0.1 then lease = 0 end
 tokens = tokens - 1 - lease
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'ts', string.format('%d', now), 'burst', burst)

@@ -123,6 +123,11 @@ public final class LiveRegistry implements ChangeFeed {
    * the next change. A reload meanwhile wins: its view is newer than anything compacted here.
    */
   void compact() {
+    compact(() -> {});
+  }
+
+  /** {@link #compact()}, running {@code whileBuilding} outside the lock once the new base is built (for tests). */
+  void compact(Runnable whileBuilding) {
     try {
       RegistryView from;
       RegistryView.Snapshot snapshot;
@@ -135,6 +140,7 @@ public final class LiveRegistry implements ChangeFeed {
         changedWhileCompacting = new java.util.HashSet<>();
       }
       RegistryView next = from.compacted(snapshot);
+      whileBuilding.run();
       synchronized (this) {
         State s = state.get();
         if (s.view() == from) {

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
  * answers {@code false} and that counts as success). Batches are applied one at a time, in order.
  *
  * <p><b>Durability.</b> {@link Durability#BATCH}: {@link #record} answers an already completed stage; a crash loses
- * at most what was recorded in the last window and any batch being retried. {@link Durability#STRICT}: the stage
+ * at most what was recorded in the last window and the batch being written. A batch the store did not take is
+ * appended to the {@link UsageSpill} (synced to disk) and replayed, in order and with its id, before anything newer
+ * once the store answers again, also by the next process on the same data directory; only when the spill is full
+ * (or off) does a failed batch wait in memory, as it did before spilling existed, and then a crash loses it. {@link Durability#STRICT}: the stage
  * completes when the batch holding the event has committed. The flusher then starts a batch as soon as there is work
  * and the previous batch is done, without waiting to gather more: events recorded while a batch is being applied
  * form the next batch together (group commit), so a request waits for at most the transaction in flight plus its
@@ -68,7 +71,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BatchingUsageRecorder(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) << 1);
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<Tally> list = new ArrayList<>(stripes);
@@ -80,7 +83,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     this.strict = durability == Durability.STRICT;
     this.closeTimeout = closeTimeout;
     this.commitTimeout = commitTimeout;
-    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener);
+    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener, spill);
   }
 
   /**
@@ -96,13 +99,15 @@ public final class BatchingUsageRecorder implements UsageRecorder {
    */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, FlushListener.NONE);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, FlushListener.NONE,
+        UsageSpill.none());
   }
 
   /** As {@link #start(UsageStore, Duration, Durability, String, InstantSource)}, telling {@code listener} of batches. */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock, FlushListener listener) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, listener);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, listener,
+        UsageSpill.none());
   }
 
   /**
@@ -111,11 +116,22 @@ public final class BatchingUsageRecorder implements UsageRecorder {
    */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock, Duration commitTimeout, FlushListener listener) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener,
+        UsageSpill.none());
+  }
+
+  /**
+   * As {@link #start(UsageStore, Duration, Durability, String, InstantSource, Duration, FlushListener)}, writing
+   * the batches the store does not take to {@code spill} (batch mode) and replaying what it holds first (either
+   * mode). The recorder's flusher thread owns the spill from now on.
+   */
+  public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener, spill);
   }
 
   static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
@@ -130,7 +146,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     }
     BatchingUsageRecorder recorder =
         new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout, commitTimeout,
-            Objects.requireNonNull(listener, "listener"));
+            Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(spill, "spill"));
     recorder.flusher.start();
     return recorder;
   }
@@ -206,7 +222,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     return flusher.failing();
   }
 
-  /** Events (usage and refusals) counted and not yet applied to the store; never negative. */
+  /** Events (usage and refusals) counted and neither applied to the store nor spilled yet; never negative. */
   @Override
   public long backlog() {
     long durable = flusher.durableEvents();

@@ -18,13 +18,15 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Aggregation.</b> Usage is summed by customer × key × operation × UTC day (units in milli-units, and
  * requests), refusals by customer × key × code × UTC day; memory grows with the number of distinct rows, not of
- * events, also while the store is down. The UTC day is the day of the event's own {@code at}.
+ * events, also while the store is down (strict mode, or a full spill). The UTC day is the day of the event's own {@code at}.
  *
  * <p><b>Flushing.</b> One daemon thread ({@code tollgate-usage-flusher}) swaps the aggregate out every flush
  * window into one {@link UsageBatch} with the id {@code nodeId + ":" + n} (n = 1, 2, … in order) and applies it.
  * When {@link UsageStore#apply} throws, the same batch, with the same id and rows, is retried every window before
  * anything newer, so a batch that committed but whose acknowledgement was lost is not counted twice ({@code apply}
- * answers {@code false} and that counts as success). Batches are applied one at a time, in order.
+ * answers {@code false} and that counts as success). Batches are applied one at a time, in order. In batch mode
+ * the failed batch is retried from the spill file instead (see below), by a second daemon thread
+ * ({@code tollgate-usage-replay}), and every newer batch goes there behind it until the spill is replayed.
  *
  * <p><b>Durability.</b> {@link Durability#BATCH}: {@link #record} answers an already completed stage; a crash loses
  * at most what was recorded in the last window and the batch being written. A batch the store did not take is

@@ -152,6 +152,7 @@ final class Flusher implements Runnable {
     }
     listener.applied(p.events(), System.nanoTime() - started);
     done(p);
+    spill.drainedFromMemory();
     failures.recovered();
     return true;
   }

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * before a good one is skipped at replay and logged.
  *
  * <p><b>Replay.</b> {@link #replay} hands the batches to the store in the order they were written, each with its own
- * id, so the store's applied-batch ids make a second replay of the same file (a crash between the last apply and the
- * removal) change nothing. Once every batch has been applied the file is removed.
+ * id. Once the store has taken a batch, the first character of its line becomes {@code -} (one byte written in
+ * place, synced once per pass), so a replay cut short by a crash goes on after the batches already taken; a batch
+ * taken whose mark was lost (a crash between the commit and the mark, or a power loss before the sync) is offered
+ * again and the store's applied-batch ids recognise it. Once every batch has been applied the file is removed.
  *
  * <p><b>Bound.</b> An append that would make the file larger than {@code maxBytes} is refused ({@link #append}
  * answers {@code false}); the caller keeps the batch in memory as it did before spilling existed. {@code maxBytes} 0
@@ -56,6 +58,8 @@ public final class UsageSpill implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHECKSUM_CHARS = 8;
   private static final int FORMAT = 1;
+  /** Written over the first checksum character of a record once the store has taken its batch. */
+  private static final byte APPLIED = '-';
 
   private final Optional<Path> file;
   private final long maxBytes;
@@ -164,6 +168,11 @@ public final class UsageSpill implements AutoCloseable {
     return true;
   }
 
+  /** The batches that did not fit have reached the store directly: the spill is no longer full. */
+  void drainedFromMemory() {
+    full = false;
+  }
+
   /** Takes one spilled batch: applies it to the store, or throws (the batch and every later one stay spilled). */
   @FunctionalInterface
   interface Replayer {
@@ -207,24 +216,52 @@ public final class UsageSpill implements AutoCloseable {
         long offset = at;
         byte[] line = lines.next().orElseThrow(() -> new IOException("spill file shorter than " + to + " bytes"));
         at += line.length + 1;
-        Optional<Decoded> decoded = decode(line);
-        if (decoded.isEmpty()) {
+        Optional<Decoded> decoded = isApplied(line) ? Optional.empty() : decode(line);
+        if (decoded.isPresent()) {
+          replayer.apply(decoded.get().batch(), decoded.get().events());
+        } else if (!isApplied(line)) {
           LOG.error("damaged record at byte {} of the usage spill file {} skipped: its usage is lost", offset,
               file.get());
-        } else {
-          replayer.apply(decoded.get().batch(), decoded.get().events());
         }
         synchronized (this) {
           replayFrom = at;
           if (decoded.isPresent()) {
             batches--;
+            markApplied(offset);
           }
           bytes = end - replayFrom;
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the usage spill file " + file.get(), e);
+    } finally {
+      syncMarks();
     }
+  }
+
+  /**
+   * Marks the record at {@code offset} as taken by the store (one byte, so never torn), so that a replay cut short
+   * by a crash does not send it again at the next start; the marks are synced once per pass ({@link #syncMarks}).
+   * A mark that did not reach the disk costs nothing but a second offer, which the store's applied-batch ids
+   * recognise. Under the lock.
+   */
+  private void markApplied(long offset) throws IOException {
+    channel().write(ByteBuffer.wrap(new byte[] {APPLIED}), offset);
+  }
+
+  private synchronized void syncMarks() {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      LOG.warn("replay marks of the usage spill file {} not synced: {}", file.orElseThrow(), e.toString());
+    }
+  }
+
+  private static boolean isApplied(byte[] line) {
+    return line.length > 0 && line[0] == APPLIED;
   }
 
   /** Under the lock. */
@@ -295,11 +332,18 @@ public final class UsageSpill implements AutoCloseable {
     long goodEnd = 0;
     long damaged = 0;
     long damagedSince = 0;
+    long firstPending = -1;
     try (InputStream in = Files.newInputStream(f)) {
       LineReader lines = new LineReader(in);
       for (Optional<byte[]> line = lines.next(); line.isPresent(); line = lines.next()) {
+        if (firstPending < 0 && !isApplied(line.get())) {
+          firstPending = offset;
+        }
         offset += line.get().length + 1;
-        if (decode(line.get()).isPresent()) {
+        if (isApplied(line.get())) {
+          goodEnd = offset;
+          damaged = damagedSince;
+        } else if (decode(line.get()).isPresent()) {
           good++;
           goodEnd = offset;
           damaged = damagedSince;
@@ -317,20 +361,19 @@ public final class UsageSpill implements AutoCloseable {
         c.force(true);
       }
     }
-    if (goodEnd == 0) {
-      Files.delete(f);
+    if (damaged > 0) {
+      LOG.error("usage spill file {}: {} damaged records before the last good one; their usage is lost", f, damaged);
+    }
+    if (good == 0) {
+      Files.delete(f); // every batch in it was applied, or nothing in it can be
       syncDirectory();
       return;
     }
-    if (damaged > 0) {
-      LOG.error("usage spill file {}: {} damaged records before the last good one; they are skipped", f, damaged);
-    }
     end = goodEnd;
+    replayFrom = firstPending;
     batches = good;
-    bytes = goodEnd;
-    if (good > 0) {
-      LOG.info("usage spill file {} holds {} batches ({} bytes) not applied yet; replaying them", f, good, goodEnd);
-    }
+    bytes = end - replayFrom;
+    LOG.info("usage spill file {} holds {} batches ({} bytes) not applied yet; replaying them", f, good, bytes);
   }
 
   /** A spilled batch read back. */

@@ -159,6 +159,31 @@ final class UsageSpillTest {
   }
 
   @Test
+  void replay_cutShortByACrash_theNextOpenGoesOnAfterTheBatchesTheStoreTook() {
+    try (UsageSpill spill = UsageSpill.open(spillDir, 1 << 20)) {
+      spill.append(batch("n:1", "acme", 1000), 1);
+      spill.append(batch("n:2", "acme", 1000), 1);
+      spill.append(batch("n:3", "acme", 1000), 1);
+      try {
+        spill.replay((b, n) -> {
+          if (b.id().equals("n:3")) {
+            throw new IllegalStateException("the process dies here");
+          }
+        });
+      } catch (IllegalStateException expected) {
+        // n:1 and n:2 were taken
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    try (UsageSpill again = UsageSpill.open(spillDir, 1 << 20)) {
+      assertThat(again.status().batches()).isEqualTo(1);
+      again.replay((b, n) -> ids.add(b.id()));
+    }
+    assertThat(ids).containsExactly("n:3");
+    assertThat(file()).doesNotExist();
+  }
+
+  @Test
   void recorder_storeDown_spillsWhatItCounted_andARecorderStartedLaterBillsItOnceWhenTheStoreIsBack() {
     metered.store.failing(Mode.FAIL_BEFORE);
     UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
@@ -197,5 +222,6 @@ final class UsageSpillTest {
     metered.store.working();
     await().atMost(PATIENCE).until(() -> recorder.backlog() == 0);
     assertThat(metered.totals("acme").units()).isEqualTo(units("1"));
+    assertThat(spill.status().full()).as("no longer full once the batch in memory reached the store").isFalse();
   }
 }

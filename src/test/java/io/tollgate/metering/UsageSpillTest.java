@@ -52,7 +52,7 @@ final class UsageSpillTest {
   private static UsageBatch batch(String id, String customer, long milli) {
     return new UsageBatch(id,
         List.of(new UsageRow(customer, "key_1", "put", DAY, new io.tollgate.limits.Units(milli), 1)),
-        List.of(new UsageRow(customer, "key_1", "get", DAY, new io.tollgate.limits.Units(500), 1)),
+        List.of(new UsageRow(customer, "key_1", "put", DAY, new io.tollgate.limits.Units(500), 0)),
         List.of(new RefusalRow(customer, "", "rate_limited", DAY, 2)));
   }
 
@@ -208,6 +208,26 @@ final class UsageSpillTest {
     assertThat(reopened.status()).isEqualTo(new UsageSpill.Status(0, 0, false));
     assertThat(metered.totals("acme")).isEqualTo(new UsageTotals(units("2"), 2, Map.of("put", units("2")),
         Map.of("key_1", units("2")), Map.of("rate_limited", 1L)));
+  }
+
+  @Test
+  void recorder_strictAfterABatchRunLeftASpillFile_replaysIt_butNeverSpills() {
+    try (UsageSpill spill = UsageSpill.open(spillDir, 1 << 20)) {
+      spill.append(batch("old-node:1", "acme", 1500), 3);
+    }
+    UsageSpill reopened = UsageSpill.open(spillDir, 1 << 20);
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, WINDOW, reopened);
+    await().atMost(PATIENCE).until(() -> !Files.exists(file()));
+    assertThat(metered.totals("acme").units()).isEqualTo(units("1"));
+
+    metered.store.failing(Mode.FAIL_BEFORE);
+    recorder.record(use("acme", "1"));
+    await().atMost(PATIENCE).until(() -> metered.store.attempts().size() >= 3);
+    assertThat(file()).as("strict usage waits for the store itself").doesNotExist();
+    assertThat(recorder.backlog()).isEqualTo(1);
+    metered.store.working();
+    await().atMost(PATIENCE).until(() -> recorder.backlog() == 0);
+    assertThat(metered.totals("acme").units()).isEqualTo(units("2"));
   }
 
   @Test

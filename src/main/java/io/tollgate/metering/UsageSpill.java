@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -415,7 +416,7 @@ public final class UsageSpill implements AutoCloseable {
       return Optional.empty();
     }
     String expected = new String(line, 0, CHECKSUM_CHARS, StandardCharsets.US_ASCII);
-    byte[] json = java.util.Arrays.copyOfRange(line, CHECKSUM_CHARS + 1, line.length);
+    byte[] json = Arrays.copyOfRange(line, CHECKSUM_CHARS + 1, line.length);
     if (!expected.equals(checksum(json))) {
       return Optional.empty();
     }

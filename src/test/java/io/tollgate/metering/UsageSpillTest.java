@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tollgate.files.PrivateFiles;
+import io.tollgate.limits.Units;
 import io.tollgate.metering.FlakyUsageStore.Mode;
 import io.tollgate.metering.UsageBatch.RefusalRow;
 import io.tollgate.metering.UsageBatch.UsageRow;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +53,8 @@ final class UsageSpillTest {
 
   private static UsageBatch batch(String id, String customer, long milli) {
     return new UsageBatch(id,
-        List.of(new UsageRow(customer, "key_1", "put", DAY, new io.tollgate.limits.Units(milli), 1)),
-        List.of(new UsageRow(customer, "key_1", "put", DAY, new io.tollgate.limits.Units(500), 0)),
+        List.of(new UsageRow(customer, "key_1", "put", DAY, new Units(milli), 1)),
+        List.of(new UsageRow(customer, "key_1", "put", DAY, new Units(500), 0)),
         List.of(new RefusalRow(customer, "", "rate_limited", DAY, 2)));
   }
 
@@ -93,7 +95,7 @@ final class UsageSpillTest {
     }
     long good = Files.size(file());
     byte[] whole = UsageSpill.encode(batch("n:2", "acme", 2000), 1);
-    Files.write(file(), java.util.Arrays.copyOf(whole, whole.length / 2), StandardOpenOption.APPEND);
+    Files.write(file(), Arrays.copyOf(whole, whole.length / 2), StandardOpenOption.APPEND);
     List<String> ids = new ArrayList<>();
     try (UsageSpill spill = UsageSpill.open(spillDir, 1 << 20)) {
       assertThat(spill.status().batches()).isEqualTo(1);

@@ -6,6 +6,7 @@ import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
+import io.tollgate.metering.UsageSpill;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.KeyService;
@@ -47,10 +48,12 @@ public final class AdminServer {
    * @param metrics the process's meters, served at {@code GET /metrics}
    * @param clock time
    * @param draining whether the process is stopping and draining the gate: {@code GET /health} then answers 503
+   * @param spill what waits in the usage spill file, for {@code GET /health}
    */
   public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
       UsageReports usage, RecentRefusals recentRefusals, AdminKeyring keyring, Supplier<Catalog> catalogReader,
-      int maxBodyBytes, Metrics metrics, InstantSource clock, BooleanSupplier draining) {}
+      int maxBodyBytes, Metrics metrics, InstantSource clock, BooleanSupplier draining,
+      Supplier<UsageSpill.Status> spill) {}
 
   private AdminServer() {}
 
@@ -84,7 +87,7 @@ public final class AdminServer {
       return catalog.tiers().find(catalog.defaultTier()).orElseThrow().limits().quota().period();
     });
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
-        d.metrics().registry(), d.draining(), d.clock());
+        d.metrics().registry(), d.draining(), d.spill(), d.clock());
 
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.InvalidConfigException;
+import io.tollgate.metering.UsageSpill;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.NodeHealth;
 import io.tollgate.registry.RegistryReload;
@@ -28,17 +29,20 @@ final class CatalogHandlers {
   private final Counter reloaded;
   private final Counter reloadRefused;
   private final BooleanSupplier draining;
+  private final Supplier<UsageSpill.Status> spill;
 
   /**
    * @param catalogReader re-reads the configuration files; throws {@link InvalidConfigException} when invalid
    * @param meters where {@code tollgate_registry_reloads_total{result="reloaded"|"refused"}} is counted
    * @param draining whether the process is stopping: health answers {@code 503 draining} then
+   * @param spill what waits in the usage spill file, shown by health
    * @param clock the time of a reload's audit entry
    */
   CatalogHandlers(LiveRegistry live, Supplier<Catalog> catalogReader, RegistryStore store, Blocking blocking,
-      MeterRegistry meters, BooleanSupplier draining, InstantSource clock) {
+      MeterRegistry meters, BooleanSupplier draining, Supplier<UsageSpill.Status> spill, InstantSource clock) {
     this.live = live;
     this.draining = draining;
+    this.spill = spill;
     this.reloads = new RegistryReload(live, store, catalogReader, clock);
     this.store = store;
     this.blocking = blocking;
@@ -122,6 +126,9 @@ final class CatalogHandlers {
       NodeHealth h = NodeHealth.of(healthy, live.freshness(), draining.getAsBoolean());
       ObjectNode body = AdminJson.object().put("status", h.status()).put("store", h.store())
           .put("registry", h.registry()).put("registry_age_ms", live.freshness().age().toMillis());
+      UsageSpill.Status s = spill.get();
+      body.put("metering", s.full() ? "spill_full" : s.batches() > 0 ? "spilled" : "ok")
+          .put("spilled_batches", s.batches()).put("spilled_bytes", s.bytes());
       LiveRegistry.Counts n = live.counts();
       body.put("customers", n.customers()).put("keys", n.keys());
       AdminJson.send(c, h.httpStatus(), body);

@@ -25,6 +25,7 @@ import io.tollgate.metering.Durability;
 import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageRecorder;
 import io.tollgate.metering.UsageReports;
+import io.tollgate.metering.UsageSpill;
 import io.tollgate.metering.UsageStore;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.ChangeReceiver;
@@ -91,6 +92,7 @@ public final class Server implements AutoCloseable {
   private final Vertx vertx;
   private final Database database;
   private final UsageRecorder recorder;
+  private final UsageSpill spill;
   private final KeyActivity activity;
   private final HttpServer admin;
   private final GateListener gate;
@@ -103,7 +105,8 @@ public final class Server implements AutoCloseable {
   private final PeriodicJobs jobs;
   private final Optional<Limiter> sharedLimits;
 
-  private Server(Vertx vertx, Database database, UsageRecorder recorder, KeyActivity activity, HttpServer admin,
+  private Server(Vertx vertx, Database database, UsageRecorder recorder, UsageSpill spill, KeyActivity activity,
+      HttpServer admin,
       GateListener gate, Duration drainTimeout, AtomicBoolean draining, Metrics metrics,
       Optional<AccessLog> accessLog, ChangeReceiver feed, PeriodicJobs jobs, Optional<Limiter> sharedLimits) {
     this.feed = feed;
@@ -114,6 +117,7 @@ public final class Server implements AutoCloseable {
     this.draining = draining;
     this.database = database;
     this.recorder = recorder;
+    this.spill = spill;
     this.activity = activity;
     this.admin = admin;
     this.gate = gate;
@@ -135,6 +139,7 @@ public final class Server implements AutoCloseable {
     Vertx vertx = null;
     ChangeReceiver feed = null;
     UsageRecorder recorder = null;
+    UsageSpill spill = null;
     KeyActivity activity = null;
     PeriodicJobs jobs = null;
     Metrics metrics = new Metrics();
@@ -152,19 +157,20 @@ public final class Server implements AutoCloseable {
           AdminKeyring.bootstrap(database.registry(), hasher, format, cfg.admin().adminKeys(), clock);
       bootstrap.generated().ifPresent(key -> printFirstAdminKey(console, key));
 
+      spill = UsageSpill.open(cfg.dataDir().resolve("spill"), cfg.metering().spillMaxBytes());
       vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(cfg.gate().nativeTransport()));
       RecentRefusals recentRefusals = new RecentRefusals(clock);
       AdminServer.Dependencies deps = new AdminServer.Dependencies(database.registry(), live,
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), recentRefusals, bootstrap.keyring(),
-          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get);
+          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get, spill::status);
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
           cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),
-          UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics));
-      meteringMetrics.watch(recorder);
+          UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics, spill));
+      meteringMetrics.watch(recorder, spill);
       activity = new KeyActivity(database.registry());
       accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());
       GateObserver observer = new GateMetrics(metrics.registry(), cfg.metrics());
@@ -188,7 +194,7 @@ public final class Server implements AutoCloseable {
       scheduleKeyActivity(jobs, activity);
       LOG.info("tollgate started: node {}, store {}, {} customers, {} keys, transport {}", nodeId,
           database.dialectName(), live.counts().customers(), live.counts().keys(), transport(vertx, cfg.gate()));
-      return new Server(vertx, database, recorder, activity, admin, gate, cfg.gate().drainTimeout(), draining,
+      return new Server(vertx, database, recorder, spill, activity, admin, gate, cfg.gate().drainTimeout(), draining,
           metrics, accessLog, feed, jobs, shared);
     } catch (RuntimeException e) {
       if (jobs != null) {
@@ -202,6 +208,9 @@ public final class Server implements AutoCloseable {
       }
       if (recorder != null) {
         recorder.close();
+      }
+      if (spill != null) {
+        spill.close();
       }
       accessLog.ifPresent(AccessLog::close);
       metrics.close();
@@ -383,6 +392,7 @@ public final class Server implements AutoCloseable {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }
     recorder.close();
+    spill.close();
     accessLog.ifPresent(AccessLog::close);
     metrics.close();
     try {

@@ -251,7 +251,7 @@ public final class ConfigLoader {
   }
 
   private static TollgateConfig.Metering metering(ConfigNode m) {
-    m.onlyKeys(Set.of("durability", "flush_interval_ms", "strict_commit_timeout"));
+    m.onlyKeys(Set.of("durability", "flush_interval_ms", "strict_commit_timeout", "spill_max_bytes"));
     String durability = m.get("durability").text("batch");
     if (!durability.equals("batch") && !durability.equals("strict")) {
       throw m.get("durability").fail("must be batch or strict");
@@ -262,7 +262,8 @@ public final class ConfigLoader {
     }
     Duration commit = positive(m.get("strict_commit_timeout"),
         m.get("strict_commit_timeout").duration().orElse(Duration.ofSeconds(5)));
-    return new TollgateConfig.Metering(durability, Duration.ofMillis(flush), commit);
+    long spill = range(m.get("spill_max_bytes"), m.get("spill_max_bytes").bytes().orElse(64L << 20), 0, 1L << 40);
+    return new TollgateConfig.Metering(durability, Duration.ofMillis(flush), commit, spill);
   }
 
   private static TollgateConfig.Keys keys(ConfigNode k, Map<String, String> env) {

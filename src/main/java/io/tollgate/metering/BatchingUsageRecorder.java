@@ -18,16 +18,21 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Aggregation.</b> Usage is summed by customer × key × operation × UTC day (units in milli-units, and
  * requests), refusals by customer × key × code × UTC day; memory grows with the number of distinct rows, not of
- * events, also while the store is down. The UTC day is the day of the event's own {@code at}.
+ * events, also while the store is down (strict mode, or a full spill). The UTC day is the day of the event's own {@code at}.
  *
  * <p><b>Flushing.</b> One daemon thread ({@code tollgate-usage-flusher}) swaps the aggregate out every flush
  * window into one {@link UsageBatch} with the id {@code nodeId + ":" + n} (n = 1, 2, … in order) and applies it.
  * When {@link UsageStore#apply} throws, the same batch, with the same id and rows, is retried every window before
  * anything newer, so a batch that committed but whose acknowledgement was lost is not counted twice ({@code apply}
- * answers {@code false} and that counts as success). Batches are applied one at a time, in order.
+ * answers {@code false} and that counts as success). Batches are applied one at a time, in order. In batch mode
+ * the failed batch is retried from the spill file instead (see below), by a second daemon thread
+ * ({@code tollgate-usage-replay}), and every newer batch goes there behind it until the spill is replayed.
  *
  * <p><b>Durability.</b> {@link Durability#BATCH}: {@link #record} answers an already completed stage; a crash loses
- * at most what was recorded in the last window and any batch being retried. {@link Durability#STRICT}: the stage
+ * at most what was recorded in the last window and the batch being written. A batch the store did not take is
+ * appended to the {@link UsageSpill} (synced to disk) and replayed, in order and with its id, before anything newer
+ * once the store answers again, also by the next process on the same data directory; only when the spill is full
+ * (or off) does a failed batch wait in memory, as it did before spilling existed, and then a crash loses it. {@link Durability#STRICT}: the stage
  * completes when the batch holding the event has committed. The flusher then starts a batch as soon as there is work
  * and the previous batch is done, without waiting to gather more: events recorded while a batch is being applied
  * form the next batch together (group commit), so a request waits for at most the transaction in flight plus its
@@ -68,7 +73,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BatchingUsageRecorder(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) << 1);
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<Tally> list = new ArrayList<>(stripes);
@@ -80,7 +85,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     this.strict = durability == Durability.STRICT;
     this.closeTimeout = closeTimeout;
     this.commitTimeout = commitTimeout;
-    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener);
+    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener, spill);
   }
 
   /**
@@ -96,13 +101,15 @@ public final class BatchingUsageRecorder implements UsageRecorder {
    */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, FlushListener.NONE);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, FlushListener.NONE,
+        UsageSpill.none());
   }
 
   /** As {@link #start(UsageStore, Duration, Durability, String, InstantSource)}, telling {@code listener} of batches. */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock, FlushListener listener) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, listener);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, COMMIT_TIMEOUT, listener,
+        UsageSpill.none());
   }
 
   /**
@@ -111,11 +118,22 @@ public final class BatchingUsageRecorder implements UsageRecorder {
    */
   public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
       String nodeId, InstantSource clock, Duration commitTimeout, FlushListener listener) {
-    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener);
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener,
+        UsageSpill.none());
+  }
+
+  /**
+   * As {@link #start(UsageStore, Duration, Durability, String, InstantSource, Duration, FlushListener)}, writing
+   * the batches the store does not take to {@code spill} (batch mode) and replaying what it holds first (either
+   * mode). The recorder's flusher thread owns the spill from now on.
+   */
+  public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener, spill);
   }
 
   static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
@@ -130,7 +148,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     }
     BatchingUsageRecorder recorder =
         new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout, commitTimeout,
-            Objects.requireNonNull(listener, "listener"));
+            Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(spill, "spill"));
     recorder.flusher.start();
     return recorder;
   }
@@ -206,7 +224,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     return flusher.failing();
   }
 
-  /** Events (usage and refusals) counted and not yet applied to the store; never negative. */
+  /** Events (usage and refusals) counted and neither applied to the store nor spilled yet; never negative. */
   @Override
   public long backlog() {
     long durable = flusher.durableEvents();

@@ -1,7 +1,6 @@
 package io.tollgate.metering;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,13 +12,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that swaps the stripes out into batches and applies them to the store in order. A batch that
  * failed is kept, with its id and rows, and retried on the next tick before anything newer is drained; what is
- * recorded meanwhile waits in the stripes for the next batch. Pacing uses {@link System#nanoTime()}, so a wall
- * clock that jumps changes no window. Fields without {@code volatile} belong to the flusher thread alone.
+ * recorded meanwhile waits in the stripes for the next batch. In batch mode a batch that failed goes to the
+ * {@link UsageSpill} instead, and so does every batch drained while the spill holds anything: the
+ * {@link SpillReplayer} applies those, oldest first, on its own thread, so this thread never waits on a failing
+ * store and spills what is counted every window. Only a batch that does not fit in the spill stays pending here, in
+ * memory. Pacing uses {@link System#nanoTime()}, so a wall clock that jumps changes no window. Fields without
+ * {@code volatile} belong to the flusher thread alone.
  */
 final class Flusher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
-  /** With the default 100 ms window, an outage is logged about every 5 s rather than at every retry. */
-  private static final int LOG_EVERY_FAILURES = 50;
 
   private final UsageStore store;
   private final List<Tally> tallies;
@@ -27,9 +28,11 @@ final class Flusher implements Runnable {
   private final long windowNanos;
   private final boolean strict;
   private final String nodeId;
-  private final InstantSource clock;
   private final Thread thread;
   private final FlushListener listener;
+  private final UsageSpill spill;
+  private final StoreFailures failures;
+  private final SpillReplayer replayer;
 
   private volatile boolean parked;
   private volatile boolean stopping;
@@ -38,28 +41,28 @@ final class Flusher implements Runnable {
   private volatile Pending pending;
   private long drained;
   private long sequence;
-  private int failures;
-  /** Whether the last attempt to apply a batch failed (read by the gate in strict mode). */
-  private volatile boolean failing;
-  private volatile Instant failingSince = Instant.EPOCH;
 
   /** A batch taken from the stripes and not yet known to be applied, with the future its events wait on. */
   private record Pending(UsageBatch batch, long events, CompletableFuture<Void> generation) {}
 
   Flusher(UsageStore store, List<Tally> tallies, LongAdder recorded, Duration window, Durability durability,
-      String nodeId, InstantSource clock, FlushListener listener) {
+      String nodeId, InstantSource clock, FlushListener listener, UsageSpill spill) {
     this.listener = listener;
+    this.spill = spill;
     this.store = store;
     this.tallies = List.copyOf(tallies);
     this.recorded = recorded;
     this.windowNanos = window.toNanos();
     this.strict = durability == Durability.STRICT;
     this.nodeId = nodeId;
-    this.clock = clock;
+    this.failures = new StoreFailures(clock, window, strict ? "keeping it in memory"
+        : "writing what waits to the spill file (in memory when it is full)");
+    this.replayer = new SpillReplayer(store, spill, listener, failures, window);
     this.thread = Thread.ofPlatform().name("tollgate-usage-flusher").daemon().unstarted(this);
   }
 
   void start() {
+    replayer.start();
     thread.start();
   }
 
@@ -70,7 +73,7 @@ final class Flusher implements Runnable {
     }
   }
 
-  /** Events applied to the store so far. */
+  /** Events applied to the store or written to the spill file so far. */
   long durableEvents() {
     return durable;
   }
@@ -117,7 +120,10 @@ final class Flusher implements Runnable {
     }
   }
 
-  /** Applies the pending batch, or else drains a new one; {@code false} when the store failed. */
+  /**
+   * Applies the pending batch, or else drains a new one; in batch mode, while the spill holds batches, spills it
+   * instead. {@code false} when the batch is still pending: the store failed (and, in batch mode, the spill is full).
+   */
   private boolean flushOnce() {
     if (pending == null) {
       pending = drain();
@@ -126,25 +132,48 @@ final class Flusher implements Runnable {
     if (p == null) {
       return true;
     }
+    if (!strict && !spill.isEmpty()) {
+      return spillPending(); // after the batches spilled before it; the replayer applies them in order
+    }
     long started = System.nanoTime();
     try {
       if (!store.apply(p.batch())) {
         LOG.info("usage batch {} was applied before (its acknowledgement was lost); not applied again", p.batch().id());
-      } else if (failures > 0 && failingSince.plus(UsageStore.SILENT_NODE_WINDOW).isBefore(clock.instant())) {
+      } else if (failures.failingLongerThan(UsageStore.SILENT_NODE_WINDOW)) {
         LOG.error("usage batch {} applied after the store failed for longer than {} (since {}): other nodes may have "
             + "forgotten its id, so if an earlier attempt committed unseen, it is now counted twice",
-            p.batch().id(), UsageStore.SILENT_NODE_WINDOW, failingSince);
+            p.batch().id(), UsageStore.SILENT_NODE_WINDOW, failures.since());
       }
     } catch (RuntimeException e) {
       listener.failed(System.nanoTime() - started);
-      failed(p, e);
+      failures.failed("usage batch " + p.batch().id() + " (" + p.events() + " events)", e);
+      spillPending();
       return false;
     }
     listener.applied(p.events(), System.nanoTime() - started);
+    done(p);
+    spill.drainedFromMemory();
+    failures.recovered();
+    return true;
+  }
+
+  /** The pending batch is applied or spilled: its events are durable. */
+  private void done(Pending p) {
     durable += p.events();
     pending = null;
-    recovered();
     p.generation().complete(null);
+  }
+
+  /**
+   * Batch mode: moves the pending batch to the spill file; {@code false} when it stays pending in memory (strict
+   * mode, or the spill is full or cannot be written).
+   */
+  private boolean spillPending() {
+    Pending p = pending;
+    if (strict || !spill.append(p.batch(), p.events())) {
+      return false;
+    }
+    done(p);
     return true;
   }
 
@@ -188,19 +217,34 @@ final class Flusher implements Runnable {
     }
   }
 
-  /** After a stop request: flushes everything, retrying until the stop deadline, then fails what is left. */
+  /**
+   * After a stop request: flushes everything, retrying until the stop deadline, then fails what is left. What is
+   * spilled is replayed until the deadline while the store takes it; the rest stays in the file for the next start.
+   */
   private void finish() {
     while (pending != null || hasWork()) {
       if (flushOnce()) {
         continue;
       }
-      long left = stopDeadline - System.nanoTime();
-      if (left <= 0) {
+      if (!waitBeforeRetry()) {
         break;
       }
-      LockSupport.parkNanos(this, Math.min(left, windowNanos));
     }
+    while (!spill.isEmpty() && !replayer.lastFailed() && waitBeforeRetry()) {
+      // the replayer applies what the last windows spilled
+    }
+    replayer.stop(Duration.ofNanos(Math.max(0, stopDeadline - System.nanoTime())).plusSeconds(1));
     abandon();
+  }
+
+  /** Waits one window, or until the stop deadline; {@code false} when the deadline has passed. */
+  private boolean waitBeforeRetry() {
+    long left = stopDeadline - System.nanoTime();
+    if (left <= 0) {
+      return false;
+    }
+    LockSupport.parkNanos(this, Math.min(left, windowNanos));
+    return true;
   }
 
   /**
@@ -218,34 +262,16 @@ final class Flusher implements Runnable {
     tallies.getFirst().generation().completeExceptionally(failure);
     if (notDurable > 0) {
       LOG.error("usage recorder stopped with {} events not known to be durable (store failing since {})",
-          notDurable, failingSince);
+          notDurable, failures.since());
+    }
+    if (!spill.isEmpty()) {
+      LOG.warn("usage recorder stopped with {} batches in the spill file; the next start replays them",
+          spill.status().batches());
     }
   }
 
   /** Whether the store refused the last batch and has taken none since. */
   boolean failing() {
-    return failing;
-  }
-
-  private void failed(Pending p, RuntimeException e) {
-    failing = true;
-    failures++;
-    if (failures == 1) {
-      failingSince = clock.instant();
-      LOG.warn("usage batch {} ({} events) not applied; retrying it every {} ms", p.batch().id(), p.events(),
-          Duration.ofNanos(windowNanos).toMillis(), e);
-    } else if (failures % LOG_EVERY_FAILURES == 0) {
-      LOG.warn("usage batch {} still not applied after {} attempts since {}: {}", p.batch().id(), failures,
-          failingSince, e.toString());
-    }
-  }
-
-  private void recovered() {
-    failing = false;
-    if (failures > 0) {
-      LOG.info("usage store is back: batch applied after {} attempts (failing since {})", failures + 1,
-          failingSince);
-      failures = 0;
-    }
+    return failures.failing();
   }
 }

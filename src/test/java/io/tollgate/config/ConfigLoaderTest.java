@@ -57,6 +57,18 @@ final class ConfigLoaderTest {
   }
 
   @Test
+  void load_spillMaxBytes_isASize_64MiBByDefault_0TurnsSpillingOff() throws Exception {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of()).metering().spillMaxBytes()).isEqualTo(64L << 20);
+    Path ok = write("spill.yaml", "metering:\n  spill_max_bytes: 8MiB\n");
+    assertThat(ConfigLoader.load(Optional.of(ok), Map.of()).metering().spillMaxBytes()).isEqualTo(8L << 20);
+    Path off = write("spill0.yaml", "metering:\n  spill_max_bytes: 0\n");
+    assertThat(ConfigLoader.load(Optional.of(off), Map.of()).metering().spillMaxBytes()).isZero();
+    Path negative = write("spill-1.yaml", "metering:\n  spill_max_bytes: -1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(negative), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("metering.spill_max_bytes");
+  }
+
+  @Test
   void load_environment_overridesFileKeys() throws Exception {
     Path f = write("c.yaml", "gate:\n  listen: 1.2.3.4:1\nadmin:\n  listen: 1.2.3.4:2\n");
     TollgateConfig c = ConfigLoader.load(Optional.of(f), Map.of(

@@ -3,6 +3,7 @@ package io.tollgate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.store.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL goes away under load (new connections refused, every open one terminated) while batch metering is on:
- * the gate keeps answering from memory, and once the database is back every answered request is billed exactly
- * once (nothing answered is lost, nothing is counted twice).
+ * the gate keeps answering, its usage waiting in the spill file (or, when that is full, in memory), and once the
+ * database is back every answered request is billed exactly once (nothing answered is lost, nothing is counted
+ * twice).
  */
 final class PostgresOutageTest {
   private static final int THREADS = 4;
@@ -27,10 +29,18 @@ final class PostgresOutageTest {
   private GateFixture f;
 
   @BeforeEach
-  void start() throws Exception {
+  void createDatabase() {
     pg = PostgresTestDatabase.createDatabase();
-    f = GateFixture.start(dir, "metering:\n  durability: batch\n  flush_interval_ms: 50\n",
+  }
+
+  /** {@code meteringYaml}: more keys of the {@code metering:} section, indented by two spaces. */
+  private void start(String meteringYaml) throws Exception {
+    f = GateFixture.start(dir, "metering:\n  durability: batch\n  flush_interval_ms: 50\n" + meteringYaml,
         Map.of("TOLLGATE_STORE_URL", pg.url()));
+  }
+
+  private JsonNode health() {
+    return f.tollgate.send("GET", f.tollgate.adminUri("/health"), null, Map.of()).json();
   }
 
   @AfterEach
@@ -48,6 +58,27 @@ final class PostgresOutageTest {
 
   @Test
   void postgresGoneUnderLoad_batchKeepsAnswering_andBillsEveryAnsweredRequestOnceWhenBack() throws Exception {
+    start("");
+    long answered = outageUnderLoad();
+    assertThat(health().get("metering").asText()).isEqualTo("spilled");
+    billedOnceWhenBack(answered);
+    await().atMost(Duration.ofSeconds(5)).until(() -> health().get("metering").asText().equals("ok"));
+  }
+
+  @Test
+  void postgresGoneUnderLoad_spillFull_keepsAnsweringFromMemory_saysSo_andBillsEveryAnsweredRequestOnceWhenBack()
+      throws Exception {
+    start("  spill_max_bytes: 1\n");
+    long answered = outageUnderLoad();
+    await().atMost(Duration.ofSeconds(5)).until(() -> health().get("metering").asText().equals("spill_full"));
+    assertThat(Scrape.parse(f.tollgate.send("GET", f.tollgate.adminUri("/metrics"), null, Map.of()).text())
+        .value("tollgate_metering_spill_full")).isEqualTo(1.0);
+    billedOnceWhenBack(answered);
+    await().atMost(Duration.ofSeconds(5)).until(() -> health().get("metering").asText().equals("ok"));
+  }
+
+  /** Takes the database away during a load of GETs; the requests answered 200 then. */
+  private long outageUnderLoad() throws Exception {
     String key = f.customer("{\"customer_id\":\"outage-1\",\"tier\":\"enterprise\"}");
     assertThat(f.gate("GET", "/v1/default/items/warm", key).status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> billedRequests() == 1);
@@ -66,8 +97,12 @@ final class PostgresOutageTest {
         .until(() -> Scrape.parse(f.tollgate.send("GET", f.tollgate.adminUri("/metrics"), null, Map.of()).text())
             .value("tollgate_store_up") == 0.0);
 
+    return answered.get();
+  }
+
+  private void billedOnceWhenBack(long answered) {
     pg.allowConnections();
-    long expected = 1 + answered.get();
+    long expected = 1 + answered;
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> billedRequests() == expected);
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> billedRequests() == expected);

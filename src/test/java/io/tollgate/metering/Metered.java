@@ -37,8 +37,18 @@ final class Metered implements AutoCloseable {
   }
 
   BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout, Duration commitTimeout) {
+    return start(durability, window, closeTimeout, commitTimeout, UsageSpill.none());
+  }
+
+  /** A recorder that spills to {@code spill}, as the gate's does. */
+  BatchingUsageRecorder start(Durability durability, Duration window, UsageSpill spill) {
+    return start(durability, window, BatchingUsageRecorder.CLOSE_TIMEOUT, BatchingUsageRecorder.COMMIT_TIMEOUT, spill);
+  }
+
+  private BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout,
+      Duration commitTimeout, UsageSpill spill) {
     BatchingUsageRecorder recorder = BatchingUsageRecorder.start(store, window, durability, "node-" + recorders.size(),
-        InstantSource.system(), closeTimeout, commitTimeout, FlushListener.NONE);
+        InstantSource.system(), closeTimeout, commitTimeout, FlushListener.NONE, spill);
     recorders.add(recorder);
     return recorder;
   }

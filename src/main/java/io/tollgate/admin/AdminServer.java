@@ -6,6 +6,7 @@ import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.KeyService;
@@ -63,7 +64,8 @@ public final class AdminServer {
         .setHttp2ClearTextEnabled(false);
     AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());
     AdminAuth auth = new AdminAuth(d.keyring(),
-        new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()));
+        new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()),
+        Actor.Via.ADMIN_API);
     AllowedHosts hosts = new AllowedHosts(listen, config.allowedHosts());
     Router router = router(vertx, d, blocking, hosts::check, auth::handle);
     router.route().order(-1).handler(connections::track); // before every other route

@@ -45,7 +45,7 @@ public final class CustomerService {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  public Outcome<Created> create(String actor, NewCustomer cmd) {
+  public Outcome<Created> create(Actor actor, NewCustomer cmd) {
     return runner.run(tx -> {
       Instant now = now();
       Catalog cat = catalog.get();
@@ -77,7 +77,7 @@ public final class CustomerService {
     return store.listCustomers(query).stream().map(c -> details(c, List.of(), cat)).toList();
   }
 
-  public Outcome<CustomerDetails> update(String actor, String id, CustomerPatch patch) {
+  public Outcome<CustomerDetails> update(Actor actor, String id, CustomerPatch patch) {
     return change(actor, id, "customer.update", before -> {
       Catalog cat = catalog.get();
       CustomerStatus status = patch.active()
@@ -94,12 +94,12 @@ public final class CustomerService {
     });
   }
 
-  public Outcome<CustomerDetails> grantNamespace(String actor, String id, String namespace) {
+  public Outcome<CustomerDetails> grantNamespace(Actor actor, String id, String namespace) {
     return change(actor, id, "customer.namespace.grant", before -> withNamespaces(before,
         add(before.namespaces(), Rules.namespace(namespace))));
   }
 
-  public Outcome<CustomerDetails> withdrawNamespace(String actor, String id, String namespace) {
+  public Outcome<CustomerDetails> withdrawNamespace(Actor actor, String id, String namespace) {
     return change(actor, id, "customer.namespace.withdraw", before -> {
       TreeSet<String> left = new TreeSet<>(before.namespaces());
       left.remove(namespace);
@@ -108,7 +108,7 @@ public final class CustomerService {
   }
 
   /** Soft delete: every key stops at once; repeating it answers the deactivated customer again. */
-  public Outcome<CustomerDetails> deactivate(String actor, String id) {
+  public Outcome<CustomerDetails> deactivate(Actor actor, String id) {
     return runner.run(tx -> {
       Customer before = tx.lockCustomer(id).orElseThrow(() -> RefusedChange.customerNotFound(id));
       if (before.status() == CustomerStatus.DEACTIVATED) {
@@ -137,7 +137,7 @@ public final class CustomerService {
   }
 
   /** Locks a changeable customer, applies {@code edit}, and writes it with its audit entry when it changed. */
-  private Outcome<CustomerDetails> change(String actor, String id, String action,
+  private Outcome<CustomerDetails> change(Actor actor, String id, String action,
       java.util.function.Function<Customer, Customer> edit) {
     return runner.run(tx -> {
       Customer before = Rules.changeable(tx, id);

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * takes one of the client address's tries ({@link LoginThrottle}); an address with none left gets a 429. The
  * request then carries its {@link Actor}: the admin key's id and the API ({@code via}) this instance guards.
  */
-final class AdminAuth {
+public final class AdminAuth {
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
   private static final String ACTOR = "tollgate.adminKeyId";
   private final AdminKeyring keyring;
@@ -27,6 +27,11 @@ final class AdminAuth {
     this.keyring = keyring;
     this.throttle = throttle;
     this.via = via;
+  }
+
+  /** The same keys and the same failed-login tries, for the routes of another API. */
+  AdminAuth via(Actor.Via other) {
+    return new AdminAuth(keyring, throttle, other);
   }
 
   void handle(RoutingContext ctx) {
@@ -54,7 +59,7 @@ final class AdminAuth {
   }
 
   /** Who made this request: its admin key's id and the API it came through; only behind an {@code AdminAuth}. */
-  static Actor actor(RoutingContext ctx) {
+  public static Actor actor(RoutingContext ctx) {
     return ctx.get(ACTOR);
   }
 

@@ -2,13 +2,17 @@ package io.tollgate.registry;
 
 import io.tollgate.config.Catalog;
 import io.tollgate.keys.RandomIds;
+import io.tollgate.limits.Quota;
 import io.tollgate.registry.ChangeRunner.Committed;
 import io.tollgate.registry.Commands.CustomerPatch;
 import io.tollgate.registry.Commands.NewCustomer;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -18,6 +22,7 @@ import java.util.function.Supplier;
  * view before the method returns. Blocking; thread-safe.
  */
 public final class CustomerService {
+  private static final int PAGE = 500;
   private final RegistryStore store;
   private final Supplier<Catalog> catalog;
   private final KeyIssuer issuer;
@@ -75,6 +80,28 @@ public final class CustomerService {
   public List<CustomerDetails> list(RegistryStore.CustomerQuery query) {
     Catalog cat = catalog.get();
     return store.listCustomers(query).stream().map(c -> details(c, List.of(), cat)).toList();
+  }
+
+  /** Every stored customer with its effective limits (no keys), in id order, read page by page. */
+  public List<CustomerDetails> all() {
+    List<CustomerDetails> out = new ArrayList<>();
+    Optional<String> after = Optional.empty();
+    while (true) {
+      List<CustomerDetails> page = list(new RegistryStore.CustomerQuery(Optional.empty(), Optional.empty(),
+          Optional.empty(), after, PAGE));
+      out.addAll(page);
+      if (page.size() < PAGE) {
+        return out;
+      }
+      after = Optional.of(page.get(page.size() - 1).customer().id());
+    }
+  }
+
+  /** Every stored customer's effective quota, by customer id in id order. */
+  public Map<String, Quota> quotas() {
+    Map<String, Quota> out = new LinkedHashMap<>();
+    all().forEach(d -> out.put(d.customer().id(), d.limits().quota()));
+    return out;
   }
 
   public Outcome<CustomerDetails> update(Actor actor, String id, CustomerPatch patch) {

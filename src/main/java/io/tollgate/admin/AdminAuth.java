@@ -1,5 +1,6 @@
 package io.tollgate.admin;
 
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.AdminKeyring;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -12,17 +13,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets a request through only with an admin key, as {@code Authorization: Bearer} or {@code x-api-key}; both
  * present with different values, or any other credential, is a 401. Each 401 is logged (never with the key) and
- * takes one of the client address's tries ({@link LoginThrottle}); an address with none left gets a 429.
+ * takes one of the client address's tries ({@link LoginThrottle}); an address with none left gets a 429. The
+ * request then carries its {@link Actor}: the admin key's id and the API ({@code via}) this instance guards.
  */
-final class AdminAuth {
+public final class AdminAuth {
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
   private static final String ACTOR = "tollgate.adminKeyId";
   private final AdminKeyring keyring;
   private final LoginThrottle throttle;
+  private final Actor.Via via;
 
-  AdminAuth(AdminKeyring keyring, LoginThrottle throttle) {
+  AdminAuth(AdminKeyring keyring, LoginThrottle throttle, Actor.Via via) {
     this.keyring = keyring;
     this.throttle = throttle;
+    this.via = via;
+  }
+
+  /** The same keys and the same failed-login tries, for the routes of another API. */
+  AdminAuth via(Actor.Via other) {
+    return new AdminAuth(keyring, throttle, other);
   }
 
   void handle(RoutingContext ctx) {
@@ -45,12 +54,12 @@ final class AdminAuth {
       Problem.unauthorized().send(ctx);
       return;
     }
-    ctx.put(ACTOR, actor.get());
+    ctx.put(ACTOR, new Actor(actor.get(), via));
     ctx.next();
   }
 
-  /** The admin key id that made this request. */
-  static String actor(RoutingContext ctx) {
+  /** Who made this request: its admin key's id and the API it came through; only behind an {@code AdminAuth}. */
+  public static Actor actor(RoutingContext ctx) {
     return ctx.get(ACTOR);
   }
 

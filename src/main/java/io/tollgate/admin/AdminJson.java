@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 
 /** The Admin API's JSON: one mapper, decimals kept exact, duplicate keys refused. */
-final class AdminJson {
+public final class AdminJson {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -23,11 +23,11 @@ final class AdminJson {
 
   private AdminJson() {}
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
-  static JsonNode valueOf(Object value) {
+  public static JsonNode valueOf(Object value) {
     return MAPPER.valueToTree(value);
   }
 
@@ -39,7 +39,7 @@ final class AdminJson {
     }
   }
 
-  static void send(RoutingContext ctx, int status, JsonNode body) {
+  public static void send(RoutingContext ctx, int status, JsonNode body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(write(body));
   }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.admin;
 
+import io.tollgate.admin.compat.CompatRoutes;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.HostPort;
 import io.tollgate.config.TollgateConfig;
@@ -7,6 +8,7 @@ import io.tollgate.edge.StrictHttp;
 import io.tollgate.metering.RecentRefusals;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.metering.UsageSpill;
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.AdminKeyring;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.KeyService;
@@ -24,6 +26,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,9 +69,10 @@ public final class AdminServer {
         .setHttp2ClearTextEnabled(false);
     AdminConnections connections = new AdminConnections(vertx, config, options, d.metrics().registry());
     AdminAuth auth = new AdminAuth(d.keyring(),
-        new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()));
+        new LoginThrottle(config.maxFailedLogins(), config.failedLoginInterval(), d.metrics().registry()),
+        Actor.Via.ADMIN_API);
     AllowedHosts hosts = new AllowedHosts(listen, config.allowedHosts());
-    Router router = router(vertx, d, blocking, hosts::check, auth::handle);
+    Router router = router(vertx, d, blocking, hosts::check, auth::handle, auth.via(Actor.Via.COMPAT)::handle);
     router.route().order(-1).handler(connections::track); // before every other route
     return vertx.createHttpServer(options)
         .connectionHandler(connections::onConnection)
@@ -77,9 +81,12 @@ public final class AdminServer {
         .onSuccess(s -> LOG.info("admin API listening on {}:{}", listen.host(), s.actualPort()));
   }
 
-  /** The routes; {@code hosts} checks every request's {@code Host} first, {@code auth} the admin key of /admin/*. */
+  /**
+   * The routes; {@code hosts} checks every request's {@code Host} first, {@code auth} the admin key of /admin/*,
+   * {@code compatAuth} that of seed 003's /gate/* ({@link CompatRoutes}).
+   */
   static Router router(Vertx vertx, Dependencies d, Blocking blocking, Handler<RoutingContext> hosts,
-      Handler<RoutingContext> auth) {
+      Handler<RoutingContext> auth, Handler<RoutingContext> compatAuth) {
     CustomerHandlers customers = new CustomerHandlers(d.customers(), blocking, d.clock());
     KeyHandlers keys = new KeyHandlers(d.keys(), blocking, d.clock());
     UsageHandlers usage = new UsageHandlers(d.customers(), d.usage(), blocking, () -> {
@@ -98,9 +105,13 @@ public final class AdminServer {
     r.get("/metrics").handler(ctx -> blocking.run(ctx, d.metrics()::scrape, (c, text) -> c.response()
         .putHeader("Content-Type", Metrics.CONTENT_TYPE).end(text)));
     ConsoleRoutes.mount(r); // no admin key: the page asks for it
+    Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(d.maxBodyBytes());
+    Handler<RoutingContext> framing = AdminServer::refuseBadFraming; // an invalid chunk shows once the body is read
     r.route("/admin/*").handler(auth);
-    r.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(d.maxBodyBytes()));
-    r.route("/admin/*").handler(AdminServer::refuseBadFraming); // an invalid chunk shows only once the body is read
+    r.route("/admin/*").handler(body);
+    r.route("/admin/*").handler(framing);
+    CompatRoutes.mount(r, new CompatRoutes.Services(d.customers(), d.keys(), usage, blocking, d.clock(),
+        catalog::reload, catalog::health), List.of(compatAuth, body, framing));
 
     r.post("/admin/customers").handler(customers::create);
     r.get("/admin/customers").handler(customers::list);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * failure answers 503 when the store is down and 500 otherwise. A failure that itself says the store cannot be
  * reached answers 503 at once; any other is checked with a health probe first.
  */
-final class Blocking {
+public final class Blocking {
   private static final Logger LOG = LoggerFactory.getLogger(Blocking.class);
 
   private final WorkerExecutor executor;
@@ -33,7 +33,7 @@ final class Blocking {
   }
 
   /** Runs {@code work}; its result (a status and a JSON body, or a problem) is sent by {@code answer}. */
-  <T> void run(RoutingContext ctx, Callable<T> work, java.util.function.BiConsumer<RoutingContext, T> answer) {
+  public <T> void run(RoutingContext ctx, Callable<T> work, java.util.function.BiConsumer<RoutingContext, T> answer) {
     executor.<T>executeBlocking(() -> {
       try {
         return work.call();
@@ -54,7 +54,7 @@ final class Blocking {
   }
 
   /** Runs an admin change and answers {@code status} with {@code render(value)}, or the refusal as a problem. */
-  <T> void change(RoutingContext ctx, Callable<Outcome<T>> work, int status,
+  public <T> void change(RoutingContext ctx, Callable<Outcome<T>> work, int status,
       Function<T, com.fasterxml.jackson.databind.JsonNode> render) {
     run(ctx, work, (c, outcome) -> {
       switch (outcome) {

@@ -26,7 +26,8 @@ final class CatalogDocuments {
     ObjectNode o = AdminJson.object();
     o.put("id", e.id());
     o.put("at", e.at().toString());
-    o.put("actor", e.actor());
+    o.put("actor", e.actor().id());
+    o.put("via", e.actor().via().wireName());
     o.put("action", e.action());
     o.put("customer_id", e.customerId());
     o.put("key_id", e.keyId().orElse(null));

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.config.Catalog;
 import io.tollgate.config.InvalidConfigException;
 import io.tollgate.metering.UsageSpill;
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.NodeHealth;
 import io.tollgate.registry.RegistryReload;
@@ -68,7 +69,7 @@ final class CatalogHandlers {
    * Either way the attempt is audited ({@link RegistryReload}).
    */
   void reload(RoutingContext ctx) {
-    String actor = AdminAuth.actor(ctx);
+    Actor actor = AdminAuth.actor(ctx);
     blocking.run(ctx, () -> tryReload(actor), (c, result) -> {
       switch (result) {
         case RegistryReload.Result.Reloaded(LiveRegistry.Counts n, var changes) -> AdminJson.send(c, 200,
@@ -80,7 +81,7 @@ final class CatalogHandlers {
     });
   }
 
-  private RegistryReload.Result tryReload(String actor) {
+  private RegistryReload.Result tryReload(Actor actor) {
     RegistryReload.Result result = reloads.reload(actor);
     switch (result) {
       case RegistryReload.Result.Reloaded r -> {

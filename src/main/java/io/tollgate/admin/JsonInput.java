@@ -15,14 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A JSON request body with typed field readers. Readers never throw: each wrong field is collected, and
  * {@link #problem()} reports all of them at once as one 422.
  */
-final class JsonInput {
+public final class JsonInput {
   private static final String REFUSED_CHARACTERS =
       "control characters, line separators or bidirectional formatting characters";
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}$");
   private final JsonNode root;
   private final byte[] text;
   private final List<FieldError> errors = new ArrayList<>();
@@ -33,7 +35,7 @@ final class JsonInput {
   }
 
   /** Parses the body: empty when it is not JSON (400 already sent); an empty body is an empty object. */
-  static Optional<JsonInput> parse(RoutingContext ctx) {
+  public static Optional<JsonInput> parse(RoutingContext ctx) {
     var body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       return Optional.of(new JsonInput(AdminJson.object(), new byte[0]));
@@ -53,7 +55,7 @@ final class JsonInput {
   }
 
   /** Records an error for every field not in {@code known}. */
-  JsonInput onlyFields(Set<String> known) {
+  public JsonInput onlyFields(Set<String> known) {
     if (root.isObject()) {
       Iterator<String> names = root.fieldNames();
       while (names.hasNext()) {
@@ -66,22 +68,22 @@ final class JsonInput {
     return this;
   }
 
-  void error(String field, String message) {
+  public void error(String field, String message) {
     errors.add(new FieldError(field, message));
   }
 
   /** The collected errors as a 422, or empty when there are none. */
-  Optional<Problem> problem() {
+  public Optional<Problem> problem() {
     return errors.isEmpty() ? Optional.empty() : Optional.of(Problem.validation(errors));
   }
 
   /** Sends the 422 and returns true when any field was invalid. */
-  boolean refused(RoutingContext ctx) {
+  public boolean refused(RoutingContext ctx) {
     problem().ifPresent(p -> p.send(ctx));
     return !errors.isEmpty();
   }
 
-  boolean has(String field) {
+  public boolean has(String field) {
     return root.has(field);
   }
 
@@ -90,7 +92,7 @@ final class JsonInput {
   }
 
   /** A string of at most {@code maxLength}; absent or null is empty. */
-  Optional<String> string(String field, int maxLength) {
+  public Optional<String> string(String field, int maxLength) {
     JsonNode n = node(field);
     if (n.isMissingNode() || n.isNull()) {
       return Optional.empty();
@@ -114,6 +116,27 @@ final class JsonInput {
     Optional<String> refused = ControlCharacters.firstRefused(text);
     refused.ifPresent(c -> error(field, "must not contain " + REFUSED_CHARACTERS + " (" + c + ")"));
     return refused.isPresent() ? Optional.empty() : Optional.of(text);
+  }
+
+  /** Like {@link #string}, but absent or null is the error {@code is required}. */
+  public Optional<String> requiredString(String field, int maxLength) {
+    JsonNode n = node(field);
+    if (n.isMissingNode() || n.isNull()) {
+      error(field, "is required");
+      return Optional.empty();
+    }
+    return string(field, maxLength);
+  }
+
+  /** An email address (at most 320 characters, one {@code @}, no space); absent or null is empty. */
+  public Optional<String> email(String field) {
+    return string(field, 320).filter(e -> {
+      if (!EMAIL.matcher(e).matches()) {
+        error(field, "must be an email address");
+        return false;
+      }
+      return true;
+    });
   }
 
   /** Like {@link #string}, but an explicit null is an empty string (to clear the field). */
@@ -159,7 +182,7 @@ final class JsonInput {
   }
 
   /** A list of strings, at most {@code maxItems}. */
-  Optional<List<String>> strings(String field, int maxItems) {
+  public Optional<List<String>> strings(String field, int maxItems) {
     JsonNode n = node(field);
     if (n.isMissingNode() || n.isNull()) {
       return Optional.empty();

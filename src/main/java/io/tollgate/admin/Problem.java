@@ -15,16 +15,16 @@ import java.util.List;
  * @param detail explanation of this occurrence (never a secret)
  * @param errors field errors of a validation failure
  */
-record Problem(int status, String code, String title, String detail, List<FieldError> errors) {
+public record Problem(int status, String code, String title, String detail, List<FieldError> errors) {
 
   /** One invalid field: its JSON path and what is wrong. */
-  record FieldError(String field, String message) {}
+  public record FieldError(String field, String message) {}
 
-  static Problem of(int status, String code, String title, String detail) {
+  public static Problem of(int status, String code, String title, String detail) {
     return new Problem(status, code, title, detail, List.of());
   }
 
-  static Problem of(Failure failure, String detail) {
+  public static Problem of(Failure failure, String detail) {
     return of(failure.status(), failure.code(), failure.title(), detail);
   }
 
@@ -53,7 +53,7 @@ record Problem(int status, String code, String title, String detail, List<FieldE
     return of(503, "store_unavailable", "Store unavailable", "the store cannot be reached; retry later");
   }
 
-  void send(RoutingContext ctx) {
+  public void send(RoutingContext ctx) {
     ObjectNode body = AdminJson.object()
         .put("type", "urn:tollgate:problem:" + code)
         .put("title", title)

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Typed readers of query parameters; errors are collected and reported at once as a 422. */
-final class QueryParams {
+public final class QueryParams {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final int MAX_SEARCH = 200;
@@ -19,7 +19,7 @@ final class QueryParams {
   private final RoutingContext ctx;
   private final List<FieldError> errors = new ArrayList<>();
 
-  QueryParams(RoutingContext ctx) {
+  public QueryParams(RoutingContext ctx) {
     this.ctx = ctx;
   }
 
@@ -67,7 +67,7 @@ final class QueryParams {
     });
   }
 
-  Optional<BillingPeriod> period() {
+  public Optional<BillingPeriod> period() {
     return text("period").flatMap(p -> {
       Optional<BillingPeriod> parsed = QuotaPeriod.parsePeriod(p);
       if (parsed.isEmpty()) {
@@ -97,7 +97,7 @@ final class QueryParams {
   }
 
   /** Sends the 422 and returns true when any parameter was invalid. */
-  boolean refused() {
+  public boolean refused() {
     if (errors.isEmpty()) {
       return false;
     }

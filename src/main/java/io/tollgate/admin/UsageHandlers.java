@@ -1,26 +1,28 @@
 package io.tollgate.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.limits.BillingPeriod;
-import io.tollgate.limits.Quota;
 import io.tollgate.limits.QuotaPeriod;
+import io.tollgate.metering.UsageReport;
 import io.tollgate.metering.UsageReports;
-import io.tollgate.registry.CustomerDetails;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.Failure;
-import io.tollgate.registry.RegistryStore.CustomerQuery;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Usage documents: one customer, every customer, and one customer day by day. */
-final class UsageHandlers {
+/**
+ * Usage documents: one customer, every customer, and one customer day by day. {@link #one} and {@link #every} take
+ * the document's shape, so seed 003's usage routes read the same reports with the same checks.
+ */
+public final class UsageHandlers {
   private static final int MAX_DAYS = 366;
   private static final int DEFAULT_DAYS = 30;
   private final CustomerService customers;
@@ -37,14 +39,21 @@ final class UsageHandlers {
   }
 
   void customer(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    one(ctx, ctx.pathParam("id"), UsageDocuments::report);
+  }
+
+  /**
+   * Answers {@code render} of customer {@code id}'s report for {@code ?period=} (default: the current period of
+   * its own quota); {@code 404 customer_not_found} when unknown, {@code 422} for an invalid period.
+   */
+  public void one(RoutingContext ctx, String id, Function<UsageReport, ? extends JsonNode> render) {
     QueryParams q = new QueryParams(ctx);
     Optional<BillingPeriod> period = q.period();
     if (q.refused()) {
       return;
     }
     blocking.run(ctx, () -> customers.get(id).map(d -> reports.customer(id, d.limits().quota(), period)),
-        (c, report) -> report.ifPresentOrElse(r -> AdminJson.send(c, 200, UsageDocuments.report(r)),
+        (c, report) -> report.ifPresentOrElse(r -> AdminJson.send(c, 200, render.apply(r)),
             () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));
   }
 
@@ -53,19 +62,28 @@ final class UsageHandlers {
    * with the built-in catalog, the current month with a monthly one).
    */
   void all(RoutingContext ctx) {
+    every(ctx, (period, list) -> {
+      ObjectNode body = AdminJson.object().put("period", period.label())
+          .put("period_start", period.start().toString()).put("period_end", period.end().toString());
+      ArrayNode array = body.putArray("customers");
+      list.forEach(r -> array.add(UsageDocuments.report(r)));
+      return body;
+    });
+  }
+
+  /**
+   * Answers {@code render} of every stored customer's report for {@code ?period=} (default as {@link #all});
+   * {@code 422} for an invalid period.
+   */
+  public void every(RoutingContext ctx, BiFunction<BillingPeriod, List<UsageReport>, ? extends JsonNode> render) {
     QueryParams q = new QueryParams(ctx);
     Optional<BillingPeriod> given = q.period();
     if (q.refused()) {
       return;
     }
     BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(defaultQuotaPeriod.get()));
-    blocking.run(ctx, () -> reports.all(period, quotas()), (c, list) -> {
-      ObjectNode body = AdminJson.object().put("period", period.label())
-          .put("period_start", period.start().toString()).put("period_end", period.end().toString());
-      ArrayNode array = body.putArray("customers");
-      list.forEach(r -> array.add(UsageDocuments.report(r)));
-      AdminJson.send(c, 200, body);
-    });
+    blocking.run(ctx, () -> reports.all(period, customers.quotas()),
+        (c, list) -> AdminJson.send(c, 200, render.apply(period, list)));
   }
 
   /**
@@ -114,19 +132,5 @@ final class UsageHandlers {
       return body;
     }), (c, body) -> body.ifPresentOrElse(b -> AdminJson.send(c, 200, b),
         () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));
-  }
-
-  /** Every stored customer's effective quota, paging through the store. Blocking. */
-  private Map<String, Quota> quotas() {
-    Map<String, Quota> out = new LinkedHashMap<>();
-    Optional<String> after = Optional.empty();
-    while (true) {
-      List<CustomerDetails> page = customers.list(new CustomerQuery(Optional.empty(), Optional.empty(), Optional.empty(), after, 500));
-      page.forEach(d -> out.put(d.customer().id(), d.limits().quota()));
-      if (page.size() < 500) {
-        return out;
-      }
-      after = Optional.of(page.get(page.size() - 1).customer().id());
-    }
   }
 }

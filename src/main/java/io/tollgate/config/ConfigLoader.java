@@ -33,6 +33,12 @@ public final class ConfigLoader {
    */
   static final String NOT_SHOWN = " (the value is not shown)";
 
+  /**
+   * Seed 003's variable for the key of its admin routes, read as one more admin key so that a seed 003
+   * deployment's environment works unchanged (docs/compat-seed-003.md).
+   */
+  static final String SEED_003_ADMIN_KEY = "HX_GATE_ENGINE_SERVICE_KEY";
+
   /** The shortest admin key, service key or HMAC secret accepted. */
   static final int MIN_SECRET_LENGTH = 32;
   private static final String TOO_SHORT = "must have at least " + MIN_SECRET_LENGTH + " characters";
@@ -59,9 +65,15 @@ public final class ConfigLoader {
     Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
     Path dataDir = Path.of(env(env, "TOLLGATE_DATA_DIR").orElse(root.get("data_dir").text("./data")));
     TollgateConfig.Gate gate = gate(root.get("gate"), env);
+    TollgateConfig.Admin admin = admin(root.get("admin"), env);
+    if (admin.adminKeys().stream().anyMatch(gate.serviceKeys()::contains)) {
+      throw new InvalidConfigException("an admin key (admin.keys, TOLLGATE_ADMIN_KEY or " + SEED_003_ADMIN_KEY
+          + ") is also a service key (gate.service_keys or TOLLGATE_SERVICE_KEY): backends hold the service key, so"
+          + " it must never open the Admin API" + NOT_SHOWN);
+    }
     return new TollgateConfig(
         gate,
-        admin(root.get("admin"), env),
+        admin,
         storeUrl(root.get("store"), env, dataDir),
         dataDir,
         root.get("tiers").text().map(base::resolve),
@@ -165,7 +177,7 @@ public final class ConfigLoader {
     a.onlyKeys(Set.of("listen", "keys", "max_body_bytes", "header_timeout", "idle_timeout", "max_connections",
         "max_failed_logins", "failed_login_interval", "allowed_hosts"));
     HostPort listen = listen(a.get("listen"), env, "TOLLGATE_ADMIN_LISTEN", "127.0.0.1:8081");
-    List<String> keys = secrets(a.get("keys"), env, "TOLLGATE_ADMIN_KEY");
+    List<String> keys = secrets(a.get("keys"), env, "TOLLGATE_ADMIN_KEY", SEED_003_ADMIN_KEY);
     long maxBody = a.get("max_body_bytes").integer().orElse(65536L);
     if (maxBody < 1024 || maxBody > 16 * 1024 * 1024) {
       throw a.get("max_body_bytes").fail("must be between 1024 and 16777216");
@@ -211,18 +223,21 @@ public final class ConfigLoader {
    * A list of keys from the file, and one more from {@code variable}: each at least {@link #MIN_SECRET_LENGTH}
    * characters, so that no one guesses it by trying. The error names the setting, never the key.
    */
-  private static List<String> secrets(ConfigNode list, Map<String, String> env, String variable) {
+  /** The keys of {@code list} and of each of {@code variables} that is set, each at least 32 characters. */
+  private static List<String> secrets(ConfigNode list, Map<String, String> env, String... variables) {
     List<String> keys = texts(list);
     for (int i = 0; i < keys.size(); i++) {
       if (keys.get(i).length() < MIN_SECRET_LENGTH) {
         throw list.list().get(i).fail(TOO_SHORT);
       }
     }
-    Optional<String> fromEnv = env(env, variable);
-    if (fromEnv.isPresent() && fromEnv.get().length() < MIN_SECRET_LENGTH) {
-      throw new InvalidConfigException(variable + ": " + TOO_SHORT);
+    for (String variable : variables) {
+      Optional<String> fromEnv = env(env, variable);
+      if (fromEnv.isPresent() && fromEnv.get().length() < MIN_SECRET_LENGTH) {
+        throw new InvalidConfigException(variable + ": " + TOO_SHORT);
+      }
+      fromEnv.ifPresent(keys::add);
     }
-    fromEnv.ifPresent(keys::add);
     return keys;
   }
 

@@ -63,7 +63,7 @@ public final class AdminKeyring {
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
     store.inTransaction(tx -> {
       tx.insertAdminKey(key);
-      tx.appendAudit(new AuditEntry(0, key.createdAt(), AuditEntry.SYSTEM, ADMIN_KEY_CREATED, AuditEntry.NO_CUSTOMER,
+      tx.appendAudit(new AuditEntry(0, key.createdAt(), Actor.SYSTEM, ADMIN_KEY_CREATED, AuditEntry.NO_CUSTOMER,
           Optional.of(key.id()), Map.of("admin_key_id", new AuditEntry.FieldChange(null, key.id()))));
       return key;
     });

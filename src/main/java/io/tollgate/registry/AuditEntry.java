@@ -9,8 +9,8 @@ import java.util.Optional;
  *
  * @param id increasing sequence number, assigned by the store (0 before it is stored)
  * @param at time of the change
- * @param actor the admin key id that made it, or {@value #SYSTEM} for what Tollgate did on its own (the retention
- *     purge, the admin key generated at the first start)
+ * @param actor the admin key id that made it and the API it came through ({@code via}), or {@link Actor#SYSTEM} for
+ *     what Tollgate did on its own (the retention purge, the admin key generated at the first start)
  * @param action e.g. {@code customer.create}, {@code key.revoke}
  * @param customerId the customer it concerns; {@value #NO_CUSTOMER} for an entry about the whole registry (a reload,
  *     an admin key)
@@ -20,7 +20,7 @@ import java.util.Optional;
 public record AuditEntry(
     long id,
     Instant at,
-    String actor,
+    Actor actor,
     String action,
     String customerId,
     Optional<String> keyId,

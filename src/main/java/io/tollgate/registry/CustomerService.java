@@ -2,13 +2,17 @@ package io.tollgate.registry;
 
 import io.tollgate.config.Catalog;
 import io.tollgate.keys.RandomIds;
+import io.tollgate.limits.Quota;
 import io.tollgate.registry.ChangeRunner.Committed;
 import io.tollgate.registry.Commands.CustomerPatch;
 import io.tollgate.registry.Commands.NewCustomer;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -18,6 +22,7 @@ import java.util.function.Supplier;
  * view before the method returns. Blocking; thread-safe.
  */
 public final class CustomerService {
+  private static final int PAGE = 500;
   private final RegistryStore store;
   private final Supplier<Catalog> catalog;
   private final KeyIssuer issuer;
@@ -45,7 +50,7 @@ public final class CustomerService {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  public Outcome<Created> create(String actor, NewCustomer cmd) {
+  public Outcome<Created> create(Actor actor, NewCustomer cmd) {
     return runner.run(tx -> {
       Instant now = now();
       Catalog cat = catalog.get();
@@ -77,7 +82,29 @@ public final class CustomerService {
     return store.listCustomers(query).stream().map(c -> details(c, List.of(), cat)).toList();
   }
 
-  public Outcome<CustomerDetails> update(String actor, String id, CustomerPatch patch) {
+  /** Every stored customer with its effective limits (no keys), in id order, read page by page. */
+  public List<CustomerDetails> all() {
+    List<CustomerDetails> out = new ArrayList<>();
+    Optional<String> after = Optional.empty();
+    while (true) {
+      List<CustomerDetails> page = list(new RegistryStore.CustomerQuery(Optional.empty(), Optional.empty(),
+          Optional.empty(), after, PAGE));
+      out.addAll(page);
+      if (page.size() < PAGE) {
+        return out;
+      }
+      after = Optional.of(page.get(page.size() - 1).customer().id());
+    }
+  }
+
+  /** Every stored customer's effective quota, by customer id in id order. */
+  public Map<String, Quota> quotas() {
+    Map<String, Quota> out = new LinkedHashMap<>();
+    all().forEach(d -> out.put(d.customer().id(), d.limits().quota()));
+    return out;
+  }
+
+  public Outcome<CustomerDetails> update(Actor actor, String id, CustomerPatch patch) {
     return change(actor, id, "customer.update", before -> {
       Catalog cat = catalog.get();
       CustomerStatus status = patch.active()
@@ -94,12 +121,12 @@ public final class CustomerService {
     });
   }
 
-  public Outcome<CustomerDetails> grantNamespace(String actor, String id, String namespace) {
+  public Outcome<CustomerDetails> grantNamespace(Actor actor, String id, String namespace) {
     return change(actor, id, "customer.namespace.grant", before -> withNamespaces(before,
         add(before.namespaces(), Rules.namespace(namespace))));
   }
 
-  public Outcome<CustomerDetails> withdrawNamespace(String actor, String id, String namespace) {
+  public Outcome<CustomerDetails> withdrawNamespace(Actor actor, String id, String namespace) {
     return change(actor, id, "customer.namespace.withdraw", before -> {
       TreeSet<String> left = new TreeSet<>(before.namespaces());
       left.remove(namespace);
@@ -108,7 +135,7 @@ public final class CustomerService {
   }
 
   /** Soft delete: every key stops at once; repeating it answers the deactivated customer again. */
-  public Outcome<CustomerDetails> deactivate(String actor, String id) {
+  public Outcome<CustomerDetails> deactivate(Actor actor, String id) {
     return runner.run(tx -> {
       Customer before = tx.lockCustomer(id).orElseThrow(() -> RefusedChange.customerNotFound(id));
       if (before.status() == CustomerStatus.DEACTIVATED) {
@@ -137,7 +164,7 @@ public final class CustomerService {
   }
 
   /** Locks a changeable customer, applies {@code edit}, and writes it with its audit entry when it changed. */
-  private Outcome<CustomerDetails> change(String actor, String id, String action,
+  private Outcome<CustomerDetails> change(Actor actor, String id, String action,
       java.util.function.Function<Customer, Customer> edit) {
     return runner.run(tx -> {
       Customer before = Rules.changeable(tx, id);

@@ -49,7 +49,7 @@ public final class KeyService {
         .orElseGet(() -> Outcome.refused(Failure.KEY_NOT_FOUND, "customer " + customerId + " has no key " + keyId));
   }
 
-  public Outcome<KeyIssuer.Issued> create(String actor, String customerId, NewKey cmd) {
+  public Outcome<KeyIssuer.Issued> create(Actor actor, String customerId, NewKey cmd) {
     return runner.run(tx -> {
       Customer c = Rules.changeable(tx, customerId);
       Customer bumped = bump(tx, c);
@@ -59,7 +59,7 @@ public final class KeyService {
   }
 
   /** Revokes now; revoking a revoked key answers it unchanged. Works for a deactivated customer too. */
-  public Outcome<CustomerKey> revoke(String actor, String customerId, String keyId) {
+  public Outcome<CustomerKey> revoke(Actor actor, String customerId, String keyId) {
     return runner.run(tx -> {
       Customer c = tx.lockCustomer(customerId).orElseThrow(() -> RefusedChange.customerNotFound(customerId));
       CustomerKey before = keyOf(tx, customerId, keyId);
@@ -80,7 +80,7 @@ public final class KeyService {
    * A new key with the old one's name, environment and scope; the old one is revoked now, or at the end of
    * {@code grace} (0 to 7 days).
    */
-  public Outcome<KeyIssuer.Issued> rotate(String actor, String customerId, String keyId, Duration grace) {
+  public Outcome<KeyIssuer.Issued> rotate(Actor actor, String customerId, String keyId, Duration grace) {
     if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
       return Outcome.refused(Failure.INVALID_EXPIRY, "grace_period_s must be between 0 and 604800");
     }
@@ -120,7 +120,7 @@ public final class KeyService {
     return bumped;
   }
 
-  static KeyIssuer.Issued insertKey(RegistryTransaction tx, KeyIssuer issuer, String actor, Customer owner,
+  static KeyIssuer.Issued insertKey(RegistryTransaction tx, KeyIssuer issuer, Actor actor, Customer owner,
       NewKey cmd, Optional<String> replaces, Instant now) {
     // a rotation copies the scope as it is: a namespace withdrawn since stays in it, unusable, never widened
     List<String> scope = replaces.isPresent()

@@ -45,8 +45,8 @@ public final class RegistryReload {
     record Refused(String reason) implements Result {}
   }
 
-  /** Reloads on behalf of {@code actor} (an admin key id) and audits the attempt. */
-  public synchronized Result reload(String actor) {
+  /** Reloads on behalf of {@code actor} (an admin key and the API it used) and audits the attempt. */
+  public synchronized Result reload(Actor actor) {
     Catalog before = live.catalog();
     try {
       Catalog after = catalogReader.get();
@@ -64,7 +64,7 @@ public final class RegistryReload {
     }
   }
 
-  private AuditEntry entry(String actor, String action, Map<String, FieldChange> changes) {
+  private AuditEntry entry(Actor actor, String action, Map<String, FieldChange> changes) {
     return new AuditEntry(0, clock.instant().truncatedTo(ChronoUnit.MILLIS), actor, action, AuditEntry.NO_CUSTOMER,
         Optional.empty(), changes);
   }

@@ -32,7 +32,7 @@ public final class RetentionJob {
   public List<String> run() {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<String> purged = store.purgeDeactivated(now.minus(retention), id ->
-        new AuditEntry(0, now, AuditEntry.SYSTEM, "customer.purge", id, Optional.empty(), Map.of()));
+        new AuditEntry(0, now, Actor.SYSTEM, "customer.purge", id, Optional.empty(), Map.of()));
     purged.forEach(id -> feed.publish(new Change(id, Long.MAX_VALUE)));
     store.pruneChanges(now.minus(CHANGES_KEPT));
     return purged;

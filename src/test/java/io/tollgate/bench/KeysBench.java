@@ -172,7 +172,7 @@ public final class KeysBench {
       for (int i = 1; i <= 2; i++) {
         long r0 = System.nanoTime();
         long rc0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        new RegistryReload(live, store, () -> catalog, InstantSource.system()).reload("bench");
+        new RegistryReload(live, store, () -> catalog, InstantSource.system()).reload(io.tollgate.registry.Actor.adminApi("bench"));
         long rc1 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         System.out.printf("reload_%d_s=%.3f%nreload_%d_thread_cpu_s=%.3f%n", i, (System.nanoTime() - r0) / 1e9, i,
             (rc1 - rc0) / 1e9);

@@ -109,6 +109,31 @@ final class ConfigLoaderTest {
   }
 
   @Test
+  void load_seed003ServiceKeyVariable_isOneMoreAdminKey_withTheSameMinimumLength() {
+    String seedKey = "hx-engine-service-key-0123456789abcdef";
+    TollgateConfig c = ConfigLoader.load(Optional.empty(), Map.of("TOLLGATE_ADMIN_KEY",
+        "admin-key-from-env-0123456789abcdef", "HX_GATE_ENGINE_SERVICE_KEY", seedKey));
+    assertThat(c.admin().adminKeys()).containsExactly("admin-key-from-env-0123456789abcdef", seedKey);
+    assertThat(c.gate().serviceKeys()).isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("HX_GATE_ENGINE_SERVICE_KEY", "hx-short")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("HX_GATE_ENGINE_SERVICE_KEY: must have at least 32 characters");
+  }
+
+  @Test
+  void load_anAdminKeyThatIsAlsoAServiceKey_isRefusedWithoutShowingIt() throws Exception {
+    String key = "one-key-for-both-0123456789abcdef-012";
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("HX_GATE_ENGINE_SERVICE_KEY", key,
+        "TOLLGATE_SERVICE_KEY", key)))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("is also a service key")
+        .message().doesNotContain(key);
+    Path both = write("both.yaml", "admin:\n  keys: [\"" + key + "\"]\ngate:\n  service_keys: [\"" + key + "\"]\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(both), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("is also a service key")
+        .message().doesNotContain(key);
+  }
+
+  @Test
   void load_invalidValuesThatMayHoldASecret_areRefusedNamingTheSettingAndLineButNeverTheValue() throws Exception {
     String password = "pw-that-must-never-be-echoed-42";
     Map<String, String> files = Map.of(

@@ -118,7 +118,7 @@ final class DecisionFailureTest {
   }
 
   private static String customer(String id) {
-    var created = customers.create("test", new NewCustomer(Optional.of(id), Optional.empty(), Optional.empty(),
+    var created = customers.create(io.tollgate.registry.Actor.adminApi("test"), new NewCustomer(Optional.of(id), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Map.of(), LimitOverrides.NONE, NewKey.unnamed()));
     return ((Outcome.Done<CustomerService.Created>) created).value().firstKey().secret();
   }

@@ -76,7 +76,7 @@ final class ChangeReceiverTest {
   private CustomerService.Created create(String id) {
     NewCustomer cmd = new NewCustomer(Optional.of(id), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Map.of(), LimitOverrides.NONE, Commands.NewKey.unnamed());
-    return ((Outcome.Done<CustomerService.Created>) customers.create("adm_test", cmd)).value();
+    return ((Outcome.Done<CustomerService.Created>) customers.create(Actor.adminApi("adm_test"), cmd)).value();
   }
 
   private static Optional<RegistryView.KeyEntry> entry(LiveRegistry live, KeyHasher hasher, String secret) {
@@ -92,7 +92,7 @@ final class ChangeReceiverTest {
     follow(liveA, storeA, "node-a");
     CustomerService.Created c = create("acme");
     storeA.failReadsOnce();
-    Outcome<CustomerKey> revoked = keys.revoke("adm_test", "acme", c.firstKey().key().id());
+    Outcome<CustomerKey> revoked = keys.revoke(Actor.adminApi("adm_test"), "acme", c.firstKey().key().id());
     assertThat(revoked).isInstanceOf(Outcome.Done.class);
     await().atMost(WITHIN).until(() -> revokedIn(liveA, c.firstKey().secret()));
   }
@@ -102,7 +102,7 @@ final class ChangeReceiverTest {
     LiveRegistry liveB = nodeB();
     CustomerService.Created c = create("acme");
     await().atMost(WITHIN).until(() -> entry(liveB, hasher, c.firstKey().secret()).isPresent());
-    keys.revoke("adm_test", "acme", c.firstKey().key().id());
+    keys.revoke(Actor.adminApi("adm_test"), "acme", c.firstKey().key().id());
     await().atMost(WITHIN).until(() -> revokedIn(liveB, c.firstKey().secret()));
   }
 
@@ -110,10 +110,10 @@ final class ChangeReceiverTest {
   void purgedAndCreatedAgainWithTheSameId_nodeBHoldsTheNewCustomer() {
     LiveRegistry liveB = nodeB();
     CustomerService.Created old = create("acme");
-    keys.create("adm_test", "acme", Commands.NewKey.unnamed());
+    keys.create(Actor.adminApi("adm_test"), "acme", Commands.NewKey.unnamed());
     await().atMost(WITHIN).until(() -> liveB.view().findCustomer("acme").map(e -> e.customer().version())
         .orElse(0L) == 2L);
-    customers.deactivate("adm_test", "acme");
+    customers.deactivate(Actor.adminApi("adm_test"), "acme");
     InstantSource later = InstantSource.fixed(Instant.now().plus(Duration.ofDays(2)));
     assertThat(new RetentionJob(storeA, liveA, Duration.ofDays(1), later).run()).containsExactly("acme");
     CustomerService.Created fresh = create("acme");

@@ -48,7 +48,7 @@ final class LiveRegistryTest {
   private CustomerService.Created create(String id) {
     NewCustomer cmd = new NewCustomer(Optional.of(id), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Map.of(), LimitOverrides.NONE, Commands.NewKey.unnamed());
-    return ((Outcome.Done<CustomerService.Created>) customers.create("adm_test", cmd)).value();
+    return ((Outcome.Done<CustomerService.Created>) customers.create(Actor.adminApi("adm_test"), cmd)).value();
   }
 
   private RegistryView.KeyEntry entry(String secret) {
@@ -67,12 +67,12 @@ final class LiveRegistryTest {
   void revoke_suspend_tierChange_areVisibleOnTheNextLookup() {
     CustomerService.Created c = create("acme");
     String secret = c.firstKey().secret();
-    keys.revoke("adm_test", "acme", c.firstKey().key().id());
+    keys.revoke(Actor.adminApi("adm_test"), "acme", c.firstKey().key().id());
     assertThat(entry(secret).key().statusAt(java.time.Instant.now())).isEqualTo(KeyStatus.REVOKED);
 
     CustomerPatch suspend = new CustomerPatch(Optional.empty(), Optional.empty(), Optional.of("scale"),
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(false));
-    customers.update("adm_test", "acme", suspend);
+    customers.update(Actor.adminApi("adm_test"), "acme", suspend);
     assertThat(entry(secret).owner().customer().status()).isEqualTo(CustomerStatus.SUSPENDED);
     assertThat(entry(secret).owner().limits().rateLimit().requests()).isEqualTo(200);
   }
@@ -80,7 +80,7 @@ final class LiveRegistryTest {
   @Test
   void publish_olderVersion_neverBringsARevokedKeyBack() {
     CustomerService.Created c = create("acme");
-    keys.revoke("adm_test", "acme", c.firstKey().key().id());
+    keys.revoke(Actor.adminApi("adm_test"), "acme", c.firstKey().key().id());
     long version = live.view().findCustomer("acme").orElseThrow().customer().version();
     live.publish(new Change("acme", version - 1));
     assertThat(entry(c.firstKey().secret()).key().revokedAt()).isPresent();
@@ -93,7 +93,7 @@ final class LiveRegistryTest {
     create("globex");
     Catalog growth = new Catalog(TierCatalogParser.builtIn(), "growth", List.of());
     RegistryReload.Result result = new RegistryReload(live, db.registry(), () -> growth, InstantSource.system())
-        .reload("adm_test");
+        .reload(Actor.adminApi("adm_test"));
     assertThat(((RegistryReload.Result.Reloaded) result).counts()).isEqualTo(new LiveRegistry.Counts(2, 2, 5, 0));
     assertThat(live.catalog().defaultTier()).isEqualTo("growth");
   }
@@ -101,7 +101,7 @@ final class LiveRegistryTest {
   @Test
   void rotateWithGrace_bothKeysWorkUntilTheGraceEnds() {
     CustomerService.Created c = create("acme");
-    KeyIssuer.Issued next = ((Outcome.Done<KeyIssuer.Issued>) keys.rotate("adm_test", "acme",
+    KeyIssuer.Issued next = ((Outcome.Done<KeyIssuer.Issued>) keys.rotate(Actor.adminApi("adm_test"), "acme",
         c.firstKey().key().id(), Duration.ofHours(1))).value();
     java.time.Instant now = java.time.Instant.now();
     assertThat(entry(c.firstKey().secret()).key().statusAt(now)).isEqualTo(KeyStatus.ACTIVE);
@@ -114,7 +114,7 @@ final class LiveRegistryTest {
   void retention_purgesOnlyCustomersDeactivatedLongerAgo_andDropsTheirKeys() {
     CustomerService.Created gone = create("gone");
     create("kept");
-    customers.deactivate("adm_test", "gone");
+    customers.deactivate(Actor.adminApi("adm_test"), "gone");
     RetentionJob notYet = new RetentionJob(db.registry(), live, Duration.ofDays(1), InstantSource.system());
     assertThat(notYet.run()).isEmpty();
     InstantSource later = InstantSource.fixed(java.time.Instant.now().plus(Duration.ofDays(2)));
@@ -128,8 +128,8 @@ final class LiveRegistryTest {
   void compact_foldsTheChangesIntoANewBase_andEveryLookupAnswersAsBefore() {
     CustomerService.Created acme = create("acme");
     CustomerService.Created globex = create("globex");
-    keys.revoke("adm_test", "acme", acme.firstKey().key().id());
-    customers.deactivate("adm_test", "globex");
+    keys.revoke(Actor.adminApi("adm_test"), "acme", acme.firstKey().key().id());
+    customers.deactivate(Actor.adminApi("adm_test"), "globex");
     assertThat(live.view().overlaySize()).isEqualTo(2);
     long version = live.view().findCustomer("acme").orElseThrow().customer().version();
 
@@ -178,7 +178,7 @@ final class LiveRegistryTest {
       try {
         admin.submit(() -> {
           for (CustomerService.Created c : created) {
-            keys.revoke("adm_test", c.firstKey().key().customerId(), c.firstKey().key().id());
+            keys.revoke(Actor.adminApi("adm_test"), c.firstKey().key().customerId(), c.firstKey().key().id());
             if (live.view() == before) {
               revokedWhileBuilding.incrementAndGet();
             }

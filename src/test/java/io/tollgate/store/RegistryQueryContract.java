@@ -10,6 +10,7 @@ import io.tollgate.json.JsonNumber;
 import io.tollgate.keys.KeyDigest;
 import io.tollgate.keys.KeyEnvironment;
 import io.tollgate.registry.AdminKey;
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.AuditEntry.FieldChange;
 import io.tollgate.registry.Customer;
@@ -197,7 +198,7 @@ abstract class RegistryQueryContract extends StoreContractBase {
     changes.put("tier", new FieldChange("starter", "growth"));
     changes.put("email", new FieldChange(null, "a@b.example"));
     changes.put("metadata", new FieldChange(Map.of("a", JsonNumber.of("1.50")), Map.of("a", List.of(true))));
-    AuditEntry first = new AuditEntry(0, T0, "adm_1", "customer.update", "acme", Optional.of("key_1"), changes);
+    AuditEntry first = new AuditEntry(0, T0, Actor.compat("adm_1"), "customer.update", "acme", Optional.of("key_1"), changes);
     store.inTransaction(tx -> {
       tx.appendAudit(first);
       tx.appendAudit(audit("acme", "key.revoke"));

@@ -2,6 +2,7 @@ package io.tollgate.store;
 
 import io.tollgate.keys.KeyDigest;
 import io.tollgate.keys.KeyEnvironment;
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
@@ -35,7 +36,7 @@ final class StoreFixtures {
   }
 
   static AuditEntry audit(String customerId, String action) {
-    return new AuditEntry(0, T0, "adm_test", action, customerId, Optional.empty(),
+    return new AuditEntry(0, T0, Actor.adminApi("adm_test"), action, customerId, Optional.empty(),
         Map.of("name", new AuditEntry.FieldChange(null, "Acme")));
   }
 

@@ -26,22 +26,51 @@ import java.util.concurrent.CompletionException;
  * when it is not within {@code metering.strict_commit_timeout}, the engine's answer is dropped and the client gets
  * {@code 503 store_unavailable} (the usage is taken back, never billed); when the engine then cuts its answer, the
  * committed usage is taken back, as in batch mode an engine that cuts its own answer is not billed.
+ *
+ * <p>The client's side (its connection closing, its body failing or growing past the limit) is watched for the
+ * whole exchange, the strict commit wait included, and each event counts by the {@link Phase} it arrives in:
+ * before the engine answered a client fault is not billed and aborts the engine request; from the engine's answer
+ * on the request is billed, unless the engine cuts its answer first. After the engine answered, the first
+ * {@link Fault} decides, and what follows from it (the engine request this exchange resets after a client fault,
+ * the client connection it resets after an engine cut) changes nothing.
  */
 final class EngineExchange {
+  /** Where the exchange is. */
+  private enum Phase {
+    /** The engine has not answered yet: a fault of either side is not billed. */
+    WAITING,
+    /** Strict mode: the engine answered below 500 and its usage is being committed; nothing was sent yet. */
+    COMMITTING,
+    /** The engine's answer is being sent to the client. */
+    STREAMING,
+    /** Settled and answered (or the client is gone): later events change nothing. */
+    DONE
+  }
+
+  /** The first fault after the engine answered: it decides whether the request is billed. */
+  private enum Fault {
+    NONE,
+    /** The engine failed its own answer before any client fault: not billed. */
+    ENGINE_CUT,
+    /** The client's body failed or passed the limit after the engine answered: billed. */
+    CLIENT_FAULT,
+    /** The client's connection closed after the engine answered: billed. */
+    CLIENT_GONE
+  }
+
   private final Factory f;
   private final HttpServerRequest req;
   private final Decision.Allowed allowed;
   private final RouteSpec route;
   private final RequestTrace trace;
   private final Context context;
-  private boolean answered;
+  private Phase phase = Phase.WAITING;
+  private Fault fault = Fault.NONE;
   private boolean settled;
-  /** What the request costs once the engine answered below 500: from then on it is billed, whatever the client does. */
-  private Optional<Units> owed = Optional.empty();
   /** What strict mode committed before the answer went out: taken back if the engine then cuts its answer. */
   private Optional<Units> committed = Optional.empty();
-  /** Whether the client went away while the answer was streamed (its fault: the request stays billed). */
-  private boolean clientLeft;
+  /** What the request costs once the engine answered below 500: from then on it is billed, whatever the client does. */
+  private Optional<Units> owed = Optional.empty();
   private HttpClientRequest upstream;
 
   /** Shared settings of every exchange with one engine. */
@@ -64,13 +93,10 @@ final class EngineExchange {
   }
 
   private void start(long declaredLength) {
-    req.exceptionHandler(e -> {
-      clientFault(Refusal.BAD_REQUEST.code());
-      refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);
-      if (upstream != null) {
-        upstream.reset();
-      }
-    });
+    // both for the whole exchange: a fault of the body (malformed, cut short) and the client's connection closing
+    // before the answer was sent; Vert.x calls the response's handler only while the response is not ended
+    req.exceptionHandler(e -> bodyFault(Refusal.BAD_REQUEST, "the request body is malformed"));
+    req.response().exceptionHandler(e -> clientGone());
     String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
     MultiMap headers = EngineRequestHeaders.build(req.headers(), peer, f.trusted().trusts(peer), req.getHeader("Host"),
         trace.requestId(), allowed.entry(), allowed.request().namespace(), allowed.request().operation(),
@@ -88,7 +114,7 @@ final class EngineExchange {
         return;
       }
       HttpClientRequest up = ar.result();
-      if (answered) {
+      if (phase != Phase.WAITING) {
         up.reset();
         return;
       }
@@ -125,14 +151,12 @@ final class EngineExchange {
     }
     long[] seen = {0};
     req.handler(buf -> {
-      if (answered && !settledByAnswer()) {
+      if (!uploading()) {
         return;
       }
       seen[0] += buf.length();
       if (seen[0] > f.edge().maxBodyBytes()) {
-        clientFault(Refusal.PAYLOAD_TOO_LARGE.code());
-        refuse(Refusal.PAYLOAD_TOO_LARGE, "the request body is larger than allowed", true);
-        up.reset();
+        bodyFault(Refusal.PAYLOAD_TOO_LARGE, "the request body is larger than allowed");
         return;
       }
       up.write(buf);
@@ -144,10 +168,8 @@ final class EngineExchange {
     req.endHandler(v -> {
       if (StrictHttp.framingError(req.connection()).isPresent()) {
         // the body was cut short by an invalid chunk: the engine must not get it as a complete request
-        clientFault(Refusal.BAD_REQUEST.code());
-        refuse(Refusal.BAD_REQUEST, "the request body is malformed", true);
-        up.reset();
-      } else {
+        bodyFault(Refusal.BAD_REQUEST, "the request body is malformed");
+      } else if (uploading()) {
         up.end();
       }
     });
@@ -157,49 +179,79 @@ final class EngineExchange {
     req.resume();
   }
 
+  /** Whether the client's body still goes up: no fault of either side so far. */
+  private boolean uploading() {
+    return phase != Phase.DONE && fault == Fault.NONE;
+  }
+
   private void answer(HttpClientResponse resp) {
     trace.engineAnswered();
-    if (answered) {
-      return;
+    if (phase != Phase.WAITING) {
+      return; // the client faulted or left first: the engine request was reset
     }
     int status = resp.statusCode();
-    Units cost = status < 500 ? EngineUnits.cost(resp.getHeader(EngineUnits.HEADER), route.units(),
-        f.edge().maxUnitsPerRequest(), trace) : Units.ZERO;
     if (status >= 500) {
       release(GateMeter.ENGINE_ERROR);
       trace.refused(GateMeter.ENGINE_ERROR);
-    } else {
-      owed = Optional.of(cost);
-      trace.billed(cost);
-    }
-    if (f.strict() && status < 500) {
-      resp.pause();
-      settled = true;
-      boolean charged = allowed.reservation().isOpen();
-      boolean[] cutWhileWaiting = {false};
-      resp.exceptionHandler(e -> cutWhileWaiting[0] = true);
-      f.meter().billed(allowed, cost).whenComplete((v, e) -> context.runOnContext(x -> {
-        if (e != null) {
-          notRecorded(resp, cost, charged, e);
-        } else if (cutWhileWaiting[0]) {
-          // the engine failed its answer before any of it went out: not billed, and the client can still get a 502
-          f.meter().takenBack(allowed, cost, Refusal.ENGINE_UNAVAILABLE.code());
-          trace.billed(Units.ZERO);
-          refuse(Refusal.ENGINE_UNAVAILABLE, "the engine cut its answer", true);
-        } else {
-          committed = Optional.of(cost);
-          stream(resp, Optional.empty());
-        }
-      }));
+      stream(resp, Optional.empty());
       return;
     }
-    stream(resp, status < 500 ? Optional.of(cost) : Optional.empty());
+    Units cost = EngineUnits.cost(resp.getHeader(EngineUnits.HEADER), route.units(), f.edge().maxUnitsPerRequest(),
+        trace);
+    owed = Optional.of(cost);
+    trace.billed(cost);
+    if (!f.strict()) {
+      stream(resp, Optional.of(cost));
+      return;
+    }
+    phase = Phase.COMMITTING;
+    resp.pause();
+    resp.exceptionHandler(e -> engineCut());
+    settled = true;
+    boolean charged = allowed.reservation().isOpen();
+    f.meter().billed(allowed, cost).whenComplete((v, e) -> context.runOnContext(x -> committed(resp, cost, charged,
+        Optional.ofNullable(e))));
   }
 
   /**
-   * Strict mode: the usage was not recorded (not within the commit bound, in which case the recorder took it back, or
-   * the recorder was closing). The engine's answer is dropped, the quota gets the units back (when this request's
-   * billing took them) and the client is told to retry.
+   * Strict mode: the usage's commit is over, {@code failure} when it was not recorded. What happened meanwhile
+   * decides: nothing, and the answer goes out; the engine cut its answer first, and the committed usage is taken
+   * back (502); the client left first, and the request stays billed (nothing to send); the client's body failed
+   * first, and the request stays billed and the client gets the engine's status, then the connection closes
+   * without a complete body, as in batch mode where the head had gone out.
+   */
+  private void committed(HttpClientResponse resp, Units cost, boolean charged, Optional<Throwable> failure) {
+    if (failure.isPresent()) {
+      notRecorded(resp, cost, charged, failure.get());
+      return;
+    }
+    switch (fault) {
+      case NONE -> {
+        committed = Optional.of(cost);
+        stream(resp, Optional.empty());
+      }
+      case ENGINE_CUT -> {
+        // the engine failed its answer before any of it went out: not billed, and the client can still get a 502
+        f.meter().takenBack(allowed, cost, Refusal.ENGINE_UNAVAILABLE.code());
+        trace.billed(Units.ZERO);
+        refuse(Refusal.ENGINE_UNAVAILABLE, "the engine cut its answer", true);
+      }
+      case CLIENT_GONE -> phase = Phase.DONE;
+      case CLIENT_FAULT -> {
+        phase = Phase.DONE;
+        HttpServerResponse out = head(resp);
+        if (!out.closed()) {
+          out.writeHead().onComplete(w -> req.connection().close());
+        }
+      }
+    }
+  }
+
+  /**
+   * Strict mode: the usage was not recorded (not within the commit bound, or the recorder was closing; either way
+   * the recorder took it back). The engine's answer is dropped, the quota gets the units back (when this request's
+   * billing took them) and the client, if still there, is told to retry: whatever else happened meanwhile, a request
+   * whose usage could not be recorded is not billed.
    */
   private void notRecorded(HttpClientResponse resp, Units cost, boolean charged, Throwable failure) {
     if (charged) {
@@ -214,14 +266,8 @@ final class EngineExchange {
         ? "usage could not be recorded in time" : "usage could not be recorded durably", true);
   }
 
-  /**
-   * Sends the engine's answer, its body piped with back-pressure; bills {@code cost} once it has been streamed
-   * (batch mode) or once the client is gone (a client fault after the engine answered is billed). An engine that
-   * fails mid-body is not billed (batch mode: nothing was billed yet; strict mode: what was committed is taken back)
-   * and the client's connection is closed without ending the body, so a cut body never looks complete.
-   */
-  private void stream(HttpClientResponse resp, Optional<Units> cost) {
-    answered = true;
+  /** The client's answer with the engine's status and filtered headers, not written yet. */
+  private HttpServerResponse head(HttpClientResponse resp) {
     HttpServerResponse out = req.response().setStatusCode(resp.statusCode());
     out.setStatusMessage(resp.statusMessage() == null ? "" : resp.statusMessage());
     MultiMap h = out.headers().addAll(resp.headers());
@@ -233,22 +279,19 @@ final class EngineExchange {
     if (!h.contains("Content-Length")) {
       out.setChunked(true);
     }
-    out.closeHandler(v -> {
-      if (!out.ended()) {
-        clientLeft = true;
-        clientFault(Refusal.BAD_REQUEST.code());
-        resp.request().reset();
-      }
-    });
-    resp.exceptionHandler(e -> {
-      release(Refusal.ENGINE_UNAVAILABLE.code());
-      if (committed.isPresent() && !clientLeft) {
-        f.meter().takenBack(allowed, committed.get(), Refusal.ENGINE_UNAVAILABLE.code());
-        committed = Optional.empty();
-        trace.billed(Units.ZERO);
-      }
-      out.reset();
-    });
+    return out;
+  }
+
+  /**
+   * Sends the engine's answer, its body piped with back-pressure; bills {@code cost} once it has been streamed
+   * (batch mode) or once the client is gone (a client fault after the engine answered is billed). An engine that
+   * fails mid-body is not billed (batch mode: nothing was billed yet; strict mode: what was committed is taken back)
+   * and the client's connection is closed without ending the body, so a cut body never looks complete.
+   */
+  private void stream(HttpClientResponse resp, Optional<Units> cost) {
+    phase = Phase.STREAMING;
+    HttpServerResponse out = head(resp);
+    resp.exceptionHandler(e -> engineCut());
     resp.handler(buf -> {
       out.write(buf);
       if (out.writeQueueFull()) {
@@ -257,16 +300,95 @@ final class EngineExchange {
       }
     });
     resp.endHandler(v -> {
-      cost.ifPresent(this::bill);
-      out.end();
+      if (phase == Phase.STREAMING) {
+        phase = Phase.DONE;
+        cost.ifPresent(this::bill);
+        out.end();
+      }
     });
     resp.resume();
   }
 
-  /** Whether the engine's own answer is being streamed (body data still goes up then). */
-  private boolean settledByAnswer() {
-    return req.response().headWritten() && req.response().getStatusCode() != Refusal.PAYLOAD_TOO_LARGE.status()
-        && req.response().getStatusCode() != Refusal.BAD_REQUEST.status();
+  /** The engine's answer failed after its head: what it means depends on whether a client fault came first. */
+  private void engineCut() {
+    if (phase == Phase.COMMITTING) {
+      firstFault(Fault.ENGINE_CUT); // decided once the commit is over
+    } else if (phase == Phase.STREAMING) {
+      phase = Phase.DONE;
+      firstFault(Fault.ENGINE_CUT);
+      release(Refusal.ENGINE_UNAVAILABLE.code());
+      committed.ifPresent(c -> {
+        f.meter().takenBack(allowed, c, Refusal.ENGINE_UNAVAILABLE.code());
+        trace.billed(Units.ZERO);
+      });
+      committed = Optional.empty();
+      req.response().reset();
+    }
+  }
+
+  /**
+   * The client's connection closed before its answer was sent: before the engine answered it is not billed (the
+   * engine request is aborted); after, it is billed, and the engine's answer is not read any further.
+   */
+  private void clientGone() {
+    switch (phase) {
+      case WAITING -> {
+        phase = Phase.DONE;
+        release(Refusal.BAD_REQUEST.code());
+        abortUpstream();
+      }
+      case COMMITTING -> {
+        firstFault(Fault.CLIENT_GONE);
+        abortUpstream();
+      }
+      case STREAMING -> {
+        phase = Phase.DONE;
+        firstFault(Fault.CLIENT_GONE);
+        owed.ifPresent(this::bill);
+        abortUpstream();
+      }
+      case DONE -> { }
+    }
+  }
+
+  /**
+   * The client's body is malformed or past the limit: before the engine answered it is refused ({@code reason})
+   * and not billed; after, it is billed, and the upload is cut (the engine never gets a complete request) and the
+   * client's connection closed.
+   */
+  private void bodyFault(Refusal reason, String detail) {
+    switch (phase) {
+      case WAITING -> {
+        release(reason.code());
+        refuse(reason, detail, true);
+        abortUpstream();
+      }
+      case COMMITTING -> {
+        firstFault(Fault.CLIENT_FAULT);
+        abortUpstream();
+        req.resume(); // what the client still sends is read and dropped, so that the close after the head is clean
+      }
+      case STREAMING -> {
+        phase = Phase.DONE;
+        firstFault(Fault.CLIENT_FAULT);
+        owed.ifPresent(this::bill);
+        abortUpstream();
+        req.response().reset();
+      }
+      case DONE -> { }
+    }
+  }
+
+  private void firstFault(Fault f) {
+    if (fault == Fault.NONE) {
+      fault = f;
+    }
+  }
+
+  private void abortUpstream() {
+    if (upstream != null) {
+      upstream.reset();
+    }
   }
 
   /**
@@ -275,26 +397,14 @@ final class EngineExchange {
    */
   private void engineFailed(Throwable cause, boolean connected) {
     trace.engineAnswered();
-    if (answered) {
-      if (!req.response().ended()) {
-        req.connection().close();
-      }
-      return;
+    if (phase != Phase.WAITING) {
+      return; // the client faulted or left first, and that was settled then
     }
     boolean timeout = connected && (cause instanceof java.util.concurrent.TimeoutException
         || cause.getClass().getSimpleName().contains("Timeout"));
     Refusal r = timeout ? Refusal.ENGINE_TIMEOUT : Refusal.ENGINE_UNAVAILABLE;
     release(r.code());
     refuse(r, timeout ? "the engine did not answer in time" : "the engine cannot be reached", false);
-  }
-
-  /** A fault of the client's side: billed when the engine had already answered, released before that. */
-  private void clientFault(String code) {
-    if (owed.isPresent()) {
-      bill(owed.get());
-    } else {
-      release(code);
-    }
   }
 
   private void bill(Units cost) {
@@ -312,14 +422,11 @@ final class EngineExchange {
   }
 
   private void refuse(Refusal reason, String detail, boolean close) {
-    if (answered) {
+    phase = Phase.DONE;
+    HttpServerResponse out = req.response();
+    if (out.headWritten() || out.closed()) {
       return;
     }
-    answered = true;
-    if (reason == Refusal.PAYLOAD_TOO_LARGE) {
-      release(reason.code());
-    }
-    HttpServerResponse out = req.response();
     if (close || !req.isEnded()) {
       LingeringClose.arm(f.vertx(), req);
     }

@@ -11,7 +11,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts usage in memory and writes it to a {@link UsageStore} in batches, each applied exactly once.
@@ -44,8 +47,11 @@ import java.util.concurrent.atomic.LongAdder;
  * failing or hanging) is given up: its stage fails with {@link CommitTimeoutException} and its usage is taken back
  * ({@link #takeBack}). The batch holding it may still commit later (or may have committed with its acknowledgement
  * lost); the take-back is recorded after it, so it lands in that batch or a later one and the two cancel once both
- * are applied. A request is thus either answered and billed once, or refused and, once the store has taken every
- * batch, not billed.
+ * are applied. The same holds whenever a strict stage fails, also when {@link #close} gives up on it: a failed stage
+ * means the request is not billed, so its usage is always taken back, and a take-back is taken after the close too
+ * (the stopping flusher writes it after the usage it cancels, and waits for the answers still completing). A
+ * request is thus either answered and billed once, or refused and, once the store has taken every batch, not
+ * billed.
  *
  * <p><b>Batch ids.</b> They are unique as long as no two recorders ever use the same {@code nodeId} on one store.
  * The gate passes a random UUID per process start, which gives that: a crashed node's batches keep their old node
@@ -62,10 +68,16 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   private static final Duration JOIN_GRACE = Duration.ofSeconds(2);
   private static final CompletionStage<Void> RECORDED = CompletableFuture.completedStage(null);
   private static final int MAX_STRIPES = 64;
+  private static final Logger LOG = LoggerFactory.getLogger(BatchingUsageRecorder.class);
+  /** A store that stays slow gives up many answers: the first is logged, then every this many. */
+  private static final int LOG_EVERY_TIMEOUTS = 1000;
 
   private final List<Tally> tallies;
   private final int stripeMask;
   private final LongAdder recorded = new LongAdder();
+  /** Strict stages not yet complete (their take-back, when they fail, counted before they leave). */
+  private final AtomicLong waiting = new AtomicLong();
+  private final AtomicLong timeouts = new AtomicLong();
   private final boolean strict;
   private final Flusher flusher;
   private final Duration closeTimeout;
@@ -85,7 +97,8 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     this.strict = durability == Durability.STRICT;
     this.closeTimeout = closeTimeout;
     this.commitTimeout = commitTimeout;
-    this.flusher = new Flusher(store, tallies, recorded, flushWindow, durability, nodeId, clock, listener, spill);
+    this.flusher = new Flusher(store, tallies, recorded, waiting, flushWindow, durability, nodeId, clock, listener,
+        spill);
   }
 
   /**
@@ -156,7 +169,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   /**
    * Counts a billed request. Never waits. In batch mode the answer is already complete; in strict mode it completes
    * when the usage has committed, exceptionally with {@link CommitTimeoutException} when it has not within the
-   * commit bound (the usage is then taken back), or exceptionally when {@link #close} gave up on it. After
+   * commit bound, or exceptionally when {@link #close} gave up on it; either way the usage is then taken back. After
    * {@link #close} the event is not counted and the answer is completed exceptionally with an
    * {@link IllegalStateException}.
    *
@@ -171,6 +184,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     if (!strict) {
       return RECORDED;
     }
+    waiting.incrementAndGet();
     flusher.workArrived();
     CompletableFuture<Void> answer = new CompletableFuture<>();
     batch.whenComplete((v, e) -> {
@@ -183,20 +197,32 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     // whichever completes the answer first decides: committed in time, or timed out and taken back (never both);
     // orTimeout cancels its timer once the answer is complete, so waiting answers hold no timer past their commit
     return answer.orTimeout(commitTimeout.toNanos(), TimeUnit.NANOSECONDS).handle((v, e) -> {
-      if (e instanceof TimeoutException) {
+      try {
+        if (e == null) {
+          return v;
+        }
+        // a failed stage is a request not billed: its usage goes, whether the bound ran out or the close gave up
         takeBack(event);
-        throw new CommitTimeoutException(commitTimeout);
-      }
-      if (e != null) {
+        if (e instanceof TimeoutException) {
+          long n = timeouts.incrementAndGet();
+          if (n == 1 || n % LOG_EVERY_TIMEOUTS == 0) {
+            LOG.warn("usage not durable within the strict commit timeout ({}): the request is not billed, its usage "
+                + "taken back ({} so far)", commitTimeout, n);
+          }
+          throw new CommitTimeoutException(commitTimeout);
+        }
         throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+      } finally {
+        waiting.decrementAndGet();
       }
-      return v;
     }).minimalCompletionStage();
   }
 
+  /** Also after {@link #close}: see {@link Tally#addTakeBack}. */
   @Override
   public void takeBack(UsageEvent event) {
-    if (stripe().addTakeBack(key(event), event.units().milli()) && strict) {
+    stripe().addTakeBack(key(event), event.units().milli());
+    if (strict) {
       flusher.workArrived();
     }
   }
@@ -232,8 +258,9 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   }
 
   /**
-   * Stops taking events, flushes everything counted, retrying a failing store for at most {@link #CLOSE_TIMEOUT},
-   * completes every strict waiter (exceptionally for usage that could not be written) and stops the flusher thread.
+   * Stops taking events (take-backs excepted), flushes everything counted, retrying a failing store for at most
+   * {@link #CLOSE_TIMEOUT}, completes every strict waiter (exceptionally for usage that could not be written, which
+   * is then taken back) and stops the flusher thread.
    * Blocks until then (plus a short grace when the store hangs in a call), except when called from a completion
    * callback, which runs on the flusher thread: then it returns at once and the flusher finishes on its own.
    * Idempotent; a second call waits as the first does.

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ final class Flusher implements Runnable {
   private final UsageStore store;
   private final List<Tally> tallies;
   private final LongAdder recorded;
+  private final AtomicLong waiting;
   private final long windowNanos;
   private final boolean strict;
   private final String nodeId;
@@ -45,13 +47,23 @@ final class Flusher implements Runnable {
   /** A batch taken from the stripes and not yet known to be applied, with the future its events wait on. */
   private record Pending(UsageBatch batch, long events, CompletableFuture<Void> generation) {}
 
-  Flusher(UsageStore store, List<Tally> tallies, LongAdder recorded, Duration window, Durability durability,
-      String nodeId, InstantSource clock, FlushListener listener, UsageSpill spill) {
+  /** How often a stopping flusher looks again at strict answers still completing (they may take usage back). */
+  private static final long WAITERS_POLL_NANOS = Duration.ofMillis(1).toNanos();
+
+  /**
+   * @param recorded events counted by the stripes
+   * @param waiting strict stages not complete yet: one that fails counts its take-back before it leaves, so the
+   *     stopping flusher waits for them before its last drain
+   * @param spill where batch mode writes the batches the store refuses, replayed from there
+   */
+  Flusher(UsageStore store, List<Tally> tallies, LongAdder recorded, AtomicLong waiting, Duration window,
+      Durability durability, String nodeId, InstantSource clock, FlushListener listener, UsageSpill spill) {
     this.listener = listener;
     this.spill = spill;
     this.store = store;
     this.tallies = List.copyOf(tallies);
     this.recorded = recorded;
+    this.waiting = waiting;
     this.windowNanos = window.toNanos();
     this.strict = durability == Durability.STRICT;
     this.nodeId = nodeId;
@@ -220,9 +232,19 @@ final class Flusher implements Runnable {
   /**
    * After a stop request: flushes everything, retrying until the stop deadline, then fails what is left. What is
    * spilled is replayed until the deadline while the store takes it; the rest stays in the file for the next start.
+   * Strict answers still completing are waited for too: one whose commit bound ran out takes its usage back, and
+   * that take-back must be written after the usage it cancels, not dropped.
    */
   private void finish() {
-    while (pending != null || hasWork()) {
+    while (pending != null || hasWork() || waiting.get() > 0) {
+      long left = stopDeadline - System.nanoTime();
+      if (pending == null && !hasWork()) {
+        if (left <= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, Math.min(left, WAITERS_POLL_NANOS));
+        continue;
+      }
       if (flushOnce()) {
         continue;
       }

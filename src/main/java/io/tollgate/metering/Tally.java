@@ -67,16 +67,13 @@ final class Tally {
   }
 
   /**
-   * Takes back one billed request of {@code milli} thousandths of a unit, recorded before by {@link #addUsage}.
-   *
-   * @return {@code false} once the stripe is sealed (nothing was taken back)
+   * Takes back one billed request of {@code milli} thousandths of a unit, recorded before by {@link #addUsage}. Taken
+   * also once the stripe is sealed: a take-back cancels usage counted before the seal, which the stopping flusher
+   * still writes, so dropping it would leave billed a request that was refused (a strict commit bound that runs out
+   * while the recorder closes).
    */
-  synchronized boolean addTakeBack(UsageKey key, long milli) {
-    if (sealed) {
-      return false;
-    }
+  synchronized void addTakeBack(UsageKey key, long milli) {
     addOne(takenBack, key, milli);
-    return true;
   }
 
   private void addOne(Map<UsageKey, long[]> into, UsageKey key, long milli) {
@@ -118,7 +115,7 @@ final class Tally {
     return taken;
   }
 
-  /** Refuses every later event; what was counted stays to be swapped out. */
+  /** Refuses every later usage and refusal (take-backs are still taken); what was counted stays to be swapped out. */
   synchronized void seal() {
     sealed = true;
   }

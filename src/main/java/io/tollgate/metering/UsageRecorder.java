@@ -11,8 +11,9 @@ public interface UsageRecorder extends AutoCloseable {
   /**
    * Counts a billed request. The stage completes once the usage is durable in the store (strict mode) or at once
    * (batch mode, where it becomes durable within the flush window). In strict mode, when the usage is not known to
-   * be durable within the recorder's commit bound, the stage fails with {@link CommitTimeoutException} and the
-   * usage has been taken back ({@link #takeBack}): the request must then not be answered, and is never billed.
+   * be durable within the recorder's commit bound, the stage fails with {@link CommitTimeoutException}; whenever the
+   * stage fails (that bound, or a close that gave up on it), the usage has been taken back ({@link #takeBack}): the
+   * request must then not be answered, and is never billed.
    */
   CompletionStage<Void> record(UsageEvent event);
 
@@ -20,7 +21,8 @@ public interface UsageRecorder extends AutoCloseable {
    * Un-bills a request whose usage {@link #record} counted: the same event (same customer, key, operation, units and
    * instant) is subtracted, in a later batch than the one holding it or in the same one, so usage documents, the
    * daily view and the billing export all stop counting it. Durable within the flush window (at once in strict
-   * mode, where work is flushed as it arrives); never waits. Ignored after {@link #close}.
+   * mode, where work is flushed as it arrives); never waits. Taken also while {@link #close} is writing what is
+   * left, so that it cancels usage counted before the close.
    */
   void takeBack(UsageEvent event);
 

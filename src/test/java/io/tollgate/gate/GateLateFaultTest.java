@@ -111,6 +111,21 @@ final class GateLateFaultTest {
   }
 
   @Test
+  void clientLeavesWhileTheEngineWorks_afterItsUpload_abortsTheEngineRequest_andIsNotBilled() throws Exception {
+    JsonNode before = f.usage(CUSTOMER);
+    String uri = "/v1/default/serve/slow/4000?left-waiting";
+    RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5));
+    c.send("GET " + uri + " HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key + "\r\n\r\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.engine.started.contains(uri));
+    c.reset();
+    await("the gate aborts the engine request, well before the engine answers").atMost(Duration.ofSeconds(3))
+        .until(() -> f.engine.cut.contains(uri));
+    JsonNode after = f.awaitUsage(CUSTOMER, u -> u.get("rejected").path("bad_request").asLong()
+        == before.get("rejected").path("bad_request").asLong() + 1);
+    assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
+  }
+
+  @Test
   void clientLeavesMidDownload_isBilled() throws Exception {
     JsonNode before = f.usage(CUSTOMER);
     RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5));

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * soon as the head arrives, before reading the body, and ends the answer {@code ms} later; {@code serve/cut/{bytes}}
  * sends a chunked 200 with that many bytes and then closes the connection without ending it ({@code serve/cutlate/{ms}}
  * sends a chunked 200 with 1000 bytes and closes the connection {@code ms} later). It records the URI of every request whose head arrived,
- * and every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256).
+ * every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256), and
+ * the URI of every request whose connection closed before its answer was ended (cut by either side).
  */
 final class TestEngine implements AutoCloseable {
   /** What the engine saw of one request. */
@@ -36,6 +37,7 @@ final class TestEngine implements AutoCloseable {
 
   final List<Seen> seen = new CopyOnWriteArrayList<>();
   final List<String> started = new CopyOnWriteArrayList<>();
+  final List<String> cut = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
@@ -56,6 +58,11 @@ final class TestEngine implements AutoCloseable {
     String[] p = req.path().split("/");
     String action = p.length > 4 ? p[3] + "/" + p[4] : p.length > 3 ? p[3] : "";
     started.add(req.uri());
+    req.response().closeHandler(v -> {
+      if (!req.response().ended()) {
+        cut.add(req.uri());
+      }
+    });
     MessageDigest sha = sha256();
     long[] bytes = {0};
     long stallMs = "serve/upload".equals(action) && p.length > 5 ? Long.parseLong(p[5]) : 0;

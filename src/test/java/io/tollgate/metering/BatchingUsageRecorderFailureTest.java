@@ -150,7 +150,7 @@ final class BatchingUsageRecorderFailureTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
     assertThat(waiting).isCompletedExceptionally();
-    assertThat(recorder.backlog()).isEqualTo(1);
+    assertThat(recorder.backlog()).as("the usage, and its take-back since its stage failed").isEqualTo(2);
     assertThat(metered.totals("acme").requests()).isZero();
   }
 

@@ -155,6 +155,42 @@ final class BatchingUsageRecorderStrictTest {
   }
 
   @Test
+  void close_commitBoundRunsOutWhileClosing_takesTheUsageBackInTheStore() throws Exception {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(10), PATIENCE,
+        Duration.ofMillis(300));
+    metered.store.failing(FlakyUsageStore.Mode.FAIL_AFTER); // each attempt commits, its acknowledgement is lost
+    CompletableFuture<Void> givenUp = recorder.record(use("acme", "1")).toCompletableFuture();
+    await().atMost(PATIENCE).until(() -> !metered.store.attempts().isEmpty());
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(recorder::close); // seals the stripes at once
+
+    assertThatThrownBy(() -> givenUp.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+        .hasCauseInstanceOf(CommitTimeoutException.class);
+    metered.store.working();
+    closed.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(metered.totals("acme").requests()).as("refused at its bound, so not billed").isZero();
+    assertThat(metered.totals("acme").units()).isEqualTo(Units.ZERO);
+    assertThat(recorder.backlog()).isZero();
+  }
+
+  @Test
+  void close_givesUpOnAHungStoreCall_thatThenCommits_theFailedWaiterIsTakenBack() throws Exception {
+    BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(10), Duration.ofMillis(200),
+        Duration.ofMinutes(1));
+    metered.store.failing(FlakyUsageStore.Mode.HANG);
+    CompletableFuture<Void> waiting = recorder.record(use("acme", "1")).toCompletableFuture();
+    await().atMost(PATIENCE).until(metered.store::hanging);
+
+    recorder.close(); // gives up on the hung call (200 ms and the join grace): the waiter fails
+
+    assertThat(waiting).isCompletedExceptionally();
+    metered.store.working(); // the hung call goes on and commits the usage of the failed waiter
+    await("a later batch takes it back").atMost(PATIENCE)
+        .until(() -> metered.store.attempts().size() >= 2 && metered.totals("acme").requests() == 0);
+    assertThat(metered.totals("acme").units()).isEqualTo(Units.ZERO);
+  }
+
+  @Test
   void takeBack_afterTheUsageCommitted_unbillsExactlyThatRequest() throws Exception {
     BatchingUsageRecorder recorder = metered.start(Durability.STRICT, Duration.ofMillis(100));
     UsageEvent cut = use("acme", "1");

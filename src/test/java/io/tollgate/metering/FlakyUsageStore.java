@@ -9,11 +9,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real {@link UsageStore} that can be told to fail: before delegating (the store is down) or after it (the
- * commit succeeded but its acknowledgement was lost). Remembers every call to {@link #apply}. Thread-safe.
+ * commit succeeded but its acknowledgement was lost), or to hang in a call until told to work again (then it
+ * delegates: a store call that was stuck and then commits). Remembers every call to {@link #apply}. Thread-safe.
  */
 final class FlakyUsageStore implements UsageStore {
   /** What the next calls to {@link #apply} do. */
-  enum Mode { WORK, FAIL_BEFORE, FAIL_AFTER }
+  enum Mode { WORK, FAIL_BEFORE, FAIL_AFTER, HANG }
 
   /** One call to {@link #apply}: the batch, and what the real store answered (empty when it was not called). */
   record Attempt(UsageBatch batch, Mode mode, Optional<Boolean> applied) {}
@@ -22,6 +23,7 @@ final class FlakyUsageStore implements UsageStore {
   private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.WORK;
   private volatile int failuresLeft = Integer.MAX_VALUE;
+  private volatile boolean hanging;
 
   FlakyUsageStore(UsageStore real) {
     this.real = real;
@@ -43,6 +45,11 @@ final class FlakyUsageStore implements UsageStore {
     mode = Mode.WORK;
   }
 
+  /** Whether a call to {@link #apply} is hanging now ({@link Mode#HANG}). */
+  boolean hanging() {
+    return hanging;
+  }
+
   List<Attempt> attempts() {
     return List.copyOf(attempts);
   }
@@ -57,6 +64,13 @@ final class FlakyUsageStore implements UsageStore {
     Mode now = failuresLeft > 0 ? mode : Mode.WORK;
     if (now != Mode.WORK) {
       failuresLeft--;
+    }
+    if (now == Mode.HANG) {
+      hanging = true;
+      while (mode == Mode.HANG) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      hanging = false;
     }
     if (now == Mode.FAIL_BEFORE) {
       attempts.add(new Attempt(batch, now, Optional.empty()));

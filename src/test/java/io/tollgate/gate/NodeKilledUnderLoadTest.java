@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is that usage.
  */
 final class NodeKilledUnderLoadTest {
+  /** How long a batch of the killed node may have been committing when it died (PostgreSQL, a loaded machine). */
+  private static final Duration COMMIT = Duration.ofMillis(500);
   private static final int CONNECTIONS_PER_NODE = 3;
   private static final int KILLED = 2;
   private static final String CUSTOMER = "killed-under-load";
@@ -89,8 +91,10 @@ final class NodeKilledUnderLoadTest {
 
     long answered = load.admitted();
     long answeredByKilled = load.admitted(KILLED);
+    // the window being gathered and the batch being committed: on PostgreSQL under a loaded machine a commit can
+    // take longer than a window, so the batch in flight is given up to COMMIT more (CI saw 26 lost against 20)
     long lastTwoWindows = load.admittedSince(KILLED,
-        killedAt - ProcessNodes.FLUSH_WINDOW.multipliedBy(2).toNanos());
+        killedAt - ProcessNodes.FLUSH_WINDOW.multipliedBy(2).plus(COMMIT).toNanos());
     long unsettledBound = load.admittedSince(KILLED, killedAt - LeasingLimiter.MAX_OWED.plusMillis(100).toNanos());
     long billed = stableUsage(cluster);
     // leases and coalesced settlements of the survivors go back within a second once the load stops

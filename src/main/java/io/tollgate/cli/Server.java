@@ -77,7 +77,7 @@ public final class Server implements AutoCloseable {
       return "epoll (native)";
     }
     if (!gate.nativeTransport()) {
-      return "nio (the default; gate.native_transport: true for epoll)";
+      return "nio (gate.native_transport: false)";
     }
     Throwable cause = vertx.unavailableNativeTransportCause();
     return "nio (native epoll unavailable: " + (cause == null ? "unknown" : cause.getMessage()) + ")";

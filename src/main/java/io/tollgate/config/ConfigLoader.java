@@ -132,7 +132,7 @@ public final class ConfigLoader {
     }
     Duration drain = positive(g.get("drain_timeout"), g.get("drain_timeout").duration().orElse(Duration.ofSeconds(30)));
     return new TollgateConfig.Gate(listen, uri, List.copyOf(serviceKeys), List.copyOf(trusted), edge(g), drain,
-        g.get("native_transport").bool().orElse(false));
+        g.get("native_transport").bool().orElse(true));
   }
 
   private static TollgateConfig.Edge edge(ConfigNode g) {

@@ -53,6 +53,11 @@ public final class StrictHttp {
     return channel(connection).map(ch -> ch.attr(CLOSING).get() != null).orElse(false);
   }
 
+  /** Whether the connection has a framing error or ends with an answer that refuses further requests. */
+  static boolean endsWithRefusal(Channel ch) {
+    return ch.attr(CLOSING).get() != null || StrictRequestDecoder.errorOf(ch).isPresent();
+  }
+
   private static Optional<Channel> channel(HttpConnection connection) {
     return connection instanceof ConnectionBase base ? Optional.of(base.channel()) : Optional.empty();
   }

@@ -67,6 +67,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
     StrictRequestDecoder decoder = new StrictRequestDecoder(options, ch, headerTimeout);
     ch.pipeline().replace("httpDecoder", "httpDecoder", decoder);
+    ch.pipeline().addFirst(LingeringCloseHandler.NAME, new LingeringCloseHandler());
     decoder.armHeaderDeadline();
     return true;
   }

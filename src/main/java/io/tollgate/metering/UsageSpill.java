@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -50,12 +52,20 @@ import org.slf4j.LoggerFactory;
  * answers {@code false}); the caller keeps the batch in memory as it did before spilling existed. {@code maxBytes} 0
  * turns spilling off.
  *
+ * <p><b>One file per process.</b> Processes that share a data directory never write one file: each holds an
+ * exclusive lock ({@code usage-spill.lock}, then {@code usage-spill-1.lock}, {@code -2}, … for the next process)
+ * for as long as it runs, and spills to the file of the slot it holds ({@code usage-spill.log},
+ * {@code usage-spill-1.log}, …). The operating system releases the lock when the process ends, {@code kill -9}
+ * included, so the next process to take the slot replays what its last holder left.
+ *
  * <p>Thread-safe: one thread appends (the usage flusher) while another replays (the spill replayer).
  */
 public final class UsageSpill implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UsageSpill.class);
-  /** The file's name in its directory. */
+  /** The file's name in its directory (of the first process on it; the next ones' are numbered). */
   public static final String FILE_NAME = "usage-spill.log";
+  /** More processes than this on one data directory is a mistake, not a cluster. */
+  private static final int MAX_SLOTS = 64;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHECKSUM_CHARS = 8;
   private static final int FORMAT = 1;
@@ -64,6 +74,8 @@ public final class UsageSpill implements AutoCloseable {
 
   private final Optional<Path> file;
   private final long maxBytes;
+  /** The slot's lock, held while this spill is open; empty for {@link #none()}. */
+  private final Optional<FileChannel> slot;
   private FileChannel channel;
   /** Offset just past the last good record: the file's length while it is open. */
   private long end;
@@ -83,35 +95,68 @@ public final class UsageSpill implements AutoCloseable {
    */
   public record Status(long batches, long bytes, boolean full) {}
 
-  private UsageSpill(Optional<Path> file, long maxBytes) {
+  private UsageSpill(Optional<Path> file, long maxBytes, Optional<FileChannel> slot) {
     this.file = file;
     this.maxBytes = maxBytes;
+    this.slot = slot;
   }
 
   /** A spill that takes nothing: every append is refused, there is never anything to replay. */
   public static UsageSpill none() {
-    return new UsageSpill(Optional.empty(), 0);
+    return new UsageSpill(Optional.empty(), 0, Optional.empty());
   }
 
   /**
-   * Opens the spill file {@code dir/usage-spill.log} when it exists (it is created at the first append), counts
-   * the batches it holds and cuts off a torn last record.
+   * Takes the first slot of {@code dir} no other process holds, then opens its spill file ({@code
+   * dir/usage-spill.log} for the first slot) when it exists (it is created at the first append), counts the
+   * batches it holds and cuts off a torn last record.
    *
    * @param maxBytes the most the file may hold; 0 turns spilling off (a file left by an earlier start is still
    *     replayed)
-   * @throws UncheckedIOException when an existing file cannot be read or cut
+   * @throws UncheckedIOException when no slot can be taken, or an existing file cannot be read or cut
    */
   public static UsageSpill open(Path dir, long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("spill size bound must not be negative, not " + maxBytes);
     }
-    UsageSpill spill = new UsageSpill(Optional.of(dir.resolve(FILE_NAME)), maxBytes);
-    try {
-      spill.scan();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the usage spill file " + dir.resolve(FILE_NAME), e);
+    for (int n = 0; n < MAX_SLOTS; n++) {
+      Optional<FileChannel> lock = lockSlot(dir.resolve(n == 0 ? "usage-spill.lock" : "usage-spill-" + n + ".lock"));
+      if (lock.isEmpty()) {
+        continue; // another process spills there
+      }
+      Path f = dir.resolve(n == 0 ? FILE_NAME : "usage-spill-" + n + ".log");
+      UsageSpill spill = new UsageSpill(Optional.of(f), maxBytes, lock);
+      try {
+        spill.scan();
+      } catch (IOException e) {
+        spill.close();
+        throw new UncheckedIOException("cannot read the usage spill file " + f, e);
+      }
+      return spill;
     }
-    return spill;
+    throw new UncheckedIOException(new IOException("every one of the " + MAX_SLOTS + " usage spill slots of " + dir
+        + " is held by another process: give each node its own data_dir"));
+  }
+
+  /** The exclusive lock on {@code lockFile}; empty when another process (or another spill here) holds it. */
+  private static Optional<FileChannel> lockSlot(Path lockFile) {
+    try {
+      PrivateFiles.file(lockFile);
+      FileChannel c = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileLock held;
+      try {
+        held = c.tryLock();
+      } catch (OverlappingFileLockException e) {
+        held = null;
+      }
+      if (held == null) {
+        c.close();
+        return Optional.empty();
+      }
+      return Optional.of(c);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock the usage spill slot " + lockFile, e);
+    }
   }
 
   public Status status() {
@@ -287,6 +332,13 @@ public final class UsageSpill implements AutoCloseable {
       closeChannel();
     } catch (IOException e) {
       LOG.warn("usage spill file {} not closed cleanly: {}", file.orElseThrow(), e.toString());
+    }
+    try {
+      if (slot.isPresent()) {
+        slot.get().close(); // releases the slot's lock
+      }
+    } catch (IOException e) {
+      LOG.warn("usage spill slot of {} not released cleanly: {}", file.orElseThrow(), e.toString());
     }
   }
 

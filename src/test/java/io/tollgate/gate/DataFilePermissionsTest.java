@@ -58,9 +58,9 @@ final class DataFilePermissionsTest {
 
       Map<String, String> modes = permissions(data);
       assertThat(modes.keySet()).contains("tollgate.db", "tollgate.db-wal", "tollgate.db-shm", "hmac.key", "node.id",
-          "access.log", "access.log.1");
+          "access.log", "access.log.1", "spill", "spill/usage-spill.lock");
       modes.forEach((path, mode) -> assertThat(mode).as(path.isEmpty() ? "the data directory" : path)
-          .isEqualTo(path.isEmpty() ? "rwx------" : "rw-------"));
+          .isEqualTo(path.isEmpty() || path.equals("spill") ? "rwx------" : "rw-------"));
     }
   }
 

@@ -199,6 +199,25 @@ abstract class StrictLateFaultContract {
   }
 
   @Test
+  void engineAnswersCompletelyAndClosesItsConnectionWhileTheUsageCommits_strict_isAnsweredAndBilled()
+      throws Exception {
+    long leftBefore = probe();
+    String uri = "/v1/default/serve/closing?while-committing";
+    try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5))) {
+      try (AutoCloseable held = holdWrites()) {
+        c.send("GET " + uri + " HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key + "\r\n\r\n");
+        awaitCommitting();
+        await("the engine closed its connection after its whole answer").atMost(Duration.ofSeconds(5))
+            .until(() -> f.engine.closedAfterAnswer.contains(uri));
+      }
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).as("the engine's complete answer, not a 502").isEqualTo(200);
+      assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("serve/closing");
+    }
+    assertHeldRequestBilled(leftBefore);
+  }
+
+  @Test
   void clientLeavesWhileItsUsageCommits_thenTheEngineCuts_strict_isBilled() throws Exception {
     long leftBefore = probe();
     String uri = "/v1/default/serve/cutlate/2000?left-committing";

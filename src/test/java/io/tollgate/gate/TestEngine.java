@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  * {@code serve/download/{bytes}} streams that many bytes; {@code serve/early/{ms}} answers 200 and a first chunk as
  * soon as the head arrives, before reading the body, and ends the answer {@code ms} later; {@code serve/cut/{bytes}}
  * sends a chunked 200 with that many bytes and then closes the connection without ending it ({@code serve/cutlate/{ms}}
- * sends a chunked 200 with 1000 bytes and closes the connection {@code ms} later). It records the URI of every request whose head arrived,
+ * sends a chunked 200 with 1000 bytes and closes the connection {@code ms} later); {@code serve/closing} answers
+ * completely with {@code Connection: close} and closes the connection after it. It records the URI of every request whose head arrived,
  * every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256), and
- * the URI of every request whose connection closed before its answer was ended (cut by either side).
+ * the URI of every request whose connection closed before its answer was ended (cut by either side), and that of
+ * every {@code serve/closing} request whose connection closed after its complete answer.
  */
 final class TestEngine implements AutoCloseable {
   /** What the engine saw of one request. */
@@ -38,6 +40,7 @@ final class TestEngine implements AutoCloseable {
   final List<Seen> seen = new CopyOnWriteArrayList<>();
   final List<String> started = new CopyOnWriteArrayList<>();
   final List<String> cut = new CopyOnWriteArrayList<>();
+  final List<String> closedAfterAnswer = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
@@ -101,6 +104,10 @@ final class TestEngine implements AutoCloseable {
       });
       case "serve/units" -> req.response().putHeader("X-Tollgate-Units", p[5]).end(echo.encode());
       case "serve/download" -> download(req, Long.parseLong(p[5]));
+      case "serve/closing" -> {
+        req.connection().closeHandler(v -> closedAfterAnswer.add(req.uri()));
+        req.response().putHeader("Connection", "close").end(echo.encode());
+      }
       case "serve/early" -> { } // answered when the head arrived
       case "serve/cut" -> req.response().setChunked(true).write(Buffer.buffer(new byte[Integer.parseInt(p[5])]))
           .onComplete(w -> req.connection().close());

@@ -138,6 +138,26 @@ final class UsageSpillTest {
   }
 
   @Test
+  void twoProcessesOnOneSpillDirectory_neitherOverwritesTheOthersBatches_andEveryBatchIsReplayedOnce() {
+    try (UsageSpill first = UsageSpill.open(spillDir, 1 << 20);
+        UsageSpill second = UsageSpill.open(spillDir, 1 << 20)) {
+      assertThat(first.append(batch("a:1", "acme", 1000), 1)).isTrue();
+      assertThat(second.append(batch("b:1", "acme", 1000), 1)).isTrue();
+      assertThat(first.append(batch("a:2", "acme", 1000), 1)).isTrue();
+      assertThat(second.append(batch("b:2", "acme", 1000), 1)).isTrue();
+      assertThat(first.status().batches() + second.status().batches()).isEqualTo(4);
+    }
+    // both processes die with the store down; two start again on the same data directory
+    List<String> ids = new ArrayList<>();
+    try (UsageSpill first = UsageSpill.open(spillDir, 1 << 20);
+        UsageSpill second = UsageSpill.open(spillDir, 1 << 20)) {
+      first.replay((b, n) -> ids.add(b.id()));
+      second.replay((b, n) -> ids.add(b.id()));
+    }
+    assertThat(ids).containsExactlyInAnyOrder("a:1", "a:2", "b:1", "b:2");
+  }
+
+  @Test
   void replay_storeFailsHalfWay_keepsTheRestForTheNextCall() {
     try (UsageSpill spill = UsageSpill.open(spillDir, 1 << 20)) {
       spill.append(batch("n:1", "acme", 1000), 1);

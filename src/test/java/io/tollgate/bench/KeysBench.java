@@ -196,7 +196,17 @@ public final class KeysBench {
           LimitOverrides overrides, long createdAtMillis, long version) {}
 
       @Override
+      public void customerUtf8(byte[] id, String tier, List<String> namespaces, CustomerStatus status,
+          LimitOverrides overrides, long createdAtMillis, long version) {}
+
+      @Override
       public void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2,
+          long w3, List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+        keys[0]++;
+      }
+
+      @Override
+      public void keyUtf8(byte[] id, byte[] customerId, KeyEnvironment environment, long w0, long w1, long w2,
           long w3, List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
         keys[0]++;
       }

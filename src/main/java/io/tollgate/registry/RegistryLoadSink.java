@@ -23,7 +23,8 @@ public interface RegistryLoadSink {
   /**
    * One customer.
    *
-   * @param namespaces sorted, no duplicates; equal lists may be the same instance (the sink keeps one of each)
+   * @param namespaces sorted, no duplicates; equal lists may be the same instance (the sink keeps one of each); a
+   *     list once passed is never changed
    * @throws IllegalArgumentException naming the customer when its tier is not in the catalog
    */
   void customer(String id, String tier, List<String> namespaces, CustomerStatus status, LimitOverrides overrides,
@@ -32,7 +33,9 @@ public interface RegistryLoadSink {
   /**
    * One key; {@code w0}–{@code w3} are its {@link io.tollgate.keys.KeyDigest}'s four words.
    *
-   * @param namespaces the key's scope, sorted, no duplicates; empty means all of its customer's namespaces
+   * @param namespaces the key's scope, sorted, no duplicates; empty means all of its customer's namespaces; equal
+   *     lists may be the same instance, and a list once passed is never changed (the sink may keep it, or know it
+   *     again by identity)
    */
   void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
       List<String> namespaces, long revokedAtMillis, long expiresAtMillis);

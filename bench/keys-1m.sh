@@ -11,10 +11,13 @@
 #   bench/keys-1m.sh                    about 5-6 minutes on 2 cores
 #   KEYS=200000 ROUNDS=2 bench/keys-1m.sh
 #   KEYS=10000000 REGISTRY_ONLY=1 bench/keys-1m.sh   the 10M option: populate and step 2 only
+#   PG_URL='jdbc:postgresql://127.0.0.1:5432/tollgate?user=tollgate&password=tollgate&currentSchema=keys1m' \
+#     REGISTRY_ONLY=1 bench/keys-1m.sh   step 2 on PostgreSQL too: the populated store copied there by
+#                                        `tollgate migrate` (the schema must be new or empty)
 #
 # Environment: KEYS (1000000), ROUNDS (3), DURATION (10s), WARMUP (30s each: a server that has just loaded 1M keys
 # needs that long to finish compiling and for G1 to settle its old generation), WRK_THREADS (2), WRK_CONNECTIONS (64),
-# TOLLGATE_JAVA_OPTS (none), REGISTRY_ONLY=1 stops after step 2, BENCH_KEEP=1 keeps the work directory (and the stores) with every log.
+# TOLLGATE_JAVA_OPTS (none), PG_URL (none: SQLite only), REGISTRY_ONLY=1 stops after step 2, BENCH_KEEP=1 keeps the work directory (and the stores) with every log.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -46,7 +49,7 @@ log "measuring LiveRegistry.load, reload and heap"
 bench_java measure "$BENCH_DIR/big" >"$BENCH_DIR/measure.txt"
 m() { field "$1" "$BENCH_DIR/measure.txt"; }
 registry_figures() {
-  echo "Registry with $(m customers) customers, $(m keys) keys (SQLite, JVM max heap $(m max_heap_mb) MiB):"
+  echo "Registry with $(m customers) customers, $(m keys) keys (${STORE_NAME:-SQLite}, JVM max heap $(m max_heap_mb) MiB):"
   echo "  LiveRegistry.load (fresh JVM, as at start)   $(m load_s) s   [aim <= 2 s]"
   echo "    CPU: loading thread / whole process        $(m load_thread_cpu_s) s / $(m load_process_cpu_s) s (GC and JIT included)"
   echo "    the store's stream alone (warm JVM)        $(m stream_only_s) s"
@@ -54,12 +57,24 @@ registry_figures() {
   echo "    CPU of the reloading thread                $(m reload_1_thread_cpu_s) s, $(m reload_2_thread_cpu_s) s"
   echo "  heap held by the view                        $(( $(m view_heap_bytes) / 1048576 )) MiB = $(m heap_bytes_per_key) bytes per key   [aim <= 120]"
 }
+pg_figures() {
+  [[ -n "${PG_URL:-}" ]] || return 0
+  echo
+  (measure_txt="$BENCH_DIR/measure-pg.txt"; m() { field "$1" "$measure_txt"; }; STORE_NAME=PostgreSQL registry_figures)
+}
+if [[ -n "${PG_URL:-}" ]]; then
+  log "copying the store to PostgreSQL (tollgate migrate) and measuring there"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" migrate --from "sqlite:$BENCH_DIR/big/tollgate.db" \
+    --to "$PG_URL" >>"$BENCH_DIR/keysbench.log" 2>&1 || die "tollgate migrate failed: see $BENCH_DIR/keysbench.log"
+  bench_java measure "$BENCH_DIR/big" "$PG_URL" >"$BENCH_DIR/measure-pg.txt"
+fi
 if [[ "${REGISTRY_ONLY:-0}" == 1 ]]; then
   echo
   echo "Machine: $(machine)"
   echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   registry_figures
+  pg_figures
   exit 0
 fi
 
@@ -103,6 +118,7 @@ echo
 registry_figures
 echo "  tollgate serve until listening               ${big_start} s with $(m keys) keys, ${small_start} s with 1 key"
 echo "  resident memory after the run                $(rss "$big_pid") MiB with $(m keys) keys, $(rss "$small_pid") MiB with 1 key"
+pg_figures
 echo
 echo "Proxy throughput, wrk -t${WRK_THREADS:-2} -c${WRK_CONNECTIONS:-64} -d$DURATION, $ROUNDS alternating rounds, medians:"
 printf '| %-14s | %10s | %8s | %8s |\n' store "req/s" "p50 ms" "p99 ms"

@@ -275,6 +275,9 @@ final class CompactBase {
     private int[] customerHashes = new int[16];
     private int lastOwner = -1;
     private final Map<KeyProfile, Integer> keyProfileIndex = new HashMap<>();
+    private KeyEnvironment lastKeyEnvironment;
+    private List<String> lastKeyNamespaces;
+    private int lastKeyProfile;
     private final List<KeyProfile> keyProfiles = new ArrayList<>();
     private final Map<List<String>, List<String>> namespaceLists = new HashMap<>();
 
@@ -315,21 +318,27 @@ final class CompactBase {
     @Override
     public void customer(String id, String tier, List<String> namespaces, CustomerStatus status,
         LimitOverrides overrides, long createdAtMillis, long version) {
+      customerUtf8(id.getBytes(StandardCharsets.UTF_8), tier, namespaces, status, overrides, createdAtMillis, version);
+    }
+
+    @Override
+    public void customerUtf8(byte[] id, String tier, List<String> namespaces, CustomerStatus status,
+        LimitOverrides overrides, long createdAtMillis, long version) {
       int profile = customerProfile(id, tier, namespaces, status, overrides);
-      byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-      long h = hash(idBytes, 0, idBytes.length);
-      int row = findCustomer(idBytes, h);
+      if (customers == customerIdEnds.length) {
+        growCustomers(customers + (customers >> 1) + 16); // before the probe: growing rebuilds the table
+      }
+      long h = hash(id, 0, id.length);
+      int row = findCustomer(id, h);
       if (row < 0) {
+        int free = -row - 1;
         row = customers;
-        if (row == customerIdEnds.length) {
-          growCustomers(row + (row >> 1) + 16);
-        }
-        customerIds = append(customerIds, customerIdsLength, idBytes);
-        customerIdsLength += idBytes.length;
+        customerIds = append(customerIds, customerIdsLength, id);
+        customerIdsLength += id.length;
         customerIdEnds[row] = customerIdsLength;
         customerHashes[row] = (int) (h >>> 32);
         customers++;
-        insert(customerTable, slot(h, customerTable.length), row);
+        customerTable[free] = row + 1;
       }
       customerProfile[row] = profile;
       customerCreated[row] = createdAtMillis;
@@ -339,33 +348,37 @@ final class CompactBase {
     @Override
     public void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
         List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+      keyUtf8(id.getBytes(StandardCharsets.UTF_8), customerId.getBytes(StandardCharsets.UTF_8), environment, w0, w1,
+          w2, w3, namespaces, revokedAtMillis, expiresAtMillis);
+    }
+
+    @Override
+    public void keyUtf8(byte[] id, byte[] customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
+        List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
       int owner = owner(customerId);
       if (owner < 0) {
         return;
       }
       lastOwner = owner;
+      if (keys == keyCustomer.length) {
+        growKeys(keys + (keys >> 1) + 16); // before the probe: growing rebuilds the table
+      }
       int row = findDigest(w0, w1, w2, w3);
       if (row < 0) {
+        int free = -row - 1;
         row = keys;
-        if (row == keyCustomer.length) {
-          growKeys(row + (row >> 1) + 16);
-        }
-        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        keyIds = append(keyIds, keyIdsLength, idBytes);
-        keyIdsLength += idBytes.length;
+        keyIds = append(keyIds, keyIdsLength, id);
+        keyIdsLength += id.length;
         keyIdEnds[row] = keyIdsLength;
         digests[row * 4] = w0;
         digests[row * 4 + 1] = w1;
         digests[row * 4 + 2] = w2;
         digests[row * 4 + 3] = w3;
         keys++;
-        insert(digestTable, slot(hash(w0), digestTable.length), row);
+        digestTable[free] = row + 1;
       }
       keyCustomer[row] = owner;
-      keyProfile[row] = keyProfileIndex.computeIfAbsent(new KeyProfile(environment, intern(namespaces)), p -> {
-        keyProfiles.add(p);
-        return keyProfiles.size() - 1;
-      });
+      keyProfile[row] = keyProfile(environment, namespaces);
       if (revokedAtMillis != NONE && keyRevoked == null) {
         keyRevoked = filled(keyCustomer.length);
       }
@@ -384,7 +397,7 @@ final class CompactBase {
       return new CompactBase(this);
     }
 
-    private int customerProfile(String id, String tier, List<String> namespaces, CustomerStatus status,
+    private int customerProfile(byte[] id, String tier, List<String> namespaces, CustomerStatus status,
         LimitOverrides overrides) {
       if (last != null && last.status() == status && last.tier().equals(tier)
           && (last.namespaces() == namespaces || last.namespaces().equals(namespaces))
@@ -395,7 +408,7 @@ final class CompactBase {
       Integer index = profileIndex.get(key);
       if (index == null) {
         Limits tierLimits = tiers.find(tier).orElseThrow(() -> new IllegalArgumentException(
-            "customer " + id + " is on tier " + tier + ", which the catalog does not have")).limits();
+            "customer " + new String(id, StandardCharsets.UTF_8) + " is on tier " + tier + ", which the catalog does not have")).limits();
         List<String> shared = intern(namespaces);
         customerProfiles.add(new CustomerProfile(tier, shared, status, overrides, overrides.applyTo(tierLimits)));
         index = customerProfiles.size() - 1;
@@ -403,6 +416,20 @@ final class CompactBase {
       }
       last = key;
       lastProfile = index;
+      return index;
+    }
+
+    private int keyProfile(KeyEnvironment environment, List<String> namespaces) {
+      if (environment == lastKeyEnvironment && namespaces == lastKeyNamespaces) {
+        return lastKeyProfile; // the stream hands rows of one profile the same list: no hashing of it per row
+      }
+      int index = keyProfileIndex.computeIfAbsent(new KeyProfile(environment, intern(namespaces)), p -> {
+        keyProfiles.add(p);
+        return keyProfiles.size() - 1;
+      });
+      lastKeyEnvironment = environment;
+      lastKeyNamespaces = namespaces;
+      lastKeyProfile = index;
       return index;
     }
 
@@ -419,30 +446,18 @@ final class CompactBase {
      * The row of a key's customer: keys mostly come in their customers' order (or several in a row for one), so
      * the previous key's owner and the next row are tried before the table.
      */
-    private int owner(String customerId) {
+    private int owner(byte[] customerId) {
       for (int guess = Math.max(0, lastOwner); guess <= lastOwner + 1 && guess < customers; guess++) {
-        if (sameId(guess, customerId)) {
+        if (Arrays.equals(customerIds, start(customerIdEnds, guess), customerIdEnds[guess], customerId, 0,
+            customerId.length)) {
           return guess;
         }
       }
-      byte[] idBytes = customerId.getBytes(StandardCharsets.UTF_8);
-      return findCustomer(idBytes, hash(idBytes, 0, idBytes.length));
+      int row = findCustomer(customerId, hash(customerId, 0, customerId.length));
+      return Math.max(row, -1);
     }
 
-    /** Whether row's id is {@code id}, compared char by char for ASCII ids (every slug), without encoding it. */
-    private boolean sameId(int row, String id) {
-      int start = start(customerIdEnds, row);
-      if (customerIdEnds[row] - start != id.length()) {
-        return false;
-      }
-      for (int i = 0; i < id.length(); i++) {
-        if (customerIds[start + i] != id.charAt(i)) {
-          return false; // a non-ASCII char never equals a byte of its UTF-8 form as a char: falls through to the table
-        }
-      }
-      return true;
-    }
-
+    /** The row of the customer with this id, or -(free slot + 1): where it goes in the table. */
     private int findCustomer(byte[] id, long h) {
       int[] t = customerTable;
       int wanted = (int) (h >>> 32);
@@ -450,7 +465,7 @@ final class CompactBase {
       while (true) {
         int row = t[slot] - 1;
         if (row < 0) {
-          return -1;
+          return -slot - 1;
         }
         if (customerHashes[row] == wanted
             && Arrays.equals(customerIds, start(customerIdEnds, row), customerIdEnds[row], id, 0, id.length)) {
@@ -460,13 +475,14 @@ final class CompactBase {
       }
     }
 
+    /** The row of the key with this digest, or -(free slot + 1): where it goes in the table. */
     private int findDigest(long w0, long w1, long w2, long w3) {
       int[] t = digestTable;
       int slot = slot(hash(w0), t.length);
       while (true) {
         int row = t[slot] - 1;
         if (row < 0) {
-          return -1;
+          return -slot - 1;
         }
         int at = row * 4;
         if (digests[at] == w0 && digests[at + 1] == w1 && digests[at + 2] == w2 && digests[at + 3] == w3) {

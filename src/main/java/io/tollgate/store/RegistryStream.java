@@ -4,8 +4,10 @@ import io.tollgate.keys.KeyEnvironment;
 import io.tollgate.registry.CustomerStatus;
 import io.tollgate.registry.LimitOverrides;
 import io.tollgate.registry.RegistryLoadSink;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,10 @@ import org.jdbi.v3.core.Handle;
  * The registry's load path: streams the columns the gate decides from straight from the result sets into a
  * {@link RegistryLoadSink}, one row at a time, without a row mapper, a {@code Customer}/{@code CustomerKey} or a
  * list. Run inside one read snapshot (a transaction, so autocommit is off): PostgreSQL then reads through a
- * server-side cursor {@link #FETCH} rows at a time; SQLite steps its statement row by row anyway. The JSON columns
- * repeat a handful of values (most rows hold {@code []} or {@code {}}): each distinct text is parsed once.
+ * server-side cursor {@link #FETCH} rows at a time; SQLite steps its statement row by row anyway. Ids are read as
+ * their UTF-8 bytes (both drivers hand a text column's bytes to {@code getBytes}) and passed on as such, so no
+ * {@code String} is made per row. The JSON columns repeat a handful of values (most rows hold {@code []} or
+ * {@code {}}): each distinct text is parsed once, found again by its bytes.
  */
 final class RegistryStream {
   /** Rows per round trip of PostgreSQL's cursor. */
@@ -39,8 +43,8 @@ final class RegistryStream {
 
   private record KeyProfile(KeyEnvironment environment, List<String> namespaces) {}
 
-  private final Map<String, CustomerProfile> customerProfiles = new HashMap<>();
-  private final Map<String, KeyProfile> keyProfiles = new HashMap<>();
+  private final Remembered<CustomerProfile> customerProfiles = new Remembered<>(this::customerProfile);
+  private final Remembered<KeyProfile> keyProfiles = new Remembered<>(this::keyProfile);
   private final Map<String, List<String>> namespaces = new HashMap<>();
 
   private RegistryStream() {}
@@ -66,15 +70,15 @@ final class RegistryStream {
 
   private void customers(ResultSet rs, RegistryLoadSink sink) throws SQLException {
     while (rs.next()) {
-      CustomerProfile p = remembered(customerProfiles, rs.getString(2), this::customerProfile);
-      sink.customer(rs.getString(1), p.tier(), p.namespaces(), p.status(), p.overrides(), rs.getLong(3),
+      CustomerProfile p = customerProfiles.of(rs.getBytes(2));
+      sink.customerUtf8(rs.getBytes(1), p.tier(), p.namespaces(), p.status(), p.overrides(), rs.getLong(3),
           rs.getLong(4));
     }
   }
 
   private void keys(ResultSet rs, RegistryLoadSink sink) throws SQLException {
     while (rs.next()) {
-      KeyProfile p = remembered(keyProfiles, rs.getString(3), this::keyProfile);
+      KeyProfile p = keyProfiles.of(rs.getBytes(3));
       byte[] digest = rs.getBytes(4);
       if (digest.length != 64) {
         throw new IllegalStateException("stored digest of key " + rs.getString(1) + " is not 64 hex digits");
@@ -83,7 +87,7 @@ final class RegistryStream {
       revoked = rs.wasNull() ? RegistryLoadSink.NONE : revoked;
       long expires = rs.getLong(6);
       expires = rs.wasNull() ? RegistryLoadSink.NONE : expires;
-      sink.key(rs.getString(1), rs.getString(2), p.environment(), hexWord(digest, 0), hexWord(digest, 16),
+      sink.keyUtf8(rs.getBytes(1), rs.getBytes(2), p.environment(), hexWord(digest, 0), hexWord(digest, 16),
           hexWord(digest, 32), hexWord(digest, 48), p.namespaces(), revoked, expires);
     }
   }
@@ -115,6 +119,56 @@ final class RegistryStream {
       }
     }
     return held;
+  }
+
+  /**
+   * What each distinct text of a column parses to, found by the text's bytes: the previous row's first (rows in a
+   * row mostly share one), then a map of up to {@link #REMEMBERED} texts; only a text not yet seen is decoded.
+   */
+  private static final class Remembered<T> {
+    private final Function<String, T> parse;
+    private final Map<Utf8, T> seen = new HashMap<>();
+    private byte[] lastText;
+    private T last;
+
+    Remembered(Function<String, T> parse) {
+      this.parse = parse;
+    }
+
+    T of(byte[] text) {
+      if (lastText != null && Arrays.equals(text, lastText)) {
+        return last;
+      }
+      Utf8 key = new Utf8(text);
+      T held = seen.get(key);
+      if (held == null) {
+        held = parse.apply(new String(text, StandardCharsets.UTF_8));
+        if (seen.size() < REMEMBERED) {
+          seen.put(key, held);
+        }
+      }
+      lastText = text;
+      last = held;
+      return held;
+    }
+  }
+
+  /** A text's UTF-8 bytes as a map key, compared by content. */
+  private record Utf8(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Utf8 other && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
   }
 
   /** The 16 hex digits at {@code from} as a long (the stored digest's ASCII text, lowercase as {@code toHex} writes it). */

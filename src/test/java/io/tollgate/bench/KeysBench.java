@@ -38,7 +38,8 @@ import java.util.stream.IntStream;
  *       Every key is a well-formed key of the server's format (valid checksum, key ids as long as real ones) and
  *       its digest the real HMAC-SHA256 with the data directory's server secret, so lookups work. The last
  *       customer, {@code bench}, has limits no benchmark reaches; its key is printed as {@code BENCH_KEY=…}.
- *   <li>{@code measure DATA_DIR}: times {@link LiveRegistry#load} in a fresh JVM (as at start), then
+ *   <li>{@code measure DATA_DIR [STORE_URL]}: (STORE_URL: another store holding the same rows, e.g. a PostgreSQL
+ *       one filled by {@code tollgate migrate --from sqlite:DATA_DIR/tollgate.db}) times {@link LiveRegistry#load} in a fresh JVM (as at start), then
  *       {@link RegistryStore#loadInto} alone into a counting sink (the store's share) and two {@link LiveRegistry#reload}s, and the heap
  *       the loaded view holds per key (used heap after full GCs, before and after). Prints {@code name=value}
  *       lines.
@@ -57,9 +58,9 @@ public final class KeysBench {
     if (args.length >= 3 && args[0].equals("populate")) {
       populate(Path.of(args[1]), Integer.parseInt(args[2]));
     } else if (args.length >= 2 && args[0].equals("measure")) {
-      measure(Path.of(args[1]));
+      measure(Path.of(args[1]), args.length >= 3 ? Optional.of(args[2]) : Optional.empty());
     } else {
-      System.err.println("usage: KeysBench populate DATA_DIR CUSTOMERS | measure DATA_DIR");
+      System.err.println("usage: KeysBench populate DATA_DIR CUSTOMERS | measure DATA_DIR [STORE_URL]");
       System.exit(2);
     }
   }
@@ -146,10 +147,10 @@ public final class KeysBench {
     return body + ApiKeyFormat.checksum(body.toString());
   }
 
-  static void measure(Path dataDir) {
+  static void measure(Path dataDir, Optional<String> storeUrl) {
     TollgateConfig cfg = config(dataDir);
     Catalog catalog = Catalog.of(cfg);
-    try (Database db = Database.open(cfg.storeUrl())) {
+    try (Database db = Database.open(storeUrl.orElse(cfg.storeUrl()))) {
       RegistryStore store = db.registry();
       long before = usedAfterGc();
       long c0 = processCpuNanos();
@@ -196,7 +197,17 @@ public final class KeysBench {
           LimitOverrides overrides, long createdAtMillis, long version) {}
 
       @Override
+      public void customerUtf8(byte[] id, String tier, List<String> namespaces, CustomerStatus status,
+          LimitOverrides overrides, long createdAtMillis, long version) {}
+
+      @Override
       public void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2,
+          long w3, List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+        keys[0]++;
+      }
+
+      @Override
+      public void keyUtf8(byte[] id, byte[] customerId, KeyEnvironment environment, long w0, long w1, long w2,
           long w3, List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
         keys[0]++;
       }

@@ -11,6 +11,7 @@ import io.tollgate.keys.KeyEnvironment;
 import io.tollgate.limits.Limits;
 import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.limits.Units;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +31,8 @@ import net.jqwik.api.constraints.IntRange;
  * dropping the customer. Random customers (tiers, namespaces, statuses, overrides), keys (environments, scopes,
  * revocations and expiries in the past and the future), then random changes: tier changes, suspensions and
  * deactivations, revocations, new keys, scope changes, purges, re-creations under a purged id, stale changes, and
- * compactions. After every step, every key ever issued (and unknown digests) and every customer id ever used are
+ * compactions. The base is fed ids as strings or, as the stores stream them, as UTF-8 bytes, some of them
+ * non-ASCII. After every step, every key ever issued (and unknown digests) and every customer id ever used are
  * looked up: each answers what the gate reads exactly as the model does, and the counts agree.
  */
 final class CompactViewPropertyTest {
@@ -52,13 +54,30 @@ final class CompactViewPropertyTest {
     Scenario s = new Scenario(new Random(seed));
     CompactBase.Builder builder = new CompactBase.Builder(TIERS);
     List<Runnable> streamed = new ArrayList<>();
+    boolean asBytes = s.r.nextBoolean(); // as a store streams: ids as UTF-8 bytes
     for (int i = 0; i < customers; i++) {
-      Customer c = s.newCustomer("c" + i, 1 + s.r.nextInt(5));
+      Customer c = s.newCustomer((s.r.nextInt(4) == 0 ? "k\u00fcnde-\u6771" : "c") + i, 1 + s.r.nextInt(5));
       List<CustomerKey> keys = s.newKeys(c, s.r.nextInt(4));
       s.model.put(c.id(), c);
       s.modelKeys.put(c.id(), keys);
-      streamed.add(() -> builder.customer(c));
-      keys.forEach(k -> s.keyStream.add(() -> builder.key(k)));
+      streamed.add(() -> {
+        if (asBytes) {
+          builder.customerUtf8(c.id().getBytes(StandardCharsets.UTF_8), c.tier(), c.namespaces(), c.status(),
+              c.overrides(), c.createdAt().toEpochMilli(), c.version());
+        } else {
+          builder.customer(c);
+        }
+      });
+      keys.forEach(k -> s.keyStream.add(() -> {
+        if (asBytes) {
+          builder.keyUtf8(k.id().getBytes(StandardCharsets.UTF_8), k.customerId().getBytes(StandardCharsets.UTF_8),
+              k.environment(), k.digest().w0(), k.digest().w1(), k.digest().w2(), k.digest().w3(), k.namespaces(),
+              k.revokedAt().map(Instant::toEpochMilli).orElse(RegistryLoadSink.NONE),
+              k.expiresAt().map(Instant::toEpochMilli).orElse(RegistryLoadSink.NONE));
+        } else {
+          builder.key(k);
+        }
+      }));
     }
     if (s.r.nextBoolean()) {
       builder.expect(customers, s.keyStream.size());
@@ -129,7 +148,7 @@ final class CompactViewPropertyTest {
     CustomerKey newKey(String customerId) {
       KeyDigest d = new KeyDigest(r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong());
       digests.add(d);
-      return new CustomerKey("key_" + (keyCounter++), customerId, Optional.empty(),
+      return new CustomerKey((keyCounter % 3 == 0 ? "schl\u00fcssel_" : "key_") + (keyCounter++), customerId, Optional.empty(),
           r.nextBoolean() ? KeyEnvironment.LIVE : KeyEnvironment.TEST, "tg_live_x", d,
           r.nextBoolean() ? List.of() : subset(), NOW, instant(), instant(), Optional.empty(), Optional.empty());
     }

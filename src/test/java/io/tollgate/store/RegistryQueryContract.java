@@ -6,6 +6,8 @@ import static io.tollgate.store.StoreFixtures.customer;
 import static io.tollgate.store.StoreFixtures.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tollgate.config.Catalog;
+import io.tollgate.config.ConfigLoader;
 import io.tollgate.json.JsonNumber;
 import io.tollgate.keys.KeyDigest;
 import io.tollgate.keys.KeyEnvironment;
@@ -17,10 +19,12 @@ import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
 import io.tollgate.registry.CustomerStatus;
 import io.tollgate.registry.LimitOverrides;
+import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RegistryLoadSink;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryStore.AuditQuery;
 import io.tollgate.registry.RegistryStore.CustomerQuery;
+import io.tollgate.registry.RegistryView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -275,6 +279,76 @@ abstract class RegistryQueryContract extends StoreContractBase {
     assertThat(streamed.keys).hasSize(keys.length);
     assertThat(streamed.keys.getLast()).startsWith("key_");
   }
+
+  @Test
+  void loadInto_emptyTables_streamsNoRowAndLoadsAnEmptyView() {
+    Recording streamed = new Recording();
+    store.loadInto(streamed);
+    assertThat(streamed.expected).containsExactly(0, 0);
+    assertThat(streamed.customers).isEmpty();
+    assertThat(streamed.keys).isEmpty();
+    LiveRegistry live = LiveRegistry.load(store, CATALOG);
+    assertThat(live.counts().customers()).isZero();
+    assertThat(live.counts().keys()).isZero();
+  }
+
+  @Test
+  void loadInto_nonAsciiIds_viewFindsThemByTheirText() {
+    String customerId = "kunde-\u00fc-\u6771\u4eac-\ud83d\ude80";
+    CustomerKey k = key(customerId, "key_\u00df\u00e9-1").bare().build();
+    insert(customer(customerId).build(), k);
+    insert(customer("ascii").build(), key("ascii", "key_2").bare().build());
+    RegistryView view = LiveRegistry.load(store, CATALOG).view();
+    assertThat(view.findCustomer(customerId)).map(e -> e.customer().id()).contains(customerId);
+    RegistryView.KeyEntry found = view.findKey(k.digest()).orElseThrow();
+    assertThat(found.key().id()).isEqualTo("key_\u00df\u00e9-1");
+    assertThat(found.key().customerId()).isEqualTo(customerId);
+    assertThat(found.owner().customer().id()).isEqualTo(customerId);
+    Recording streamed = new Recording();
+    store.loadInto(streamed);
+    assertThat(streamed.keys).anySatisfy(line -> assertThat(line).startsWith("key_\u00df\u00e9-1|" + customerId + "|"));
+  }
+
+  @Test
+  void loadInto_10kRows_viewAnswersEveryKeyAsTheStoredObjects() {
+    List<String> statuses = List.of("active", "suspended");
+    store.inTransaction(tx -> {
+      for (int i = 0; i < 10_000; i++) {
+        String id = (i % 7 == 0 ? "k\u00fcnde-" : "c") + i;
+        StoreFixtures.CustomerBuilder c = customer(id).tier(i % 5 == 0 ? "growth" : "starter")
+            .namespaces(i % 3 == 0 ? List.of("default") : List.of("default", "staging"));
+        if (i % 11 == 0) {
+          c.status(CustomerStatus.fromWire(statuses.get(i % 2)).orElseThrow());
+        }
+        tx.insertCustomer(c.build());
+        StoreFixtures.KeyBuilder k = key(id, "key_" + i);
+        tx.insertKey(i % 2 == 0 ? k.bare().build() : k.build());
+        if (i % 13 == 0) {
+          tx.insertKey(key(id, "key_" + i + "_b").build());
+        }
+      }
+      return null;
+    });
+    RegistryStore.RegistrySnapshot objects = store.loadAll();
+    RegistryView view = LiveRegistry.load(store, CATALOG).view();
+    assertThat(view.customerCount()).isEqualTo(objects.customers().size()).isEqualTo(10_000);
+    assertThat(view.keyCount()).isEqualTo(objects.keys().size());
+    Map<String, Customer> byId = new LinkedHashMap<>();
+    objects.customers().forEach(c -> byId.put(c.id(), c));
+    for (CustomerKey k : objects.keys()) {
+      RegistryView.KeyEntry e = view.findKey(k.digest()).orElseThrow();
+      assertThat(List.of(e.key().id(), e.key().customerId(), e.key().environment(), e.key().namespaces(),
+          e.key().revokedAt(), e.key().expiresAt())).isEqualTo(List.of(k.id(), k.customerId(), k.environment(),
+          k.namespaces(), k.revokedAt(), k.expiresAt()));
+      Customer c = byId.get(k.customerId());
+      Customer seen = e.owner().customer();
+      assertThat(List.of(seen.id(), seen.tier(), seen.namespaces(), seen.status(), seen.overrides(),
+          seen.createdAt(), seen.version())).isEqualTo(List.of(c.id(), c.tier(), c.namespaces(), c.status(),
+          c.overrides(), c.createdAt(), c.version()));
+    }
+  }
+
+  private static final Catalog CATALOG = Catalog.of(ConfigLoader.load(Optional.empty(), Map.of()));
 
   /** Every streamed row as one line of text: what two loads are compared by. */
   private static final class Recording implements RegistryLoadSink {

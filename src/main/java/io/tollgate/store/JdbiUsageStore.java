@@ -6,6 +6,9 @@ import io.tollgate.metering.UsageBatch;
 import io.tollgate.metering.UsageBatch.RefusalRow;
 import io.tollgate.metering.UsageBatch.UsageRow;
 import io.tollgate.metering.UsageStore;
+import io.tollgate.metering.UsageThresholds;
+import io.tollgate.webhooks.EventType;
+import io.tollgate.webhooks.WebhookEvent;
 import io.tollgate.metering.UsageTotals;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -44,8 +47,17 @@ final class JdbiUsageStore implements UsageStore {
   private static final String REFUSALS_BY_CODE = "SELECT customer_id, code, SUM(refusals) AS refusals"
       + " FROM refusals_daily WHERE day >= :from AND day < :to";
 
+  private static final String PERIOD_UNITS = "SELECT COALESCE(SUM(units_milli), 0) FROM usage_daily"
+      + " WHERE customer_id = :customerId AND day >= :from AND day < :to";
+  private static final String MARK_CROSSED = "INSERT INTO usage_thresholds (customer_id, period, threshold,"
+      + " event_id, crossed_at) VALUES (:customerId, :period, :threshold, :event, :at)"
+      + " ON CONFLICT (customer_id, period, threshold) DO NOTHING";
+
   private final GuardedJdbi guard;
   private final InstantSource clock;
+  private volatile UsageThresholds thresholds = UsageThresholds.NONE;
+  /** Customer id → the last period whose every threshold is known crossed: its batches need no sum any more. */
+  private final Map<String, String> allCrossed = new java.util.concurrent.ConcurrentHashMap<>();
 
   JdbiUsageStore(GuardedJdbi guard, InstantSource clock) {
     this.guard = guard;
@@ -67,11 +79,66 @@ final class JdbiUsageStore implements UsageStore {
     }
     addUsage(h, batch.usage(), batch.takenBack());
     addRefusals(h, batch.refusals());
+    crossThresholds(h, batch.usage(), now);
     h.createUpdate(FORGET).bind("node", batch.node())
         .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
         .bind("silentBefore", now - SILENT_NODE_WINDOW.toMillis())
         .execute();
     return true;
+  }
+
+  /** From now on, batches write the usage.threshold events of these thresholds. */
+  void watch(UsageThresholds thresholds) {
+    this.thresholds = java.util.Objects.requireNonNull(thresholds);
+  }
+
+  /**
+   * For each customer and period this batch added usage to, sums the period's stored usage (this batch included)
+   * and records each threshold it reaches: the primary key of {@code usage_thresholds} keeps a second event of the
+   * same customer, period and threshold from being written, whatever replays, restarts or tier changes come.
+   */
+  private void crossThresholds(Handle h, List<UsageRow> added, long now) {
+    UsageThresholds watched = thresholds;
+    if (watched == UsageThresholds.NONE) {
+      return;
+    }
+    Map<String, UsageThresholds.Watch> watches = new TreeMap<>();
+    for (UsageRow r : added) {
+      watched.watch(r.customerId(), r.day())
+          .filter(w -> !w.period().label().equals(allCrossed.get(r.customerId())))
+          .ifPresent(w -> watches.putIfAbsent(r.customerId() + "\n" + w.period().label(), w));
+    }
+    watches.forEach((key, w) -> {
+      String customerId = key.substring(0, key.indexOf('\n'));
+      long used = h.createQuery(PERIOD_UNITS).bind("customerId", customerId)
+          .bind("from", w.period().firstDay().toString()).bind("to", w.period().endDay().toString())
+          .mapTo(Long.class).one();
+      boolean allBefore = true; // every threshold crossed by an earlier, committed batch
+      for (int percent : w.percents()) {
+        if (!reaches(used, w.quota(), percent)) {
+          allBefore = false;
+          continue;
+        }
+        WebhookEvent event = WebhookEvent.of(EventType.USAGE_THRESHOLD, java.time.Instant.ofEpochMilli(now),
+            OutboxRows.map("customer_id", customerId, "period", w.period().label(), "threshold", percent,
+                "units_used", new Units(used).toDecimal(), "quota", w.quota().toDecimal(), "tier", w.tier()));
+        int marked = h.createUpdate(MARK_CROSSED).bind("customerId", customerId).bind("period", w.period().label())
+            .bind("threshold", percent).bind("event", event.id()).bind("at", now).execute();
+        if (marked > 0) {
+          allBefore = false;
+          OutboxRows.write(h, event);
+        }
+      }
+      if (allBefore) {
+        allCrossed.put(customerId, w.period().label());
+      }
+    });
+  }
+
+  /** Whether {@code usedMilli} is at least {@code percent} % of the quota. */
+  static boolean reaches(long usedMilli, Units quota, int percent) {
+    return java.math.BigInteger.valueOf(usedMilli).multiply(java.math.BigInteger.valueOf(100))
+        .compareTo(java.math.BigInteger.valueOf(quota.milli()).multiply(java.math.BigInteger.valueOf(percent))) >= 0;
   }
 
   /**

@@ -87,7 +87,7 @@ final class OpenApiDocumentTest {
     // router() only stores its dependencies, so nulls are enough to read its route table
     AdminServer.Dependencies deps =
         new AdminServer.Dependencies(null, null, null, null, null, null, null, null, 65536,
-            new io.tollgate.telemetry.Metrics(), InstantSource.system(), () -> false);
+            new io.tollgate.telemetry.Metrics(), InstantSource.system(), () -> false, null, null);
     Router router = AdminServer.router(vertx, deps, null, ctx -> {}, ctx -> {});
     Set<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {

@@ -57,7 +57,7 @@ final class JdbiWebhookStore implements WebhookStore {
       h.createUpdate("INSERT INTO webhook_endpoints (endpoint_id, url, events, description, secret, enabled,"
               + " created_at) VALUES (:id, :url, :events, :description, :secret, :on, :at)")
           .bind("id", id).bind("url", e.url()).bind("events", OutboxRows.eventsColumn(e.events()))
-          .bind("description", e.description().orElse(null)).bind("secret", secret).bind("on", true)
+          .bind("description", e.description().orElse(null)).bind("secret", secret).bind("on", 1)
           .bind("at", now.toEpochMilli()).execute();
       Endpoint created = findIn(h, id).orElseThrow();
       audit(h, now, actor, "webhook.create", Map.of("url", new FieldChange(null, e.url()),
@@ -107,12 +107,12 @@ final class JdbiWebhookStore implements WebhookStore {
       }
       boolean enabled = patch.enabled().orElse(before.enabled());
       h.createUpdate("UPDATE webhook_endpoints SET url = :url, events = :events, description = :description,"
-              + " enabled = :on, disabled_reason = CASE WHEN :on THEN NULL ELSE disabled_reason END,"
-              + " failing_since = CASE WHEN :on THEN NULL ELSE failing_since END WHERE endpoint_id = :id")
+              + " enabled = :on, disabled_reason = CASE WHEN :on = 1 THEN NULL ELSE disabled_reason END,"
+              + " failing_since = CASE WHEN :on = 1 THEN NULL ELSE failing_since END WHERE endpoint_id = :id")
           .bind("id", id).bind("url", patch.url().orElse(before.url()))
           .bind("events", OutboxRows.eventsColumn(patch.events().orElse(before.events())))
           .bind("description", patch.description().orElse(before.description()).orElse(null))
-          .bind("on", enabled).execute();
+          .bind("on", enabled ? 1 : 0).execute();
       audit(h, now, actor, "webhook.update", changes);
       return findIn(h, id);
     }));
@@ -184,7 +184,7 @@ final class JdbiWebhookStore implements WebhookStore {
               + " ORDER BY d.next_attempt_at LIMIT :limit)"
               + " AND status = 'pending' AND claimed_until < :now")
           .bind("node", node).bind("token", token).bind("until", until.toEpochMilli()).bind("now", at)
-          .bind("on", true).bind("limit", limit).execute();
+          .bind("on", 1).bind("limit", limit).execute();
       return h.createQuery("SELECT d.delivery_id, d.event_id, d.endpoint_id, w.url, w.secret, e.payload,"
               + " d.attempts, d.created_at, d.deadline_at, w.failing_since FROM webhook_deliveries d"
               + " JOIN webhook_endpoints w ON w.endpoint_id = d.endpoint_id"
@@ -233,7 +233,7 @@ final class JdbiWebhookStore implements WebhookStore {
       if (disable.isPresent()) {
         int off = h.createUpdate("UPDATE webhook_endpoints SET enabled = :off, disabled_reason = :reason"
                 + " WHERE endpoint_id = :id AND enabled = :on")
-            .bind("off", false).bind("on", true).bind("reason", disable.get()).bind("id", claim.endpointId())
+            .bind("off", 0).bind("on", 1).bind("reason", disable.get()).bind("id", claim.endpointId())
             .execute();
         if (off > 0) {
           audit(h, now, AuditEntry.SYSTEM, "webhook.disable", Map.of("endpoint_id",

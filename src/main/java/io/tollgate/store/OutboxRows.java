@@ -31,7 +31,7 @@ final class OutboxRows {
   /** Writes {@code event} for every enabled endpoint receiving its type; returns how many deliveries. */
   static int write(Handle h, WebhookEvent event) {
     List<String> endpoints = h.createQuery("SELECT endpoint_id, events FROM webhook_endpoints WHERE enabled = :on")
-        .bind("on", true)
+        .bind("on", 1)
         .map((rs, ctx) -> events(rs.getString("events")).contains(event.type()) ? rs.getString("endpoint_id") : null)
         .list().stream().filter(java.util.Objects::nonNull).toList();
     return writeFor(h, event, endpoints);

@@ -6,7 +6,7 @@ CREATE TABLE webhook_endpoints (
   events          TEXT    NOT NULL,
   description     TEXT,
   secret          TEXT    NOT NULL,
-  enabled         BOOLEAN NOT NULL,
+  enabled         INTEGER NOT NULL CHECK (enabled IN (0, 1)),
   created_at      BIGINT  NOT NULL,
   disabled_reason TEXT,
   failing_since   BIGINT   -- the first failed attempt since the last delivered one; NULL while it delivers

@@ -47,8 +47,9 @@ final class JdbiUsageStore implements UsageStore {
   private static final String REFUSALS_BY_CODE = "SELECT customer_id, code, SUM(refusals) AS refusals"
       + " FROM refusals_daily WHERE day >= :from AND day < :to";
 
-  private static final String PERIOD_UNITS = "SELECT COALESCE(SUM(units_milli), 0) FROM usage_daily"
-      + " WHERE customer_id = :customerId AND day >= :from AND day < :to";
+  private static final String PERIOD_UNITS = "SELECT customer_id, SUM(units_milli) AS milli FROM usage_daily"
+      + " WHERE customer_id IN (<ids>) AND day >= :from AND day < :to GROUP BY customer_id";
+  private static final int SUM_CHUNK = 500;
   private static final String MARK_CROSSED = "INSERT INTO usage_thresholds (customer_id, period, threshold,"
       + " event_id, crossed_at) VALUES (:customerId, :period, :threshold, :event, :at)"
       + " ON CONFLICT (customer_id, period, threshold) DO NOTHING";
@@ -102,37 +103,49 @@ final class JdbiUsageStore implements UsageStore {
     if (watched == UsageThresholds.NONE) {
       return;
     }
-    Map<String, UsageThresholds.Watch> watches = new TreeMap<>();
+    // customer → its watch, grouped by period: one grouped sum per period (and 500 customers) for the batch
+    Map<String, Map<String, UsageThresholds.Watch>> byPeriod = new TreeMap<>();
     for (UsageRow r : added) {
       watched.watch(r.customerId(), r.day())
           .filter(w -> !w.period().label().equals(allCrossed.get(r.customerId())))
-          .ifPresent(w -> watches.putIfAbsent(r.customerId() + "\n" + w.period().label(), w));
+          .ifPresent(w -> byPeriod.computeIfAbsent(w.period().label(), p -> new TreeMap<>())
+              .putIfAbsent(r.customerId(), w));
     }
-    watches.forEach((key, w) -> {
-      String customerId = key.substring(0, key.indexOf('\n'));
-      long used = h.createQuery(PERIOD_UNITS).bind("customerId", customerId)
-          .bind("from", w.period().firstDay().toString()).bind("to", w.period().endDay().toString())
-          .mapTo(Long.class).one();
-      boolean allBefore = true; // every threshold crossed by an earlier, committed batch
-      for (int percent : w.percents()) {
-        if (!reaches(used, w.quota(), percent)) {
-          allBefore = false;
-          continue;
-        }
-        WebhookEvent event = WebhookEvent.of(EventType.USAGE_THRESHOLD, java.time.Instant.ofEpochMilli(now),
-            OutboxRows.map("customer_id", customerId, "period", w.period().label(), "threshold", percent,
-                "units_used", new Units(used).toDecimal(), "quota", w.quota().toDecimal(), "tier", w.tier()));
-        int marked = h.createUpdate(MARK_CROSSED).bind("customerId", customerId).bind("period", w.period().label())
-            .bind("threshold", percent).bind("event", event.id()).bind("at", now).execute();
-        if (marked > 0) {
-          allBefore = false;
-          OutboxRows.write(h, event);
-        }
+    byPeriod.forEach((label, watches) -> {
+      List<String> ids = new ArrayList<>(watches.keySet());
+      Map<String, Long> used = new java.util.HashMap<>();
+      UsageThresholds.Watch any = watches.values().iterator().next();
+      for (int i = 0; i < ids.size(); i += SUM_CHUNK) {
+        h.createQuery(PERIOD_UNITS).bindList("ids", ids.subList(i, Math.min(ids.size(), i + SUM_CHUNK)))
+            .bind("from", any.period().firstDay().toString()).bind("to", any.period().endDay().toString())
+            .map((rs, ctx) -> Map.entry(rs.getString("customer_id"), rs.getLong("milli")))
+            .forEach(e -> used.put(e.getKey(), e.getValue()));
       }
-      if (allBefore) {
-        allCrossed.put(customerId, w.period().label());
-      }
+      watches.forEach((customerId, w) -> cross(h, customerId, w, used.getOrDefault(customerId, 0L), now));
     });
+  }
+
+  /** Records each threshold of {@code w} that {@code used} reaches and was not recorded yet, with its event. */
+  private void cross(Handle h, String customerId, UsageThresholds.Watch w, long used, long now) {
+    boolean allBefore = true; // every threshold crossed by an earlier, committed batch
+    for (int percent : w.percents()) {
+      if (!reaches(used, w.quota(), percent)) {
+        allBefore = false;
+        continue;
+      }
+      WebhookEvent event = WebhookEvent.of(EventType.USAGE_THRESHOLD, java.time.Instant.ofEpochMilli(now),
+          OutboxRows.map("customer_id", customerId, "period", w.period().label(), "threshold", percent,
+              "units_used", new Units(used).toDecimal(), "quota", w.quota().toDecimal(), "tier", w.tier()));
+      int marked = h.createUpdate(MARK_CROSSED).bind("customerId", customerId).bind("period", w.period().label())
+          .bind("threshold", percent).bind("event", event.id()).bind("at", now).execute();
+      if (marked > 0) {
+        allBefore = false;
+        OutboxRows.write(h, event);
+      }
+    }
+    if (allBefore) {
+      allCrossed.put(customerId, w.period().label());
+    }
   }
 
   /** Whether {@code usedMilli} is at least {@code percent} % of the quota. */

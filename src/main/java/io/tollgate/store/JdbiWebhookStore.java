@@ -127,11 +127,25 @@ final class JdbiWebhookStore implements WebhookStore {
       }
       h.createUpdate("DELETE FROM webhook_deliveries WHERE endpoint_id = :id").bind("id", id).execute();
       h.createUpdate("DELETE FROM webhook_endpoints WHERE endpoint_id = :id").bind("id", id).execute();
-      // events no delivery refers to any more go with it
-      h.createUpdate("DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
-          + " WHERE d.event_id = webhook_events.event_id)").execute();
+      deleteOrphanEvents(h);
       audit(h, now, actor, "webhook.delete", Map.of("url", new FieldChange(found.get().url(), null)));
       return true;
+    }));
+  }
+
+  /** Events no delivery refers to any more. */
+  private static void deleteOrphanEvents(Handle h) {
+    h.createUpdate("DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
+        + " WHERE d.event_id = webhook_events.event_id)").execute();
+  }
+
+  @Override
+  public int prune(Instant before) {
+    return guard.inTransaction(h -> guard.translating(() -> {
+      int rows = h.createUpdate("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < :before")
+          .bind("before", before.toEpochMilli()).execute();
+      deleteOrphanEvents(h);
+      return rows;
     }));
   }
 

@@ -50,6 +50,12 @@ public interface WebhookStore {
       Optional<String> disable);
 
   /**
+   * Deletes the delivered and failed deliveries of events written before {@code before}, and the events no
+   * delivery refers to any more; returns how many deliveries. Pending ones are kept, however old.
+   */
+  int prune(Instant before);
+
+  /**
    * The parts of a new endpoint.
    *
    * @param url where events go

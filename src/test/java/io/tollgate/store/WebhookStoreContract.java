@@ -149,6 +149,12 @@ abstract class WebhookStoreContract extends StoreContractBase {
     assertThat(db.webhooks().find(id).orElseThrow().disabledReason()).contains("failing");
     assertThat(db.registry().audit(new io.tollgate.registry.RegistryStore.AuditQuery(Optional.empty(),
         Optional.empty(), 10))).anySatisfy(e -> assertThat(e.action()).isEqualTo("webhook.disable"));
+    // pruning keeps pending deliveries, however old, and removes the others with their events
+    db.webhooks().sendTest(id, StoreFixtures.T0);
+    assertThat(db.webhooks().prune(StoreFixtures.T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(db.webhooks().deliveries(id, 10)).extracting(Delivery::status).containsExactly(Delivery.Status.PENDING);
+    db.webhooks().sendTest(id, StoreFixtures.T0);
+    d = db.webhooks().deliveries(id, 10).get(0);
     // a disabled endpoint's deliveries are not claimed
     db.webhooks().retry(id, d.id(), StoreFixtures.T0);
     assertThat(db.webhooks().claimDue("n", StoreFixtures.T0.plusSeconds(1), StoreFixtures.T0.plusSeconds(60), 10))

@@ -45,6 +45,10 @@ public final class WebhookDeliverer implements AutoCloseable {
   static final Duration CLAIM = Duration.ofSeconds(60);
   /** Deliveries claimed at once. */
   static final int CLAIM_BATCH = 16;
+  /** How long delivered and failed deliveries stay visible before they are pruned. */
+  public static final Duration KEPT = Duration.ofDays(30);
+  /** How often they are pruned. */
+  static final Duration PRUNE_EVERY = Duration.ofHours(1);
   /** The most of an answer's body read and kept. */
   static final int MAX_BODY = 1024;
 
@@ -92,9 +96,17 @@ public final class WebhookDeliverer implements AutoCloseable {
   }
 
   private void loop() {
+    Instant pruned = Instant.MIN;
     while (running) {
       int claimed = 0;
       try {
+        if (now().isAfter(pruned.plus(PRUNE_EVERY))) {
+          pruned = now();
+          int rows = store.prune(pruned.minus(KEPT));
+          if (rows > 0) {
+            LOG.info("pruned {} webhook deliveries older than {} days", rows, KEPT.toDays());
+          }
+        }
         claimed = deliverDue();
       } catch (RuntimeException e) {
         LOG.warn("webhook deliveries not claimed: {}", e.toString());

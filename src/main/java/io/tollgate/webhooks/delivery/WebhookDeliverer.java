@@ -125,22 +125,28 @@ public final class WebhookDeliverer implements AutoCloseable {
     }
   }
 
-  /** Claims the due deliveries and attempts each once, all at once; returns how many were claimed. */
+  /**
+   * Claims the due deliveries and attempts each once, all at once; the results are recorded on this thread, never
+   * on an event loop (recording writes to the store). Returns how many were claimed.
+   */
   int deliverDue() {
     Instant now = now();
     List<Claimed> due = store.claimDue(node, now, now.plus(CLAIM), CLAIM_BATCH);
-    List<Future<Void>> attempts = new ArrayList<>();
+    List<Future<Outcome>> attempts = new ArrayList<>();
     for (Claimed c : due) {
-      attempts.add(attempt(c).transform(ar -> {
-        record(c, ar.succeeded() ? ar.result() : new Outcome(Optional.empty(), describe(ar.cause())));
-        return Future.<Void>succeededFuture();
-      }));
+      attempts.add(attempt(c).recover(e -> Future.succeededFuture(new Outcome(Optional.empty(), describe(e)))));
     }
     try {
       Future.join(attempts).toCompletionStage().toCompletableFuture()
           .get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.warn("webhook attempts did not all end in time: {}", e.toString());
+      LOG.warn("webhook attempts did not all end in time (their claims run out): {}", e.toString());
+    }
+    for (int i = 0; i < due.size(); i++) {
+      Future<Outcome> attempt = attempts.get(i);
+      if (attempt.isComplete()) {
+        record(due.get(i), attempt.result());
+      }
     }
     return due.size();
   }

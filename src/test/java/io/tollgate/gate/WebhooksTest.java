@@ -87,6 +87,36 @@ final class WebhooksTest {
   }
 
   @Test
+  void tierChange_suspension_deactivation_andRotation_eachWriteTheirEvent() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver(0); RunningTollgate t = start(WEBHOOKS)) {
+      endpoint(t, receiver.url(), "customer.tier_changed", "customer.suspended", "customer.deactivated",
+          "key.created", "key.revoked");
+      Answer created = t.admin("POST", "/admin/customers", "{\"customer_id\":\"moving\"}");
+      String keyId = created.json().get("api_key").get("key_id").asText();
+      assertThat(t.admin("PATCH", "/admin/customers/moving", "{\"tier\":\"enterprise\"}").status()).isEqualTo(200);
+      assertThat(t.admin("PATCH", "/admin/customers/moving", "{\"name\":\"Moving Co\"}").status()).isEqualTo(200);
+      Answer rotated = t.admin("POST", "/admin/customers/moving/keys/" + keyId + "/rotate", "{}");
+      assertThat(rotated.status()).as(rotated.text()).isEqualTo(201);
+      assertThat(t.admin("PATCH", "/admin/customers/moving", "{\"active\":false}").status()).isEqualTo(200);
+      assertThat(t.admin("DELETE", "/admin/customers/moving").status()).isEqualTo(200);
+
+      // first key, rotation's new key and old key revoked at once, tier, suspension, deactivation; the name is none
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 6);
+      JsonNode tier = read(receiver.ofType("customer.tier_changed").get(0).body()).get("data");
+      assertThat(tier.get("tier").asText()).isEqualTo("enterprise");
+      assertThat(tier.get("previous_tier").asText()).isEqualTo("starter");
+      assertThat(receiver.ofType("customer.suspended")).hasSize(1);
+      assertThat(read(receiver.ofType("customer.deactivated").get(0).body()).get("data").get("status").asText())
+          .isEqualTo("deactivated");
+      assertThat(receiver.ofType("key.created")).hasSize(2);
+      JsonNode revoked = read(receiver.ofType("key.revoked").get(0).body()).get("data");
+      assertThat(revoked.get("key_id").asText()).isEqualTo(keyId);
+      assertThat(receiver.ofType("key.created")).map(r -> read(r.body()).get("data").path("replaces").asText())
+          .containsExactlyInAnyOrder("", keyId); // delivered in any order
+    }
+  }
+
+  @Test
   void receiverFailingThreeTimes_thenSucceeding_getsTheEventWithOneWebhookId() throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver(3); RunningTollgate t = start(WEBHOOKS)) {
       String id = endpoint(t, receiver.url(), "customer.created").get("id").asText();

@@ -25,9 +25,9 @@ final class ArchitectureTest {
   }
 
   @Test
-  void vertx_isUsedOnlyByGateAdminCliAndDemo() {
+  void vertx_isUsedOnlyByGateAdminCliDemoAndWebhookDelivery() {
     noClasses().that().resideOutsideOfPackages("io.tollgate.gate..", "io.tollgate.admin..", "io.tollgate.cli..",
-            "io.tollgate.demo..", "io.tollgate.edge..")
+            "io.tollgate.demo..", "io.tollgate.edge..", "io.tollgate.webhooks.delivery..")
         .should().dependOnClassesThat().resideInAPackage("io.vertx..")
         .check(classes);
   }

@@ -52,11 +52,14 @@ public final class AdminServer {
    * @param clock time
    * @param draining whether the process is stopping and draining the gate: {@code GET /health} then answers 503
    * @param spill what waits in the usage spill file, for {@code GET /health}
+   * @param webhooks webhook endpoints and deliveries
+   * @param destinations which endpoint URLs are allowed
    */
   public record Dependencies(RegistryStore store, LiveRegistry live, CustomerService customers, KeyService keys,
       UsageReports usage, RecentRefusals recentRefusals, AdminKeyring keyring, Supplier<Catalog> catalogReader,
       int maxBodyBytes, Metrics metrics, InstantSource clock, BooleanSupplier draining,
-      Supplier<UsageSpill.Status> spill) {}
+      Supplier<UsageSpill.Status> spill, io.tollgate.webhooks.WebhookStore webhooks,
+      io.tollgate.webhooks.Destinations destinations) {}
 
   private AdminServer() {}
 
@@ -96,6 +99,8 @@ public final class AdminServer {
     CatalogHandlers catalog = new CatalogHandlers(d.live(), d.catalogReader(), d.store(), blocking,
         d.metrics().registry(), d.draining(), d.spill(), d.clock());
 
+    WebhookHandlers webhooks = new WebhookHandlers(d.webhooks(), d.destinations(), blocking, d.clock());
+
     Router r = Router.router(vertx);
     r.route().handler(RequestIds::assign);
     r.route().handler(AdminServer::neverCached);
@@ -133,6 +138,14 @@ public final class AdminServer {
     r.get("/admin/tiers").handler(catalog::tiers);
     r.post("/admin/registry/reload").handler(catalog::reload);
     r.get("/admin/audit").handler(catalog::audit);
+    r.post("/admin/webhooks").handler(webhooks::create);
+    r.get("/admin/webhooks").handler(webhooks::list);
+    r.get("/admin/webhooks/:id").handler(webhooks::get);
+    r.patch("/admin/webhooks/:id").handler(webhooks::patch);
+    r.delete("/admin/webhooks/:id").handler(webhooks::delete);
+    r.get("/admin/webhooks/:id/deliveries").handler(webhooks::deliveries);
+    r.post("/admin/webhooks/:id/deliveries/:deliveryId/retry").handler(webhooks::retry);
+    r.post("/admin/webhooks/:id/test").handler(webhooks::test);
     r.get("/admin/openapi.yaml").handler(OpenApiDocument::serve);
 
     r.route().failureHandler(AdminServer::failure);

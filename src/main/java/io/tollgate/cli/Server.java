@@ -37,6 +37,10 @@ import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RetentionJob;
 import io.tollgate.registry.SecretFingerprint;
 import io.tollgate.store.Database;
+import io.tollgate.metering.UsageThresholds;
+import io.tollgate.webhooks.Backoff;
+import io.tollgate.webhooks.Destinations;
+import io.tollgate.webhooks.delivery.WebhookDeliverer;
 import io.tollgate.gate.GateObserver;
 import io.tollgate.telemetry.AccessLog;
 import io.tollgate.telemetry.GateMetrics;
@@ -104,11 +108,14 @@ public final class Server implements AutoCloseable {
   private final ChangeReceiver feed;
   private final PeriodicJobs jobs;
   private final Optional<Limiter> sharedLimits;
+  private final WebhookDeliverer webhooks;
 
   private Server(Vertx vertx, Database database, UsageRecorder recorder, UsageSpill spill, KeyActivity activity,
       HttpServer admin,
       GateListener gate, Duration drainTimeout, AtomicBoolean draining, Metrics metrics,
-      Optional<AccessLog> accessLog, ChangeReceiver feed, PeriodicJobs jobs, Optional<Limiter> sharedLimits) {
+      Optional<AccessLog> accessLog, ChangeReceiver feed, PeriodicJobs jobs, Optional<Limiter> sharedLimits,
+      WebhookDeliverer webhooks) {
+    this.webhooks = webhooks;
     this.feed = feed;
     this.sharedLimits = sharedLimits;
     this.jobs = jobs;
@@ -142,6 +149,7 @@ public final class Server implements AutoCloseable {
     UsageSpill spill = null;
     KeyActivity activity = null;
     PeriodicJobs jobs = null;
+    WebhookDeliverer webhooks = null;
     Metrics metrics = new Metrics();
     Optional<AccessLog> accessLog = Optional.empty();
     AtomicBoolean draining = new AtomicBoolean();
@@ -164,7 +172,8 @@ public final class Server implements AutoCloseable {
           new CustomerService(database.registry(), live, live::catalog, issuer, clock),
           new KeyService(database.registry(), live, issuer, clock),
           new UsageReports(database.usage(), clock), recentRefusals, bootstrap.keyring(),
-          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get, spill::status);
+          () -> reread(cfg, env), cfg.admin().maxBodyBytes(), metrics, clock, draining::get, spill::status,
+          database.webhooks(), new Destinations(cfg.webhooks().allowPrivate()));
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
@@ -187,6 +196,11 @@ public final class Server implements AutoCloseable {
           hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
       GateListener gate = await(GateServer.start(vertx, gateDeps));
+      database.watchUsageThresholds(usageThresholds(live, cfg.webhooks().usageThresholds()));
+      webhooks = WebhookDeliverer.start(database.webhooks(), vertx,
+          new Destinations(cfg.webhooks().allowPrivate()), new WebhookDeliverer.Settings(
+              cfg.webhooks().pollInterval(), new Backoff(cfg.webhooks().retryBase(), cfg.webhooks().retryMax()),
+              cfg.webhooks().disableAfter()), nodeId, clock);
       jobs = new PeriodicJobs(vertx);
       scheduleStoreCheck(jobs, database, new RegistryMetrics(metrics.registry(), live));
       schedulePurge(jobs, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
@@ -195,8 +209,11 @@ public final class Server implements AutoCloseable {
       LOG.info("tollgate started: node {}, store {}, {} customers, {} keys, transport {}", nodeId,
           database.dialectName(), live.counts().customers(), live.counts().keys(), transport(vertx, cfg.gate()));
       return new Server(vertx, database, recorder, spill, activity, admin, gate, cfg.gate().drainTimeout(), draining,
-          metrics, accessLog, feed, jobs, shared);
+          metrics, accessLog, feed, jobs, shared, webhooks);
     } catch (RuntimeException e) {
+      if (webhooks != null) {
+        webhooks.close();
+      }
       if (jobs != null) {
         jobs.stop();
       }
@@ -268,6 +285,17 @@ public final class Server implements AutoCloseable {
     };
   }
 
+  /**
+   * Every customer with a quota above zero is watched at these thresholds of its effective quota (its tier's, or
+   * its own override), read from the in-memory registry.
+   */
+  private static UsageThresholds usageThresholds(LiveRegistry live, List<Integer> percents) {
+    return (customerId, day) -> live.view().findCustomer(customerId)
+        .filter(e -> e.limits().quota().units().milli() > 0)
+        .map(e -> new UsageThresholds.Watch(e.customer().tier(), e.limits().quota().units(),
+            e.limits().quota().period().containing(day), percents));
+  }
+
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {
     try {
       return LiveRegistry.load(database.registry(), catalog);
@@ -291,7 +319,8 @@ public final class Server implements AutoCloseable {
         Map.entry("logging", fresh.logging().equals(running.logging())),
         Map.entry("node", fresh.nodeId().equals(running.nodeId())),
         Map.entry("registry", fresh.registry().equals(running.registry())),
-        Map.entry("limits", fresh.limits().equals(running.limits())));
+        Map.entry("limits", fresh.limits().equals(running.limits())),
+        Map.entry("webhooks", fresh.webhooks().equals(running.webhooks())));
     unchanged.forEach((key, same) -> {
       if (!same) {
         LOG.warn("configuration key '{}' changed on disk; it takes effect only after a restart", key);
@@ -384,6 +413,7 @@ public final class Server implements AutoCloseable {
     draining.set(true); // the admin /health says so while the gate drains
     GracefulStop.drain(gate, drainTimeout);
     jobs.stop(); // before Vert.x closes its workers; last_used_at is written below
+    webhooks.close(); // before Vert.x closes its HTTP client; what it did not record is attempted again later
     sharedLimits.ifPresent(Server::flushLimits);
     try {
       vertx.close().toCompletionStage().toCompletableFuture()

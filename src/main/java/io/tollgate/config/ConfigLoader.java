@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("gate", "admin", "store", "data_dir", "tiers", "default_tier",
-      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry", "limits");
+      "routes", "metering", "keys", "retention", "metrics", "access_log", "logging", "node", "registry", "limits",
+      "webhooks");
 
   /**
    * Ends the error of a value that is refused as a whole: an error names the setting (and the line) but never
@@ -88,6 +89,7 @@ public final class ConfigLoader {
         nodeId(root.get("node"), env),
         registry(root.get("registry")),
         limits(root.get("limits"), env),
+        webhooks(root.get("webhooks")),
         file);
   }
 
@@ -384,6 +386,31 @@ public final class ConfigLoader {
       throw l.get("on_redis_down").fail("must be refuse or local");
     }
     return new TollgateConfig.Limits(url, timeout, onDown.equals("local"));
+  }
+
+  private static TollgateConfig.Webhooks webhooks(ConfigNode w) {
+    w.onlyKeys(Set.of("allow_private", "poll_interval", "retry_base", "retry_max", "disable_after",
+        "usage_thresholds"));
+    Duration poll = positive(w.get("poll_interval"), w.get("poll_interval").duration().orElse(Duration.ofSeconds(1)));
+    Duration base = positive(w.get("retry_base"), w.get("retry_base").duration().orElse(Duration.ofSeconds(5)));
+    Duration max = positive(w.get("retry_max"), w.get("retry_max").duration().orElse(Duration.ofHours(1)));
+    Duration disable = positive(w.get("disable_after"),
+        w.get("disable_after").duration().orElse(Duration.ofDays(5)));
+    java.util.List<Integer> thresholds = new java.util.ArrayList<>();
+    if (w.get("usage_thresholds").isPresent()) {
+      for (ConfigNode n : w.get("usage_thresholds").list()) {
+        long percent = n.integer().orElseThrow(() -> n.fail("must be a whole percent"));
+        if (percent < 1 || percent > 1000) {
+          throw n.fail("must be between 1 and 1000");
+        }
+        thresholds.add((int) percent);
+      }
+    } else {
+      thresholds.addAll(java.util.List.of(80, 100));
+    }
+    thresholds = thresholds.stream().distinct().sorted().toList();
+    return new TollgateConfig.Webhooks(w.get("allow_private").bool().orElse(false), poll, base, max, disable,
+        thresholds);
   }
 
   private static TollgateConfig.Logging logging(ConfigNode l, Map<String, String> env) {

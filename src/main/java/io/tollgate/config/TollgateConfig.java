@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param nodeId this node's configured id ({@code node.id}); empty means the one kept in the data directory
  * @param registry how the in-memory registry follows the store's change feed
  * @param limits where rate limits and quotas are counted: this node's memory, or a Redis every node shares
+ * @param webhooks how webhook events are delivered
  * @param sourceFile the file this was read from; empty when only defaults and environment were used
  */
 public record TollgateConfig(
@@ -45,7 +46,23 @@ public record TollgateConfig(
     Optional<String> nodeId,
     Registry registry,
     Limits limits,
+    Webhooks webhooks,
     Optional<Path> sourceFile) {
+
+  /**
+   * @param allowPrivate whether endpoints may use plain http and private, loopback or link-local addresses
+   * @param pollInterval how often the outbox is read for due deliveries when it had none
+   * @param retryBase the wait after a delivery's first failed attempt; it doubles with each one
+   * @param retryMax the longest wait between two attempts
+   * @param disableAfter how long an endpoint may fail every attempt before it is disabled
+   * @param usageThresholds the percents of the quota at which usage.threshold is sent, ascending
+   */
+  public record Webhooks(boolean allowPrivate, Duration pollInterval, Duration retryBase, Duration retryMax,
+      Duration disableAfter, List<Integer> usageThresholds) {
+    public Webhooks {
+      usageThresholds = List.copyOf(usageThresholds);
+    }
+  }
 
   /**
    * @param listen address of the gate listener

@@ -64,6 +64,7 @@ public final class CustomerService {
           CustomerStatus.ACTIVE, cmd.metadata(), cmd.limits(), now, now, Optional.empty(), 1);
       validLimits(customer, cat);
       tx.insertCustomer(customer);
+      tx.emit(RegistryEvents.customerCreated(customer, now));
       tx.appendAudit(new AuditEntry(0, now, actor, "customer.create", id, Optional.empty(),
           AuditChanges.ofCustomer(Optional.empty(), Optional.of(customer))));
       KeyIssuer.Issued first = KeyService.insertKey(tx, issuer, actor, customer, cmd.firstKey(), Optional.empty(), now);
@@ -146,6 +147,7 @@ public final class CustomerService {
           CustomerStatus.DEACTIVATED, before.metadata(), before.overrides(), before.createdAt(), now,
           Optional.of(now), before.version() + 1);
       tx.updateCustomer(after);
+      RegistryEvents.changed(before, after, now).forEach(tx::emit);
       tx.appendAudit(new AuditEntry(0, now, actor, "customer.deactivate", id, Optional.empty(),
           AuditChanges.ofCustomer(Optional.of(before), Optional.of(after))));
       return new Committed<>(details(after, tx.keysOf(id), catalog.get()), id, after.version());
@@ -174,6 +176,7 @@ public final class CustomerService {
         return new Committed<>(details(before, tx.keysOf(id), catalog.get()), id, before.version());
       }
       tx.updateCustomer(after);
+      RegistryEvents.changed(before, after, after.updatedAt()).forEach(tx::emit);
       tx.appendAudit(new AuditEntry(0, after.updatedAt(), actor, action, id, Optional.empty(), changes));
       return new Committed<>(details(after, tx.keysOf(id), catalog.get()), id, after.version());
     });

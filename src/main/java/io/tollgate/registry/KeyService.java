@@ -70,6 +70,7 @@ public final class KeyService {
       CustomerKey after = before.withRevokedAt(now);
       tx.updateKey(after);
       Customer bumped = bump(tx, c);
+      tx.emit(RegistryEvents.keyRevoked(after, now));
       tx.appendAudit(new AuditEntry(0, now, actor, "key.revoke", customerId, Optional.of(keyId),
           AuditChanges.ofKey(Optional.of(before), Optional.of(after))));
       return new Committed<>(after, customerId, bumped.version());
@@ -97,6 +98,9 @@ public final class KeyService {
       }
       CustomerKey retired = old.withRevokedAt(revokeAt);
       tx.updateKey(retired);
+      if (!revokeAt.isAfter(now)) {
+        tx.emit(RegistryEvents.keyRevoked(retired, now)); // a grace period's end is not an event (not watched)
+      }
       tx.appendAudit(new AuditEntry(0, now, actor, "key.rotate.retire", customerId, Optional.of(keyId),
           AuditChanges.ofKey(Optional.of(old), Optional.of(retired))));
       NewKey same = new NewKey(old.name(), old.environment(), Optional.of(old.namespaces()), Optional.empty());
@@ -129,6 +133,7 @@ public final class KeyService {
     KeyIssuer.Issued issued = issuer.issue(tx, owner.id(), cmd.name(), cmd.environment(), scope,
         Rules.expiry(cmd.expiresAt(), now), replaces, now);
     tx.insertKey(issued.key());
+    tx.emit(RegistryEvents.keyCreated(issued.key(), now));
     tx.appendAudit(new AuditEntry(0, now, actor, replaces.isPresent() ? "key.rotate" : "key.create", owner.id(),
         Optional.of(issued.key().id()), AuditChanges.ofKey(Optional.empty(), Optional.of(issued.key()))));
     return issued;

@@ -25,6 +25,12 @@ public interface RegistryTransaction {
   /** Replaces every mutable field (name, namespaces, revoked/expires/last used) of the key with the same id. */
   void updateKey(CustomerKey key);
 
+  /**
+   * Writes a webhook event into the outbox, for every enabled endpoint subscribed to its type, in this
+   * transaction: it is delivered only if the change commits, and never lost once it has.
+   */
+  void emit(io.tollgate.webhooks.WebhookEvent event);
+
   /** Appends to the audit log; the store assigns the id. */
   void appendAudit(AuditEntry entry);
 

@@ -29,6 +29,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final JdbiRegistryStore registry;
   private final JdbiUsageStore usage;
+  private final JdbiWebhookStore webhooks;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String nodeId;
 
@@ -43,6 +44,7 @@ public final class Database implements AutoCloseable {
     this.nodeId = nodeId;
     this.registry = new JdbiRegistryStore(guard, new FeedLog(dialect.notifyChannel(), nodeId, clock), this::close);
     this.usage = new JdbiUsageStore(guard, clock);
+    this.webhooks = new JdbiWebhookStore(guard);
   }
 
   /**
@@ -109,6 +111,19 @@ public final class Database implements AutoCloseable {
   /** Daily usage and refusals. */
   public UsageStore usage() {
     return usage;
+  }
+
+  /** Webhook endpoints, the outbox and its deliveries. */
+  public io.tollgate.webhooks.WebhookStore webhooks() {
+    return webhooks;
+  }
+
+  /**
+   * From now on, each usage batch applied writes the {@code usage.threshold} events of the thresholds it makes a
+   * customer reach (see {@link io.tollgate.metering.UsageThresholds}).
+   */
+  public void watchUsageThresholds(io.tollgate.metering.UsageThresholds thresholds) {
+    usage.watch(thresholds);
   }
 
   /**

@@ -85,6 +85,11 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   }
 
   @Override
+  public void emit(io.tollgate.webhooks.WebhookEvent event) {
+    guard.translating(() -> OutboxRows.write(handle, event));
+  }
+
+  @Override
   public void insertAdminKey(AdminKey key) {
     guard.translating(() -> handle.createUpdate(AdminKeyRows.INSERT)
         .bind("id", key.id())
@@ -112,7 +117,7 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   @Override
   public void deleteCustomer(String id) {
     guard.translating(() -> {
-      for (String table : List.of("usage_daily", "refusals_daily", "api_keys", "customers")) {
+      for (String table : List.of("usage_daily", "refusals_daily", "usage_thresholds", "api_keys", "customers")) {
         handle.createUpdate("DELETE FROM " + table + " WHERE customer_id = :id").bind("id", id).execute();
       }
       return null;

@@ -6,6 +6,9 @@ import io.tollgate.metering.UsageBatch;
 import io.tollgate.metering.UsageBatch.RefusalRow;
 import io.tollgate.metering.UsageBatch.UsageRow;
 import io.tollgate.metering.UsageStore;
+import io.tollgate.metering.UsageThresholds;
+import io.tollgate.webhooks.EventType;
+import io.tollgate.webhooks.WebhookEvent;
 import io.tollgate.metering.UsageTotals;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -44,8 +47,18 @@ final class JdbiUsageStore implements UsageStore {
   private static final String REFUSALS_BY_CODE = "SELECT customer_id, code, SUM(refusals) AS refusals"
       + " FROM refusals_daily WHERE day >= :from AND day < :to";
 
+  private static final String PERIOD_UNITS = "SELECT customer_id, SUM(units_milli) AS milli FROM usage_daily"
+      + " WHERE customer_id IN (<ids>) AND day >= :from AND day < :to GROUP BY customer_id";
+  private static final int SUM_CHUNK = 500;
+  private static final String MARK_CROSSED = "INSERT INTO usage_thresholds (customer_id, period, threshold,"
+      + " event_id, crossed_at) VALUES (:customerId, :period, :threshold, :event, :at)"
+      + " ON CONFLICT (customer_id, period, threshold) DO NOTHING";
+
   private final GuardedJdbi guard;
   private final InstantSource clock;
+  private volatile UsageThresholds thresholds = UsageThresholds.NONE;
+  /** Customer id → the last period whose every threshold is known crossed: its batches need no sum any more. */
+  private final Map<String, String> allCrossed = new java.util.concurrent.ConcurrentHashMap<>();
 
   JdbiUsageStore(GuardedJdbi guard, InstantSource clock) {
     this.guard = guard;
@@ -67,11 +80,78 @@ final class JdbiUsageStore implements UsageStore {
     }
     addUsage(h, batch.usage(), batch.takenBack());
     addRefusals(h, batch.refusals());
+    crossThresholds(h, batch.usage(), now);
     h.createUpdate(FORGET).bind("node", batch.node())
         .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
         .bind("silentBefore", now - SILENT_NODE_WINDOW.toMillis())
         .execute();
     return true;
+  }
+
+  /** From now on, batches write the usage.threshold events of these thresholds. */
+  void watch(UsageThresholds thresholds) {
+    this.thresholds = java.util.Objects.requireNonNull(thresholds);
+  }
+
+  /**
+   * For each customer and period this batch added usage to, sums the period's stored usage (this batch included)
+   * and records each threshold it reaches: the primary key of {@code usage_thresholds} keeps a second event of the
+   * same customer, period and threshold from being written, whatever replays, restarts or tier changes come.
+   */
+  private void crossThresholds(Handle h, List<UsageRow> added, long now) {
+    UsageThresholds watched = thresholds;
+    if (watched == UsageThresholds.NONE) {
+      return;
+    }
+    // customer → its watch, grouped by period: one grouped sum per period (and 500 customers) for the batch
+    Map<String, Map<String, UsageThresholds.Watch>> byPeriod = new TreeMap<>();
+    for (UsageRow r : added) {
+      watched.watch(r.customerId(), r.day())
+          .filter(w -> !w.period().label().equals(allCrossed.get(r.customerId())))
+          .ifPresent(w -> byPeriod.computeIfAbsent(w.period().label(), p -> new TreeMap<>())
+              .putIfAbsent(r.customerId(), w));
+    }
+    byPeriod.forEach((label, watches) -> {
+      List<String> ids = new ArrayList<>(watches.keySet());
+      Map<String, Long> used = new java.util.HashMap<>();
+      UsageThresholds.Watch any = watches.values().iterator().next();
+      for (int i = 0; i < ids.size(); i += SUM_CHUNK) {
+        h.createQuery(PERIOD_UNITS).bindList("ids", ids.subList(i, Math.min(ids.size(), i + SUM_CHUNK)))
+            .bind("from", any.period().firstDay().toString()).bind("to", any.period().endDay().toString())
+            .map((rs, ctx) -> Map.entry(rs.getString("customer_id"), rs.getLong("milli")))
+            .forEach(e -> used.put(e.getKey(), e.getValue()));
+      }
+      watches.forEach((customerId, w) -> cross(h, customerId, w, used.getOrDefault(customerId, 0L), now));
+    });
+  }
+
+  /** Records each threshold of {@code w} that {@code used} reaches and was not recorded yet, with its event. */
+  private void cross(Handle h, String customerId, UsageThresholds.Watch w, long used, long now) {
+    boolean allBefore = true; // every threshold crossed by an earlier, committed batch
+    for (int percent : w.percents()) {
+      if (!reaches(used, w.quota(), percent)) {
+        allBefore = false;
+        continue;
+      }
+      WebhookEvent event = WebhookEvent.of(EventType.USAGE_THRESHOLD, java.time.Instant.ofEpochMilli(now),
+          OutboxRows.map("customer_id", customerId, "period", w.period().label(), "threshold", percent,
+              "units_used", new Units(used).toDecimal(), "quota", w.quota().toDecimal(), "tier", w.tier()));
+      int marked = h.createUpdate(MARK_CROSSED).bind("customerId", customerId).bind("period", w.period().label())
+          .bind("threshold", percent).bind("event", event.id()).bind("at", now).execute();
+      if (marked > 0) {
+        allBefore = false;
+        OutboxRows.write(h, event);
+      }
+    }
+    if (allBefore) {
+      allCrossed.put(customerId, w.period().label());
+    }
+  }
+
+  /** Whether {@code usedMilli} is at least {@code percent} % of the quota. */
+  static boolean reaches(long usedMilli, Units quota, int percent) {
+    return java.math.BigInteger.valueOf(usedMilli).multiply(java.math.BigInteger.valueOf(100))
+        .compareTo(java.math.BigInteger.valueOf(quota.milli()).multiply(java.math.BigInteger.valueOf(percent))) >= 0;
   }
 
   /**

@@ -88,7 +88,7 @@ final class OpenApiDocumentTest {
     AdminServer.Dependencies deps =
         new AdminServer.Dependencies(null, null, null, null, null, null, null, null, 65536,
             new io.tollgate.telemetry.Metrics(), InstantSource.system(), () -> false,
-            () -> new io.tollgate.metering.UsageSpill.Status(0, 0, false));
+            () -> new io.tollgate.metering.UsageSpill.Status(0, 0, false), null, null);
     Router router = AdminServer.router(vertx, deps, null, ctx -> {}, ctx -> {}, ctx -> {});
     Set<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {

@@ -105,6 +105,9 @@ final class AdminClient {
       if (r.statusCode() / 100 != 2) {
         return refused(r.statusCode(), r.body());
       }
+      if (r.statusCode() == 204) { // nothing to show (DELETE /admin/webhooks/{id})
+        return new Reply.Answered(204, MissingNode.getInstance(), "");
+      }
       Optional<JsonNode> doc = parse(r.body());
       return doc.<Reply>map(d -> new Reply.Answered(r.statusCode(), d, r.body()))
           .orElseGet(() -> new Reply.Refused(r.statusCode(), "unexpected_answer",

@@ -1,0 +1,163 @@
+package io.tollgate.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.limits.BillingPeriod;
+import io.tollgate.limits.FakeClock;
+import io.tollgate.limits.Units;
+import io.tollgate.metering.UsageBatch;
+import io.tollgate.metering.UsageBatch.UsageRow;
+import io.tollgate.metering.UsageThresholds;
+import io.tollgate.webhooks.Delivery;
+import io.tollgate.webhooks.EventType;
+import io.tollgate.webhooks.WebhookEvent;
+import io.tollgate.webhooks.WebhookStore;
+import io.tollgate.webhooks.WebhookStore.Claimed;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The outbox and its deliveries, the same on both dialects. */
+abstract class WebhookStoreContract extends StoreContractBase {
+  final FakeClock clock = new FakeClock(StoreFixtures.T0);
+  private static final LocalDate DAY = LocalDate.of(2026, 1, 15);
+  /** Every customer has a quota of 10 units a month, watched at 80 and 100 %. */
+  private static final UsageThresholds TEN_UNITS = (customerId, day) -> Optional.of(new UsageThresholds.Watch(
+      "starter", Units.of(10), BillingPeriod.month(YearMonth.from(day)), List.of(80, 100)));
+
+  private static String endpoint(Database db, String... events) {
+    return db.webhooks().create(new WebhookStore.NewEndpoint("https://hooks.example.com/t", List.of(events),
+        Optional.empty()), io.tollgate.registry.Actor.adminApi("test"), StoreFixtures.T0).endpoint().id();
+  }
+
+  private static UsageBatch batch(String id, String customer, long units) {
+    return new UsageBatch(id, List.of(new UsageRow(customer, "key_1", "get", DAY, Units.of(units), units)),
+        List.of());
+  }
+
+  private static List<String> types(Database db, String endpointId) {
+    return db.webhooks().deliveries(endpointId, 100).stream().map(Delivery::type).sorted().toList();
+  }
+
+  @Test
+  void usageBatches_crossing80And100_writeOneEventPerThreshold_evenReplayedAndAfterAReopen() {
+    Database db = open();
+    String id = endpoint(db, "usage.threshold");
+    db.watchUsageThresholds(TEN_UNITS);
+    assertThat(db.usage().apply(batch("node-a:1", "acme", 7))).isTrue();
+    assertThat(types(db, id)).isEmpty();
+    assertThat(db.usage().apply(batch("node-a:2", "acme", 1))).isTrue(); // 8 of 10: 80 %
+    assertThat(types(db, id)).containsExactly("usage.threshold");
+    assertThat(db.usage().apply(batch("node-a:2", "acme", 1))).isFalse(); // a replay changes nothing
+    assertThat(db.usage().apply(batch("node-a:3", "acme", 5))).isTrue(); // 13 of 10: 100 %
+    assertThat(db.usage().apply(batch("node-a:4", "acme", 5))).isTrue();
+    assertThat(types(db, id)).hasSize(2);
+    db.close();
+
+    Database reopened = open();
+    reopened.watchUsageThresholds(TEN_UNITS);
+    assertThat(reopened.usage().apply(batch("node-b:1", "acme", 1))).isTrue();
+    assertThat(types(reopened, id)).hasSize(2);
+    assertThat(reopened.usage().apply(batch("node-b:2", "other", 10))).isTrue(); // both at once for another
+    assertThat(types(reopened, id)).hasSize(4);
+  }
+
+  @Test
+  void eventOfARolledBackChange_isNeverWritten() {
+    Database db = open();
+    String id = endpoint(db, "key.created");
+    try {
+      db.registry().inTransaction(tx -> {
+        tx.emit(WebhookEvent.of(EventType.KEY_CREATED, StoreFixtures.T0, Map.of("key_id", "k")));
+        throw new IllegalStateException("the change fails");
+      });
+    } catch (IllegalStateException expected) {
+      // the transaction rolled back
+    }
+    assertThat(types(db, id)).isEmpty();
+    db.registry().inTransaction(tx -> {
+      tx.emit(WebhookEvent.of(EventType.KEY_CREATED, StoreFixtures.T0, Map.of("key_id", "k")));
+      tx.emit(WebhookEvent.of(EventType.KEY_REVOKED, StoreFixtures.T0, Map.of("key_id", "k"))); // not subscribed
+      return null;
+    });
+    assertThat(types(db, id)).containsExactly("key.created");
+  }
+
+  @Test
+  void twoNodesClaimingAtOnce_neverHoldTheSameDelivery() throws Exception {
+    Database a = open();
+    Database b = open();
+    String id = endpoint(a, "key.created");
+    for (int i = 0; i < 60; i++) {
+      a.webhooks().sendTest(id, StoreFixtures.T0);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<List<String>>> claims = new ArrayList<>();
+      for (Database db : List.of(a, b)) {
+        claims.add(pool.submit((Callable<List<String>>) () -> {
+          List<String> mine = new ArrayList<>();
+          List<Claimed> got;
+          do {
+            got = db.webhooks().claimDue(db == a ? "node-a" : "node-b", StoreFixtures.T0.plusSeconds(1),
+                StoreFixtures.T0.plusSeconds(61), 4);
+            got.forEach(c -> mine.add(c.deliveryId()));
+          } while (!got.isEmpty());
+          return mine;
+        }));
+      }
+      List<String> all = new ArrayList<>();
+      for (Future<List<String>> f : claims) {
+        all.addAll(f.get());
+      }
+      assertThat(all).hasSize(60);
+      Set<String> distinct = new HashSet<>(all);
+      assertThat(distinct).hasSize(60);
+    } finally {
+      pool.shutdownNow();
+    }
+    // a claim that ran out is claimed again, and only the newest claim may record the attempt
+    List<Claimed> again = b.webhooks().claimDue("node-b", StoreFixtures.T0.plus(Duration.ofMinutes(2)),
+        StoreFixtures.T0.plus(Duration.ofMinutes(3)), 100);
+    assertThat(again).hasSize(60);
+  }
+
+  @Test
+  void failedAttempts_afterTheDeadline_markTheDeliveryFailed_andDisableTheEndpointWithAnAuditEntry() {
+    Database db = open();
+    String id = endpoint(db, "key.created");
+    db.webhooks().sendTest(id, StoreFixtures.T0);
+    Claimed c = db.webhooks().claimDue("n", StoreFixtures.T0, StoreFixtures.T0.plusSeconds(60), 10).get(0);
+    db.webhooks().attemptFailed(c, Optional.of(503), "x".repeat(5000), StoreFixtures.T0, Optional.empty(),
+        Optional.of("failing"));
+    Delivery d = db.webhooks().deliveries(id, 10).get(0);
+    assertThat(d.status()).isEqualTo(Delivery.Status.FAILED);
+    assertThat(d.lastStatus()).contains(503);
+    assertThat(d.lastError().orElseThrow()).hasSize(1024);
+    assertThat(db.webhooks().find(id).orElseThrow().enabled()).isFalse();
+    assertThat(db.webhooks().find(id).orElseThrow().disabledReason()).contains("failing");
+    assertThat(db.registry().audit(new io.tollgate.registry.RegistryStore.AuditQuery(Optional.empty(),
+        Optional.empty(), 10))).anySatisfy(e -> assertThat(e.action()).isEqualTo("webhook.disable"));
+    // pruning keeps pending deliveries, however old, and removes the others with their events
+    db.webhooks().sendTest(id, StoreFixtures.T0);
+    assertThat(db.webhooks().prune(StoreFixtures.T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(db.webhooks().deliveries(id, 10)).extracting(Delivery::status).containsExactly(Delivery.Status.PENDING);
+    db.webhooks().sendTest(id, StoreFixtures.T0);
+    d = db.webhooks().deliveries(id, 10).get(0);
+    // a disabled endpoint's deliveries are not claimed
+    db.webhooks().retry(id, d.id(), StoreFixtures.T0);
+    assertThat(db.webhooks().claimDue("n", StoreFixtures.T0.plusSeconds(1), StoreFixtures.T0.plusSeconds(60), 10))
+        .isEmpty();
+  }
+}

@@ -55,7 +55,7 @@ final class WebhookHandlers {
         return;
       }
       NewEndpoint cmd = new NewEndpoint(url.get(), events.get(), description);
-      blocking.run(ctx, () -> store.create(cmd, AdminAuth.actor(ctx), now()), (c, created) -> {
+      blocking.run(ctx, () -> store.create(cmd, AdminAuth.actor(ctx).id(), now()), (c, created) -> {
         ObjectNode body = endpoint(created.endpoint());
         body.put("secret", created.secret());
         AdminJson.send(c, 201, body);
@@ -121,13 +121,13 @@ final class WebhookHandlers {
         return;
       }
       EndpointPatch patch = new EndpointPatch(url, events, description, enabled);
-      blocking.run(ctx, () -> store.update(id, patch, AdminAuth.actor(ctx), now()), (c, found) -> answer(c, id, found));
+      blocking.run(ctx, () -> store.update(id, patch, AdminAuth.actor(ctx).id(), now()), (c, found) -> answer(c, id, found));
     });
   }
 
   void delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking.run(ctx, () -> store.delete(id, AdminAuth.actor(ctx), now()), (c, deleted) -> {
+    blocking.run(ctx, () -> store.delete(id, AdminAuth.actor(ctx).id(), now()), (c, deleted) -> {
       if (deleted) {
         c.response().setStatusCode(204).end();
       } else {

@@ -1,5 +1,6 @@
 package io.tollgate.store;
 
+import io.tollgate.registry.Actor;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.AuditEntry.FieldChange;
 import io.tollgate.webhooks.Delivery;
@@ -50,7 +51,7 @@ final class JdbiWebhookStore implements WebhookStore {
   }
 
   @Override
-  public Created create(NewEndpoint e, io.tollgate.registry.Actor actor, Instant now) {
+  public Created create(NewEndpoint e, String actor, Instant now) {
     String id = OutboxRows.newEndpointId();
     String secret = Signature.newSecret();
     return guard.inTransaction(h -> guard.translating(() -> {
@@ -60,7 +61,7 @@ final class JdbiWebhookStore implements WebhookStore {
           .bind("description", e.description().orElse(null)).bind("secret", secret).bind("on", 1)
           .bind("at", now.toEpochMilli()).execute();
       Endpoint created = findIn(h, id).orElseThrow();
-      audit(h, now, actor, "webhook.create", Map.of("url", new FieldChange(null, e.url()),
+      audit(h, now, Actor.adminApi(actor), "webhook.create", Map.of("url", new FieldChange(null, e.url()),
           "events", new FieldChange(null, e.events())));
       return new Created(created, secret);
     }));
@@ -70,7 +71,7 @@ final class JdbiWebhookStore implements WebhookStore {
     return h.createQuery(ENDPOINT + " WHERE endpoint_id = :id").bind("id", id).map(ENDPOINTS).findOne();
   }
 
-  private static void audit(Handle h, Instant at, io.tollgate.registry.Actor actor, String action, Map<String, FieldChange> changes) {
+  private static void audit(Handle h, Instant at, Actor actor, String action, Map<String, FieldChange> changes) {
     AuditRows.bind(h.createUpdate(AuditRows.INSERT), new AuditEntry(0, at, actor, action, AuditEntry.NO_CUSTOMER,
         Optional.empty(), changes)).execute();
   }
@@ -86,7 +87,7 @@ final class JdbiWebhookStore implements WebhookStore {
   }
 
   @Override
-  public Optional<Endpoint> update(String id, EndpointPatch patch, io.tollgate.registry.Actor actor, Instant now) {
+  public Optional<Endpoint> update(String id, EndpointPatch patch, String actor, Instant now) {
     return guard.inTransaction(h -> guard.translating(() -> {
       Optional<Endpoint> found = h.createQuery(ENDPOINT + " WHERE endpoint_id = :id" + guard.dialect().lockClause())
           .bind("id", id).map(ENDPOINTS).findOne();
@@ -113,13 +114,13 @@ final class JdbiWebhookStore implements WebhookStore {
           .bind("events", OutboxRows.eventsColumn(patch.events().orElse(before.events())))
           .bind("description", patch.description().orElse(before.description()).orElse(null))
           .bind("on", enabled ? 1 : 0).execute();
-      audit(h, now, actor, "webhook.update", changes);
+      audit(h, now, Actor.adminApi(actor), "webhook.update", changes);
       return findIn(h, id);
     }));
   }
 
   @Override
-  public boolean delete(String id, io.tollgate.registry.Actor actor, Instant now) {
+  public boolean delete(String id, String actor, Instant now) {
     return guard.inTransaction(h -> guard.translating(() -> {
       Optional<Endpoint> found = findIn(h, id);
       if (found.isEmpty()) {
@@ -128,7 +129,7 @@ final class JdbiWebhookStore implements WebhookStore {
       h.createUpdate("DELETE FROM webhook_deliveries WHERE endpoint_id = :id").bind("id", id).execute();
       h.createUpdate("DELETE FROM webhook_endpoints WHERE endpoint_id = :id").bind("id", id).execute();
       deleteOrphanEvents(h);
-      audit(h, now, actor, "webhook.delete", Map.of("url", new FieldChange(found.get().url(), null)));
+      audit(h, now, Actor.adminApi(actor), "webhook.delete", Map.of("url", new FieldChange(found.get().url(), null)));
       return true;
     }));
   }
@@ -250,7 +251,7 @@ final class JdbiWebhookStore implements WebhookStore {
             .bind("off", 0).bind("on", 1).bind("reason", disable.get()).bind("id", claim.endpointId())
             .execute();
         if (off > 0) {
-          audit(h, now, io.tollgate.registry.Actor.SYSTEM, "webhook.disable", Map.of("endpoint_id",
+          audit(h, now, Actor.SYSTEM, "webhook.disable", Map.of("endpoint_id",
               new FieldChange(null, claim.endpointId()), "enabled", new FieldChange(true, false),
               "disabled_reason", new FieldChange(null, disable.get())));
         }

@@ -11,7 +11,7 @@ import java.util.Optional;
 public interface WebhookStore {
 
   /** A new endpoint: it and its audit entry; the answer holds its secret, the only time it is returned. */
-  Created create(NewEndpoint endpoint, io.tollgate.registry.Actor actor, Instant now);
+  Created create(NewEndpoint endpoint, String actor, Instant now);
 
   /** Every endpoint, oldest first. */
   List<Endpoint> list();
@@ -19,10 +19,10 @@ public interface WebhookStore {
   Optional<Endpoint> find(String id);
 
   /** Applies the patch; re-enabling clears the disabled reason and the failure streak. Empty when unknown. */
-  Optional<Endpoint> update(String id, EndpointPatch patch, io.tollgate.registry.Actor actor, Instant now);
+  Optional<Endpoint> update(String id, EndpointPatch patch, String actor, Instant now);
 
   /** Deletes the endpoint and its deliveries; false when unknown. */
-  boolean delete(String id, io.tollgate.registry.Actor actor, Instant now);
+  boolean delete(String id, String actor, Instant now);
 
   /** The endpoint's deliveries, newest first, at most {@code limit}. */
   List<Delivery> deliveries(String endpointId, int limit);

@@ -38,7 +38,7 @@ abstract class WebhookStoreContract extends StoreContractBase {
 
   private static String endpoint(Database db, String... events) {
     return db.webhooks().create(new WebhookStore.NewEndpoint("https://hooks.example.com/t", List.of(events),
-        Optional.empty()), io.tollgate.registry.Actor.adminApi("test"), StoreFixtures.T0).endpoint().id();
+        Optional.empty()), "test", StoreFixtures.T0).endpoint().id();
   }
 
   private static UsageBatch batch(String id, String customer, long units) {

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 
 /**
  * The operator commands that talk to a running Tollgate's Admin API over HTTP ({@code customers}, {@code keys},
- * {@code namespaces}, {@code usage}, {@code tiers}, {@code audit}, {@code reload}, {@code health}) and
+ * {@code namespaces}, {@code usage}, {@code sla}, {@code tiers}, {@code audit}, {@code reload}, {@code health}) and
  * {@code completion}. Exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server unreachable.
  */
 public final class AdminCommands {
@@ -18,6 +18,7 @@ public final class AdminCommands {
     root.addSubcommand(new KeysCommand());
     root.addSubcommand(new NamespacesCommand());
     root.addSubcommand(new UsageCommand());
+    root.addSubcommand(new SlaCommand());
     for (Method command : CommandLine.getCommandMethods(ServerCommands.class, null)) {
       root.addSubcommand(new CommandLine(command));
     }

@@ -218,6 +218,9 @@ try {
     await page.locator('figure.chart svg').waitFor();
     const bars = await page.locator('svg rect.bar').evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute('height')) > 0).length);
     assert.equal(bars, 1, 'one day with usage in the chart');
+    // 4 answered requests, none failed (the 403 is the customer's): the growth tier's 99.95 % is met
+    await page.getByText('SLA attainment:').waitFor();
+    assert.match(await page.locator('.sla-met').first().textContent(), /100 % of 99\.95 %\s*met/);
     await shoot('usage');
   });
 
@@ -235,6 +238,7 @@ try {
     await page.getByLabel('Customer id (empty: every customer)').fill('');
     await page.getByRole('button', { name: 'This year' }).click();
     await page.getByRole('heading', { name: /^Every customer, period \d{4}$/ }).waitFor();
+    await page.getByRole('columnheader', { name: 'SLA attainment' }).waitFor();
     await shoot('usage-all');
   });
 

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { go, href } from '../router.js';
 import { DailyChart, fillDays } from '../ui/chart.js';
-import { Failure, Loading, Page, Pairs, Utilization } from '../ui/common.js';
+import { Failure, Loading, Page, Pairs, Sla, Utilization } from '../ui/common.js';
 import { useLoad } from '../ui/load.js';
 import { PERIOD, currentMonth, currentYear, num } from '../ui/format.js';
 
@@ -81,12 +81,13 @@ function AllUsage({ period }) {
       <div class="table-wrap"><table>
         <caption class="sr-only">Usage by customer</caption>
         <thead><tr><th scope="col">Customer</th><th scope="col" class="num">Units</th><th scope="col" class="num">Requests</th>
-          <th scope="col">Utilization</th><th scope="col" class="num">Refused</th></tr></thead>
+          <th scope="col">Utilization</th><th scope="col" class="num">Refused</th><th scope="col">SLA attainment</th></tr></thead>
         <tbody>${rows.map((u) => html`<tr>
           <th scope="row"><a href=${href('/usage', { customer: u.customer_id, period: all.data.period })}>${u.customer_id}</a></th>
           <td class="num">${num(u.units_used)}</td><td class="num">${num(u.requests)}</td>
           <td><${Utilization} value=${u.utilization} used=${u.units_used} label=${`Utilization of ${u.customer_id}`} /></td>
-          <td class="num">${num(Object.values(u.rejected).reduce((s, n) => s + n, 0))}</td></tr>`)}</tbody>
+          <td class="num">${num(Object.values(u.rejected).reduce((s, n) => s + n, 0))}</td>
+          <td><${Sla} sla=${u.sla} /></td></tr>`)}</tbody>
       </table></div>
     </section>`}`;
 }
@@ -105,6 +106,7 @@ function CustomerUsage({ id, period }) {
         <p><strong>${num(u.units_used)}</strong> of ${num(u.quota)} units (quota per ${u.quota_period}), ${num(u.requests)} billed requests.</p>
         <${Utilization} value=${u.utilization} used=${u.units_used} label=${`Utilization of the ${u.quota_period}ly quota`} />
         ${u.utilization === null && html`<p class="muted">No utilization for this period: the quota is per ${u.quota_period}.</p>`}
+        <p>SLA attainment: <${Sla} sla=${u.sla} />; error budget left ${u.sla.error_budget_remaining < 0 ? 'none (overspent)' : `${Math.round(u.sla.error_budget_remaining * 100)} %`}.</p>
         <p><a href=${href(`/customers/${encodeURIComponent(id)}`)}>Customer ${id}</a></p>
         <${ExportButton} period=${u.period} />
       </section>

@@ -91,6 +91,14 @@ export function Secret({ issued, onDone }) {
 }
 
 /** A sortable-less plain table of label → number pairs. */
+/** SLA attainment against the tier's target, e.g. "99.98 % of 99.95 % (met)", with the failed requests. */
+export function Sla({ sla }) {
+  if (!sla) return html`<span class="muted">—</span>`;
+  return html`<span class=${sla.met ? 'sla-met' : 'sla-missed'}>
+    ${sla.attained} % of ${sla.target} % <strong>${sla.met ? 'met' : 'not met'}</strong></span>
+    <small class="muted"> ${num(sla.failed_requests)} failed of ${num(sla.eligible_requests)}</small>`;
+}
+
 export function Pairs({ caption, head, rows, empty = 'None.' }) {
   if (!rows.length) return html`<div><h3>${caption}</h3><p class="muted">${empty}</p></div>`;
   return html`<div class="table-wrap"><table>

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.limits.BillingPeriod;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.DailyUsage;
+import io.tollgate.metering.SlaAttainment;
 import io.tollgate.metering.UsageReport;
 import io.tollgate.metering.UsageStore;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,24 +37,36 @@ final class UsageDocuments {
       rejected.put(code, 0L);
     }
     new TreeMap<>(r.totals().refusals()).forEach(rejected::put);
+    o.set("sla", sla(r.sla()));
     return o;
   }
 
-  static ObjectNode day(DailyUsage d) {
+  /** {@code sla {target, attained, failed_requests, eligible_requests, error_budget_remaining, met}}. */
+  static ObjectNode sla(SlaAttainment s) {
+    return AdminJson.object().put("target", s.target()).put("attained", s.attained())
+        .put("failed_requests", s.failedRequests()).put("eligible_requests", s.eligibleRequests())
+        .put("error_budget_remaining", s.errorBudgetRemaining()).put("met", s.met());
+  }
+
+  static ObjectNode day(DailyUsage d, BigDecimal slaTarget) {
     ObjectNode o = AdminJson.object();
     o.put("date", d.day().toString());
     o.put("units", d.units().toDecimal());
     o.put("requests", d.requests());
     o.set("breakdown", units(d.byOperation()));
+    o.set("sla", sla(d.sla(slaTarget)));
     return o;
   }
 
-  static ObjectNode export(BillingPeriod period, List<UsageStore.ExportRow> rows) {
+  /** The JSON billing export: the rows, and every customer's SLA attainment over the period. */
+  static ObjectNode export(BillingPeriod period, List<UsageStore.ExportRow> rows, List<UsageReport> reports) {
     ObjectNode o = AdminJson.object().put("period", period.label()).put("period_start", period.start().toString())
         .put("period_end", period.end().toString());
     var array = o.putArray("rows");
     rows.forEach(r -> array.addObject().put("customer_id", r.customerId()).put("operation", r.operation())
         .put("units", r.units().toDecimal()).put("requests", r.requests()));
+    var attainment = o.putArray("sla");
+    reports.forEach(r -> attainment.addObject().put("customer_id", r.customerId()).setAll(sla(r.sla())));
     return o;
   }
 

@@ -7,12 +7,16 @@ import io.tollgate.limits.BillingPeriod;
 import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.metering.UsageReport;
 import io.tollgate.metering.UsageReports;
+import io.tollgate.registry.CustomerDetails;
 import io.tollgate.registry.CustomerService;
 import io.tollgate.registry.Failure;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -52,7 +56,7 @@ public final class UsageHandlers {
     if (q.refused()) {
       return;
     }
-    blocking.run(ctx, () -> customers.get(id).map(d -> reports.customer(id, d.limits().quota(), period)),
+    blocking.run(ctx, () -> customers.get(id).map(d -> reports.customer(id, terms(d), period)),
         (c, report) -> report.ifPresentOrElse(r -> AdminJson.send(c, 200, render.apply(r)),
             () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));
   }
@@ -82,13 +86,24 @@ public final class UsageHandlers {
       return;
     }
     BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(defaultQuotaPeriod.get()));
-    blocking.run(ctx, () -> reports.all(period, customers.quotas()),
+    blocking.run(ctx, () -> reports.all(period, everyTerms()),
         (c, list) -> AdminJson.send(c, 200, render.apply(period, list)));
+  }
+
+  private UsageReports.Terms terms(CustomerDetails d) {
+    return new UsageReports.Terms(d.limits().quota(), customers.slaTarget(d.customer()));
+  }
+
+  /** Every stored customer's quota and SLA target, by customer id in id order. */
+  private Map<String, UsageReports.Terms> everyTerms() {
+    Map<String, UsageReports.Terms> out = new LinkedHashMap<>();
+    customers.all().forEach(d -> out.put(d.customer().id(), terms(d)));
+    return out;
   }
 
   /**
    * The billing export: one row per customer × operation for a period (default as {@link #all}), as JSON or CSV
-   * ({@code ?format=json|csv}, default json).
+   * ({@code ?format=json|csv}, default json); the JSON also carries every customer's SLA attainment.
    */
   void export(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx);
@@ -101,15 +116,15 @@ public final class UsageHandlers {
       return;
     }
     BillingPeriod period = given.orElseGet(() -> reports.currentPeriod(defaultQuotaPeriod.get()));
-    blocking.run(ctx, () -> reports.export(period), (c, rows) -> {
-      if (format.equals("csv")) {
-        c.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-            .putHeader("Content-Disposition", "attachment; filename=\"tollgate-usage-" + period.label() + ".csv\"")
-            .end(UsageDocuments.csv(period, rows));
-      } else {
-        AdminJson.send(c, 200, UsageDocuments.export(period, rows));
-      }
-    });
+    if (format.equals("csv")) {
+      blocking.run(ctx, () -> reports.export(period), (c, rows) -> c.response()
+          .putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"tollgate-usage-" + period.label() + ".csv\"")
+          .end(UsageDocuments.csv(period, rows)));
+    } else {
+      blocking.run(ctx, () -> UsageDocuments.export(period, reports.export(period), reports.all(period, everyTerms())),
+          (c, body) -> AdminJson.send(c, 200, body));
+    }
   }
 
   /** Day by day, {@code from} and {@code to} inclusive (default: the 30 days up to today). */
@@ -128,7 +143,8 @@ public final class UsageHandlers {
       ObjectNode body = AdminJson.object().put("customer_id", id)
           .put("from", from.toString()).put("to", to.toString());
       ArrayNode days = body.putArray("days");
-      reports.daily(id, from, to.plusDays(1)).forEach(day -> days.add(UsageDocuments.day(day)));
+      BigDecimal target = customers.slaTarget(d.customer());
+      reports.daily(id, from, to.plusDays(1)).forEach(day -> days.add(UsageDocuments.day(day, target)));
       return body;
     }), (c, body) -> body.ifPresentOrElse(b -> AdminJson.send(c, 200, b),
         () -> Problem.of(Failure.CUSTOMER_NOT_FOUND, "no customer with id " + id).send(c)));

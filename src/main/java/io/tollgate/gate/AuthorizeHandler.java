@@ -79,8 +79,8 @@ final class AuthorizeHandler {
           boolean charged = a.reservation().isOpen();
           meter.billed(a, a.request().units()).whenComplete((v, e) -> context.runOnContext(
               failsafe.guard(req, trace, x -> {
-                if (e != null && charged) {
-                  meter.notRecorded(a, a.request().units()); // not billed: the quota gets the units back
+                if (e != null) {
+                  meter.notRecorded(a, a.request().units(), charged); // not billed: the quota gets the units back
                 }
                 allow(req, a, trace, e == null);
               })));

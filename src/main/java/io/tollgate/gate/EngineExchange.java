@@ -254,9 +254,7 @@ final class EngineExchange {
    * whose usage could not be recorded is not billed.
    */
   private void notRecorded(HttpClientResponse resp, Units cost, boolean charged, Throwable failure) {
-    if (charged) {
-      f.meter().notRecorded(allowed, cost);
-    }
+    f.meter().notRecorded(allowed, cost, charged);
     resp.request().reset();
     trace.billed(Units.ZERO); // the usage was not recorded: nothing was billed
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()

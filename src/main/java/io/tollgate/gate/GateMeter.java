@@ -74,10 +74,15 @@ final class GateMeter {
 
   /**
    * A request {@link #billed} with {@code cost} whose usage was not recorded (the strict stage failed: the recorder
-   * already took the usage back, or never counted it): the quota gets the units back.
+   * already took the usage back, or never counted it): the quota gets the units back when this request's billing
+   * took them ({@code charged}), and the request is counted as {@code store_unavailable}, a failure of the gate that
+   * counts against the SLA.
    */
-  void notRecorded(Decision.Allowed a, Units cost) {
-    refund(a, cost);
+  void notRecorded(Decision.Allowed a, Units cost, boolean charged) {
+    if (charged) {
+      refund(a, cost);
+    }
+    countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), Refusal.STORE_UNAVAILABLE.code(), a.at()));
   }
 
   /** Gives back {@code cost} units that {@link #billed} kept (the reservation is settled already). */

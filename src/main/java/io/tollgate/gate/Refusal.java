@@ -14,8 +14,8 @@ public enum Refusal {
   ENGINE_TIMEOUT(504, "engine_timeout", "The engine did not answer in time", true),
   INTERNAL_ERROR(500, "internal_error", "Internal error", false),
   REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", false),
-  STORE_UNAVAILABLE(503, "store_unavailable", "Usage cannot be recorded now", false),
-  LIMITS_UNAVAILABLE(503, "limits_unavailable", "The shared limits cannot be reached", false);
+  STORE_UNAVAILABLE(503, "store_unavailable", "Usage cannot be recorded now", true),
+  LIMITS_UNAVAILABLE(503, "limits_unavailable", "The shared limits cannot be reached", true);
 
   private final int status;
   private final String code;
@@ -41,7 +41,10 @@ public enum Refusal {
     return title;
   }
 
-  /** Whether it is counted against the customer in the usage tables ({@code rejected}). */
+  /**
+   * Whether it is counted against the customer in the usage tables ({@code rejected}), when the key named one; the
+   * 5xx among them count against the SLA ({@link io.tollgate.metering.SlaRule}).
+   */
   public boolean isCounted() {
     return counted;
   }

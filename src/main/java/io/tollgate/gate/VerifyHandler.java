@@ -104,9 +104,7 @@ final class VerifyHandler {
                 trace.billed(a.request().units());
                 send(req, out, trace);
               } else {
-                if (charged) {
-                  meter.notRecorded(a, a.request().units()); // not billed: the quota gets the units back
-                }
+                meter.notRecorded(a, a.request().units(), charged); // not billed: the quota gets the units back
                 trace.refused(STORE_UNAVAILABLE);
                 send(req, out.put("valid", false).put("code", STORE_UNAVAILABLE), trace);
               }

@@ -13,8 +13,15 @@ import java.util.Optional;
  * @param period the period reported
  * @param totals what was used and refused
  * @param quota the customer's effective quota
+ * @param slaTarget the customer's tier's {@code sla}, in percent
  */
-public record UsageReport(String customerId, BillingPeriod period, UsageTotals totals, Quota quota) {
+public record UsageReport(String customerId, BillingPeriod period, UsageTotals totals, Quota quota,
+    BigDecimal slaTarget) {
+
+  /** SLA attainment over the period, by {@link SlaRule}. */
+  public SlaAttainment sla() {
+    return SlaAttainment.of(slaTarget, totals.requests(), totals.refusals());
+  }
 
   /**
    * The share of the quota used, to four decimals; empty when the period's length (month or year) differs from

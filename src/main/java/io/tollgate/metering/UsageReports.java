@@ -3,6 +3,7 @@ package io.tollgate.metering;
 import io.tollgate.limits.BillingPeriod;
 import io.tollgate.limits.Quota;
 import io.tollgate.limits.QuotaPeriod;
+import java.math.BigDecimal;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -30,19 +31,29 @@ public final class UsageReports {
   }
 
   /** One customer over {@code period}, or its current quota period when empty. */
-  public UsageReport customer(String customerId, Quota quota, Optional<BillingPeriod> period) {
-    BillingPeriod p = period.orElseGet(() -> currentPeriod(quota.period()));
-    return new UsageReport(customerId, p, store.totals(customerId, p.firstDay(), p.endDay()), quota);
+  public UsageReport customer(String customerId, Terms terms, Optional<BillingPeriod> period) {
+    BillingPeriod p = period.orElseGet(() -> currentPeriod(terms.quota().period()));
+    return new UsageReport(customerId, p, store.totals(customerId, p.firstDay(), p.endDay()), terms.quota(),
+        terms.slaTarget());
   }
 
   /** Every listed customer over {@code period}; customers without usage report zeros. */
-  public List<UsageReport> all(BillingPeriod period, Map<String, Quota> quotasByCustomer) {
+  public List<UsageReport> all(BillingPeriod period, Map<String, Terms> termsByCustomer) {
     Map<String, UsageTotals> totals = store.totalsByCustomer(period.firstDay(), period.endDay());
-    return quotasByCustomer.entrySet().stream()
+    return termsByCustomer.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .map(e -> new UsageReport(e.getKey(), period, totals.getOrDefault(e.getKey(), UsageTotals.EMPTY), e.getValue()))
+        .map(e -> new UsageReport(e.getKey(), period, totals.getOrDefault(e.getKey(), UsageTotals.EMPTY),
+            e.getValue().quota(), e.getValue().slaTarget()))
         .toList();
   }
+
+  /**
+   * What a customer's usage is measured against.
+   *
+   * @param quota its effective quota
+   * @param slaTarget its tier's {@code sla}, in percent
+   */
+  public record Terms(Quota quota, BigDecimal slaTarget) {}
 
   /** One row per customer × operation over {@code period}: the billing export. */
   public List<UsageStore.ExportRow> export(BillingPeriod period) {

@@ -59,6 +59,6 @@ public interface UsageStore {
    */
   record ExportRow(String customerId, String operation, io.tollgate.limits.Units units, long requests) {}
 
-  /** One row per customer × day in {@code [from, to)} with usage, ordered by day. */
+  /** One row per customer × day in {@code [from, to)} with usage or SLA failures ({@link SlaRule}), ordered by day. */
   List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to);
 }

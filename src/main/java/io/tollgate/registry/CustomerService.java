@@ -1,18 +1,17 @@
 package io.tollgate.registry;
 
 import io.tollgate.config.Catalog;
+import io.tollgate.config.Tier;
 import io.tollgate.keys.RandomIds;
-import io.tollgate.limits.Quota;
 import io.tollgate.registry.ChangeRunner.Committed;
 import io.tollgate.registry.Commands.CustomerPatch;
 import io.tollgate.registry.Commands.NewCustomer;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -98,11 +97,14 @@ public final class CustomerService {
     }
   }
 
-  /** Every stored customer's effective quota, by customer id in id order. */
-  public Map<String, Quota> quotas() {
-    Map<String, Quota> out = new LinkedHashMap<>();
-    all().forEach(d -> out.put(d.customer().id(), d.limits().quota()));
-    return out;
+  /**
+   * The SLA target of a customer: its tier's {@code sla}, in percent.
+   *
+   * @throws IllegalArgumentException when the catalog does not have the customer's tier (as for its limits)
+   */
+  public BigDecimal slaTarget(Customer c) {
+    return catalog.get().tiers().find(c.tier()).map(Tier::sla).orElseThrow(() -> new IllegalArgumentException(
+        "customer " + c.id() + " is on tier " + c.tier() + ", which the catalog does not have"));
   }
 
   public Outcome<CustomerDetails> update(Actor actor, String id, CustomerPatch patch) {

@@ -2,6 +2,7 @@ package io.tollgate.store;
 
 import io.tollgate.limits.Units;
 import io.tollgate.metering.DailyUsage;
+import io.tollgate.metering.SlaRule;
 import io.tollgate.metering.UsageBatch;
 import io.tollgate.metering.UsageBatch.RefusalRow;
 import io.tollgate.metering.UsageBatch.UsageRow;
@@ -14,6 +15,7 @@ import java.time.InstantSource;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -278,21 +280,38 @@ final class JdbiUsageStore implements UsageStore {
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     String sql = "SELECT day, operation, SUM(units_milli) AS milli, SUM(requests) AS requests FROM usage_daily"
         + " WHERE day >= :from AND day < :to AND customer_id = :customerId GROUP BY day, operation";
-    List<DayGroup> groups = guard.withHandle(h -> h.createQuery(sql).bindMap(range(customerId, from, to))
-        .map((rs, ctx) -> new DayGroup(LocalDate.parse(rs.getString("day")), rs.getString("operation"),
-            rs.getLong("milli"), rs.getLong("requests")))
-        .list());
+    String failures = "SELECT day, code, SUM(refusals) AS refusals FROM refusals_daily"
+        + " WHERE day >= :from AND day < :to AND customer_id = :customerId GROUP BY day, code";
     Map<LocalDate, List<DayGroup>> byDay = new TreeMap<>();
-    groups.forEach(g -> byDay.computeIfAbsent(g.day(), d -> new ArrayList<>()).add(g));
+    Map<LocalDate, Long> failedByDay = new HashMap<>();
+    guard.inReadSnapshot(h -> {
+      h.createQuery(sql).bindMap(range(customerId, from, to))
+          .map((rs, ctx) -> new DayGroup(LocalDate.parse(rs.getString("day")), rs.getString("operation"),
+              rs.getLong("milli"), rs.getLong("requests")))
+          .forEach(g -> byDay.computeIfAbsent(g.day(), d -> new ArrayList<>()).add(g));
+      h.createQuery(failures).bindMap(range(customerId, from, to))
+          .map((rs, ctx) -> new DayRefusals(LocalDate.parse(rs.getString("day")), rs.getString("code"),
+              rs.getLong("refusals")))
+          .forEach(r -> {
+            if (SlaRule.fails(r.code())) {
+              failedByDay.merge(r.day(), r.count(), Math::addExact);
+              byDay.computeIfAbsent(r.day(), d -> new ArrayList<>());
+            }
+          });
+      return null;
+    });
     List<DailyUsage> out = new ArrayList<>();
     byDay.forEach((day, ops) -> {
       Map<String, Units> byOperation = new LinkedHashMap<>();
       ops.forEach(g -> byOperation.put(g.operation(), new Units(g.milli())));
       out.add(new DailyUsage(day, new Units(ops.stream().mapToLong(DayGroup::milli).reduce(0, Math::addExact)),
-          ops.stream().mapToLong(DayGroup::requests).reduce(0, Math::addExact), byOperation));
+          ops.stream().mapToLong(DayGroup::requests).reduce(0, Math::addExact), byOperation,
+          failedByDay.getOrDefault(day, 0L)));
     });
     return List.copyOf(out);
   }
+
+  private record DayRefusals(LocalDate day, String code, long count) {}
 
   private record DayGroup(LocalDate day, String operation, long milli, long requests) {}
 }

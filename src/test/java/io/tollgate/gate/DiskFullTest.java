@@ -3,6 +3,7 @@ package io.tollgate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate;
 import io.tollgate.admin.RunningTollgate.Answer;
 import java.io.IOException;
@@ -153,6 +154,13 @@ final class DiskFullTest {
     long expected = before + answered.get() + 1;
     await().atMost(Duration.ofSeconds(10)).until(() -> requests() == expected);
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> requests() == expected);
+    // the 503s of admitted requests are the gate's failures, against the customer's SLA: at least the held request
+    // and the authorization (those refused up front, before their key was looked at, name no customer)
+    JsonNode usage = tollgate.admin("GET", "/admin/customers/disk-1/usage").json();
+    long storeFailures = usage.get("rejected").path("store_unavailable").asLong();
+    assertThat(storeFailures).isGreaterThanOrEqualTo(2);
+    assertThat(usage.get("sla").get("failed_requests").asLong()).isEqualTo(storeFailures);
+    assertThat(usage.get("sla").get("eligible_requests").asLong()).isEqualTo(expected + storeFailures);
     assertIntegrityAfterStop();
   }
 

@@ -257,5 +257,12 @@ final class SharedLimitsAcrossNodesTest {
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
         .until(() -> b.gate("GET", "/v1/default/items/x", key).status() == 200);
     assertThat(a.gate("GET", "/health", null).json().path("limits").asText()).isEqualTo("shared");
+    // the 503s are the gate's failures, counted against the customer's SLA (the polling above may add some)
+    var usage = a.awaitUsage("shared-down", u -> u.path("rejected").path("limits_unavailable").asLong() >= 2
+        && u.path("requests").asLong() == 3);
+    long failed = usage.path("rejected").path("limits_unavailable").asLong();
+    assertThat(usage.path("sla").path("failed_requests").asLong()).isEqualTo(failed);
+    assertThat(usage.path("sla").path("eligible_requests").asLong()).isEqualTo(3 + failed);
+    assertThat(usage.path("sla").path("met").asBoolean()).isFalse();
   }
 }

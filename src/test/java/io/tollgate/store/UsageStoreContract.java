@@ -220,6 +220,21 @@ abstract class UsageStoreContract extends StoreContractBase {
   }
 
   @Test
+  void daily_countsSlaFailuresByDay_alsoOnADayWithoutUsage_notTheCustomersRefusals() {
+    LocalDate jan2 = JAN_1.plusDays(1);
+    store.apply(batch("b1", List.of(use("acme", "k1", "put", JAN_1, "1", 3)),
+        List.of(new RefusalRow("acme", "k1", "engine_error", JAN_1, 2),
+            new RefusalRow("acme", "k2", "engine_timeout", JAN_1, 1),
+            new RefusalRow("acme", "k1", "rate_limited", JAN_1, 9),
+            new RefusalRow("acme", "k1", "engine_unavailable", jan2, 4),
+            new RefusalRow("acme", "k1", "namespace_denied", JAN_1.plusDays(2), 5))));
+
+    assertThat(store.daily("acme", JAN_1, FEB_1)).containsExactly(
+        new DailyUsage(JAN_1, units("1"), 3, Map.of("put", units("1")), 3),
+        new DailyUsage(jan2, Units.ZERO, 0, Map.of(), 4));
+  }
+
+  @Test
   void reopen_sameStorage_keepsUsageAndAppliedBatches() {
     UsageBatch batch = batch("b1", List.of(use("acme", "k", "put", JAN_1, "1.25", 1)),
         List.of(new RefusalRow("acme", "k", "rate_limited", JAN_1, 1)));

@@ -6,8 +6,8 @@ import picocli.CommandLine;
 
 /**
  * The operator commands that talk to a running Tollgate's Admin API over HTTP ({@code customers}, {@code keys},
- * {@code namespaces}, {@code usage}, {@code webhooks}, {@code tiers}, {@code audit}, {@code reload}, {@code health}) and
- * {@code completion}. Exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server unreachable.
+ * {@code namespaces}, {@code usage}, {@code sla}, {@code webhooks}, {@code tiers}, {@code audit}, {@code reload},
+ * {@code health}) and {@code completion}. Exit codes: 0 ok, 1 refused by the server, 2 usage error, 3 server unreachable.
  */
 public final class AdminCommands {
   private AdminCommands() {}
@@ -19,6 +19,7 @@ public final class AdminCommands {
     root.addSubcommand(new NamespacesCommand());
     root.addSubcommand(new UsageCommand());
     root.addSubcommand(new WebhooksCommand());
+    root.addSubcommand(new SlaCommand());
     for (Method command : CommandLine.getCommandMethods(ServerCommands.class, null)) {
       root.addSubcommand(new CommandLine(command));
     }

@@ -46,19 +46,21 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
     </div>
     <p role="status" aria-live="polite" class="muted">${n}</p>
     <button type="button" onClick=${t}>I have stored it, hide it</button>
-  </div>`}function Z({caption:e,head:t,rows:n,empty:r=`None.`}){return n.length?F`<div class="table-wrap"><table>
+  </div>`}function it({sla:e}){return e?F`<span class=${e.met?`sla-met`:`sla-missed`}>
+    ${e.attained} % of ${e.target} % <strong>${e.met?`met`:`not met`}</strong></span>
+    <small class="muted"> ${q(e.failed_requests)} failed of ${q(e.eligible_requests)}</small>`:F`<span class="muted">—</span>`}function Z({caption:e,head:t,rows:n,empty:r=`None.`}){return n.length?F`<div class="table-wrap"><table>
     <caption>${e}</caption>
     <thead><tr><th scope="col">${t[0]}</th><th scope="col" class="num">${t[1]}</th></tr></thead>
     <tbody>${n.map(([e,t])=>F`<tr><th scope="row">${e}</th><td class="num">${q(t)}</td></tr>`)}</tbody>
-  </table></div>`:F`<div><h3>${e}</h3><p class="muted">${r}</p></div>`}function Q(e,t){let[n,r]=R({data:null,error:null,loading:!0}),[i,a]=R(0);z(()=>{let t=!0;return r(e=>({...e,loading:!0,error:null})),e().then(e=>t&&r({data:e,error:null,loading:!1}),e=>t&&r({data:null,error:e,loading:!1})),()=>{t=!1}},[...t,i]);let o=Oe(()=>a(e=>e+1),[]);return{...n,reload:o}}var it=10;function at(e,t){let n=new Map;return e.forEach(e=>n.set(e[t],(n.get(e[t])||0)+1)),[...n.entries()].sort((e,t)=>t[1]-e[1])}function ot(){let e=Q(()=>W.customers(),[]),t=Q(()=>W.allUsage(),[]),n=Q(()=>W.recentRefusals(),[]),r=(t.data?.customers||[]).filter(e=>e.utilization!==null&&e.units_used>0).sort((e,t)=>t.utilization-e.utilization||t.units_used-e.units_used).slice(0,it),i=n.data;return F`<${Qe} title="Overview">
+  </table></div>`:F`<div><h3>${e}</h3><p class="muted">${r}</p></div>`}function Q(e,t){let[n,r]=R({data:null,error:null,loading:!0}),[i,a]=R(0);z(()=>{let t=!0;return r(e=>({...e,loading:!0,error:null})),e().then(e=>t&&r({data:e,error:null,loading:!1}),e=>t&&r({data:null,error:e,loading:!1})),()=>{t=!1}},[...t,i]);let o=Oe(()=>a(e=>e+1),[]);return{...n,reload:o}}var at=10;function ot(e,t){let n=new Map;return e.forEach(e=>n.set(e[t],(n.get(e[t])||0)+1)),[...n.entries()].sort((e,t)=>t[1]-e[1])}function st(){let e=Q(()=>W.customers(),[]),t=Q(()=>W.allUsage(),[]),n=Q(()=>W.recentRefusals(),[]),r=(t.data?.customers||[]).filter(e=>e.utilization!==null&&e.units_used>0).sort((e,t)=>t.utilization-e.utilization||t.units_used-e.units_used).slice(0,at),i=n.data;return F`<${Qe} title="Overview">
     <div class="grid-3">
       <section class="card" aria-labelledby="by-tier-title">
         <h2 id="by-tier-title">Customers by tier</h2>
         <${Y} error=${e.error} />
         ${e.loading?F`<${X} />`:e.data&&F`
           <p class="big">${q(e.data.length)} <span class="muted">customers</span></p>
-          <${Z} caption="By tier" head=${[`Tier`,`Customers`]} rows=${at(e.data,`tier`)} />
-          <${Z} caption="By status" head=${[`Status`,`Customers`]} rows=${at(e.data,`status`)} />`}
+          <${Z} caption="By tier" head=${[`Tier`,`Customers`]} rows=${ot(e.data,`tier`)} />
+          <${Z} caption="By status" head=${[`Status`,`Customers`]} rows=${ot(e.data,`status`)} />`}
       </section>
       <section class="card" aria-labelledby="top-title">
         <h2 id="top-title">Top customers by utilization${t.data?`, ${t.data.period}`:``}</h2>
@@ -76,13 +78,13 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         ${n.loading?F`<${X} />`:i&&F`
           <p class="big">${q(i.total)} <span class="muted">refused requests</span></p>
           <${Z} caption="By code" head=${[`Code`,`Refused`]} rows=${Object.entries(i.by_code).sort((e,t)=>t[1]-e[1])} empty="No refusal in the last hour." />
-          <${Z} caption="By customer" head=${[`Customer`,`Refused`]} rows=${Object.entries(i.by_customer).sort((e,t)=>t[1]-e[1]).slice(0,it)} empty="—" />
+          <${Z} caption="By customer" head=${[`Customer`,`Refused`]} rows=${Object.entries(i.by_customer).sort((e,t)=>t[1]-e[1]).slice(0,at)} empty="—" />
           <p class="muted"><small>Counted by this Tollgate node since ${i.since.slice(0,16).replace(`T`,` `)} UTC.</small></p>`}
       </section>
     </div>
-  <//>`}var st=null;function ct(e){st=e}function lt(e){let t=st&&st.customer_id===e?st:null;return st=null,t}var ut=20,dt=300;function ft({params:e}){let{q:t=``,tier:n=``,status:r=``}=e,i=JSON.stringify([t,n,r]),[a,o]=R({filters:i,cursors:[],moved:!1}),s=a.filters===i,c=s?a.cursors:[],l=c.length?c[c.length-1]:null,u=JSON.stringify([t,n,r,l]),d=Q(()=>W.customerPage({search:t,tier:n,status:r,cursor:l,limit:ut}).then(e=>({...e,asked:u})),[u]),f=d.loading||d.data!==null&&d.data.asked!==u,p=Q(()=>W.tiers(),[]),[m,h]=R(!1),g=(e,i)=>K(`/customers`,{q:t,tier:n,status:r,...e},{replace:i}),[_,v]=R(t),y=Ee(null);z(()=>()=>clearTimeout(y.current),[]),z(()=>{document.activeElement?.id!==`search`&&v(t)},[t]);let b=e=>{v(e),clearTimeout(y.current),y.current=setTimeout(()=>g({q:e},!0),dt)},x=d.data?.customers||[],S=f?null:d.data?.next_cursor||null,C=c.length+1,w=c.length*ut+1,T=C>1||S||s&&a.moved,E=e=>{f||o({filters:i,cursors:e,moved:!0})},ee=C<=1,D=!f&&!S;return F`<${Qe} title="Customers" actions=${F`<button type="button" class="primary"
+  <//>`}var ct=null;function lt(e){ct=e}function ut(e){let t=ct&&ct.customer_id===e?ct:null;return ct=null,t}var dt=20,ft=300;function pt({params:e}){let{q:t=``,tier:n=``,status:r=``}=e,i=JSON.stringify([t,n,r]),[a,o]=R({filters:i,cursors:[],moved:!1}),s=a.filters===i,c=s?a.cursors:[],l=c.length?c[c.length-1]:null,u=JSON.stringify([t,n,r,l]),d=Q(()=>W.customerPage({search:t,tier:n,status:r,cursor:l,limit:dt}).then(e=>({...e,asked:u})),[u]),f=d.loading||d.data!==null&&d.data.asked!==u,p=Q(()=>W.tiers(),[]),[m,h]=R(!1),g=(e,i)=>K(`/customers`,{q:t,tier:n,status:r,...e},{replace:i}),[_,v]=R(t),y=Ee(null);z(()=>()=>clearTimeout(y.current),[]),z(()=>{document.activeElement?.id!==`search`&&v(t)},[t]);let b=e=>{v(e),clearTimeout(y.current),y.current=setTimeout(()=>g({q:e},!0),ft)},x=d.data?.customers||[],S=f?null:d.data?.next_cursor||null,C=c.length+1,w=c.length*dt+1,T=C>1||S||s&&a.moved,E=e=>{f||o({filters:i,cursors:e,moved:!0})},ee=C<=1,D=!f&&!S;return F`<${Qe} title="Customers" actions=${F`<button type="button" class="primary"
       aria-expanded=${m} onClick=${()=>h(!m)}>New customer</button>`}>
-    ${m&&F`<${pt} tiers=${p.data} onCancel=${()=>h(!1)} />`}
+    ${m&&F`<${mt} tiers=${p.data} onCancel=${()=>h(!1)} />`}
     <form class="filters" role="search" onSubmit=${e=>{e.preventDefault(),clearTimeout(y.current),g({q:_},!0)}}>
       <div class="field">
         <label for="search">Search id, name or email</label>
@@ -119,7 +121,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <span>Page ${C}</span>
         <button type="button" aria-disabled=${D} onClick=${()=>S&&E([...c,S])}>Next page</button>
       </nav>`}`}
-  <//>`}function pt({tiers:e,onCancel:t}){let[n,r]=R({customer_id:``,name:``,email:``,tier:``,namespaces:`default`}),[i,a]=R(null),[o,s]=R(!1),c=e=>({value:n[e],onInput:t=>r({...n,[e]:t.target.value})});return F`<form class="card form-grid" onSubmit=${async e=>{e.preventDefault(),s(!0),a(null);let t={customer_id:n.customer_id.trim()||null,name:n.name.trim()||null,email:n.email.trim()||null,tier:n.tier||null,namespaces:n.namespaces.split(/[\s,]+/).filter(Boolean)};try{let e=await W.createCustomer(t);ct(e.api_key),K(`/customers/${encodeURIComponent(e.customer_id)}`)}catch(e){a(e),s(!1)}}} aria-labelledby="new-customer-title">
+  <//>`}function mt({tiers:e,onCancel:t}){let[n,r]=R({customer_id:``,name:``,email:``,tier:``,namespaces:`default`}),[i,a]=R(null),[o,s]=R(!1),c=e=>({value:n[e],onInput:t=>r({...n,[e]:t.target.value})});return F`<form class="card form-grid" onSubmit=${async e=>{e.preventDefault(),s(!0),a(null);let t={customer_id:n.customer_id.trim()||null,name:n.name.trim()||null,email:n.email.trim()||null,tier:n.tier||null,namespaces:n.namespaces.split(/[\s,]+/).filter(Boolean)};try{let e=await W.createCustomer(t);lt(e.api_key),K(`/customers/${encodeURIComponent(e.customer_id)}`)}catch(e){a(e),s(!1)}}} aria-labelledby="new-customer-title">
     <h2 id="new-customer-title">New customer</h2>
     <div class="field"><label for="nc-id">Customer id (optional)</label>
       <input id="nc-id" ...${c(`customer_id`)} pattern="[a-z0-9][a-z0-9_\\-]{1,62}" aria-describedby="nc-id-help" />
@@ -139,7 +141,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <button type="button" onClick=${t}>Cancel</button>
       <button type="submit" class="primary" disabled=${o}>Create customer and first key</button>
     </div>
-  </form>`}var mt=[[0,`None: revoke the old key now`],[3600,`1 hour`],[86400,`1 day`],[604800,`7 days`]];function ht({c:e,onIssued:t,onChanged:n}){let r=Q(()=>W.keys(e.customer_id),[e.customer_id,e.updated_at]),[i,a]=R(null),[o,s]=R(0),[c,l]=R(!1),[u,d]=R(null),f=e.status===`deactivated`,p=()=>{a(null),d(null),s(0)},m=async()=>{l(!0),d(null);try{let{kind:a,key:s}=i;if(a===`revoke`)await W.revokeKey(e.customer_id,s.key_id),n(`Key ${s.key_id} revoked.`);else{let r=await W.rotateKey(e.customer_id,s.key_id,Number(o));t(r),n(`Key ${s.key_id} rotated: the new key is ${r.key_id}.`)}p(),r.reload()}catch(e){d(e)}finally{l(!1)}};return F`<section class="card" aria-labelledby="keys-title">
+  </form>`}var ht=[[0,`None: revoke the old key now`],[3600,`1 hour`],[86400,`1 day`],[604800,`7 days`]];function gt({c:e,onIssued:t,onChanged:n}){let r=Q(()=>W.keys(e.customer_id),[e.customer_id,e.updated_at]),[i,a]=R(null),[o,s]=R(0),[c,l]=R(!1),[u,d]=R(null),f=e.status===`deactivated`,p=()=>{a(null),d(null),s(0)},m=async()=>{l(!0),d(null);try{let{kind:a,key:s}=i;if(a===`revoke`)await W.revokeKey(e.customer_id,s.key_id),n(`Key ${s.key_id} revoked.`);else{let r=await W.rotateKey(e.customer_id,s.key_id,Number(o));t(r),n(`Key ${s.key_id} rotated: the new key is ${r.key_id}.`)}p(),r.reload()}catch(e){d(e)}finally{l(!1)}};return F`<section class="card" aria-labelledby="keys-title">
     <h2 id="keys-title">Keys</h2>
     <${Y} error=${r.error} what="Keys could not be loaded" />
     ${r.loading&&!r.data&&F`<${X} what="Loading keys" />`}
@@ -163,7 +165,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
             onClick=${()=>a({kind:`revoke`,key:e})}>Revoke…</button>`}</td>
       </tr>`)}</tbody>
     </table></div>`}
-    ${!f&&F`<${gt} c=${e} onIssued=${e=>{t(e),r.reload(),n(`Key ${e.key_id} created.`)}} />`}
+    ${!f&&F`<${_t} c=${e} onIssued=${e=>{t(e),r.reload(),n(`Key ${e.key_id} created.`)}} />`}
     <${nt} open=${i?.kind===`revoke`} title=${`Revoke key ${i?.key.key_id||``}?`} confirm="Revoke key"
       danger busy=${c} onConfirm=${m} onCancel=${p}>
       <p>The gate refuses this key from the next request on. The customer's other keys keep working.</p>
@@ -174,11 +176,11 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <p>A new key with the same name, environment and namespaces is issued and shown once.</p>
       <label for="grace">Grace period for the old key</label>
       <select id="grace" onChange=${e=>s(e.target.value)}>
-        ${mt.map(([e,t])=>F`<option value=${e} selected=${String(e)===String(o)}>${t}</option>`)}
+        ${ht.map(([e,t])=>F`<option value=${e} selected=${String(e)===String(o)}>${t}</option>`)}
       </select>
       <${Y} error=${u} />
     <//>
-  </section>`}function gt({c:e,onIssued:t}){let[n,r]=R({name:``,environment:`live`,namespaces:``,expires:``}),[i,a]=R(null),[o,s]=R(!1),c=e=>t=>r({...n,[e]:t.target.value});return F`<form class="form-grid new-key" onSubmit=${async i=>{i.preventDefault(),s(!0),a(null);try{let i=await W.createKey(e.customer_id,{name:n.name.trim()||null,environment:n.environment,namespaces:n.namespaces.split(/[\s,]+/).filter(Boolean),expires_at:n.expires?new Date(`${n.expires}T23:59:59Z`).toISOString():null});r({name:``,environment:`live`,namespaces:``,expires:``}),t(i)}catch(e){a(e)}finally{s(!1)}}} aria-labelledby="new-key-title">
+  </section>`}function _t({c:e,onIssued:t}){let[n,r]=R({name:``,environment:`live`,namespaces:``,expires:``}),[i,a]=R(null),[o,s]=R(!1),c=e=>t=>r({...n,[e]:t.target.value});return F`<form class="form-grid new-key" onSubmit=${async i=>{i.preventDefault(),s(!0),a(null);try{let i=await W.createKey(e.customer_id,{name:n.name.trim()||null,environment:n.environment,namespaces:n.namespaces.split(/[\s,]+/).filter(Boolean),expires_at:n.expires?new Date(`${n.expires}T23:59:59Z`).toISOString():null});r({name:``,environment:`live`,namespaces:``,expires:``}),t(i)}catch(e){a(e)}finally{s(!1)}}} aria-labelledby="new-key-title">
     <h3 id="new-key-title">Create a key</h3>
     <div class="field"><label for="k-name">Name</label><input id="k-name" value=${n.name} onInput=${c(`name`)} /></div>
     <div class="field"><label for="k-env">Environment</label>
@@ -190,7 +192,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <input id="k-exp" type="date" value=${n.expires} onInput=${c(`expires`)} /></div>
     <${Y} error=${i} what="No key created" />
     <div class="actions"><button type="submit" class="primary" disabled=${o}>Create key</button></div>
-  </form>`}var _t={suspend:{label:`Suspend`,body:{active:!1},text:`Every key of this customer will be refused (403) at the gate until it is enabled again.`},enable:{label:`Enable`,body:{active:!0},text:`The customer’s active keys will be accepted by the gate again.`},deactivate:{label:`Deactivate`,text:`Every key stops at once and the customer can never be changed again. Usage is kept for the retention period. This cannot be undone.`}};function vt({id:e}){let t=Q(()=>W.customer(e),[e]),n=Q(()=>W.tiers(),[]),[r,i]=R(()=>lt(e)),[a,o]=R(``),s=t.data,c=e=>{o(e),t.reload()};return F`<${Qe} title=${`Customer ${e}`} actions=${F`
+  </form>`}var vt={suspend:{label:`Suspend`,body:{active:!1},text:`Every key of this customer will be refused (403) at the gate until it is enabled again.`},enable:{label:`Enable`,body:{active:!0},text:`The customer’s active keys will be accepted by the gate again.`},deactivate:{label:`Deactivate`,text:`Every key stops at once and the customer can never be changed again. Usage is kept for the retention period. This cannot be undone.`}};function yt({id:e}){let t=Q(()=>W.customer(e),[e]),n=Q(()=>W.tiers(),[]),[r,i]=R(()=>ut(e)),[a,o]=R(``),s=t.data,c=e=>{o(e),t.reload()};return F`<${Qe} title=${`Customer ${e}`} actions=${F`
       <a class="button" href=${G(`/usage`,{customer:e})}>Usage</a>
       <a class="button" href=${G(`/audit`,{customer:e})}>Audit log</a>`}>
     <${$e} text=${a} />
@@ -199,14 +201,14 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
     ${t.loading&&!s&&F`<${X} />`}
     ${s&&F`
       <div class="grid-2">
-        <${yt} c=${s} tiers=${n.data} onChanged=${c} />
+        <${bt} c=${s} tiers=${n.data} onChanged=${c} />
         <div>
-          <${bt} c=${s} onChanged=${c} />
           <${xt} c=${s} onChanged=${c} />
+          <${St} c=${s} onChanged=${c} />
         </div>
       </div>
-      <${ht} c=${s} onIssued=${i} onChanged=${c} />`}
-  <//>`}function yt({c:e,tiers:t,onChanged:n}){let[r,i]=R({name:e.name||``,email:e.email||``,tier:e.tier}),[a,o]=R(null),s=e.status===`deactivated`,c=async t=>{t.preventDefault(),o(null);let i={};r.name!==(e.name||``)&&(i.name=r.name||null),r.email!==(e.email||``)&&(i.email=r.email||null),r.tier!==e.tier&&(i.tier=r.tier);try{await W.patchCustomer(e.customer_id,i),n(`Profile saved.`)}catch(e){o(e)}},l=e.limits;return F`<section class="card" aria-labelledby="profile-title">
+      <${gt} c=${s} onIssued=${i} onChanged=${c} />`}
+  <//>`}function bt({c:e,tiers:t,onChanged:n}){let[r,i]=R({name:e.name||``,email:e.email||``,tier:e.tier}),[a,o]=R(null),s=e.status===`deactivated`,c=async t=>{t.preventDefault(),o(null);let i={};r.name!==(e.name||``)&&(i.name=r.name||null),r.email!==(e.email||``)&&(i.email=r.email||null),r.tier!==e.tier&&(i.tier=r.tier);try{await W.patchCustomer(e.customer_id,i),n(`Profile saved.`)}catch(e){o(e)}},l=e.limits;return F`<section class="card" aria-labelledby="profile-title">
     <h2 id="profile-title">Profile</h2>
     <dl class="facts">
       <dt>Customer id</dt><dd><code>${e.customer_id}</code></dd>
@@ -235,7 +237,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <button type="submit" class="primary">Save profile</button>
       </fieldset>
     </form>
-  </section>`}function bt({c:e,onChanged:t}){let[n,r]=R(null),[i,a]=R(!1),[o,s]=R(null),c=async()=>{a(!0),s(null);try{n===`deactivate`?await W.deactivate(e.customer_id):await W.patchCustomer(e.customer_id,_t[n].body);let i={suspend:`suspended`,enable:`enabled`,deactivate:`deactivated`}[n];r(null),t(`Customer ${i}.`)}catch(e){s(e)}finally{a(!1)}},l=n&&_t[n];return F`<section class="card" aria-labelledby="status-title">
+  </section>`}function xt({c:e,onChanged:t}){let[n,r]=R(null),[i,a]=R(!1),[o,s]=R(null),c=async()=>{a(!0),s(null);try{n===`deactivate`?await W.deactivate(e.customer_id):await W.patchCustomer(e.customer_id,vt[n].body);let i={suspend:`suspended`,enable:`enabled`,deactivate:`deactivated`}[n];r(null),t(`Customer ${i}.`)}catch(e){s(e)}finally{a(!1)}},l=n&&vt[n];return F`<section class="card" aria-labelledby="status-title">
     <h2 id="status-title">Status: <${et} status=${e.status} /></h2>
     ${e.status===`deactivated`?F`<p class="muted">Deactivated ${J(e.deactivated_at)}; it can no longer be changed.</p>`:F`
       <div class="actions">
@@ -248,7 +250,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <p>${l?.text}</p>
       <${Y} error=${o} />
     <//>
-  </section>`}function xt({c:e,onChanged:t}){let[n,r]=R(``),[i,a]=R(null),o=e.status===`deactivated`,s=async(e,n)=>{a(null);try{await e(),t(n)}catch(e){a(e)}};return F`<section class="card" aria-labelledby="ns-title">
+  </section>`}function St({c:e,onChanged:t}){let[n,r]=R(``),[i,a]=R(null),o=e.status===`deactivated`,s=async(e,n)=>{a(null);try{await e(),t(n)}catch(e){a(e)}};return F`<section class="card" aria-labelledby="ns-title">
     <h2 id="ns-title">Namespaces</h2>
     <ul class="chips">${e.namespaces.map(t=>F`<li><code>${t}</code>
       <button type="button" class="small" disabled=${o} aria-label=${`Withdraw namespace ${t}`}
@@ -261,9 +263,9 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <button type="submit" disabled=${o}>Add namespace</button>
     </form>
     <${Y} error=${i} />
-  </section>`}var St=220,$={left:56,right:8,top:10,bottom:28};function Ct(e){if(e<=0)return 1;let t=10**Math.floor(Math.log10(e));return[1,2,2.5,5,10].map(e=>e*t).find(t=>t>=e)}function wt({days:e,caption:t}){let n=Ee(null),[r,i]=R(720);z(()=>{let e=new ResizeObserver(([e])=>i(Math.max(240,Math.floor(e.contentRect.width))));return e.observe(n.current),()=>e.disconnect()},[]);let a=Ct(Math.max(0,...e.map(e=>e.units))),o=r-$.left-$.right,s=St-$.top-$.bottom,c=o/Math.max(1,e.length),l=Math.max(1,c*.7),u=e=>$.top+s-e/a*s,d=[0,.25,.5,.75,1].map(e=>e*a),f=Math.ceil(e.length/Math.max(2,Math.floor(o/70))),p=e.reduce((e,t)=>e+t.units,0);return F`<figure class="chart" ref=${n}>
+  </section>`}var Ct=220,$={left:56,right:8,top:10,bottom:28};function wt(e){if(e<=0)return 1;let t=10**Math.floor(Math.log10(e));return[1,2,2.5,5,10].map(e=>e*t).find(t=>t>=e)}function Tt({days:e,caption:t}){let n=Ee(null),[r,i]=R(720);z(()=>{let e=new ResizeObserver(([e])=>i(Math.max(240,Math.floor(e.contentRect.width))));return e.observe(n.current),()=>e.disconnect()},[]);let a=wt(Math.max(0,...e.map(e=>e.units))),o=r-$.left-$.right,s=Ct-$.top-$.bottom,c=o/Math.max(1,e.length),l=Math.max(1,c*.7),u=e=>$.top+s-e/a*s,d=[0,.25,.5,.75,1].map(e=>e*a),f=Math.ceil(e.length/Math.max(2,Math.floor(o/70))),p=e.reduce((e,t)=>e+t.units,0);return F`<figure class="chart" ref=${n}>
     <figcaption>${t}</figcaption>
-    <svg viewBox=${`0 0 ${r} ${St}`} width=${r} height=${St} role="img"
+    <svg viewBox=${`0 0 ${r} ${Ct}`} width=${r} height=${Ct} role="img"
       aria-label=${`${t}: ${q(p)} units over ${e.length} days, at most ${q(Math.max(0,...e.map(e=>e.units)))} a day`}>
       ${d.map(e=>F`<g>
         <line x1=${$.left} x2=${r-$.right} y1=${u(e)} y2=${u(e)} class="grid" />
@@ -284,10 +286,10 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
           <td class="num">${q(e.units)}</td><td class="num">${q(e.requests)}</td></tr>`)}</tbody>
       </table></div>
     </details>
-  </figure>`}function Tt(e,t,n){let r=new Map(n.map(e=>[e.date,e])),i=[];for(let n=Date.parse(`${e}T00:00:00Z`);n<=Date.parse(`${t}T00:00:00Z`);n+=864e5){let e=new Date(n).toISOString().slice(0,10);i.push(r.get(e)||{date:e,units:0,requests:0})}return i}var Et=e=>Object.entries(e||{}).sort((e,t)=>t[1]-e[1]);function Dt({params:e}){let{customer:t=``,period:n=``}=e;return F`<${Qe} title=${t?`Usage of ${t}`:`Usage`}>
-    <${Ot} customer=${t} period=${n} />
-    ${t?F`<${jt} id=${t} period=${n} />`:F`<${At} period=${n} />`}
-  <//>`}function Ot({customer:e,period:t}){let[n,r]=R(t),[i,a]=R(e),[o,s]=R(!1);return F`<form class="filters" onSubmit=${e=>{e.preventDefault(),n&&!Ze.test(n)?s(!0):(s(!1),K(`/usage`,{customer:i.trim(),period:n}))}} aria-label="Usage period">
+  </figure>`}function Et(e,t,n){let r=new Map(n.map(e=>[e.date,e])),i=[];for(let n=Date.parse(`${e}T00:00:00Z`);n<=Date.parse(`${t}T00:00:00Z`);n+=864e5){let e=new Date(n).toISOString().slice(0,10);i.push(r.get(e)||{date:e,units:0,requests:0})}return i}var Dt=e=>Object.entries(e||{}).sort((e,t)=>t[1]-e[1]);function Ot({params:e}){let{customer:t=``,period:n=``}=e;return F`<${Qe} title=${t?`Usage of ${t}`:`Usage`}>
+    <${kt} customer=${t} period=${n} />
+    ${t?F`<${Mt} id=${t} period=${n} />`:F`<${jt} period=${n} />`}
+  <//>`}function kt({customer:e,period:t}){let[n,r]=R(t),[i,a]=R(e),[o,s]=R(!1);return F`<form class="filters" onSubmit=${e=>{e.preventDefault(),n&&!Ze.test(n)?s(!0):(s(!1),K(`/usage`,{customer:i.trim(),period:n}))}} aria-label="Usage period">
     <div class="field"><label for="u-customer">Customer id (empty: every customer)</label>
       <input id="u-customer" value=${i} onInput=${e=>a(e.target.value)} /></div>
     <div class="field"><label for="u-period">Period (YYYY-MM or YYYY; empty: the current quota period)</label>
@@ -299,27 +301,28 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <button type="button" onClick=${()=>K(`/usage`,{customer:i.trim(),period:Ye()})}>This month</button>
       <button type="button" onClick=${()=>K(`/usage`,{customer:i.trim(),period:Xe()})}>This year</button>
     </div>
-  </form>`}function kt({period:e}){let[t,n]=R({busy:!1,error:null}),r=async t=>{n({busy:!0,error:null});try{let r=await W.export(e,t),i=await r.blob(),a=/filename="?([^";]+)"?/.exec(r.headers.get(`Content-Disposition`)||``)?.[1]||`tollgate-usage-${e||`current`}.${t}`,o=URL.createObjectURL(i),s=document.createElement(`a`);s.href=o,s.download=a,document.body.append(s),s.click(),s.remove(),setTimeout(()=>URL.revokeObjectURL(o),1e4),n({busy:!1,error:null})}catch(e){n({busy:!1,error:e})}};return F`<div class="actions">
+  </form>`}function At({period:e}){let[t,n]=R({busy:!1,error:null}),r=async t=>{n({busy:!0,error:null});try{let r=await W.export(e,t),i=await r.blob(),a=/filename="?([^";]+)"?/.exec(r.headers.get(`Content-Disposition`)||``)?.[1]||`tollgate-usage-${e||`current`}.${t}`,o=URL.createObjectURL(i),s=document.createElement(`a`);s.href=o,s.download=a,document.body.append(s),s.click(),s.remove(),setTimeout(()=>URL.revokeObjectURL(o),1e4),n({busy:!1,error:null})}catch(e){n({busy:!1,error:e})}};return F`<div class="actions">
     <button type="button" class="primary" disabled=${t.busy} onClick=${()=>r(`csv`)}>Download billing export (CSV)</button>
     <button type="button" disabled=${t.busy} onClick=${()=>r(`json`)}>Download as JSON</button>
     <${Y} error=${t.error} what="Export failed" />
-  </div>`}function At({period:e}){let t=Q(()=>W.allUsage(e||void 0),[e]),n=t.data?.customers||[];return F`
+  </div>`}function jt({period:e}){let t=Q(()=>W.allUsage(e||void 0),[e]),n=t.data?.customers||[];return F`
     <${Y} error=${t.error} what="Usage could not be loaded" />
     ${t.loading&&F`<${X} what="Loading usage" />`}
     ${t.data&&F`<section class="card" aria-labelledby="all-title">
       <h2 id="all-title">Every customer, period ${t.data.period}</h2>
-      <${kt} period=${t.data.period} />
+      <${At} period=${t.data.period} />
       <div class="table-wrap"><table>
         <caption class="sr-only">Usage by customer</caption>
         <thead><tr><th scope="col">Customer</th><th scope="col" class="num">Units</th><th scope="col" class="num">Requests</th>
-          <th scope="col">Utilization</th><th scope="col" class="num">Refused</th></tr></thead>
+          <th scope="col">Utilization</th><th scope="col" class="num">Refused</th><th scope="col">SLA attainment</th></tr></thead>
         <tbody>${n.map(e=>F`<tr>
           <th scope="row"><a href=${G(`/usage`,{customer:e.customer_id,period:t.data.period})}>${e.customer_id}</a></th>
           <td class="num">${q(e.units_used)}</td><td class="num">${q(e.requests)}</td>
           <td><${tt} value=${e.utilization} used=${e.units_used} label=${`Utilization of ${e.customer_id}`} /></td>
-          <td class="num">${q(Object.values(e.rejected).reduce((e,t)=>e+t,0))}</td></tr>`)}</tbody>
+          <td class="num">${q(Object.values(e.rejected).reduce((e,t)=>e+t,0))}</td>
+          <td><${it} sla=${e.sla} /></td></tr>`)}</tbody>
       </table></div>
-    </section>`}`}function jt({id:e,period:t}){let n=Q(()=>W.usage(e,t||void 0),[e,t]),r=Q(()=>W.keys(e).catch(()=>[]),[e]),i=n.data,a=new Map((r.data||[]).map(e=>[e.key_id,e.name]));return F`
+    </section>`}`}function Mt({id:e,period:t}){let n=Q(()=>W.usage(e,t||void 0),[e,t]),r=Q(()=>W.keys(e).catch(()=>[]),[e]),i=n.data,a=new Map((r.data||[]).map(e=>[e.key_id,e.name]));return F`
     <${Y} error=${n.error} what="Usage could not be loaded" />
     ${n.loading&&F`<${X} what="Loading usage" />`}
     ${i&&F`
@@ -328,19 +331,20 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <p><strong>${q(i.units_used)}</strong> of ${q(i.quota)} units (quota per ${i.quota_period}), ${q(i.requests)} billed requests.</p>
         <${tt} value=${i.utilization} used=${i.units_used} label=${`Utilization of the ${i.quota_period}ly quota`} />
         ${i.utilization===null&&F`<p class="muted">No utilization for this period: the quota is per ${i.quota_period}.</p>`}
+        <p>SLA attainment: <${it} sla=${i.sla} />; error budget left ${i.sla.error_budget_remaining<0?`none (overspent)`:`${Math.round(i.sla.error_budget_remaining*100)} %`}.</p>
         <p><a href=${G(`/customers/${encodeURIComponent(e)}`)}>Customer ${e}</a></p>
-        <${kt} period=${i.period} />
+        <${At} period=${i.period} />
       </section>
       <section class="card" aria-labelledby="daily-title">
         <h2 id="daily-title">Units by day</h2>
-        <${Mt} id=${e} u=${i} />
+        <${Nt} id=${e} u=${i} />
       </section>
       <div class="grid-3">
-        <${Z} caption="Units by operation" head=${[`Operation`,`Units`]} rows=${Et(i.breakdown)} />
+        <${Z} caption="Units by operation" head=${[`Operation`,`Units`]} rows=${Dt(i.breakdown)} />
         <${Z} caption="Units by key" head=${[`Key`,`Units`]}
-          rows=${Et(i.by_key).map(([e,t])=>[a.get(e)?`${e} (${a.get(e)})`:e,t])} />
-        <${Z} caption="Refusals by code" head=${[`Code`,`Refused requests`]} rows=${Et(i.rejected)} />
-      </div>`}`}function Mt({id:e,u:t}){let n=new Date().toISOString().slice(0,10),r=t.period_start.slice(0,10),i=new Date(Date.parse(t.period_end)-864e5).toISOString().slice(0,10),a=i<n?i:n,o=Q(()=>r>a?Promise.resolve({days:[]}):W.daily(e,r,a),[e,r,a]);return o.error?F`<${Y} error=${o.error} what="Daily usage could not be loaded" />`:o.data?r>a?F`<p class="muted">This period has not started.</p>`:F`<${wt} days=${Tt(r,a,o.data.days)} caption=${`Units by day, ${r} to ${a} (UTC)`} />`:F`<${X} what="Loading daily usage" />`}function Nt(){let e=Q(()=>W.tiers(),[]);return F`<${Qe} title="Tiers">
+          rows=${Dt(i.by_key).map(([e,t])=>[a.get(e)?`${e} (${a.get(e)})`:e,t])} />
+        <${Z} caption="Refusals by code" head=${[`Code`,`Refused requests`]} rows=${Dt(i.rejected)} />
+      </div>`}`}function Nt({id:e,u:t}){let n=new Date().toISOString().slice(0,10),r=t.period_start.slice(0,10),i=new Date(Date.parse(t.period_end)-864e5).toISOString().slice(0,10),a=i<n?i:n,o=Q(()=>r>a?Promise.resolve({days:[]}):W.daily(e,r,a),[e,r,a]);return o.error?F`<${Y} error=${o.error} what="Daily usage could not be loaded" />`:o.data?r>a?F`<p class="muted">This period has not started.</p>`:F`<${Tt} days=${Et(r,a,o.data.days)} caption=${`Units by day, ${r} to ${a} (UTC)`} />`:F`<${X} what="Loading daily usage" />`}function Pt(){let e=Q(()=>W.tiers(),[]);return F`<${Qe} title="Tiers">
     <${Y} error=${e.error} what="The catalog could not be loaded" />
     ${e.loading&&F`<${X} />`}
     ${e.data&&F`<div class="table-wrap"><table>
@@ -355,7 +359,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <td><a href=${G(`/customers`,{tier:t.name})}>Customers on ${t.name}</a></td>
       </tr>`)}</tbody>
     </table></div>`}
-  <//>`}var Pt=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function Ft({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=Ee(0),s=e=>{let n=++o.current;a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>n===o.current&&a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>n===o.current&&a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),a({entries:[],cursor:null,loading:!0,error:null}),s(null)},[t]),F`<${Qe} title="Audit log">
+  <//>`}var Ft=e=>e==null?`—`:typeof e==`object`?JSON.stringify(e):String(e);function It({params:e}){let t=e.customer||``,[n,r]=R(t),[i,a]=R({entries:[],cursor:null,loading:!0,error:null}),o=Ee(0),s=e=>{let n=++o.current;a(e=>({...e,loading:!0,error:null})),W.audit(t||void 0,e||void 0).then(t=>n===o.current&&a(n=>({entries:e?[...n.entries,...t.entries]:t.entries,cursor:t.next_cursor,loading:!1,error:null})),e=>n===o.current&&a(t=>({...t,loading:!1,error:e})))};return z(()=>{r(t),a({entries:[],cursor:null,loading:!0,error:null}),s(null)},[t]),F`<${Qe} title="Audit log">
     <form class="filters" role="search" onSubmit=${e=>{e.preventDefault(),K(`/audit`,{customer:n.trim()})}}>
       <div class="field"><label for="a-customer">Customer id</label>
         <input id="a-customer" value=${n} onInput=${e=>r(e.target.value)} /></div>
@@ -372,19 +376,19 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
         <td data-label="Action">${e.action}</td>
         <td data-label="Customer"><a href=${G(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a></td>
         <td data-label="Key">${e.key_id?F`<code>${e.key_id}</code>`:`—`}</td>
-        <td data-label="Changes"><ul class="changes">${Object.entries(e.changes).map(([e,t])=>F`<li><code>${e}</code>: ${Pt(t.before)} → ${Pt(t.after)}</li>`)}</ul></td>
+        <td data-label="Changes"><ul class="changes">${Object.entries(e.changes).map(([e,t])=>F`<li><code>${e}</code>: ${Ft(t.before)} → ${Ft(t.after)}</li>`)}</ul></td>
       </tr>`)}</tbody>
     </table></div>
     ${i.loading?F`<${X} what="Loading entries" />`:F`<p class="muted" role="status">${i.entries.length} entries${i.cursor?``:`, no older ones`}.</p>`}
     ${i.cursor&&!i.loading&&F`<button type="button" onClick=${()=>s(i.cursor)}>Older entries</button>`}
-  <//>`}var It=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/audit`,`Audit`]];function Lt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return F`<${ot} />`;case`customers`:return r?F`<${vt} id=${r} key=${r} />`:F`<${ft} params=${t} />`;case`usage`:return F`<${Dt} params=${t} />`;case`tiers`:return F`<${Nt} />`;case`audit`:return F`<${Ft} params=${t} />`;default:return F`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function Rt(){let[e,t]=R(!!B.key()),[n,r]=R(``),i=Ue();if(z(()=>Be(()=>{B.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),z(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return F`<main id="main"><${We} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return F`
+  <//>`}var Lt=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/audit`,`Audit`]];function Rt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return F`<${st} />`;case`customers`:return r?F`<${yt} id=${r} key=${r} />`:F`<${pt} params=${t} />`;case`usage`:return F`<${Ot} params=${t} />`;case`tiers`:return F`<${Pt} />`;case`audit`:return F`<${It} params=${t} />`;default:return F`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function zt(){let[e,t]=R(!!B.key()),[n,r]=R(``),i=Ue();if(z(()=>Be(()=>{B.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),z(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return F`<main id="main"><${We} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return F`
     <a class="skip" href="#main" onClick=${e=>{e.preventDefault(),document.getElementById(`page-title`)?.focus()}}>Skip to content</a>
     <header class="topbar">
       <a class="brand" href="#/">Tollgate</a>
       <nav aria-label="Main">
-        <ul>${It.map(([e,t])=>F`<li><a href=${`#${e}`}
+        <ul>${Lt.map(([e,t])=>F`<li><a href=${`#${e}`}
           aria-current=${a===e?`page`:void 0}>${t}</a></li>`)}</ul>
       </nav>
       <button type="button" class="signout" onClick=${()=>{B.signOut(),t(!1)}}>Sign out</button>
     </header>
-    <main id="main">${Lt(i)}</main>`}N(F`<${Rt} />`,document.getElementById(`app`));
+    <main id="main">${Rt(i)}</main>`}N(F`<${zt} />`,document.getElementById(`app`));

@@ -43,7 +43,7 @@ final class PeriodicJobs {
     }
     try {
       vertx.executeBlocking(work, false).onComplete(ar -> {
-        if (!(stopped && ar.failed() && ar.cause() instanceof RejectedExecutionException)) {
+        if (!(stopped && ar.failed())) { // a run cut short by the stop (rejected, interrupted) is not a failure
           done.handle(ar);
         }
       });

@@ -147,9 +147,11 @@ public final class LiveRegistry implements ChangeFeed {
           changedWhileCompacting.forEach(id -> next.replay(from, id));
           state.set(new State(s.catalog(), next, s.loadedVersion()));
         }
-        changedWhileCompacting = null;
       }
     } finally {
+      synchronized (this) {
+        changedWhileCompacting = null; // also when the build failed: publish stops noting changes
+      }
       compacting.set(false);
     }
   }

@@ -49,7 +49,7 @@ final class NodeKilledUnderLoadTest {
   }
 
   @Test
-  void kill9OfOneOfThreeNodesUnderLoad_theOthersKeepAnswering_itsHeldUnitsAreReleased_andTotalsReconcile()
+  void kill9OfOneOfThreeNodesUnderLoad_theOthersKeepAnswering_itsHeldUnitsAreCountedAsUsed_andTotalsReconcile()
       throws Exception {
     String key = cluster.customer(CUSTOMER, "{\"quota\":{\"units\":10000000,\"period\":\"month\"},"
         + "\"rate_limit\":{\"requests\":100000,\"window_s\":1,\"burst\":100000}}");
@@ -108,7 +108,7 @@ final class NodeKilledUnderLoadTest {
     System.out.printf("kill -9 of 1 of 3 nodes under load: req/s per node before %s, survivors after %s; held"
         + " units released %.2f s after the kill (hold %s); answered %d (killed node %d, %d in its last two flush"
         + " windows, %d in its last %d ms), billed %d, engine saw %d, shared counter %.1f units = %d requests"
-        + " (%d more than answered; the killed node held %s when it died)%n", Arrays.toString(rateBefore), Arrays.toString(rateAfter),
+        + " (%+d against answered; the killed node held %d milli when it died)%n", Arrays.toString(rateBefore), Arrays.toString(rateAfter),
         releasedAfter, RedisLimiter.HOLD_TTL, answered, answeredByKilled, lastTwoWindows, unsettledBound,
         LeasingLimiter.MAX_OWED.plusMillis(100).toMillis(), billed, cluster.engineSaw(CUSTOMER), settled / 1000.0,
         settled / UNIT_MILLI, settled / UNIT_MILLI - answered, killedRun.map(heldAtKill::get).orElse(0L));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Leases over a private Redis: the limiter contract holds with leases and coalesced settlements, a customer far from
  * its limits costs few Redis calls per request under concurrent load, and what a node that stopped calling held
- * returns to the quota once its hold expires.
+ * stays counted once its hold expires (its unpaid settlements are not lost).
  */
 final class LeasingLimiterTest extends LimiterContract {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -73,6 +73,33 @@ final class LeasingLimiterTest extends LimiterContract {
     return allowed.get();
   }
 
+  /** A node: its leasing limiter and its Redis client. */
+  private record Node(LeasingLimiter limiter, RedisLimiter redis) {
+    /** Stops it without paying anything more (no sweep, no flush): as {@code kill -9} would. */
+    void kill() {
+      limiter.close();
+      redis.close();
+    }
+  }
+
+  /** Node {@code node} (a new run of it), having admitted {@code units} for {@code a}, billed and owed (coalesced). */
+  private static Node owing(String node, Account a, Limits lim, long units) throws Exception {
+    RedisLimiter r = connect(Map.of(), node);
+    LeasingLimiter l = new LeasingLimiter(redis.vertx(), r);
+    assertThat(admit(l, a, lim, units, false).allowed()).isTrue();
+    l.settle(a, lim, Units.of(units), Units.of(units), NOW, Limiter.Admission.NO_TICKET, false);
+    return new Node(l, r);
+  }
+
+  /** What another node sees used of {@code a}'s quota is {@code units}, and stays so for longer than a hold. */
+  private static LeasingLimiter awaitUsedStays(Account a, Limits lim, long units) {
+    LeasingLimiter other = new LeasingLimiter(redis.vertx(), connect(Map.of(), "node-other"));
+    await().during(RedisLimiter.HOLD_TTL.plusMillis(500)).atMost(RedisLimiter.HOLD_TTL.plusSeconds(5))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> admit(other, a, lim, 1, true).quota().orElseThrow().used().equals(Units.of(units)));
+    return other;
+  }
+
   /**
    * A node that stops (drained, then its Redis client closed) pays the settlements it had coalesced: after its held
    * units expire the shared counter still holds what it billed, so the next node does not admit it again.
@@ -81,18 +108,39 @@ final class LeasingLimiterTest extends LimiterContract {
   void flush_atStop_paysTheCoalescedSettlements_soTheyOutliveTheNodesHeldUnits() throws Exception {
     Account a = account("flush-at-stop");
     Limits lim = limits(100, 10);
-    RedisLimiter stoppingRedis = connect(Map.of(), "node-stopping");
-    LeasingLimiter stopping = new LeasingLimiter(redis.vertx(), stoppingRedis);
-    assertThat(admit(stopping, a, lim, 4, false).allowed()).isTrue();
-    stopping.settle(a, lim, Units.of(4), Units.of(4), NOW, Limiter.Admission.NO_TICKET, false);
-    stopping.flush().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    stopping.close();
-    stoppingRedis.close();
-    LeasingLimiter other = new LeasingLimiter(redis.vertx(), connect(Map.of(), "node-other"));
-    await().during(RedisLimiter.HOLD_TTL.plusMillis(500)).atMost(RedisLimiter.HOLD_TTL.plusSeconds(5))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> admit(other, a, lim, 1, true).quota().orElseThrow().used().equals(Units.of(4)));
+    Node stopping = owing("node-stopping", a, lim, 4);
+    stopping.limiter().flush().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    stopping.kill();
+    awaitUsedStays(a, lim, 4).close();
+  }
+
+  /**
+   * A node killed with a settlement still coalesced (billed to the client, not paid to Redis): once its hold expires
+   * the shared counter still counts the units that request had reserved, so another node does not admit them again.
+   */
+  @Test
+  void nodeThatStopsWithASettlementNotPaid_afterItsHoldExpires_theCounterStillCountsItsUnits() throws Exception {
+    Account a = account("killed-unpaid");
+    Limits lim = limits(100, 10);
+    owing("node-killed", a, lim, 4).kill();
+    LeasingLimiter other = awaitUsedStays(a, lim, 4);
+    assertThat(admit(other, a, lim, 7, false).allowed()).as("only 6 units are left").isFalse();
     other.close();
+  }
+
+  /**
+   * A node killed with a settlement still coalesced and restarted at once with the same node id (a new run, which
+   * knows nothing of what the old one held): the old run's units are not taken for the new run's, and stay counted.
+   */
+  @Test
+  void nodeRestartedWithTheSameIdBeforeItsHoldExpires_theOldRunsUnpaidUnitsStayCounted() throws Exception {
+    Account a = account("restarted-unpaid");
+    Limits lim = limits(100, 10);
+    owing("node-restarted", a, lim, 4).kill();
+    Node restarted = owing("node-restarted", a, lim, 1);
+    restarted.limiter().flush().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitUsedStays(a, lim, 5).close();
+    restarted.kill();
   }
 
   @Test

@@ -16,7 +16,7 @@ import java.util.Optional;
 final class RedisCounters {
   private RedisCounters() {}
 
-  /** The held hash, field by field ({@code <node>} = milli, {@code <node>:exp} = expiry in Redis µs); may be empty. */
+  /** The held hash, field by field ({@code <node>|<run>} = milli, {@code <node>|<run>:exp} = expiry in Redis µs); may be empty. */
   static Map<String, Long> held(RedisServer redis, String customerId) throws Exception {
     Map<String, Long> fields = new LinkedHashMap<>();
     Optional<String> key = key(redis, "tg:{" + customerId + "}:held:*");
@@ -28,6 +28,11 @@ final class RedisCounters {
       fields.put(lines.get(i), Long.parseLong(lines.get(i + 1)));
     }
     return fields;
+  }
+
+  /** The field of {@code held} that holds what a run of {@code node} holds ({@code <node>|<run>}), if any. */
+  static Optional<String> heldBy(Map<String, Long> held, String node) {
+    return held.keySet().stream().filter(f -> f.startsWith(node + "|") && !f.endsWith(":exp")).findFirst();
   }
 
   /** The settled units of this month's counter, empty when Redis holds none (not seeded yet, or lost). */

@@ -91,6 +91,25 @@ final class RedisFaultsTest {
   }
 
   /**
+   * A node cut off from Redis for longer than its hold, with a settlement owed (4 units reserved, 3 billed): while it
+   * is away its held units are counted as used (it may be dead), and when it pays on its return (its settlement, and
+   * the 1 unit it did not spend) the counter holds exactly what was billed, nothing counted twice.
+   */
+  @Test
+  void nodeCutOffLongerThanTheHold_countsAsUsedMeanwhile_thenPaysBack_andTheCounterIsExactlyWhatWasBilled()
+      throws Exception {
+    LeasingLimiter node = throughProxy("node-away");
+    Limits lim = LimiterContract.limits(100, 100);
+    Account a = billed(node, lim, 4, 3); // owed: release 4, settle 3
+    proxy.mode(RedisProxy.Mode.CUT);
+    LeasingLimiter observer = observer();
+    awaitUsedStays(observer, a, lim, 4);
+    proxy.mode(RedisProxy.Mode.PASS);
+
+    awaitUsedStays(observer, a, lim, 3);
+  }
+
+  /**
    * Settled units of an earlier month cannot ride with those of the next (other counters): they are paid apart, and
    * when that call breaks they are paid again, not lost.
    */

@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * current one is left. A lease lives {@link #LIFETIME}; its unused rest then goes back to Redis. Settlements are
  * coalesced per account and ride on the account's next call, or are paid on their own after {@link #MAX_OWED}, as
  * payments that Redis applies once: one whose call failed is sent again until a call carrying it is answered. What a
- * node holds in Redis expires {@link RedisLimiter#HOLD_TTL} after its last call, so a node that dies strands nothing
- * longer than that; what its calls that timed out and ran anyway reserved is dropped by its next call. Dry runs are
+ * node holds in Redis is its own until {@link RedisLimiter#HOLD_TTL} after its last call, then counted as used (a node
+ * that dies loses none of the settlements it still coalesced; one that comes back pays them, counted once); what its
+ * calls that timed out and ran anyway reserved is dropped by its next call. Dry runs are
  * always exact. Thread-safe; never blocks.
  */
 public final class LeasingLimiter implements Limiter {

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Rate limits and quotas shared by every node, in one Redis: per account one token bucket ({@code
  * tg:{customer}:rate:<created>}), one counter of settled units per month and year ({@code
  * tg:{customer}:quota:<period>:<created>}) and the units each node holds reserved and not settled yet ({@code
- * tg:{customer}:held:<created>}, per node with an expiry of {@link #HOLD_TTL} that each of its calls renews), and per
- * node the last payment applied and the calls that ran ({@code tg:{customer}:calls:<created>}), where {@code <created>}
+ * tg:{customer}:held:<created>}, per run of a node with an expiry of {@link #HOLD_TTL} that each of its calls renews,
+ * then converted to settled units), and per run the last payment applied, the calls that ran and the units converted
+ * ({@code tg:{customer}:calls:<created>}), where {@code <created>}
  * is the account's creation in epoch milliseconds, so a customer created again inherits nothing. Every operation is one
  * {@code limits.lua} call, which first applies what the node pays ({@link Payment}: coalesced settlements, the rest of
  * a lease, applied once however often it is sent) and then decides; the script takes the time from Redis, so the nodes'
@@ -47,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * Thread-safe; never blocks: futures complete on the caller's context.
  */
 public final class RedisLimiter implements Limiter, AutoCloseable {
-  /** How long a node's held units count after its last call: a node that stops calling frees them then. */
+  /**
+   * How long a node's held units stay its own after its last call: a node that stops calling then has them counted
+   * as used (they include the requests it answered and had not paid yet); paid later, they are counted once.
+   */
   public static final Duration HOLD_TTL = Duration.ofSeconds(3);
   /** How long a node's heartbeat counts it as alive. */
   static final Duration NODE_TTL = Duration.ofSeconds(6);

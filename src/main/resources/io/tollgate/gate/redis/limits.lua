@@ -1,9 +1,14 @@
 -- One customer's shared limits: first applies what the calling node pays (its coalesced settlements and the rest of
 -- its leases), then, unless ARGV[1] is 'settle', takes one rate token and reserves units of the quota when both fit
 -- (nothing is taken when either refuses), with an optional lease of more requests.
--- What a node has reserved and not settled yet is held in KEYS[4] under its id, with an expiry (Redis time) that
--- every call of that node renews: a node that stops calling (killed, cut off) has its held units ignored and
--- dropped once they expire, so they return to the quota.
+-- What a run of a node (its process) has reserved and not settled yet is held in KEYS[4] under '<node>|<run>', with
+-- an expiry (Redis time) that every call of that run renews. A run that stops calling (killed, cut off, restarted
+-- as a new run) may have answered requests whose settlements it had not paid yet, so once its hold expires the
+-- next call converts it: the held units are added to the settled counters (KEYS[2], KEYS[3]; pessimistic: the
+-- unspent rest of its lease and its requests in flight count as used too) and remembered in KEYS[5] as converted
+-- ('<node>|<run>:conv'). When that run calls again (it was only cut off), what it releases (ARGV[4]) is first
+-- absorbed by its converted units, and the settled units it adds are reduced by as much, so nothing is counted
+-- twice. KEYS[4] lives as long as the counters, so a hold nobody touches for a while is still converted.
 -- A payment carries an id (ARGV[7], increasing per run; 0: none) that KEYS[5] remembers per run, so that a
 -- payment sent again (its first call timed out or broke, and may or may not have run) is applied once.
 -- A call carries a sequence (ARGV[8], increasing per node; 0: none) and the most the node can hold once its payment
@@ -13,9 +18,10 @@
 -- of the node's calls for the customer was in flight (ARGV[10] = 1) also marks every older call still to land as
 -- one the node gave up on: such a call does nothing.
 -- KEYS: 1 rate bucket (hash: tokens, ts, burst), 2 the quota's period counter (settled units), 3 the other period's
---       counter, 4 held reservations (hash: <node> = milli, <node>:exp = expiry in microseconds), 5 calls, per run
---       of a node (its process: hash: <node>|<run>:paid = last payment id applied, …:seq = highest call sequence
---       run, …:rec = sequence of the last call made with none other in flight)
+--       counter, 4 held reservations (hash: <node>|<run> = milli, <node>|<run>:exp = expiry in microseconds), 5
+--       calls, per run of a node (hash: <node>|<run>:paid = last payment id applied, …:seq = highest call sequence
+--       run, …:rec = sequence of the last call made with none other in flight, …:conv = held milli converted to
+--       settled and not absorbed yet)
 -- ARGV: 1 'admit' | 'settle', 2 node id and run ('<node>|<run>'), 3 hold TTL ms, 4 held milli to release, 5 tokens
 --       to give back, 6 settled milli to add to KEYS[2] and KEYS[3] (when they exist), 7 payment id, 8 call
 --       sequence, 9 most held milli after the payment (-1: not known), 10 no other call in flight (1) or not (0), 11
@@ -28,8 +34,7 @@
 --         ('settle': {1}); {-1} for a call the node gave up on (nothing done)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local node, run = string.match(ARGV[2], '^(.*)|([^|]*)$')
-local me = node .. '|' .. run
+local me = ARGV[2]
 local hold_us = tonumber(ARGV[3]) * 1000
 local calls_ttl_ms = 86400000
 
@@ -52,6 +57,16 @@ if id > 0 then
   end
 end
 
+local function add_settled(milli)
+  if milli ~= 0 then
+    for i = 2, 3 do
+      if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('INCRBY', KEYS[i], milli) < 0 then
+        redis.call('SET', KEYS[i], 0, 'KEEPTTL')
+      end
+    end
+  end
+end
+
 local h = redis.call('HGETALL', KEYS[4])
 local amounts, expiries = {}, {}
 for i = 1, #h, 2 do
@@ -65,21 +80,31 @@ for n, milli in pairs(amounts) do
   if exp == nil or exp <= now then
     redis.call('HDEL', KEYS[4], n, n .. ':exp')
     amounts[n] = nil
-  elseif n ~= node then
+    if milli > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+      add_settled(milli)
+      redis.call('HINCRBY', KEYS[5], n .. ':conv', milli)
+      redis.call('PEXPIRE', KEYS[5], calls_ttl_ms)
+    end
+  elseif n ~= me then
     held = held + milli
   end
 end
-local mine = amounts[node] or 0
+local mine = amounts[me] or 0
 if pay then
-  mine = math.max(0, mine - tonumber(ARGV[4]))
+  local release = tonumber(ARGV[4])
   local settled = tonumber(ARGV[6])
-  if settled ~= 0 then
-    for i = 2, 3 do
-      if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('INCRBY', KEYS[i], settled) < 0 then
-        redis.call('SET', KEYS[i], 0, 'KEEPTTL')
-      end
+  if release > 0 then
+    local conv = tonumber(redis.call('HGET', KEYS[5], me .. ':conv')) or 0
+    local absorbed = math.min(conv, release)
+    if absorbed > 0 then
+      if absorbed == conv then redis.call('HDEL', KEYS[5], me .. ':conv')
+      else redis.call('HINCRBY', KEYS[5], me .. ':conv', -absorbed) end
+      release = release - absorbed
+      settled = settled - absorbed
     end
   end
+  mine = math.max(0, mine - release)
+  add_settled(settled)
   local back = tonumber(ARGV[5])
   if back > 0 then
     local b = redis.call('HMGET', KEYS[1], 'tokens', 'burst')
@@ -95,10 +120,12 @@ if seq > 0 and most >= 0 and ran < seq then
 end
 local function hold(milli)
   if milli > 0 then
-    redis.call('HSET', KEYS[4], node, string.format('%d', milli), node .. ':exp', string.format('%d', now + hold_us))
-    redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[3]) * 2)
+    redis.call('HSET', KEYS[4], me, string.format('%d', milli), me .. ':exp', string.format('%d', now + hold_us))
+    local keep = tonumber(ARGV[3]) * 2
+    for i = 2, 3 do keep = math.max(keep, redis.call('PTTL', KEYS[i])) end
+    redis.call('PEXPIRE', KEYS[4], keep)
   else
-    redis.call('HDEL', KEYS[4], node, node .. ':exp')
+    redis.call('HDEL', KEYS[4], me, me .. ':exp')
   end
 end
 if ARGV[1] == 'settle' then

@@ -77,6 +77,39 @@ final class PostgresOutageTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> health().get("metering").asText().equals("ok"));
   }
 
+  /**
+   * Strict mode refuses rather than serve unbilled: while the database is gone every answer is 200 (its usage
+   * committed) or {@code 503 store_unavailable}, and once it is back the usage holds exactly the 200s.
+   */
+  @Test
+  void postgresGoneUnderLoad_strictAnswersOnly200Or503_andBillsExactlyThe200sWhenBack() throws Exception {
+    f = GateFixture.start(dir, "metering:\n  durability: strict\n  strict_commit_timeout: 2s\n",
+        Map.of("TOLLGATE_STORE_URL", pg.url()));
+    String key = f.customer("{\"customer_id\":\"outage-1\",\"tier\":\"enterprise\"}");
+    assertThat(f.gate("GET", "/v1/default/items/warm", key).status()).isEqualTo(200);
+    AtomicInteger answered = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    AtomicInteger other = new AtomicInteger();
+    Load.run(THREADS, REQUESTS_PER_THREAD, (thread, i) -> {
+      if (thread == 0 && i == REQUESTS_PER_THREAD / 5) {
+        pg.refuseConnections();
+      }
+      var answer = f.gate("GET", "/v1/default/items/outage-" + thread + "-" + i, key);
+      if (answer.status() == 200) {
+        answered.incrementAndGet();
+      } else if (answer.status() == 503 && answer.json().path("code").asText().equals("store_unavailable")) {
+        refused.incrementAndGet();
+      } else {
+        other.incrementAndGet();
+      }
+    });
+    System.out.printf("strict, PostgreSQL gone under load: %d answered 200, %d refused 503 store_unavailable%n",
+        answered.get(), refused.get());
+    assertThat(other.get()).as("answers neither 200 nor 503 store_unavailable").isZero();
+    assertThat(refused.get()).as("requests refused while the database was gone").isPositive();
+    billedOnceWhenBack(answered.get());
+  }
+
   /** Takes the database away during a load of GETs; the requests answered 200 then. */
   private long outageUnderLoad() throws Exception {
     String key = f.customer("{\"customer_id\":\"outage-1\",\"tier\":\"enterprise\"}");

@@ -99,16 +99,14 @@ start_bench_engine() {
   ENGINE_PID="$SPAWNED"
 }
 
-# start_nginx_engine: nginx answering every request itself (`return 200`, a 3-byte body), ENGINE_WORKERS worker
-# processes (1): an engine far faster than the proxies in front of it. Sets ENGINE_PORT and ENGINE_PID (the master
-# and its workers, for cpu_ticks).
-start_nginx_engine() {
-  local dir="$BENCH_DIR/nginx-engine"
-  ENGINE_PORT="$(free_port)"
+# nginx_conf DIR WORKERS SERVERS: writes DIR/nginx.conf, everything under DIR (no access log, keep-alive without a
+# limit), with the server blocks SERVERS in its http block.
+nginx_conf() {
+  local dir="$1" workers="$2" servers="$3"
   mkdir -p "$dir"
   chmod 755 "$BENCH_DIR" "$dir"
   cat >"$dir/nginx.conf" <<EOF
-worker_processes ${ENGINE_WORKERS:-1};
+worker_processes $workers;
 error_log $dir/error.log warn;
 pid $dir/nginx.pid;
 events { worker_connections 4096; }
@@ -120,12 +118,21 @@ http {
   uwsgi_temp_path $dir/uwsgi;
   scgi_temp_path $dir/scgi;
   keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$ENGINE_PORT;
-    location / { default_type text/plain; return 200 "ok\n"; }
-  }
-}
+$servers}
 EOF
+}
+
+# start_nginx_engine: nginx answering every request itself (`return 200`, a 3-byte body), ENGINE_WORKERS worker
+# processes (1): an engine far faster than the proxies in front of it. Sets ENGINE_PORT and ENGINE_PID (the master
+# and its workers, for cpu_ticks).
+start_nginx_engine() {
+  local dir="$BENCH_DIR/nginx-engine"
+  ENGINE_PORT="$(free_port)"
+  nginx_conf "$dir" "${ENGINE_WORKERS:-1}" "  server {
+    listen 127.0.0.1:$ENGINE_PORT;
+    location / { default_type text/plain; return 200 \"ok\\n\"; }
+  }
+"
   spawn engine "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
   wait_port "$ENGINE_PORT" "$SPAWNED" engine
   ENGINE_PID="$SPAWNED $(pgrep -P "$SPAWNED" | tr '\n' ' ')"
@@ -148,23 +155,7 @@ start_nginx() {
     servers+="      proxy_set_header Connection \"\";"$'\n'"    }"$'\n'"  }"$'\n'
   done
   NGINX_PORT="${NGINX_PORTS[0]}"
-  mkdir -p "$dir"
-  chmod 755 "$BENCH_DIR" "$dir"
-  cat >"$dir/nginx.conf" <<EOF
-worker_processes ${NGINX_WORKERS:-1};
-error_log $dir/error.log warn;
-pid $dir/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $dir/client_body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
-  keepalive_requests 1000000;
-$servers}
-EOF
+  nginx_conf "$dir" "${NGINX_WORKERS:-1}" "$servers"
   spawn nginx "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
   for i in "${!NGINX_PORTS[@]}"; do
     wait_port "${NGINX_PORTS[$i]}" "$SPAWNED" nginx

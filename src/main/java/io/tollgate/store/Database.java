@@ -78,8 +78,8 @@ public final class Database implements AutoCloseable {
     HikariDataSource pool = null;
     try {
       pool = dialect.openPool();
-      int applied = Migrations.migrate(pool, dialect);
-      LOG.info("store opened: {} ({} migrations applied)", dialect.describe(), applied);
+      Migrations.Outcome schema = Migrations.bringUpToDate(pool, dialect);
+      LOG.info("store opened: {} ({})", dialect.describe(), schema.describe());
       return new Database(dialect, pool, clock, nodeId);
     } catch (RuntimeException e) {
       if (pool != null) {

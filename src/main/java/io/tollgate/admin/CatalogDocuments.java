@@ -19,6 +19,7 @@ final class CatalogDocuments {
     o.set("quota", limits.get("quota"));
     o.set("rate_limit", limits.get("rate_limit"));
     o.put("sla", t.sla());
+    t.usageThresholds().ifPresent(list -> list.forEach(o.putArray("usage_thresholds")::add));
     return o;
   }
 

@@ -8,6 +8,7 @@ import io.tollgate.registry.Commands.CustomerPatch;
 import io.tollgate.registry.Commands.NewCustomer;
 import io.tollgate.registry.Commands.NewKey;
 import io.tollgate.registry.LimitOverrides;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,10 +60,10 @@ final class CommandReader {
       return Optional.empty();
     }
     if (!n.isObject()) {
-      in.error("limits", "must be an object with quota and/or rate_limit");
+      in.error("limits", "must be an object with quota, rate_limit and/or usage_thresholds");
       return Optional.empty();
     }
-    onlyKeys(in, n, "limits", Set.of("quota", "rate_limit"));
+    onlyKeys(in, n, "limits", Set.of("quota", "rate_limit", "usage_thresholds"));
     JsonNode q = n.path("quota");
     JsonNode r = n.path("rate_limit");
     onlyKeys(in, q, "limits.quota", Set.of("units", "period"));
@@ -87,7 +88,28 @@ final class CommandReader {
     return Optional.of(new LimitOverrides(units, period,
         in.integer(r.path("requests"), "limits.rate_limit.requests", 1, max),
         in.integer(r.path("window_s"), "limits.rate_limit.window_s", 1, 86_400),
-        in.integer(r.path("burst"), "limits.rate_limit.burst", 1, max)));
+        in.integer(r.path("burst"), "limits.rate_limit.burst", 1, max),
+        usageThresholds(in, n.path("usage_thresholds"))));
+  }
+
+  /** Whole percents of the quota, 1 to 1000, sorted without duplicates; {@code []} for none, absent keeps the tier's. */
+  private static Optional<List<Integer>> usageThresholds(JsonInput in, JsonNode list) {
+    if (list.isMissingNode() || list.isNull()) {
+      return Optional.empty();
+    }
+    String field = "limits.usage_thresholds";
+    if (!list.isArray() || list.size() > 20) {
+      in.error(field, "must be a list of at most 20 whole percents");
+      return Optional.empty();
+    }
+    java.util.TreeSet<Integer> percents = new java.util.TreeSet<>();
+    for (JsonNode p : list) {
+      if (p.isNull()) {
+        in.error(field, "must be a whole number");
+      }
+      in.integer(p, field, 1, 1000).ifPresent(v -> percents.add(v.intValue()));
+    }
+    return Optional.of(List.copyOf(percents));
   }
 
   private static void onlyKeys(JsonInput in, JsonNode n, String path, Set<String> known) {

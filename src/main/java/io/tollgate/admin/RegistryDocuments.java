@@ -62,6 +62,7 @@ final class RegistryDocuments {
       ov.windowSeconds().ifPresent(v -> r.put("window_s", v));
       ov.burst().ifPresent(v -> r.put("burst", v));
     }
+    ov.usageThresholds().ifPresent(list -> list.forEach(o.putArray("usage_thresholds")::add));
     return o;
   }
 

@@ -286,14 +286,16 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Every customer with a quota above zero is watched at these thresholds of its effective quota (its tier's, or
-   * its own override), read from the in-memory registry.
+   * Every customer with a quota above zero is watched at the thresholds of its own override, else of its tier, else
+   * {@code configured}, of its effective quota (its tier's, or its own override), read from the in-memory registry.
    */
-  private static UsageThresholds usageThresholds(LiveRegistry live, List<Integer> percents) {
+  private static UsageThresholds usageThresholds(LiveRegistry live, List<Integer> configured) {
     return (customerId, day) -> live.view().findCustomer(customerId)
         .filter(e -> e.limits().quota().units().milli() > 0)
         .map(e -> new UsageThresholds.Watch(e.customer().tier(), e.limits().quota().units(),
-            e.limits().quota().period().containing(day), percents));
+            e.limits().quota().period().containing(day), e.customer().overrides().usageThresholds()
+                .or(() -> live.catalog().tiers().find(e.customer().tier()).flatMap(t -> t.usageThresholds()))
+                .orElse(configured), e.customer().createdAt()));
   }
 
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {

@@ -396,19 +396,8 @@ public final class ConfigLoader {
     Duration max = positive(w.get("retry_max"), w.get("retry_max").duration().orElse(Duration.ofHours(1)));
     Duration disable = positive(w.get("disable_after"),
         w.get("disable_after").duration().orElse(Duration.ofDays(5)));
-    java.util.List<Integer> thresholds = new java.util.ArrayList<>();
-    if (w.get("usage_thresholds").isPresent()) {
-      for (ConfigNode n : w.get("usage_thresholds").list()) {
-        long percent = n.integer().orElseThrow(() -> n.fail("must be a whole percent"));
-        if (percent < 1 || percent > 1000) {
-          throw n.fail("must be between 1 and 1000");
-        }
-        thresholds.add((int) percent);
-      }
-    } else {
-      thresholds.addAll(java.util.List.of(80, 100));
-    }
-    thresholds = thresholds.stream().distinct().sorted().toList();
+    java.util.List<Integer> thresholds = TierCatalogParser.usageThresholds(w.get("usage_thresholds"))
+        .orElse(java.util.List.of(80, 100));
     return new TollgateConfig.Webhooks(w.get("allow_private").bool().orElse(false), poll, base, max, disable,
         thresholds);
   }

@@ -2,7 +2,9 @@ package io.tollgate.config;
 
 import io.tollgate.limits.Limits;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One plan of the tier catalog.
@@ -12,9 +14,18 @@ import java.util.Objects;
  * @param price what the plan costs per {@code price.period}
  * @param limits quota and rate limit
  * @param sla availability promise in percent, e.g. {@code 99.9}
+ * @param usageThresholds the percents of the quota at which {@code usage.threshold} is sent for its customers,
+ *     ascending; empty to use {@code webhooks.usage_thresholds}
  */
-public record Tier(String name, String displayName, Price price, Limits limits, BigDecimal sla) {
+public record Tier(String name, String displayName, Price price, Limits limits, BigDecimal sla,
+    Optional<List<Integer>> usageThresholds) {
+  /** A tier that takes {@code webhooks.usage_thresholds}. */
+  public Tier(String name, String displayName, Price price, Limits limits, BigDecimal sla) {
+    this(name, displayName, price, limits, sla, Optional.empty());
+  }
+
   public Tier {
+    usageThresholds = usageThresholds.map(List::copyOf);
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(displayName, "displayName");
     Objects.requireNonNull(price, "price");

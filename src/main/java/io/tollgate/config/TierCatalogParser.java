@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -65,13 +66,33 @@ public final class TierCatalogParser {
   }
 
   private static Tier tier(ConfigNode n) {
-    n.onlyKeys(Set.of("name", "display_name", "price", "quota", "rate_limit", "sla"));
+    n.onlyKeys(Set.of("name", "display_name", "price", "quota", "rate_limit", "sla", "usage_thresholds"));
     String name = n.get("name").text().orElseThrow(() -> n.get("name").fail("is required"));
     if (!NAME.matcher(name).matches()) {
       throw n.get("name").fail("must match " + NAME.pattern());
     }
     return new Tier(name, n.get("display_name").text(name), price(n.get("price")),
-        new Limits(quota(n.get("quota")), rateLimit(n.get("rate_limit"))), sla(n.get("sla")));
+        new Limits(quota(n.get("quota")), rateLimit(n.get("rate_limit"))), sla(n.get("sla")),
+        usageThresholds(n.get("usage_thresholds")));
+  }
+
+  /**
+   * A list of usage thresholds (whole percents of the quota, 1 to 1000), sorted without duplicates; empty when the
+   * key is absent. An empty list is kept: no threshold at all.
+   */
+  static Optional<List<Integer>> usageThresholds(ConfigNode list) {
+    if (!list.isPresent()) {
+      return Optional.empty();
+    }
+    java.util.TreeSet<Integer> percents = new java.util.TreeSet<>();
+    for (ConfigNode n : list.list()) {
+      long percent = n.integer().orElseThrow(() -> n.fail("must be a whole percent"));
+      if (percent < 1 || percent > 1000) {
+        throw n.fail("must be between 1 and 1000");
+      }
+      percents.add((int) percent);
+    }
+    return Optional.of(List.copyOf(percents));
   }
 
   private static Tier.Price price(ConfigNode p) {

@@ -20,12 +20,17 @@ public interface UsageThresholds {
   Optional<Watch> watch(String customerId, LocalDate day);
 
   /**
+   * The thresholds come from the customer's own override, else its tier's, else {@code webhooks.usage_thresholds}.
+   *
    * @param tier the customer's tier, for the event's data
    * @param quota the period's quota, above zero
    * @param period the billing period
    * @param percents the thresholds, in percent of the quota, ascending
+   * @param customerCreatedAt when this customer was created: a customer purged and created again under the same
+   *     id is another customer, whose thresholds are not the purged one's
    */
-  record Watch(String tier, Units quota, BillingPeriod period, List<Integer> percents) {
+  record Watch(String tier, Units quota, BillingPeriod period, List<Integer> percents,
+      java.time.Instant customerCreatedAt) {
     public Watch {
       percents = List.copyOf(percents);
     }

@@ -161,6 +161,7 @@ final class AuditChanges {
     if (!rate.isEmpty()) {
       m.put("rate_limit", rate);
     }
+    o.usageThresholds().ifPresent(list -> m.put("usage_thresholds", list));
     return m;
   }
 

@@ -59,8 +59,19 @@ final class JdbiUsageStore implements UsageStore {
   private final GuardedJdbi guard;
   private final InstantSource clock;
   private volatile UsageThresholds thresholds = UsageThresholds.NONE;
-  /** Customer id → the last period whose every threshold is known crossed: its batches need no sum any more. */
-  private final Map<String, String> allCrossed = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Customer id → the last watch (period, thresholds, the customer's creation) whose every threshold is known
+   * crossed: its batches need no sum any more. A watch that differs in any of these (a new period, thresholds
+   * changed by an override or the tier, the customer purged and created again) is summed again.
+   */
+  private final Map<String, Crossed> allCrossed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What {@link #allCrossed} remembers of a watch. */
+  private record Crossed(String period, List<Integer> percents, java.time.Instant customerCreatedAt) {
+    static Crossed of(UsageThresholds.Watch w) {
+      return new Crossed(w.period().label(), w.percents(), w.customerCreatedAt());
+    }
+  }
 
   JdbiUsageStore(GuardedJdbi guard, InstantSource clock) {
     this.guard = guard;
@@ -109,7 +120,7 @@ final class JdbiUsageStore implements UsageStore {
     Map<String, Map<String, UsageThresholds.Watch>> byPeriod = new TreeMap<>();
     for (UsageRow r : added) {
       watched.watch(r.customerId(), r.day())
-          .filter(w -> !w.period().label().equals(allCrossed.get(r.customerId())))
+          .filter(w -> !Crossed.of(w).equals(allCrossed.get(r.customerId())))
           .ifPresent(w -> byPeriod.computeIfAbsent(w.period().label(), p -> new TreeMap<>())
               .putIfAbsent(r.customerId(), w));
     }
@@ -146,7 +157,7 @@ final class JdbiUsageStore implements UsageStore {
       }
     }
     if (allBefore) {
-      allCrossed.put(customerId, w.period().label());
+      allCrossed.put(customerId, Crossed.of(w));
     }
   }
 

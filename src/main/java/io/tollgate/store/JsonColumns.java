@@ -65,6 +65,7 @@ final class JsonColumns {
     o.requests().ifPresent(r -> node.put("requests", r));
     o.windowSeconds().ifPresent(w -> node.put("window_s", w));
     o.burst().ifPresent(b -> node.put("burst", b));
+    o.usageThresholds().ifPresent(list -> list.forEach(node.putArray("usage_thresholds")::add));
     return node.toString();
   }
 
@@ -80,10 +81,20 @@ final class JsonColumns {
               .map(p -> QuotaPeriod.fromWire(p.asText()).orElseThrow(() -> new IllegalArgumentException(p.asText()))),
           longField(node, "requests"),
           longField(node, "window_s"),
-          longField(node, "burst"));
+          longField(node, "burst"),
+          Optional.ofNullable(node.get("usage_thresholds")).map(JsonColumns::percents));
     } catch (IllegalArgumentException e) {
       throw StoreFailures.corruptJson("overrides", e);
     }
+  }
+
+  private static List<Integer> percents(JsonNode list) {
+    if (!list.isArray()) {
+      throw new IllegalArgumentException("usage_thresholds is not a list");
+    }
+    List<Integer> out = new java.util.ArrayList<>();
+    list.forEach(n -> out.add(n.intValue()));
+    return out;
   }
 
   private static Optional<Long> longField(JsonNode node, String name) {

@@ -8,6 +8,7 @@ import io.tollgate.limits.Units;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -297,6 +298,38 @@ final class ConfigLoaderTest {
     assertThat(builder.limits().rateLimit().burst()).isEqualTo(100);
     assertThat(builder.limits().rateLimit().windowSeconds()).isEqualTo(60);
     assertThat(builder.limits().quota().period()).isEqualTo(QuotaPeriod.MONTH);
+  }
+
+  @Test
+  void catalog_tierUsageThresholds_areSortedUnique_andOutOfRangeIsRefused() throws Exception {
+    write("tiers.yaml", """
+        tiers:
+          - name: builder
+            quota: {units: 50000, period: month}
+            rate_limit: {requests: 100}
+            sla: 99.9
+            usage_thresholds: [100, 50, 80, 50]
+          - name: plain
+            quota: {units: 10, period: month}
+            rate_limit: {requests: 1}
+            sla: 99
+        """);
+    Path f = write("c.yaml", "tiers: ./tiers.yaml\ndefault_tier: builder\n");
+    Catalog catalog = Catalog.of(ConfigLoader.load(Optional.of(f), Map.of()));
+    assertThat(catalog.tiers().find("builder").orElseThrow().usageThresholds()).contains(List.of(50, 80, 100));
+    assertThat(catalog.tiers().find("plain").orElseThrow().usageThresholds()).isEmpty();
+
+    write("bad.yaml", """
+        tiers:
+          - name: builder
+            quota: {units: 1, period: month}
+            rate_limit: {requests: 1}
+            sla: 99
+            usage_thresholds: [0]
+        """);
+    Path g = write("g.yaml", "tiers: ./bad.yaml\ndefault_tier: builder\n");
+    assertThatThrownBy(() -> Catalog.of(ConfigLoader.load(Optional.of(g), Map.of())))
+        .hasMessageContaining("usage_thresholds").hasMessageContaining("between 1 and 1000");
   }
 
   @Test

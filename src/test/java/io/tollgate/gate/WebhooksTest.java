@@ -169,6 +169,30 @@ final class WebhooksTest {
   }
 
   @Test
+  void customerThresholdOverride_setByPatch_replacesTheConfiguredThresholds() throws Exception {
+    try (TestEngine engine = new TestEngine(); WebhookReceiver receiver = new WebhookReceiver(0);
+        RunningTollgate t = start("gate:\n  engine: " + engine.url() + "\n" + WEBHOOKS)) {
+      endpoint(t, receiver.url(), "usage.threshold");
+      String key = t.admin("POST", "/admin/customers", "{\"customer_id\":\"halfway\"}").json().get("api_key")
+          .get("key").asText();
+      Answer bad = t.admin("PATCH", "/admin/customers/halfway", "{\"limits\":{\"usage_thresholds\":[0]}}");
+      assertThat(bad.status()).isEqualTo(422);
+      Answer patched = t.admin("PATCH", "/admin/customers/halfway", "{\"limits\":{\"quota\":{\"units\":10,"
+          + "\"period\":\"month\"},\"usage_thresholds\":[50,50,30]}}");
+      assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+      assertThat(patched.json().get("limit_overrides").get("usage_thresholds").toString()).isEqualTo("[30,50]");
+      for (int i = 0; i < 9; i++) { // 9 of 10: past 30 % and 50 %, not the configured 80 %
+        t.send("GET", t.gateUri("/v1/default/serve/x"), null, Map.of("Authorization", "Bearer " + key));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("usage.threshold").size() == 2);
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+          .until(() -> receiver.ofType("usage.threshold").size() == 2);
+      assertThat(receiver.ofType("usage.threshold")).map(r -> read(r.body()).get("data").get("threshold").asInt())
+          .containsExactlyInAnyOrder(30, 50);
+    }
+  }
+
+  @Test
   void endpointUrl_httpOrPrivate_isRefusedWithoutAllowPrivate() throws Exception {
     try (RunningTollgate t = start("webhooks:\n  poll_interval: 50ms\n")) {
       Answer http = t.admin("POST", "/admin/webhooks", "{\"url\":\"http://example.com/h\",\"events\":[\"key.created\"]}");

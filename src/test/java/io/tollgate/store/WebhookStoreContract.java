@@ -34,7 +34,7 @@ abstract class WebhookStoreContract extends StoreContractBase {
   private static final LocalDate DAY = LocalDate.of(2026, 1, 15);
   /** Every customer has a quota of 10 units a month, watched at 80 and 100 %. */
   private static final UsageThresholds TEN_UNITS = (customerId, day) -> Optional.of(new UsageThresholds.Watch(
-      "starter", Units.of(10), BillingPeriod.month(YearMonth.from(day)), List.of(80, 100)));
+      "starter", Units.of(10), BillingPeriod.month(YearMonth.from(day)), List.of(80, 100), StoreFixtures.T0));
 
   private static String endpoint(Database db, String... events) {
     return db.webhooks().create(new WebhookStore.NewEndpoint("https://hooks.example.com/t", List.of(events),
@@ -71,6 +71,52 @@ abstract class WebhookStoreContract extends StoreContractBase {
     assertThat(types(reopened, id)).hasSize(2);
     assertThat(reopened.usage().apply(batch("node-b:2", "other", 10))).isTrue(); // both at once for another
     assertThat(types(reopened, id)).hasSize(4);
+  }
+
+  private static UsageThresholds tenUnits(java.util.function.Supplier<List<Integer>> percents,
+      java.util.function.Supplier<java.time.Instant> createdAt) {
+    return (customerId, day) -> Optional.of(new UsageThresholds.Watch("starter", Units.of(10),
+        BillingPeriod.month(YearMonth.from(day)), percents.get(), createdAt.get()));
+  }
+
+  @Test
+  void customerPurgedAndCreatedAgain_getsItsThresholdEventsAgain_withoutARestart() {
+    Database db = open();
+    String id = endpoint(db, "usage.threshold");
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> created =
+        new java.util.concurrent.atomic.AtomicReference<>(StoreFixtures.T0);
+    db.watchUsageThresholds(tenUnits(() -> List.of(80, 100), created::get));
+    assertThat(db.usage().apply(batch("node-a:1", "acme", 10))).isTrue();
+    assertThat(db.usage().apply(batch("node-a:2", "acme", 1))).isTrue(); // every threshold known crossed now
+    assertThat(types(db, id)).hasSize(2);
+
+    db.registry().inTransaction(tx -> {
+      tx.deleteCustomer("acme"); // the retention purge
+      return null;
+    });
+    created.set(StoreFixtures.T0.plus(Duration.ofDays(1))); // the same id, created again
+    assertThat(db.usage().apply(batch("node-a:3", "acme", 10))).isTrue();
+    assertThat(types(db, id)).hasSize(4);
+  }
+
+  @Test
+  void thresholdsChangedForACustomer_writeOnlyTheNewOnes_once() {
+    Database db = open();
+    String id = endpoint(db, "usage.threshold");
+    java.util.concurrent.atomic.AtomicReference<List<Integer>> percents =
+        new java.util.concurrent.atomic.AtomicReference<>(List.of(80, 100));
+    db.watchUsageThresholds(tenUnits(percents::get, () -> StoreFixtures.T0));
+    assertThat(db.usage().apply(batch("node-a:1", "acme", 10))).isTrue();
+    assertThat(db.usage().apply(batch("node-a:2", "acme", 1))).isTrue();
+    assertThat(types(db, id)).hasSize(2);
+
+    percents.set(List.of(50, 80, 100, 150)); // an override (or the tier) adds 50 % and 150 %
+    assertThat(db.usage().apply(batch("node-a:3", "acme", 1))).isTrue(); // 12 of 10
+    assertThat(db.usage().apply(batch("node-a:4", "acme", 1))).isTrue();
+    assertThat(db.webhooks().deliveries(id, 100)).hasSize(3);
+    assertThat(db.usage().apply(batch("node-a:5", "acme", 3))).isTrue(); // 15 of 10: 150 %
+    assertThat(db.usage().apply(batch("node-a:6", "acme", 3))).isTrue();
+    assertThat(types(db, id)).hasSize(4);
   }
 
   @Test

@@ -25,9 +25,10 @@ final class CatalogViews {
   }
 
   static void audit(JsonNode page, PrintWriter out) {
-    Table t = Table.of("ID", "AT", "ACTOR", "ACTION", "CUSTOMER_ID", "KEY_ID", "CHANGES");
+    Table t = Table.of("ID", "AT", "ACTOR", "VIA", "ACTION", "CUSTOMER_ID", "KEY_ID", "CHANGES");
     for (JsonNode e : page.path("entries")) {
-      t.row(text(e.path("id")), text(e.path("at")), text(e.path("actor")), text(e.path("action")),
+      t.row(text(e.path("id")), text(e.path("at")), text(e.path("actor")), text(e.path("via")),
+          text(e.path("action")),
           text(e.path("customer_id")), text(e.path("key_id")), changes(e.path("changes")));
     }
     t.printOr("no audit entries", out);

@@ -105,6 +105,25 @@ final class CliUsageAndServerTest {
   }
 
   @Test
+  void audit_table_showsWhichApiMadeEachChange() {
+    assertThat(server.tollgate().admin("POST", "/gate/onboard/create", "{\"tenant_id\":\"compat-co\"}").status())
+        .isEqualTo(201);
+    assertThat(server.tollgate().admin("POST", "/admin/customers", "{\"customer_id\":\"api-co\"}").status())
+        .isEqualTo(201);
+
+    Run compat = ok(server.run("audit", "--customer", "compat-co"));
+    assertThat(compat.out().lines().findFirst().orElseThrow())
+        .containsPattern("ID\\s+AT\\s+ACTOR\\s+VIA\\s+ACTION\\s+CUSTOMER_ID");
+    assertThat(compat.out()).containsPattern("adm_\\S+\\s+compat\\s+customer\\.create\\s+compat-co")
+        .containsPattern("adm_\\S+\\s+compat\\s+key\\.create\\s+compat-co")
+        .doesNotContain("admin_api");
+
+    Run api = ok(server.run("audit", "--customer", "api-co"));
+    assertThat(api.out()).containsPattern("adm_\\S+\\s+admin_api\\s+customer\\.create\\s+api-co")
+        .doesNotContain(" compat ");
+  }
+
+  @Test
   void reload_swapsInAValidConfiguration_andRefusesAnInvalidOneWithItsReason() throws IOException {
     Files.writeString(server.configFile(), "default_tier: no-such-tier\n");
     try {

@@ -88,8 +88,24 @@ public final class PostgresTestDatabase implements AutoCloseable {
   /** Drops the schema and everything in it. */
   @Override
   public void close() {
-    execute(serverUrl, ownDatabase ? "DROP DATABASE IF EXISTS " + schema + " WITH (FORCE)"
-        : "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    String sql = ownDatabase ? "DROP DATABASE IF EXISTS " + schema + " WITH (FORCE)"
+        : "DROP SCHEMA IF EXISTS " + schema + " CASCADE";
+    // DROP DATABASE ... WITH (FORCE) fails while a backend of another role (an autovacuum worker, run as the
+    // superuser) is connected to the database; such a worker leaves within moments, so the drop is tried again.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      try {
+        execute(serverUrl, sql);
+        return;
+      } catch (IllegalStateException e) {
+        boolean otherRole = e.getCause() != null && String.valueOf(e.getCause().getMessage())
+            .contains("must be a member of the role whose process is being terminated");
+        if (!ownDatabase || !otherRole || System.nanoTime() > deadline) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+      }
+    }
   }
 
   private static void execute(String url, String sql) {

@@ -21,8 +21,12 @@ export function Audit({ params }) {
         cursor: page.next_cursor, loading: false, error: null })),
       (error) => ticket === latest.current && setState((s) => ({ ...s, loading: false, error })));
   };
+  const shown = useRef(customer); // the filter whose entries are on the page
   useEffect(() => { // a new filter starts from an empty list, never showing the old filter's entries
-    setText(customer);
+    // only a changed filter resets the field: on the first render the effect runs after paint, and resetting then
+    // would wipe what was typed in the meantime
+    if (shown.current !== customer) setText(customer);
+    shown.current = customer;
     setState({ entries: [], cursor: null, loading: true, error: null });
     load(null);
   }, [customer]);

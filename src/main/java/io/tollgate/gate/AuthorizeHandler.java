@@ -106,8 +106,16 @@ final class AuthorizeHandler {
     out.end();
   }
 
-  /** The path of an origin-form or absolute URI, without its query. */
+  /**
+   * The path of an origin-form or absolute URI, without its query. An origin-form target is its path as it is up to
+   * the query: {@code //v1/x} is the path {@code //v1/x} that nginx also forwards, never a network-path reference to
+   * a host {@code v1} (which {@link URI} would read).
+   */
   private static String path(String uri) {
+    if (uri.startsWith("/")) {
+      int q = uri.indexOf('?');
+      return q < 0 ? uri : uri.substring(0, q);
+    }
     try {
       String p = URI.create(uri).getRawPath();
       return p == null || p.isEmpty() ? "/" : p;

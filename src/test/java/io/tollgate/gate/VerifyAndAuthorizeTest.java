@@ -33,6 +33,12 @@ final class VerifyAndAuthorizeTest {
         Map.of("Authorization", "Bearer " + SERVICE_KEY));
   }
 
+  /** nginx's {@code auth_request}: the original method and URI in headers. */
+  private static Answer authorize(String key, String method, String uri) {
+    return f.tollgate.send("GET", f.tollgate.gateUri("/v1/authorize"), null, Map.of(
+        "Authorization", "Bearer " + key, "X-Original-Method", method, "X-Original-URI", uri));
+  }
+
   @Test
   void verify_withoutServiceKey_is401_evenWithACustomerKey() {
     String key = f.customer("{\"customer_id\":\"verify-0\"}");
@@ -114,5 +120,25 @@ final class VerifyAndAuthorizeTest {
     Answer denied = f.tollgate.send("GET", f.tollgate.gateUri("/v1/authorize/v1/secret/items/a"), null,
         Map.of("Authorization", "Bearer " + key));
     assertThat(denied.status()).isEqualTo(403);
+  }
+
+  /**
+   * nginx sends {@code $request_uri} as it came, and passes that same path on to the engine: {@code //v1/v1/default/items/a}
+   * is a path (an empty first segment), not a host {@code v1} and the path {@code /v1/default/items/a}. It matches no
+   * route, as it does through the proxy, so nothing is allowed or billed for a path the engine never gets.
+   */
+  @Test
+  void authorize_originalUriStartingWithTwoSlashes_isThePathAsItIs_notAHostAndAnotherPath() {
+    String key = f.customer("{\"customer_id\":\"authz-3\",\"namespaces\":[\"default\"]}");
+    Answer doubled = authorize(key, "GET", "//v1/v1/default/items/a");
+    assertThat(doubled.status()).isEqualTo(404);
+    assertThat(doubled.header("X-Tollgate-Customer")).isNull();
+    assertThat(f.gate("GET", "//v1/v1/default/items/a", key).status()).isEqualTo(404);
+    Answer plain = authorize(key, "GET", "/v1/default/items/a");
+    assertThat(plain.status()).isEqualTo(204);
+    // only the plain path's 0.5 units are billed
+    await().until(() -> f.usage("authz-3").get("units_used").asDouble() > 0);
+    assertThat(f.usage("authz-3").get("units_used").asDouble()).isEqualTo(0.5);
+    assertThat(f.usage("authz-3").get("requests").asLong()).isEqualTo(1);
   }
 }

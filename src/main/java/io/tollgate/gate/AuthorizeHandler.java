@@ -44,8 +44,10 @@ final class AuthorizeHandler {
 
   void handle(HttpServerRequest req, RequestTrace trace) {
     boolean envoy = req.path().startsWith(ENVOY_PREFIX);
-    String method = Optional.ofNullable(req.getHeader("X-Original-Method"))
-        .orElse(envoy ? req.method().name() : "GET");
+    // Envoy sends the original method as the check request's own, with the client's headers: an X-Original-Method
+    // there is the client's, never Envoy's, and must not choose the route (and so the operation and units billed)
+    String method = envoy ? req.method().name()
+        : Optional.ofNullable(req.getHeader("X-Original-Method")).orElse("GET");
     List<String> originalUris = req.headers().getAll("X-Original-URI");
     List<String> originalMethods = req.headers().getAll("X-Original-Method");
     String original = originalUris.isEmpty() ? "/" : originalUris.get(0);

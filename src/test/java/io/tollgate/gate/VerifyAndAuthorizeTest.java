@@ -141,4 +141,21 @@ final class VerifyAndAuthorizeTest {
     assertThat(f.usage("authz-3").get("units_used").asDouble()).isEqualTo(0.5);
     assertThat(f.usage("authz-3").get("requests").asLong()).isEqualTo(1);
   }
+
+  /**
+   * Envoy's {@code ext_authz} sends the original method as the check request's own method, together with the
+   * client's headers: an {@code X-Original-Method} the client added must not pick the route (and so the operation and
+   * units billed) instead of the method the engine gets.
+   */
+  @Test
+  void authorize_envoyPathPrefix_routesTheRequestsOwnMethod_notAnXOriginalMethodTheClientSent() {
+    String key = f.customer("{\"customer_id\":\"authz-4\",\"namespaces\":[\"default\"]}");
+    Answer a = f.tollgate.send("PUT", f.tollgate.gateUri("/v1/authorize/v1/default/items/a"), null,
+        Map.of("Authorization", "Bearer " + key, "X-Original-Method", "GET"));
+    assertThat(a.status()).isEqualTo(204);
+    assertThat(a.header("X-Tollgate-Operation")).isEqualTo("put");
+    JsonNode usage = f.awaitUsage("authz-4", u -> u.get("requests").asLong() == 1);
+    assertThat(usage.get("breakdown").path("put").asDouble()).isEqualTo(1.0);
+    assertThat(usage.get("breakdown").has("get")).isFalse();
+  }
 }

@@ -40,10 +40,11 @@ export function Audit({ params }) {
     <${Failure} error=${state.error} what="The audit log could not be loaded" />
     <div class="table-wrap"><table class="audit stack">
       <caption class="sr-only">Audit entries, newest first</caption>
-      <thead><tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Customer</th>
+      <thead><tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Via</th><th scope="col">Action</th><th scope="col">Customer</th>
         <th scope="col">Key</th><th scope="col">Changes</th></tr></thead>
       <tbody>${state.entries.map((e) => html`<tr>
         <td data-label="When">${when(e.at)}</td><td data-label="Actor"><code>${e.actor}</code></td>
+        <td data-label="Via">${e.via}</td>
         <td data-label="Action">${e.action}</td>
         <td data-label="Customer"><a href=${href(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a></td>
         <td data-label="Key">${e.key_id ? html`<code>${e.key_id}</code>` : '—'}</td>

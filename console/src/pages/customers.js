@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { go, href } from '../router.js';
+import { go, href, parse } from '../router.js';
 import { Badge, Failure, Loading, Page } from '../ui/common.js';
 import { useLoad } from '../ui/load.js';
 import { remember } from '../ui/once.js';
@@ -9,6 +9,7 @@ import { when } from '../ui/format.js';
 
 const PAGE_SIZE = 20;
 const TYPING_PAUSE_MS = 300;
+const onList = () => { const { parts } = parse(); return parts.length === 1 && parts[0] === 'customers'; };
 
 /**
  * Search (id, name or email), tier and status go to the server, which pages by cursor: "Next" follows the page's
@@ -30,15 +31,18 @@ export function Customers({ params }) {
   const [creating, setCreating] = useState(false);
   const set = (change, replace) => go('/customers', { q, tier, status, ...change }, { replace });
 
-  // The box shows what is typed at once; the route (and the request) follow when typing pauses.
+  // The box shows what is typed at once; the route (and the request) follow when typing pauses. A pause that ends
+  // after the list was left does nothing: it would replace the page just opened (a new customer's, with its secret)
+  // by the list. Preact runs an effect's cleanup after the next paint, even on unmount, so the timer is cleared in a
+  // layout effect (run at once), and the callback checks the route too (the hash may be changed before the unmount).
   const [text, setText] = useState(q);
   const typing = useRef(null);
-  useEffect(() => () => clearTimeout(typing.current), []);
+  useLayoutEffect(() => () => clearTimeout(typing.current), []);
   useEffect(() => { if (document.activeElement?.id !== 'search') setText(q); }, [q]);
   const type = (value) => {
     setText(value);
     clearTimeout(typing.current);
-    typing.current = setTimeout(() => set({ q: value }, true), TYPING_PAUSE_MS);
+    typing.current = setTimeout(() => { if (onList()) set({ q: value }, true); }, TYPING_PAUSE_MS);
   };
 
   // The pager stays once used with these filters, so a keyboard user's focus stays on its button.

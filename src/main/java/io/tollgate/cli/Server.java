@@ -16,6 +16,7 @@ import io.tollgate.gate.redis.RedisLimiter;
 import io.tollgate.keys.ApiKeyFormat;
 import io.tollgate.keys.KeyHasher;
 import io.tollgate.keys.ServerSecret;
+import io.tollgate.limits.Account;
 import io.tollgate.limits.BillingPeriod;
 import io.tollgate.limits.QuotaLedger;
 import io.tollgate.limits.QuotaPeriod;
@@ -23,6 +24,7 @@ import io.tollgate.limits.RateLimiter;
 import io.tollgate.metering.BatchingUsageRecorder;
 import io.tollgate.metering.Durability;
 import io.tollgate.metering.RecentRefusals;
+import io.tollgate.metering.UsageBatch;
 import io.tollgate.metering.UsageRecorder;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.metering.UsageSpill;
@@ -176,9 +178,13 @@ public final class Server implements AutoCloseable {
           database.webhooks(), new Destinations(cfg.webhooks().allowPrivate()));
       HttpServer admin = await(AdminServer.start(vertx, cfg.admin(), deps));
       MeteringMetrics meteringMetrics = new MeteringMetrics(metrics.registry());
+      // the seeds are read before the recorder replays what a process before this one spilled: each spilled batch
+      // the store takes from now on is added to the counters, none is counted twice or missed
+      QuotaLedger ledger = seededLedger(database.usage(), clock);
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
           cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),
-          UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics, spill));
+          UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics, spill,
+          batch -> inherit(ledger, live, batch)));
       meteringMetrics.watch(recorder, spill);
       activity = new KeyActivity(database.registry());
       accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());
@@ -186,7 +192,6 @@ public final class Server implements AutoCloseable {
       if (accessLog.isPresent()) {
         observer = observer.andThen(accessLog.get());
       }
-      QuotaLedger ledger = seededLedger(database.usage(), clock);
       Vertx v = vertx;
       RedisLimiter.Seeds stored = storedUsage(database.usage());
       Optional<RedisLimiter> redis = cfg.limits().redisUrl()
@@ -259,6 +264,21 @@ public final class Server implements AutoCloseable {
     BillingPeriod year = QuotaPeriod.YEAR.containing(today);
     return new QuotaLedger(usage.unitsByCustomer(month.firstDay(), month.endDay()),
         usage.unitsByCustomer(year.firstDay(), year.endDay()), now);
+  }
+
+  /**
+   * Adds to {@code ledger} the usage of a batch that a process before this one spilled and that the store took only
+   * now, after the seeds were read: for each row's customer as the registry holds it (a customer no longer there has
+   * no counters to correct).
+   */
+  private static void inherit(QuotaLedger ledger, LiveRegistry live, UsageBatch batch) {
+    batch.usage().forEach(row -> inherit(ledger, live, row, row.units().milli()));
+    batch.takenBack().forEach(row -> inherit(ledger, live, row, -row.units().milli()));
+  }
+
+  private static void inherit(QuotaLedger ledger, LiveRegistry live, UsageBatch.UsageRow row, long milli) {
+    live.view().findCustomer(row.customerId()).ifPresent(e -> ledger.inherit(
+        new Account(e.customer().id(), e.customer().createdAt()), row.day(), milli));
   }
 
   /** The shared limits on {@code redis}, falling back to this node's share when asked, with their meters. */

@@ -101,11 +101,19 @@ final class GateMeter {
 
   /** Counts a refusal against its customer when the key named one. */
   void refused(Decision.Refused r, java.time.Instant at) {
-    r.entry().ifPresent(e -> activity.used(e.key().id(), at));
+    lookedAt(r, at);
     if (r.reason().isCounted()) {
       r.entry().ifPresent(e -> countRefusal(new RefusalEvent(e.owner().customer().id(), e.key().id(),
           r.reason().code(), at)));
     }
+  }
+
+  /**
+   * A dry run that would be refused: its key was used (for {@code last_used_at}), but nothing is counted against the
+   * customer, since nothing was asked of the engine or the limits.
+   */
+  void lookedAt(Decision.Refused r, java.time.Instant at) {
+    r.entry().ifPresent(e -> activity.used(e.key().id(), at));
   }
 
   /**

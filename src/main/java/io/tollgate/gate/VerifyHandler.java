@@ -85,12 +85,16 @@ final class VerifyHandler {
 
   private void decide(HttpServerRequest req, GateRequest request, RequestTrace trace, Context context) {
     decider.decide(request, clock.instant(), trace)
-        .onComplete(failsafe.result(req, trace, d -> answer(req, d, trace, context)));
+        .onComplete(failsafe.result(req, trace, d -> answer(req, request.dryRun(), d, trace, context)));
   }
 
-  private void answer(HttpServerRequest req, Decision d, RequestTrace trace, Context context) {
+  private void answer(HttpServerRequest req, boolean dryRun, Decision d, RequestTrace trace, Context context) {
     JsonObject out = VerifyDocument.of(d);
     switch (d) {
+      case Decision.Refused r when dryRun -> {
+        meter.lookedAt(r, clock.instant()); // a dry run only looks: no refusal is counted against the customer
+        send(req, out, trace);
+      }
       case Decision.Refused r -> {
         meter.refused(r, clock.instant());
         send(req, out, trace);

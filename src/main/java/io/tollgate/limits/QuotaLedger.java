@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * yearly quota finds the year's usage already counted. Counters belong to an {@link Account}, one creation of a
  * customer: a customer purged and created again starts from zero, and the stored usage seeds only accounts that
  * existed when it was read. The arithmetic saturates: no amount, however large, makes a counter wrap or go negative.
- * Thread-safe; lock-free.
+ * Usage that another process billed but that reached the store only after the seeds were read (a spill file it left,
+ * replayed by this one) is {@linkplain #inherit inherited}. Thread-safe; lock-free on the request path.
  */
 public final class QuotaLedger {
   private final Map<String, Units> seedMonth;
@@ -32,6 +33,8 @@ public final class QuotaLedger {
   private static final class Counters {
     volatile Counter month;
     volatile Counter year;
+    /** {@link #inherit inherited} milli-units by period label, for a counter made later; under this object's lock. */
+    final Map<String, Long> inherited = new java.util.HashMap<>();
   }
 
   /**
@@ -122,6 +125,30 @@ public final class QuotaLedger {
     }
   }
 
+  /**
+   * Counts {@code milli} thousandths of a unit (negative: taken back) of {@code day} that reached the store after the
+   * seeds were read, from another process (a spill file it left, replayed now): they go to the month and the year
+   * of {@code day}, in the counters this account has and in those it makes later. Only for an account the seeds
+   * count for (created by then), as usage of the store is.
+   */
+  public void inherit(Account account, LocalDate day, long milli) {
+    if (milli == 0 || account.createdAt().isAfter(seededAt)) {
+      return;
+    }
+    String month = QuotaPeriod.MONTH.containing(day).label();
+    String year = QuotaPeriod.YEAR.containing(day).label();
+    Counters cs = counters.computeIfAbsent(account, a -> new Counters());
+    synchronized (cs) { // with counter(): a counter made meanwhile gets the units once, from here or from its seed
+      cs.inherited.merge(month, milli, Long::sum);
+      cs.inherited.merge(year, milli, Long::sum);
+      for (Counter c : new Counter[] {cs.month, cs.year}) {
+        if (c != null && (c.label().equals(month) || c.label().equals(year))) {
+          c.milli().getAndUpdate(v -> plus(v, milli));
+        }
+      }
+    }
+  }
+
   private Counter counter(Account account, BillingPeriod period) {
     Counters cs = counters.computeIfAbsent(account, a -> new Counters());
     Counter c = period.length() == QuotaPeriod.MONTH ? cs.month : cs.year;
@@ -133,7 +160,8 @@ public final class QuotaLedger {
       if (c != null && c.label().equals(period.label())) {
         return c;
       }
-      Counter fresh = new Counter(period.label(), new AtomicLong(seed(account, period)));
+      Counter fresh = new Counter(period.label(),
+          new AtomicLong(plus(seed(account, period), cs.inherited.getOrDefault(period.label(), 0L))));
       if (period.length() == QuotaPeriod.MONTH) {
         cs.month = fresh;
       } else {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,8 @@ public final class BatchingUsageRecorder implements UsageRecorder {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BatchingUsageRecorder(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
-      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
+      InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill,
+      Consumer<UsageBatch> inherited) {
     int stripes = Math.min(MAX_STRIPES, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) << 1);
     CompletableFuture<Void> first = new CompletableFuture<>();
     List<Tally> list = new ArrayList<>(stripes);
@@ -98,7 +100,7 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     this.closeTimeout = closeTimeout;
     this.commitTimeout = commitTimeout;
     this.flusher = new Flusher(store, tallies, recorded, waiting, flushWindow, durability, nodeId, clock, listener,
-        spill);
+        spill, inherited);
   }
 
   /**
@@ -145,8 +147,28 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener, spill);
   }
 
+  /**
+   * As {@link #start(UsageStore, Duration, Durability, String, InstantSource, Duration, FlushListener, UsageSpill)},
+   * telling {@code inherited} of every batch another process left in the spill that the store takes now (on the
+   * replay thread; it must return at once): usage that was not in the store when this process read it at start,
+   * for the quota counters to add.
+   */
+  public static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock, Duration commitTimeout, FlushListener listener, UsageSpill spill,
+      Consumer<UsageBatch> inherited) {
+    return start(store, flushWindow, durability, nodeId, clock, CLOSE_TIMEOUT, commitTimeout, listener, spill,
+        inherited);
+  }
+
   static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability, String nodeId,
       InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener, UsageSpill spill) {
+    return start(store, flushWindow, durability, nodeId, clock, closeTimeout, commitTimeout, listener, spill,
+        batch -> { });
+  }
+
+  private static BatchingUsageRecorder start(UsageStore store, Duration flushWindow, Durability durability,
+      String nodeId, InstantSource clock, Duration closeTimeout, Duration commitTimeout, FlushListener listener,
+      UsageSpill spill, Consumer<UsageBatch> inherited) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(clock, "clock");
@@ -161,7 +183,8 @@ public final class BatchingUsageRecorder implements UsageRecorder {
     }
     BatchingUsageRecorder recorder =
         new BatchingUsageRecorder(store, flushWindow, durability, nodeId, clock, closeTimeout, commitTimeout,
-            Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(spill, "spill"));
+            Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(spill, "spill"),
+            Objects.requireNonNull(inherited, "inherited"));
     recorder.flusher.start();
     return recorder;
   }

@@ -55,9 +55,11 @@ final class Flusher implements Runnable {
    * @param waiting strict stages not complete yet: one that fails counts its take-back before it leaves, so the
    *     stopping flusher waits for them before its last drain
    * @param spill where batch mode writes the batches the store refuses, replayed from there
+   * @param inherited told of each batch another process spilled that the store takes from the spill now
    */
   Flusher(UsageStore store, List<Tally> tallies, LongAdder recorded, AtomicLong waiting, Duration window,
-      Durability durability, String nodeId, InstantSource clock, FlushListener listener, UsageSpill spill) {
+      Durability durability, String nodeId, InstantSource clock, FlushListener listener, UsageSpill spill,
+      java.util.function.Consumer<UsageBatch> inherited) {
     this.listener = listener;
     this.spill = spill;
     this.store = store;
@@ -69,7 +71,7 @@ final class Flusher implements Runnable {
     this.nodeId = nodeId;
     this.failures = new StoreFailures(clock, window, strict ? "keeping it in memory"
         : "writing what waits to the spill file (in memory when it is full)");
-    this.replayer = new SpillReplayer(store, spill, listener, failures, window);
+    this.replayer = new SpillReplayer(store, spill, listener, failures, window, nodeId, inherited);
     this.thread = Thread.ofPlatform().name("tollgate-usage-flusher").daemon().unstarted(this);
   }
 

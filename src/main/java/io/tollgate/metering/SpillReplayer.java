@@ -2,6 +2,7 @@ package io.tollgate.metering;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * The thread ({@code tollgate-usage-replay}) that applies the spilled batches to the store, oldest first, each
  * with its own id, retrying every window while the store fails, so that the flusher never waits on a failing store
  * (a connection attempt can take seconds) and keeps spilling what is counted every window meanwhile. Once every
- * spilled batch is applied, {@link UsageSpill#replay} removes the file and the flusher applies directly again.
+ * spilled batch is applied, {@link UsageSpill#replay} removes the file and the flusher applies directly again. A
+ * batch that another process spilled (a file it left in this slot) and that the store takes now is handed to
+ * {@code inherited}: its usage reached the store after this process read its quota seeds.
  */
 final class SpillReplayer implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SpillReplayer.class);
@@ -17,6 +20,8 @@ final class SpillReplayer implements Runnable {
   private final UsageStore store;
   private final UsageSpill spill;
   private final FlushListener listener;
+  private final String nodeId;
+  private final Consumer<UsageBatch> inherited;
   private final StoreFailures failures;
   private final long windowNanos;
   private final Thread thread;
@@ -24,10 +29,18 @@ final class SpillReplayer implements Runnable {
   /** Whether the last replay attempt failed; read by the flusher at stop. */
   private volatile boolean lastFailed;
 
-  SpillReplayer(UsageStore store, UsageSpill spill, FlushListener listener, StoreFailures failures, Duration window) {
+  /**
+   * @param nodeId this process's node id: a spilled batch of another node is one a process before this one left
+   * @param inherited told of each batch of another node that the store takes (not one it had already), on this
+   *     thread; must return at once
+   */
+  SpillReplayer(UsageStore store, UsageSpill spill, FlushListener listener, StoreFailures failures, Duration window,
+      String nodeId, Consumer<UsageBatch> inherited) {
     this.store = store;
     this.spill = spill;
     this.listener = listener;
+    this.nodeId = nodeId;
+    this.inherited = inherited;
     this.failures = failures;
     this.windowNanos = window.toNanos();
     this.thread = Thread.ofPlatform().name("tollgate-usage-replay").daemon().unstarted(this);
@@ -71,6 +84,8 @@ final class SpillReplayer implements Runnable {
       spill.replay((batch, events) -> {
         if (!store.apply(batch)) {
           LOG.info("spilled usage batch {} was applied before; not applied again", batch.id());
+        } else if (!batch.node().equals(nodeId)) {
+          inherited.accept(batch);
         }
         listener.applied(events, System.nanoTime() - started[0]);
         started[0] = System.nanoTime();

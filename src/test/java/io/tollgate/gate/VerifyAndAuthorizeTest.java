@@ -76,6 +76,23 @@ final class VerifyAndAuthorizeTest {
     assertThat(limited.get("code").asText()).isEqualTo("rate_limited");
   }
 
+  /**
+   * A dry run only looks: one that would be refused answers the refusal's code but counts no refusal against the
+   * customer (its usage document's {@code rejected}, and the SLA, which counts some refusals as failures).
+   */
+  @Test
+  void verify_dryRunThatWouldBeRefused_answersTheCode_butCountsNoRefusalForTheCustomer() {
+    String key = f.customer("{\"customer_id\":\"verify-5\",\"namespaces\":[\"default\"]}");
+    JsonNode dry = verify("{\"key\":\"" + key + "\",\"namespace\":\"elsewhere\",\"dry_run\":true}").json();
+    assertThat(dry.get("valid").asBoolean()).isFalse();
+    assertThat(dry.get("code").asText()).isEqualTo("namespace_denied");
+    JsonNode real = verify("{\"key\":\"" + key + "\",\"namespace\":\"elsewhere\"}").json();
+    assertThat(real.get("code").asText()).isEqualTo("namespace_denied");
+    // the real one, recorded after the dry run, is counted: so would the dry run be by then
+    JsonNode usage = f.awaitUsage("verify-5", u -> u.get("rejected").path("namespace_denied").asLong() > 0);
+    assertThat(usage.get("rejected").get("namespace_denied").asLong()).isEqualTo(1);
+  }
+
   @Test
   void verify_badKeyOrNamespace_isInvalid_withTheRefusalCode_andNoIdentityForABadKey() {
     String key = f.customer("{\"customer_id\":\"verify-3\"}");

@@ -102,6 +102,20 @@ final class NginxAuthRequestTest {
     assertThat(seen.header("Authorization")).isNull();
   }
 
+  /**
+   * nginx merges the slashes to pick the location but sends {@code $request_uri} as it came, to Tollgate and to the
+   * engine alike: Tollgate must check {@code //v1/v1/default/items/doubled} (no route matches it), never the
+   * {@code /v1/default/items/doubled} that {@code java.net.URI} reads in it, which would let a path through that
+   * Tollgate never checked.
+   */
+  @Test
+  void authRequest_pathWithADoubledLeadingSlash_isCheckedAsNginxForwardsIt_andNeverReachesEngine() {
+    String key = f.customer("{\"customer_id\":\"nginx-doubled\",\"namespaces\":[\"default\"]}");
+    Answer a = viaNginx("GET", "//v1/v1/default/items/doubled", bearer(key));
+    assertThat(a.status()).as(nginx.errorLog()).isNotEqualTo(200);
+    assertThat(f.engine.seen).noneMatch(s -> s.uri().endsWith("/items/doubled"));
+  }
+
   @Test
   void authRequest_badKey_is401WithWwwAuthenticate_andNeverReachesEngine() {
     Answer a = viaNginx("GET", "/v1/default/items/bad", bearer("tg_live_thisIsNotAKnownKey0123456789"));

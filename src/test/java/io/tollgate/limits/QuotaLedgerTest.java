@@ -38,6 +38,24 @@ final class QuotaLedgerTest {
   }
 
   @Test
+  void inherit_countsInTheMonthAndYearOfItsDay_beforeAndAfterTheCountersExist_andNotForALaterCreation() {
+    QuotaLedger ledger = new QuotaLedger(Map.of("acme", Units.of(2)), Map.of("acme", Units.of(5)), MID_MARCH);
+    java.time.LocalDate march = java.time.LocalDate.parse("2026-03-14");
+    ledger.inherit(ACME, march, Units.of(3).milli()); // before any counter: the seed and this
+    assertThat(ledger.peek(ACME, tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(5));
+    ledger.inherit(ACME, march, -Units.of(1).milli()); // a take-back, with the counter there
+    assertThat(ledger.peek(ACME, tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(4));
+    Quota yearly = new Quota(Units.of(100), QuotaPeriod.YEAR);
+    assertThat(ledger.peek(ACME, yearly, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(7));
+    ledger.inherit(ACME, java.time.LocalDate.parse("2026-02-10"), Units.of(10).milli()); // February: the year only
+    assertThat(ledger.peek(ACME, tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(4));
+    assertThat(ledger.peek(ACME, yearly, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.of(17));
+    Account later = new Account("acme", MID_MARCH.plusSeconds(1)); // created again after the seeds were read
+    ledger.inherit(later, march, Units.of(3).milli());
+    assertThat(ledger.peek(later, tenPerMonth, Units.ZERO, MID_MARCH).used()).isEqualTo(Units.ZERO);
+  }
+
+  @Test
   void settle_releaseAndCorrection_moveTheCounter() {
     QuotaLedger ledger = empty();
     ledger.tryReserve(ACME, tenPerMonth, Units.of(4), MID_MARCH);

@@ -6,6 +6,7 @@ import java.util.Optional;
 /** The events an endpoint can subscribe to (docs/webhooks.md lists each one's data). */
 public enum EventType {
   USAGE_THRESHOLD("usage.threshold"),
+  SLA_AT_RISK("sla.at_risk"),
   KEY_CREATED("key.created"),
   KEY_REVOKED("key.revoked"),
   CUSTOMER_CREATED("customer.created"),

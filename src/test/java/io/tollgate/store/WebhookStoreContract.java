@@ -119,6 +119,66 @@ abstract class WebhookStoreContract extends StoreContractBase {
     assertThat(types(db, id)).hasSize(4);
   }
 
+  private static UsageBatch slaBatch(String id, String customer, long billed, long failed) {
+    return new UsageBatch(id, billed == 0 ? List.of()
+        : List.of(new UsageRow(customer, "key_1", "get", DAY, Units.of(billed), billed)),
+        failed == 0 ? List.of() : List.of(new UsageBatch.RefusalRow(customer, "key_1", "engine_error", DAY, failed)));
+  }
+
+  /** Every customer's tier promises 99 %: its error budget is 1 % of its eligible requests. */
+  private static final io.tollgate.metering.SlaTargets NINETY_NINE = (customerId, day) -> Optional.of(
+      new io.tollgate.metering.SlaTargets.Target("starter", new java.math.BigDecimal("99"),
+          BillingPeriod.month(YearMonth.from(day)), StoreFixtures.T0));
+
+  private static List<com.fasterxml.jackson.databind.JsonNode> slaEvents(Database db) {
+    List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+    for (Claimed c : db.webhooks().claimDue("reader", StoreFixtures.T0.plus(Duration.ofDays(1)),
+        StoreFixtures.T0.plus(Duration.ofDays(1)), 100)) {
+      try {
+        out.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.payload()));
+      } catch (Exception e) {
+        throw new AssertionError(c.payload(), e);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void slaBudgetHalfSpentThenSpent_writesOneAtRiskEventPerLevel_notBeforeTheMinimum_evenReplayedAndReopened() {
+    Database db = open();
+    String id = endpoint(db, "sla.at_risk");
+    db.watchSla(NINETY_NINE);
+    assertThat(db.usage().apply(slaBatch("node-a:1", "acme", 0, 1))).isTrue(); // 1 of 1 failed: under 100 eligible
+    assertThat(db.usage().apply(slaBatch("node-a:2", "acme", 98, 0))).isTrue(); // 99 eligible
+    assertThat(types(db, id)).isEmpty();
+    assertThat(db.usage().apply(slaBatch("node-a:3", "acme", 100, 0))).isTrue(); // 1 of 199: budget 1.99, half
+    assertThat(types(db, id)).containsExactly("sla.at_risk");
+    assertThat(db.usage().apply(slaBatch("node-a:3", "acme", 100, 0))).isFalse(); // a replay changes nothing
+    assertThat(db.usage().apply(slaBatch("node-a:4", "acme", 0, 1))).isTrue(); // 2 of 200: budget 2, spent
+    assertThat(db.usage().apply(slaBatch("node-a:5", "acme", 0, 1))).isTrue();
+    assertThat(types(db, id)).containsExactly("sla.at_risk", "sla.at_risk");
+    List<com.fasterxml.jackson.databind.JsonNode> events = slaEvents(db);
+    assertThat(events).extracting(e -> e.get("data").get("level").asText())
+        .containsExactlyInAnyOrder("half", "exhausted");
+    com.fasterxml.jackson.databind.JsonNode spent = events.stream()
+        .filter(e -> e.get("data").get("level").asText().equals("exhausted")).findFirst().orElseThrow().get("data");
+    assertThat(spent.get("customer_id").asText()).isEqualTo("acme");
+    assertThat(spent.get("period").asText()).isEqualTo("2026-01");
+    assertThat(spent.get("tier").asText()).isEqualTo("starter");
+    assertThat(spent.get("eligible_requests").asLong()).isEqualTo(200);
+    assertThat(spent.get("failed_requests").asLong()).isEqualTo(2);
+    assertThat(spent.get("target").decimalValue()).isEqualByComparingTo("99");
+    assertThat(spent.get("attained").decimalValue()).isEqualByComparingTo("99");
+    db.close();
+
+    Database reopened = open();
+    reopened.watchSla(NINETY_NINE);
+    assertThat(reopened.usage().apply(slaBatch("node-b:1", "acme", 0, 5))).isTrue();
+    assertThat(types(reopened, id)).hasSize(2);
+    assertThat(reopened.usage().apply(slaBatch("node-b:2", "other", 100, 5))).isTrue(); // both at once
+    assertThat(types(reopened, id)).hasSize(4);
+  }
+
   @Test
   void eventOfARolledBackChange_isNeverWritten() {
     Database db = open();

@@ -202,7 +202,7 @@ public final class Server implements AutoCloseable {
       webhooks = WebhookDeliverer.start(database.webhooks(), vertx,
           new Destinations(cfg.webhooks().allowPrivate()), new WebhookDeliverer.Settings(
               cfg.webhooks().pollInterval(), new Backoff(cfg.webhooks().retryBase(), cfg.webhooks().retryMax()),
-              cfg.webhooks().disableAfter()), nodeId, clock);
+              cfg.webhooks().disableAfter(), cfg.webhooks().keyExpiryScan()), nodeId, clock);
       jobs = new PeriodicJobs(vertx);
       scheduleStoreCheck(jobs, database, new RegistryMetrics(metrics.registry(), live));
       schedulePurge(jobs, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),

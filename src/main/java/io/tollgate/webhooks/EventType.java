@@ -9,6 +9,7 @@ public enum EventType {
   SLA_AT_RISK("sla.at_risk"),
   KEY_CREATED("key.created"),
   KEY_REVOKED("key.revoked"),
+  KEY_EXPIRING("key.expiring"),
   CUSTOMER_CREATED("customer.created"),
   CUSTOMER_TIER_CHANGED("customer.tier_changed"),
   CUSTOMER_SUSPENDED("customer.suspended"),

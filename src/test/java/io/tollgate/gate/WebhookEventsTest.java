@@ -103,6 +103,32 @@ final class WebhookEventsTest {
   }
 
   @Test
+  void keyCreatedToExpireWithinSevenDays_getsOneKeyExpiringEventAtOnce_aLaterOneNone() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver(0);
+        RunningTollgate t = start(WEBHOOKS + "  key_expiry_scan: 100ms\n")) {
+      endpoint(t, receiver.url(), "key.expiring");
+      customer(t, "expiring", "ninety-nine");
+      java.time.Instant soon = java.time.Instant.now().plus(Duration.ofDays(3)).truncatedTo(
+          java.time.temporal.ChronoUnit.SECONDS);
+      RunningTollgate.Answer near = t.admin("POST", "/admin/customers/expiring/keys",
+          "{\"name\":\"ci\",\"expires_at\":\"" + soon + "\"}");
+      assertThat(near.status()).as(near.text()).isEqualTo(201);
+      RunningTollgate.Answer far = t.admin("POST", "/admin/customers/expiring/keys",
+          "{\"expires_at\":\"" + java.time.Instant.now().plus(Duration.ofDays(30)) + "\"}");
+      assertThat(far.status()).as(far.text()).isEqualTo(201);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("key.expiring").size() == 1);
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)) // scanned ten times more: still one
+          .until(() -> receiver.ofType("key.expiring").size() == 1);
+      JsonNode data = read(receiver.ofType("key.expiring").get(0).body()).get("data");
+      assertThat(data.get("key_id").asText()).isEqualTo(near.json().get("key_id").asText());
+      assertThat(data.get("customer_id").asText()).isEqualTo("expiring");
+      assertThat(java.time.Instant.parse(data.get("expires_at").asText())).isEqualTo(soon);
+      assertThat(receiver.ofType("key.expiring").get(0).body()).doesNotContain(near.json().get("key").asText());
+    }
+  }
+
+  @Test
   void tierUsageThresholdsFromTheTiersFile_driveUsageThresholdByProxiedTraffic() throws Exception {
     try (TestEngine engine = new TestEngine(); WebhookReceiver receiver = new WebhookReceiver(0);
         RunningTollgate t = start("gate:\n  engine: " + engine.url() + "\n" + WEBHOOKS)) {

@@ -179,6 +179,75 @@ abstract class WebhookStoreContract extends StoreContractBase {
     assertThat(types(reopened, id)).hasSize(4);
   }
 
+  private static io.tollgate.registry.CustomerKey expiringKey(String customer, String id,
+      Optional<java.time.Instant> revokedAt, Optional<java.time.Instant> expiresAt) {
+    return new io.tollgate.registry.CustomerKey(id, customer, Optional.of("ci"), io.tollgate.keys.KeyEnvironment.LIVE,
+        "tg_live_4fJ", StoreFixtures.randomDigest(), List.of(), StoreFixtures.T0, revokedAt, expiresAt,
+        Optional.empty(), Optional.empty());
+  }
+
+  private static final java.time.Instant T0 = StoreFixtures.T0;
+
+  @Test
+  void keysExpiringWithinSevenDays_writeOneKeyExpiringEventPerKeyAndExpiry_andANewOneForAChangedExpiry() {
+    Database db = open();
+    String id = endpoint(db, "key.expiring");
+    db.registry().inTransaction(tx -> {
+      tx.insertCustomer(StoreFixtures.customer("acme").build());
+      tx.insertCustomer(StoreFixtures.customer("gone").status(io.tollgate.registry.CustomerStatus.DEACTIVATED)
+          .build());
+      tx.insertKey(expiringKey("acme", "key_soon", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(3)))));
+      tx.insertKey(expiringKey("acme", "key_later", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(8)))));
+      tx.insertKey(expiringKey("acme", "key_past", Optional.empty(), Optional.of(T0.minusSeconds(60))));
+      tx.insertKey(expiringKey("acme", "key_never", Optional.empty(), Optional.empty()));
+      tx.insertKey(expiringKey("acme", "key_revoked", Optional.of(T0.plusSeconds(60)),
+          Optional.of(T0.plus(Duration.ofDays(2)))));
+      tx.insertKey(expiringKey("gone", "key_gone", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(1)))));
+      return null;
+    });
+    Duration week = Duration.ofDays(7);
+    assertThat(db.webhooks().writeExpiringKeys(T0, week)).isEqualTo(1);
+    assertThat(db.webhooks().writeExpiringKeys(T0.plusSeconds(1), week)).isZero();
+    Database other = open(); // another node on the same store
+    assertThat(other.webhooks().writeExpiringKeys(T0.plusSeconds(2), week)).isZero();
+    assertThat(types(db, id)).containsExactly("key.expiring");
+    String payload = db.webhooks().claimDue("n", T0, T0.plusSeconds(60), 10).get(0).payload();
+    assertThat(payload).contains("\"key_id\":\"key_soon\"", "\"customer_id\":\"acme\"",
+        "\"expires_at\":\"" + T0.plus(Duration.ofDays(3)) + "\"");
+
+    // a day later key_later is 7 days from its expiry; key_soon's expiry moved writes it again, for the new time
+    db.registry().inTransaction(tx -> {
+      tx.updateKey(expiringKey("acme", "key_soon", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(5)))));
+      return null;
+    });
+    assertThat(other.webhooks().writeExpiringKeys(T0.plus(Duration.ofDays(1)), week)).isEqualTo(2);
+    assertThat(db.webhooks().writeExpiringKeys(T0.plus(Duration.ofDays(1)), week)).isZero();
+    assertThat(types(db, id)).hasSize(3);
+  }
+
+  @Test
+  void twoNodesScanningExpiringKeysAtOnce_writeEachEventOnce() throws Exception {
+    Database a = open();
+    Database b = open();
+    String id = endpoint(a, "key.expiring");
+    a.registry().inTransaction(tx -> {
+      tx.insertCustomer(StoreFixtures.customer("acme").build());
+      for (int i = 0; i < 40; i++) {
+        tx.insertKey(expiringKey("acme", "key_" + i, Optional.empty(), Optional.of(T0.plus(Duration.ofDays(1)))));
+      }
+      return null;
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> first = pool.submit(() -> a.webhooks().writeExpiringKeys(T0, Duration.ofDays(7)));
+      Future<Integer> second = pool.submit(() -> b.webhooks().writeExpiringKeys(T0, Duration.ofDays(7)));
+      assertThat(first.get() + second.get()).isEqualTo(40);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(a.webhooks().deliveries(id, 100)).hasSize(40);
+  }
+
   @Test
   void eventOfARolledBackChange_isNeverWritten() {
     Database db = open();

@@ -199,6 +199,7 @@ public final class Server implements AutoCloseable {
       GateListener gate = await(GateServer.start(vertx, gateDeps));
       database.watchUsageThresholds(usageThresholds(live, cfg.webhooks().usageThresholds()));
       database.watchSla(slaTargets(live));
+      database.watchRateLimits(cfg.webhooks().sustainedRateLimit());
       webhooks = WebhookDeliverer.start(database.webhooks(), vertx,
           new Destinations(cfg.webhooks().allowPrivate()), new WebhookDeliverer.Settings(
               cfg.webhooks().pollInterval(), new Backoff(cfg.webhooks().retryBase(), cfg.webhooks().retryMax()),

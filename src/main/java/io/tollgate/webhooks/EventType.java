@@ -7,6 +7,7 @@ import java.util.Optional;
 public enum EventType {
   USAGE_THRESHOLD("usage.threshold"),
   SLA_AT_RISK("sla.at_risk"),
+  RATE_LIMIT_SUSTAINED("rate_limit.sustained"),
   KEY_CREATED("key.created"),
   KEY_REVOKED("key.revoked"),
   KEY_EXPIRING("key.expiring"),

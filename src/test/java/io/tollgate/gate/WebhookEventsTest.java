@@ -39,6 +39,10 @@ final class WebhookEventsTest {
           rate_limit: {requests: 1000, window_s: 1}
           sla: 99.9
           usage_thresholds: [50]
+        - name: throttled
+          quota: {units: 1000000, period: month}
+          rate_limit: {requests: 1, window_s: 3600}
+          sla: 99
       """;
 
   @TempDir Path dir;
@@ -125,6 +129,32 @@ final class WebhookEventsTest {
       assertThat(data.get("customer_id").asText()).isEqualTo("expiring");
       assertThat(java.time.Instant.parse(data.get("expires_at").asText())).isEqualTo(soon);
       assertThat(receiver.ofType("key.expiring").get(0).body()).doesNotContain(near.json().get("key").asText());
+    }
+  }
+
+  @Test
+  void customerRefusedWith429ForMoreThanTheSetting_getsOneRateLimitSustainedEventPerEpisode() throws Exception {
+    try (TestEngine engine = new TestEngine(); WebhookReceiver receiver = new WebhookReceiver(0);
+        RunningTollgate t = start("gate:\n  engine: " + engine.url() + "\n" + WEBHOOKS
+            + "  sustained_rate_limit: 2s\n")) {
+      endpoint(t, receiver.url(), "rate_limit.sustained");
+      String key = customer(t, "hammering", "throttled");
+      assertThat(get(t, key, "/v1/default/serve/x")).isEqualTo(200); // its one request an hour
+      long started = System.nanoTime();
+      // refused every 100 ms until the event comes: more than 2 s of 429s, counted in the usage batches
+      await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(15)).until(() -> {
+        assertThat(get(t, key, "/v1/default/serve/x")).isEqualTo(429);
+        return receiver.ofType("rate_limit.sustained").size() == 1;
+      });
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofSeconds(2));
+      // still refused for another second and a half: the same episode, no second event
+      await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+          .until(() -> get(t, key, "/v1/default/serve/x") == 429 && receiver.ofType("rate_limit.sustained").size() == 1);
+      JsonNode data = read(receiver.ofType("rate_limit.sustained").get(0).body()).get("data");
+      assertThat(data.get("customer_id").asText()).isEqualTo("hammering");
+      assertThat(data.get("sustained_rate_limit_s").asLong()).isEqualTo(2);
+      assertThat(data.get("refused_for_s").asLong()).isGreaterThanOrEqualTo(2);
+      assertThat(java.time.Instant.parse(data.get("since").asText())).isBefore(java.time.Instant.now());
     }
   }
 

@@ -248,6 +248,49 @@ abstract class WebhookStoreContract extends StoreContractBase {
     assertThat(a.webhooks().deliveries(id, 100)).hasSize(40);
   }
 
+  private static UsageBatch refused(String id, String customer, String code) {
+    return new UsageBatch(id, List.of(), List.of(new UsageBatch.RefusalRow(customer, "key_1", code, DAY, 3)));
+  }
+
+  @Test
+  void rateLimitedInBatchesForMoreThanTheSetting_writesOneSustainedEventPerEpisode_acrossAReopen() {
+    Database db = open();
+    String id = endpoint(db, "rate_limit.sustained");
+    db.watchRateLimits(Duration.ofSeconds(60));
+    assertThat(db.usage().apply(refused("node-a:1", "acme", "rate_limited"))).isTrue(); // the episode starts
+    assertThat(db.usage().apply(refused("node-a:2", "busy", "quota_exceeded"))).isTrue(); // not a rate limit
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(db.usage().apply(refused("node-a:3", "acme", "rate_limited"))).isTrue();
+    assertThat(db.usage().apply(refused("node-a:4", "busy", "quota_exceeded"))).isTrue();
+    db.close();
+
+    Database reopened = open(); // a restart in the middle of the episode
+    reopened.watchRateLimits(Duration.ofSeconds(60));
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(reopened.usage().apply(refused("node-b:1", "acme", "rate_limited"))).isTrue(); // 60 s: not more
+    assertThat(types(reopened, id)).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(reopened.usage().apply(refused("node-b:2", "acme", "rate_limited"))).isTrue(); // 61 s
+    assertThat(types(reopened, id)).containsExactly("rate_limit.sustained");
+    assertThat(reopened.usage().apply(refused("node-b:2", "acme", "rate_limited"))).isFalse(); // a replay
+    clock.advance(Duration.ofSeconds(50));
+    assertThat(reopened.usage().apply(refused("node-a:5", "acme", "rate_limited"))).isTrue(); // the same episode
+    assertThat(types(reopened, id)).hasSize(1);
+    String payload = reopened.webhooks().claimDue("n", clock.instant(), clock.instant().plusSeconds(60), 10).get(0)
+        .payload();
+    assertThat(payload).contains("\"customer_id\":\"acme\"", "\"since\":\"" + T0 + "\"",
+        "\"refused_for_s\":61", "\"sustained_rate_limit_s\":60");
+
+    clock.advance(Duration.ofSeconds(61)); // more than 60 s without a 429: the next one starts a new episode
+    assertThat(reopened.usage().apply(refused("node-a:6", "acme", "rate_limited"))).isTrue();
+    clock.advance(Duration.ofSeconds(45));
+    assertThat(reopened.usage().apply(refused("node-a:7", "acme", "rate_limited"))).isTrue();
+    assertThat(types(reopened, id)).hasSize(1);
+    clock.advance(Duration.ofSeconds(16));
+    assertThat(reopened.usage().apply(refused("node-a:8", "acme", "rate_limited"))).isTrue();
+    assertThat(types(reopened, id)).hasSize(2);
+  }
+
   @Test
   void eventOfARolledBackChange_isNeverWritten() {
     Database db = open();

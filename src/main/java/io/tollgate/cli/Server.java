@@ -39,6 +39,7 @@ import io.tollgate.registry.LiveRegistry;
 import io.tollgate.registry.RetentionJob;
 import io.tollgate.registry.SecretFingerprint;
 import io.tollgate.store.Database;
+import io.tollgate.metering.SlaTargets;
 import io.tollgate.metering.UsageThresholds;
 import io.tollgate.webhooks.Backoff;
 import io.tollgate.webhooks.Destinations;
@@ -202,10 +203,12 @@ public final class Server implements AutoCloseable {
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
       GateListener gate = await(GateServer.start(vertx, gateDeps));
       database.watchUsageThresholds(usageThresholds(live, cfg.webhooks().usageThresholds()));
+      database.watchSla(slaTargets(live));
+      database.watchRateLimits(cfg.webhooks().sustainedRateLimit());
       webhooks = WebhookDeliverer.start(database.webhooks(), vertx,
           new Destinations(cfg.webhooks().allowPrivate()), new WebhookDeliverer.Settings(
               cfg.webhooks().pollInterval(), new Backoff(cfg.webhooks().retryBase(), cfg.webhooks().retryMax()),
-              cfg.webhooks().disableAfter()), nodeId, clock);
+              cfg.webhooks().disableAfter(), cfg.webhooks().keyExpiryScan()), nodeId, clock);
       jobs = new PeriodicJobs(vertx);
       scheduleStoreCheck(jobs, database, new RegistryMetrics(metrics.registry(), live));
       schedulePurge(jobs, new RetentionJob(database.registry(), live, cfg.retention().deactivated(), clock),
@@ -316,6 +319,17 @@ public final class Server implements AutoCloseable {
             e.limits().quota().period().containing(day), e.customer().overrides().usageThresholds()
                 .or(() -> live.catalog().tiers().find(e.customer().tier()).flatMap(t -> t.usageThresholds()))
                 .orElse(configured), e.customer().createdAt()));
+  }
+
+  /**
+   * Every customer whose tier the catalog has is watched at its tier's {@code sla}, over its quota period (the
+   * period of its usage document), read from the in-memory registry.
+   */
+  private static SlaTargets slaTargets(LiveRegistry live) {
+    return (customerId, day) -> live.view().findCustomer(customerId)
+        .flatMap(e -> live.catalog().tiers().find(e.customer().tier())
+            .map(t -> new SlaTargets.Target(t.name(), t.sla(), e.limits().quota().period().containing(day),
+                e.customer().createdAt())));
   }
 
   private static LiveRegistry loadRegistry(Database database, Catalog catalog) {

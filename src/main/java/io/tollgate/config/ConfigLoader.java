@@ -390,7 +390,7 @@ public final class ConfigLoader {
 
   private static TollgateConfig.Webhooks webhooks(ConfigNode w) {
     w.onlyKeys(Set.of("allow_private", "poll_interval", "retry_base", "retry_max", "disable_after",
-        "usage_thresholds"));
+        "usage_thresholds", "key_expiry_scan", "sustained_rate_limit"));
     Duration poll = positive(w.get("poll_interval"), w.get("poll_interval").duration().orElse(Duration.ofSeconds(1)));
     Duration base = positive(w.get("retry_base"), w.get("retry_base").duration().orElse(Duration.ofSeconds(5)));
     Duration max = positive(w.get("retry_max"), w.get("retry_max").duration().orElse(Duration.ofHours(1)));
@@ -398,8 +398,12 @@ public final class ConfigLoader {
         w.get("disable_after").duration().orElse(Duration.ofDays(5)));
     java.util.List<Integer> thresholds = TierCatalogParser.usageThresholds(w.get("usage_thresholds"))
         .orElse(java.util.List.of(80, 100));
+    Duration scan = positive(w.get("key_expiry_scan"),
+        w.get("key_expiry_scan").duration().orElse(Duration.ofMinutes(1)));
+    Duration sustained = positive(w.get("sustained_rate_limit"),
+        w.get("sustained_rate_limit").duration().orElse(Duration.ofSeconds(60)));
     return new TollgateConfig.Webhooks(w.get("allow_private").bool().orElse(false), poll, base, max, disable,
-        thresholds);
+        thresholds, scan, sustained);
   }
 
   private static TollgateConfig.Logging logging(ConfigNode l, Map<String, String> env) {

@@ -56,9 +56,11 @@ public record TollgateConfig(
    * @param retryMax the longest wait between two attempts
    * @param disableAfter how long an endpoint may fail every attempt before it is disabled
    * @param usageThresholds the percents of the quota at which usage.threshold is sent, ascending
+   * @param keyExpiryScan how often each node looks for keys expiring within 7 days (key.expiring)
+   * @param sustainedRateLimit how long a customer must keep being refused with 429 for rate_limit.sustained
    */
   public record Webhooks(boolean allowPrivate, Duration pollInterval, Duration retryBase, Duration retryMax,
-      Duration disableAfter, List<Integer> usageThresholds) {
+      Duration disableAfter, List<Integer> usageThresholds, Duration keyExpiryScan, Duration sustainedRateLimit) {
     public Webhooks {
       usageThresholds = List.copyOf(usageThresholds);
     }

@@ -7,8 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The webhook events of registry changes, with their data (docs/webhooks.md); never a key's secret or digest. */
-final class RegistryEvents {
+public final class RegistryEvents {
   private RegistryEvents() {}
+
+  /** {@code key.expiring}: the key's data as {@code key.created} has it. */
+  public static WebhookEvent keyExpiring(CustomerKey key, Instant at) {
+    return WebhookEvent.of(EventType.KEY_EXPIRING, at, key(key));
+  }
 
   static WebhookEvent keyCreated(CustomerKey key, Instant at) {
     return WebhookEvent.of(EventType.KEY_CREATED, at, key(key));

@@ -127,6 +127,22 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * From now on, each usage batch applied writes the {@code sla.at_risk} events of the error-budget levels it makes
+   * a customer reach (see {@link io.tollgate.metering.SlaAtRisk}).
+   */
+  public void watchSla(io.tollgate.metering.SlaTargets targets) {
+    usage.watch(targets);
+  }
+
+  /**
+   * From now on, each usage batch applied writes {@code rate_limit.sustained} for a customer whose episode of
+   * {@code 429 rate_limited} refusals it makes last longer than {@code after} (docs/webhooks.md).
+   */
+  public void watchRateLimits(java.time.Duration after) {
+    usage.watchRateLimits(after);
+  }
+
+  /**
    * A new {@link ChangeSignal} for this store's change feed: PostgreSQL {@code LISTEN} on a dedicated connection
    * of its own (outside the pool), or, on SQLite, a wait that only ends with its timeout. The caller closes it.
    */

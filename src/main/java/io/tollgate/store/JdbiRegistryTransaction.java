@@ -117,7 +117,8 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   @Override
   public void deleteCustomer(String id) {
     guard.translating(() -> {
-      for (String table : List.of("usage_daily", "refusals_daily", "usage_thresholds", "api_keys", "customers")) {
+      for (String table : List.of("usage_daily", "refusals_daily", "usage_thresholds", "sla_at_risk", "key_expiring",
+          "rate_limit_episodes", "api_keys", "customers")) {
         handle.createUpdate("DELETE FROM " + table + " WHERE customer_id = :id").bind("id", id).execute();
       }
       return null;

@@ -59,6 +59,8 @@ final class JdbiUsageStore implements UsageStore {
   private final GuardedJdbi guard;
   private final InstantSource clock;
   private volatile UsageThresholds thresholds = UsageThresholds.NONE;
+  private final SlaAtRiskRows slaAtRisk = new SlaAtRiskRows();
+  private final RateLimitEpisodeRows rateLimitEpisodes = new RateLimitEpisodeRows();
   /**
    * Customer id → the last watch (period, thresholds, the customer's creation) whose every threshold is known
    * crossed: its batches need no sum any more. A watch that differs in any of these (a new period, thresholds
@@ -94,6 +96,8 @@ final class JdbiUsageStore implements UsageStore {
     addUsage(h, batch.usage(), batch.takenBack());
     addRefusals(h, batch.refusals());
     crossThresholds(h, batch.usage(), now);
+    slaAtRisk.write(h, batch, now);
+    rateLimitEpisodes.write(h, guard.dialect().lockClause(), batch, now);
     h.createUpdate(FORGET).bind("node", batch.node())
         .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
         .bind("silentBefore", now - SILENT_NODE_WINDOW.toMillis())
@@ -104,6 +108,16 @@ final class JdbiUsageStore implements UsageStore {
   /** From now on, batches write the usage.threshold events of these thresholds. */
   void watch(UsageThresholds thresholds) {
     this.thresholds = java.util.Objects.requireNonNull(thresholds);
+  }
+
+  /** From now on, batches write rate_limit.sustained for 429 episodes longer than {@code after}. */
+  void watchRateLimits(java.time.Duration after) {
+    rateLimitEpisodes.watch(after);
+  }
+
+  /** From now on, batches write the sla.at_risk events of these targets. */
+  void watch(io.tollgate.metering.SlaTargets targets) {
+    slaAtRisk.watch(targets);
   }
 
   /**

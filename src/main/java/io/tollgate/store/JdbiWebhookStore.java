@@ -3,6 +3,8 @@ package io.tollgate.store;
 import io.tollgate.registry.Actor;
 import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.AuditEntry.FieldChange;
+import io.tollgate.registry.CustomerKey;
+import io.tollgate.registry.RegistryEvents;
 import io.tollgate.webhooks.Delivery;
 import io.tollgate.webhooks.Endpoint;
 import io.tollgate.webhooks.EventType;
@@ -138,6 +140,35 @@ final class JdbiWebhookStore implements WebhookStore {
   private static void deleteOrphanEvents(Handle h) {
     h.createUpdate("DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
         + " WHERE d.event_id = webhook_events.event_id)").execute();
+  }
+
+  private static final int EXPIRING_BATCH = 500;
+  /** Keys that expire in {@code (now, horizon]}, not revoked before, of a customer not deactivated, not marked. */
+  private static final String EXPIRING = KeyRows.SELECT + " WHERE expires_at > :now AND expires_at <= :horizon"
+      + " AND (revoked_at IS NULL OR revoked_at > expires_at)"
+      + " AND customer_id IN (SELECT customer_id FROM customers WHERE status <> 'deactivated')"
+      + " AND NOT EXISTS (SELECT 1 FROM key_expiring m WHERE m.key_id = api_keys.key_id"
+      + " AND m.expires_at = api_keys.expires_at) ORDER BY key_id LIMIT " + EXPIRING_BATCH;
+  private static final String MARK_EXPIRING = "INSERT INTO key_expiring (key_id, expires_at, customer_id, event_id,"
+      + " sent_at) VALUES (:keyId, :expiresAt, :customerId, :event, :at) ON CONFLICT (key_id, expires_at) DO NOTHING";
+
+  @Override
+  public int writeExpiringKeys(Instant now, java.time.Duration ahead) {
+    return guard.inTransaction(h -> guard.translating(() -> {
+      int written = 0;
+      for (CustomerKey key : h.createQuery(EXPIRING).bind("now", now.toEpochMilli())
+          .bind("horizon", now.plus(ahead).toEpochMilli()).map(KeyRows.MAPPER).list()) {
+        WebhookEvent event = RegistryEvents.keyExpiring(key, now);
+        int marked = h.createUpdate(MARK_EXPIRING).bind("keyId", key.id())
+            .bind("expiresAt", key.expiresAt().orElseThrow().toEpochMilli()).bind("customerId", key.customerId())
+            .bind("event", event.id()).bind("at", now.toEpochMilli()).execute();
+        if (marked > 0) { // another node may have marked it since the query
+          OutboxRows.write(h, event);
+          written++;
+        }
+      }
+      return written;
+    }));
   }
 
   @Override

@@ -6,8 +6,11 @@ import java.util.Optional;
 /** The events an endpoint can subscribe to (docs/webhooks.md lists each one's data). */
 public enum EventType {
   USAGE_THRESHOLD("usage.threshold"),
+  SLA_AT_RISK("sla.at_risk"),
+  RATE_LIMIT_SUSTAINED("rate_limit.sustained"),
   KEY_CREATED("key.created"),
   KEY_REVOKED("key.revoked"),
+  KEY_EXPIRING("key.expiring"),
   CUSTOMER_CREATED("customer.created"),
   CUSTOMER_TIER_CHANGED("customer.tier_changed"),
   CUSTOMER_SUSPENDED("customer.suspended"),

@@ -50,6 +50,14 @@ public interface WebhookStore {
       Optional<String> disable);
 
   /**
+   * Writes a {@code key.expiring} event for each key whose expiry is after {@code now} and at most {@code ahead}
+   * later, and that was not announced for that expiry yet: once per key and expiry, whichever node asks (a mark per
+   * key and expiry is written with the event in one transaction). Keys revoked before they expire and keys of
+   * deactivated customers are left out. Returns how many events were written.
+   */
+  int writeExpiringKeys(Instant now, java.time.Duration ahead);
+
+  /**
    * Deletes the delivered and failed deliveries of events written before {@code before}, and the events no
    * delivery refers to any more; returns how many deliveries. Pending ones are kept, however old.
    */

@@ -8,6 +8,7 @@ import io.tollgate.admin.RunningTollgate.Answer;
 import io.tollgate.demo.DemoEngine;
 import io.tollgate.store.Database;
 import io.tollgate.store.PostgresTestDatabase;
+import io.tollgate.webhooks.WebhookStore;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -140,6 +141,68 @@ final class MigrateCommandTest {
     try (RunningTollgate t = postgresNode()) {
       assertThat(t.admin("GET", "/admin/customers?limit=200").json().get("customers").size())
           .isEqualTo(before.get("/admin/customers?limit=200").get("customers").size());
+    }
+  }
+
+  /**
+   * Webhook endpoints (with their secrets), the outbox, its deliveries in every state and the marks that make
+   * events once are copied: the pending delivery is still due on PostgreSQL with its event id and secret, and a
+   * batch that crosses the same threshold again writes nothing new.
+   */
+  @Test
+  void migrate_keepsWebhookEndpointsOutboxDeliveriesAndEventMarks_pendingDeliveryStillDue() {
+    String source = "sqlite:" + sqliteDir.resolve("tollgate.db");
+    java.time.Instant now = java.time.Instant.now();
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    io.tollgate.metering.UsageThresholds tenUnits = (customerId, day) -> Optional.of(
+        new io.tollgate.metering.UsageThresholds.Watch("starter", io.tollgate.limits.Units.of(10),
+            io.tollgate.limits.BillingPeriod.month(java.time.YearMonth.from(day)), List.of(80), now));
+    io.tollgate.metering.UsageBatch crossing = new io.tollgate.metering.UsageBatch("node-a:1", List.of(
+        new io.tollgate.metering.UsageBatch.UsageRow("acme", "key_1", "get", today,
+            io.tollgate.limits.Units.of(9), 9)), List.of(new io.tollgate.metering.UsageBatch.RefusalRow("acme",
+        "key_1", "rate_limited", today, 2)));
+    WebhookStore.Created created;
+    List<io.tollgate.webhooks.Delivery> deliveriesBefore;
+    try (Database db = Database.open(source)) {
+      created = db.webhooks().create(new WebhookStore.NewEndpoint("https://hooks.example.com/t",
+          List.of("usage.threshold", "rate_limit.sustained"), Optional.of("billing")), "test", now);
+      db.watchUsageThresholds(tenUnits);
+      db.watchRateLimits(java.time.Duration.ofSeconds(60));
+      assertThat(db.usage().apply(crossing)).isTrue(); // 9 of 10: the 80 % event, and a 429 episode started
+      db.webhooks().sendTest(created.endpoint().id(), now);
+      WebhookStore.Claimed test = db.webhooks().claimDue("node-a", now.plusSeconds(1), now.plusSeconds(61), 10)
+          .stream().filter(c -> c.payload().contains("webhook.test")).findFirst().orElseThrow();
+      db.webhooks().delivered(test, 204, now.plusSeconds(1));
+      deliveriesBefore = db.webhooks().deliveries(created.endpoint().id(), 100);
+    }
+    assertThat(deliveriesBefore).extracting(d -> d.status().wireName())
+        .containsExactlyInAnyOrder("pending", "delivered");
+
+    Run run = migrate(Map.of("TOLLGATE_STORE_URL", pg.url()), "--from", source);
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    for (String table : List.of("webhook_endpoints", "webhook_events", "webhook_deliveries", "usage_thresholds",
+        "rate_limit_episodes", "sla_at_risk", "key_expiring")) {
+      assertThat(run.out()).containsPattern(table + " +\\d+ rows");
+    }
+    assertThat(run.out()).containsPattern("webhook_deliveries +2 rows").containsPattern("usage_thresholds +1 rows");
+    try (Database db = Database.open(pg.url())) {
+      assertThat(db.webhooks().list()).containsExactly(created.endpoint());
+      assertThat(db.webhooks().deliveries(created.endpoint().id(), 100))
+          .containsExactlyInAnyOrderElementsOf(deliveriesBefore);
+      List<WebhookStore.Claimed> due = db.webhooks().claimDue("node-b", now.plusSeconds(120),
+          now.plusSeconds(180), 10);
+      assertThat(due).hasSize(1);
+      assertThat(due.get(0).payload()).contains("\"type\":\"usage.threshold\"", "\"threshold\":80");
+      assertThat(due.get(0).secret()).isEqualTo(created.secret()); // signed as before: the receiver's secret holds
+      assertThat(due.get(0).eventId()).isEqualTo(deliveriesBefore.stream()
+          .filter(d -> d.status() == io.tollgate.webhooks.Delivery.Status.PENDING).findFirst().orElseThrow()
+          .eventId());
+      db.watchUsageThresholds(tenUnits);
+      assertThat(db.usage().apply(new io.tollgate.metering.UsageBatch("node-b:1", List.of(
+          new io.tollgate.metering.UsageBatch.UsageRow("acme", "key_1", "get", today,
+              io.tollgate.limits.Units.of(1), 1)), List.of()))).isTrue();
+      assertThat(db.webhooks().deliveries(created.endpoint().id(), 100)).hasSize(2); // the mark came along
     }
   }
 

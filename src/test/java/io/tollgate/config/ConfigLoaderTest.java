@@ -333,6 +333,21 @@ final class ConfigLoaderTest {
   }
 
   @Test
+  void webhookEventSettings_keyExpiryScanAndSustainedRateLimit_haveDefaults_areRead_andZeroIsRefused()
+      throws Exception {
+    TollgateConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
+    assertThat(defaults.webhooks().keyExpiryScan()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(defaults.webhooks().sustainedRateLimit()).isEqualTo(java.time.Duration.ofSeconds(60));
+    TollgateConfig set = ConfigLoader.load(Optional.of(write("w.yaml",
+        "webhooks:\n  key_expiry_scan: 10s\n  sustained_rate_limit: 5m\n")), Map.of());
+    assertThat(set.webhooks().keyExpiryScan()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(set.webhooks().sustainedRateLimit()).isEqualTo(java.time.Duration.ofMinutes(5));
+    Path zero = write("z.yaml", "webhooks:\n  sustained_rate_limit: 0s\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(zero), Map.of()))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("sustained_rate_limit");
+  }
+
+  @Test
   void catalog_defaultTierMissing_isRefused() throws Exception {
     Path f = write("c.yaml", "default_tier: gold\n");
     assertThatThrownBy(() -> Catalog.of(ConfigLoader.load(Optional.of(f), Map.of())))

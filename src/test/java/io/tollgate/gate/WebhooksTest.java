@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class WebhooksTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String WEBHOOKS = "webhooks:\n  allow_private: true\n  poll_interval: 50ms\n"
+  static final String WEBHOOKS = "webhooks:\n  allow_private: true\n  poll_interval: 50ms\n"
       + "  retry_base: 50ms\n";
-  private static final Map<String, String> ENV = Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY);
+  static final Map<String, String> ENV = Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY);
 
   @TempDir Path dir;
 
@@ -38,7 +38,7 @@ final class WebhooksTest {
     return RunningTollgate.start(dir.resolve("data"), ENV, Optional.of(config));
   }
 
-  private static JsonNode endpoint(RunningTollgate t, String url, String... events) {
+  static JsonNode endpoint(RunningTollgate t, String url, String... events) {
     Answer a = t.admin("POST", "/admin/webhooks", "{\"url\":\"" + url + "\",\"events\":"
         + JSON.valueToTree(List.of(events)) + ",\"description\":\"test receiver\"}");
     assertThat(a.status()).as(a.text()).isEqualTo(201);
@@ -237,7 +237,7 @@ final class WebhooksTest {
     }
   }
 
-  private static JsonNode read(String body) {
+  static JsonNode read(String body) {
     try {
       return JSON.readTree(body);
     } catch (Exception e) {

@@ -119,6 +119,178 @@ abstract class WebhookStoreContract extends StoreContractBase {
     assertThat(types(db, id)).hasSize(4);
   }
 
+  private static UsageBatch slaBatch(String id, String customer, long billed, long failed) {
+    return new UsageBatch(id, billed == 0 ? List.of()
+        : List.of(new UsageRow(customer, "key_1", "get", DAY, Units.of(billed), billed)),
+        failed == 0 ? List.of() : List.of(new UsageBatch.RefusalRow(customer, "key_1", "engine_error", DAY, failed)));
+  }
+
+  /** Every customer's tier promises 99 %: its error budget is 1 % of its eligible requests. */
+  private static final io.tollgate.metering.SlaTargets NINETY_NINE = (customerId, day) -> Optional.of(
+      new io.tollgate.metering.SlaTargets.Target("starter", new java.math.BigDecimal("99"),
+          BillingPeriod.month(YearMonth.from(day)), StoreFixtures.T0));
+
+  private static List<com.fasterxml.jackson.databind.JsonNode> slaEvents(Database db) {
+    List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+    for (Claimed c : db.webhooks().claimDue("reader", StoreFixtures.T0.plus(Duration.ofDays(1)),
+        StoreFixtures.T0.plus(Duration.ofDays(1)), 100)) {
+      try {
+        out.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.payload()));
+      } catch (Exception e) {
+        throw new AssertionError(c.payload(), e);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void slaBudgetHalfSpentThenSpent_writesOneAtRiskEventPerLevel_notBeforeTheMinimum_evenReplayedAndReopened() {
+    Database db = open();
+    String id = endpoint(db, "sla.at_risk");
+    db.watchSla(NINETY_NINE);
+    assertThat(db.usage().apply(slaBatch("node-a:1", "acme", 0, 1))).isTrue(); // 1 of 1 failed: under 100 eligible
+    assertThat(db.usage().apply(slaBatch("node-a:2", "acme", 98, 0))).isTrue(); // 99 eligible
+    assertThat(types(db, id)).isEmpty();
+    assertThat(db.usage().apply(slaBatch("node-a:3", "acme", 100, 0))).isTrue(); // 1 of 199: budget 1.99, half
+    assertThat(types(db, id)).containsExactly("sla.at_risk");
+    assertThat(db.usage().apply(slaBatch("node-a:3", "acme", 100, 0))).isFalse(); // a replay changes nothing
+    assertThat(db.usage().apply(slaBatch("node-a:4", "acme", 0, 1))).isTrue(); // 2 of 200: budget 2, spent
+    assertThat(db.usage().apply(slaBatch("node-a:5", "acme", 0, 1))).isTrue();
+    assertThat(types(db, id)).containsExactly("sla.at_risk", "sla.at_risk");
+    List<com.fasterxml.jackson.databind.JsonNode> events = slaEvents(db);
+    assertThat(events).extracting(e -> e.get("data").get("level").asText())
+        .containsExactlyInAnyOrder("half", "exhausted");
+    com.fasterxml.jackson.databind.JsonNode spent = events.stream()
+        .filter(e -> e.get("data").get("level").asText().equals("exhausted")).findFirst().orElseThrow().get("data");
+    assertThat(spent.get("customer_id").asText()).isEqualTo("acme");
+    assertThat(spent.get("period").asText()).isEqualTo("2026-01");
+    assertThat(spent.get("tier").asText()).isEqualTo("starter");
+    assertThat(spent.get("eligible_requests").asLong()).isEqualTo(200);
+    assertThat(spent.get("failed_requests").asLong()).isEqualTo(2);
+    assertThat(spent.get("target").decimalValue()).isEqualByComparingTo("99");
+    assertThat(spent.get("attained").decimalValue()).isEqualByComparingTo("99");
+    db.close();
+
+    Database reopened = open();
+    reopened.watchSla(NINETY_NINE);
+    assertThat(reopened.usage().apply(slaBatch("node-b:1", "acme", 0, 5))).isTrue();
+    assertThat(types(reopened, id)).hasSize(2);
+    assertThat(reopened.usage().apply(slaBatch("node-b:2", "other", 100, 5))).isTrue(); // both at once
+    assertThat(types(reopened, id)).hasSize(4);
+  }
+
+  private static io.tollgate.registry.CustomerKey expiringKey(String customer, String id,
+      Optional<java.time.Instant> revokedAt, Optional<java.time.Instant> expiresAt) {
+    return new io.tollgate.registry.CustomerKey(id, customer, Optional.of("ci"), io.tollgate.keys.KeyEnvironment.LIVE,
+        "tg_live_4fJ", StoreFixtures.randomDigest(), List.of(), StoreFixtures.T0, revokedAt, expiresAt,
+        Optional.empty(), Optional.empty());
+  }
+
+  private static final java.time.Instant T0 = StoreFixtures.T0;
+
+  @Test
+  void keysExpiringWithinSevenDays_writeOneKeyExpiringEventPerKeyAndExpiry_andANewOneForAChangedExpiry() {
+    Database db = open();
+    String id = endpoint(db, "key.expiring");
+    db.registry().inTransaction(tx -> {
+      tx.insertCustomer(StoreFixtures.customer("acme").build());
+      tx.insertCustomer(StoreFixtures.customer("gone").status(io.tollgate.registry.CustomerStatus.DEACTIVATED)
+          .build());
+      tx.insertKey(expiringKey("acme", "key_soon", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(3)))));
+      tx.insertKey(expiringKey("acme", "key_later", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(8)))));
+      tx.insertKey(expiringKey("acme", "key_past", Optional.empty(), Optional.of(T0.minusSeconds(60))));
+      tx.insertKey(expiringKey("acme", "key_never", Optional.empty(), Optional.empty()));
+      tx.insertKey(expiringKey("acme", "key_revoked", Optional.of(T0.plusSeconds(60)),
+          Optional.of(T0.plus(Duration.ofDays(2)))));
+      tx.insertKey(expiringKey("gone", "key_gone", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(1)))));
+      return null;
+    });
+    Duration week = Duration.ofDays(7);
+    assertThat(db.webhooks().writeExpiringKeys(T0, week)).isEqualTo(1);
+    assertThat(db.webhooks().writeExpiringKeys(T0.plusSeconds(1), week)).isZero();
+    Database other = open(); // another node on the same store
+    assertThat(other.webhooks().writeExpiringKeys(T0.plusSeconds(2), week)).isZero();
+    assertThat(types(db, id)).containsExactly("key.expiring");
+    String payload = db.webhooks().claimDue("n", T0, T0.plusSeconds(60), 10).get(0).payload();
+    assertThat(payload).contains("\"key_id\":\"key_soon\"", "\"customer_id\":\"acme\"",
+        "\"expires_at\":\"" + T0.plus(Duration.ofDays(3)) + "\"");
+
+    // a day later key_later is 7 days from its expiry; key_soon's expiry moved writes it again, for the new time
+    db.registry().inTransaction(tx -> {
+      tx.updateKey(expiringKey("acme", "key_soon", Optional.empty(), Optional.of(T0.plus(Duration.ofDays(5)))));
+      return null;
+    });
+    assertThat(other.webhooks().writeExpiringKeys(T0.plus(Duration.ofDays(1)), week)).isEqualTo(2);
+    assertThat(db.webhooks().writeExpiringKeys(T0.plus(Duration.ofDays(1)), week)).isZero();
+    assertThat(types(db, id)).hasSize(3);
+  }
+
+  @Test
+  void twoNodesScanningExpiringKeysAtOnce_writeEachEventOnce() throws Exception {
+    Database a = open();
+    Database b = open();
+    String id = endpoint(a, "key.expiring");
+    a.registry().inTransaction(tx -> {
+      tx.insertCustomer(StoreFixtures.customer("acme").build());
+      for (int i = 0; i < 40; i++) {
+        tx.insertKey(expiringKey("acme", "key_" + i, Optional.empty(), Optional.of(T0.plus(Duration.ofDays(1)))));
+      }
+      return null;
+    });
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> first = pool.submit(() -> a.webhooks().writeExpiringKeys(T0, Duration.ofDays(7)));
+      Future<Integer> second = pool.submit(() -> b.webhooks().writeExpiringKeys(T0, Duration.ofDays(7)));
+      assertThat(first.get() + second.get()).isEqualTo(40);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(a.webhooks().deliveries(id, 100)).hasSize(40);
+  }
+
+  private static UsageBatch refused(String id, String customer, String code) {
+    return new UsageBatch(id, List.of(), List.of(new UsageBatch.RefusalRow(customer, "key_1", code, DAY, 3)));
+  }
+
+  @Test
+  void rateLimitedInBatchesForMoreThanTheSetting_writesOneSustainedEventPerEpisode_acrossAReopen() {
+    Database db = open();
+    String id = endpoint(db, "rate_limit.sustained");
+    db.watchRateLimits(Duration.ofSeconds(60));
+    assertThat(db.usage().apply(refused("node-a:1", "acme", "rate_limited"))).isTrue(); // the episode starts
+    assertThat(db.usage().apply(refused("node-a:2", "busy", "quota_exceeded"))).isTrue(); // not a rate limit
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(db.usage().apply(refused("node-a:3", "acme", "rate_limited"))).isTrue();
+    assertThat(db.usage().apply(refused("node-a:4", "busy", "quota_exceeded"))).isTrue();
+    db.close();
+
+    Database reopened = open(); // a restart in the middle of the episode
+    reopened.watchRateLimits(Duration.ofSeconds(60));
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(reopened.usage().apply(refused("node-b:1", "acme", "rate_limited"))).isTrue(); // 60 s: not more
+    assertThat(types(reopened, id)).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(reopened.usage().apply(refused("node-b:2", "acme", "rate_limited"))).isTrue(); // 61 s
+    assertThat(types(reopened, id)).containsExactly("rate_limit.sustained");
+    assertThat(reopened.usage().apply(refused("node-b:2", "acme", "rate_limited"))).isFalse(); // a replay
+    clock.advance(Duration.ofSeconds(50));
+    assertThat(reopened.usage().apply(refused("node-a:5", "acme", "rate_limited"))).isTrue(); // the same episode
+    assertThat(types(reopened, id)).hasSize(1);
+    String payload = reopened.webhooks().claimDue("n", clock.instant(), clock.instant().plusSeconds(60), 10).get(0)
+        .payload();
+    assertThat(payload).contains("\"customer_id\":\"acme\"", "\"since\":\"" + T0 + "\"",
+        "\"refused_for_s\":61", "\"sustained_rate_limit_s\":60");
+
+    clock.advance(Duration.ofSeconds(61)); // more than 60 s without a 429: the next one starts a new episode
+    assertThat(reopened.usage().apply(refused("node-a:6", "acme", "rate_limited"))).isTrue();
+    clock.advance(Duration.ofSeconds(45));
+    assertThat(reopened.usage().apply(refused("node-a:7", "acme", "rate_limited"))).isTrue();
+    assertThat(types(reopened, id)).hasSize(1);
+    clock.advance(Duration.ofSeconds(16));
+    assertThat(reopened.usage().apply(refused("node-a:8", "acme", "rate_limited"))).isTrue();
+    assertThat(types(reopened, id)).hasSize(2);
+  }
+
   @Test
   void eventOfARolledBackChange_isNeverWritten() {
     Database db = open();

@@ -58,8 +58,12 @@ public final class WebhookDeliverer implements AutoCloseable {
    * @param pollInterval how often the store is asked for due deliveries when the last claim found none
    * @param backoff when failed attempts are tried again
    * @param disableAfter how long an endpoint may fail every attempt before it is disabled
+   * @param keyScanInterval how often keys about to expire are looked for ({@code key.expiring})
    */
-  public record Settings(Duration pollInterval, Backoff backoff, Duration disableAfter) {}
+  public record Settings(Duration pollInterval, Backoff backoff, Duration disableAfter, Duration keyScanInterval) {}
+
+  /** How long before a key's expiry {@code key.expiring} is written. */
+  public static final Duration KEY_EXPIRING_AHEAD = Duration.ofDays(7);
 
   private final WebhookStore store;
   private final Destinations destinations;
@@ -97,8 +101,13 @@ public final class WebhookDeliverer implements AutoCloseable {
 
   private void loop() {
     Instant pruned = Instant.MIN;
+    Instant scanned = Instant.MIN;
     while (running) {
       int claimed = 0;
+      if (!now().isBefore(scanned.plus(settings.keyScanInterval()))) {
+        scanned = now();
+        scanExpiringKeys(scanned);
+      }
       try {
         if (now().isAfter(pruned.plus(PRUNE_EVERY))) {
           pruned = now();
@@ -122,6 +131,18 @@ public final class WebhookDeliverer implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  /** Writes the key.expiring events due at {@code now}; a failure is logged and tried again at the next scan. */
+  private void scanExpiringKeys(Instant now) {
+    try {
+      int written = store.writeExpiringKeys(now, KEY_EXPIRING_AHEAD);
+      if (written > 0) {
+        LOG.info("{} key.expiring events written", written);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("keys about to expire not looked for: {}", e.toString());
     }
   }
 

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { go, href } from '../router.js';
 import { Badge, Confirm, Failure, Loading, Notice, Page, ShownOnce } from '../ui/common.js';
@@ -103,9 +103,10 @@ export function WebhookPage({ id }) {
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState(false);
   const w = endpoint.data;
-  // while a delivery is pending its row is read again every 2 s, until it is delivered or failed
+  // while a delivery is pending its row is read again every 2 s, until it is delivered or failed; a layout effect,
+  // so that leaving the page clears the timer at once (an effect's cleanup would wait for the next paint)
   const pending = (deliveries.data || []).some((d) => d.status === 'pending');
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!pending || deliveries.loading) return undefined;
     const timer = setTimeout(deliveries.reload, REFRESH_MS);
     return () => clearTimeout(timer);

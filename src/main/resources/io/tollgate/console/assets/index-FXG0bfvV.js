@@ -425,7 +425,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       <button type="button" onClick=${e}>Cancel</button>
       <button type="submit" class="primary" disabled=${o}>Create endpoint</button>
     </div>
-  </form>`}function Kt({id:e}){let t=Q(()=>H.webhook(e),[e]),n=Q(()=>H.deliveries(e),[e]),[r,i]=L(``),[a,o]=L(null),[s,c]=L(!1),[l,u]=L(!1),d=t.data,f=(n.data||[]).some(e=>e.status===`pending`);R(()=>{if(!f||n.loading)return;let e=setTimeout(n.reload,Vt);return()=>clearTimeout(e)},[f,n.loading,n.data]);let p=async(e,t,n)=>{u(!0),o(null);try{await e(),i(t),n.forEach(e=>e.reload())}catch(e){o(e)}finally{u(!1)}};return P`<${q} title=${`Webhook ${e}`} actions=${P`<a class="button" href="#/webhooks">Every endpoint</a>`}>
+  </form>`}function Kt({id:e}){let t=Q(()=>H.webhook(e),[e]),n=Q(()=>H.deliveries(e),[e]),[r,i]=L(``),[a,o]=L(null),[s,c]=L(!1),[l,u]=L(!1),d=t.data,f=(n.data||[]).some(e=>e.status===`pending`);De(()=>{if(!f||n.loading)return;let e=setTimeout(n.reload,Vt);return()=>clearTimeout(e)},[f,n.loading,n.data]);let p=async(e,t,n)=>{u(!0),o(null);try{await e(),i(t),n.forEach(e=>e.reload())}catch(e){o(e)}finally{u(!1)}};return P`<${q} title=${`Webhook ${e}`} actions=${P`<a class="button" href="#/webhooks">Every endpoint</a>`}>
     <${tt} text=${r} />
     <${J} error=${t.error} what="The endpoint could not be loaded" />
     ${t.loading&&!d&&P`<${Y} />`}

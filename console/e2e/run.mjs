@@ -5,7 +5,9 @@
 // EXISTING_SECRET (a customer and key made through the API before the browser starts: that secret must never be
 // on a page), SCREENSHOT_DIR (default ../target/console-screenshots).
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { launch } from './browser.mjs';
 import { assertContrast, assertNamedControls, assertNoSidewaysScroll, assertNotShown } from './checks.mjs';
@@ -59,6 +61,27 @@ async function until(what, check, timeoutMs = 15000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+// The webhook receiver: every POST Tollgate makes to it, answered 200.
+const received = [];
+const receiver = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    received.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('thanks');
+  });
+});
+await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+const HOOK_URL = `http://127.0.0.1:${receiver.address().port}/hooks/tollgate`;
+
+/** Standard Webhooks: v1,base64(HMAC-SHA256(base64-decoded secret after whsec_, id.timestamp.body)). */
+function signed(secret, { headers, body }) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const mac = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`);
+  return headers['webhook-signature'].split(' ').includes(`v1,${mac.digest('base64')}`);
 }
 
 const browser = await launch();
@@ -359,6 +382,109 @@ try {
     await shoot('audit');
   });
 
+  let hookSecret;
+  let hookId;
+  await step('webhooks: create an endpoint; its signing secret is shown once', async () => {
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
+    await h1('Webhooks').waitFor();
+    await page.getByText('No endpoint yet.').waitFor();
+    await page.getByRole('button', { name: 'New endpoint' }).click();
+    const form = page.getByRole('form', { name: 'New endpoint' });
+    await form.getByLabel('URL').fill(HOOK_URL);
+    await form.getByLabel('Description (optional)').fill('e2e receiver');
+    await form.getByRole('checkbox', { name: /^key\.revoked/ }).check();
+    await form.getByRole('checkbox', { name: /^customer\.suspended/ }).check();
+    await form.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText('It is shown only once').waitFor();
+    hookSecret = await page.locator('#secret-value').inputValue();
+    assert.match(hookSecret, /^whsec_[A-Za-z0-9+/=]{20,}$/);
+    issued.push(hookSecret);
+    hookId = /(whe_[\w-]+)/.exec(await page.locator('#secret-title').textContent())[1];
+    await page.getByRole('button', { name: 'Copy signing secret' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), hookSecret);
+    const row = page.locator('table.webhooks tbody tr').filter({ hasText: hookId });
+    assert.equal(await row.locator('[data-label="URL"]').textContent(), HOOK_URL);
+    assert.deepEqual((await row.locator('[data-label="Events"]').textContent()).split(', ').sort(), ['customer.suspended', 'key.revoked']);
+    assert.equal(await row.locator('[data-label="Status"]').textContent(), 'enabled');
+    const listed = await adminJson('/admin/webhooks');
+    assert.deepEqual(listed.webhooks.map((w) => [w.id, w.url, w.description]), [[hookId, HOOK_URL, 'e2e receiver']]);
+    await shoot('webhooks-new-secret');
+  });
+
+  await step('webhooks: the secret is gone once the page is left; send a test event, see it delivered and signed', async () => {
+    await page.getByRole('link', { name: hookId }).click();
+    await h1(`Webhook ${hookId}`).waitFor();
+    await page.getByRole('heading', { name: 'Endpoint: enabled' }).waitFor();
+    await page.getByText('No delivery yet.').waitFor();
+    await assertNotShown(page, hookSecret, 'the endpoint page');
+    await visit('#/webhooks', 'Webhooks');
+    await page.locator('table.webhooks tbody tr').first().waitFor();
+    assert.equal(await page.locator('#secret-value').count(), 0);
+    await assertNotShown(page, hookSecret, 'the webhooks page, revisited');
+    await page.getByRole('link', { name: hookId }).click();
+    await h1(`Webhook ${hookId}`).waitFor();
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByText('Test event queued.').waitFor();
+    const row = page.locator('table.deliveries tbody tr').filter({ hasText: 'webhook.test' });
+    await row.filter({ has: page.locator('.badge-delivered') }).waitFor(); // the page reads pending rows again
+    assert.equal(await row.locator('[data-label="Attempts"]').textContent(), '1');
+    assert.match(await row.locator('[data-label="Last answer"]').textContent(), /^200\b/);
+    await until('the receiver to get the test event', async () => received.length >= 1);
+    const got = received[0];
+    assert.equal(got.path, '/hooks/tollgate');
+    assert.equal(JSON.parse(got.body).type, 'webhook.test');
+    assert.ok(signed(hookSecret, got), 'the signature verifies with the secret the page showed');
+    assert.ok(got.headers['webhook-id'].startsWith('evt_'));
+    assert.ok((await row.locator('[data-label="Event"]').textContent()).includes(got.headers['webhook-id']));
+    await assertNotShown(page, hookSecret, 'the endpoint page with a delivery');
+    await shoot('webhook');
+  });
+
+  await step('webhooks: retry a delivery: sent again with the same webhook-id', async () => {
+    const row = page.locator('table.deliveries tbody tr').filter({ hasText: 'webhook.test' });
+    await page.getByRole('button', { name: /^Retry delivery whd_/ }).click();
+    await page.getByText(/^Delivery whd_[\w-]+ is pending again\.$/).waitFor();
+    await until('the receiver to get the event again', async () => received.length >= 2);
+    assert.equal(received[1].headers['webhook-id'], received[0].headers['webhook-id']);
+    assert.ok(signed(hookSecret, received[1]));
+    await until('the row to show the second attempt, delivered', async () =>
+      await row.locator('[data-label="Attempts"]').textContent() === '2'
+      && await row.locator('.badge-delivered').count() === 1);
+  });
+
+  await step('webhooks: disable and enable it; delete it behind a confirmation', async () => {
+    await page.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.getByText('Endpoint disabled: its deliveries wait.').waitFor();
+    await page.getByRole('heading', { name: 'Endpoint: disabled' }).waitFor();
+    assert.equal((await adminJson(`/admin/webhooks/${hookId}`)).enabled, false);
+    await page.getByRole('button', { name: 'Enable', exact: true }).click();
+    await page.getByRole('heading', { name: 'Endpoint: enabled' }).waitFor();
+    assert.equal((await adminJson(`/admin/webhooks/${hookId}`)).enabled, true);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${hookId}?` });
+    await dialog.waitFor();
+    await shoot('webhook-delete-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal((await adminJson('/admin/webhooks')).webhooks.length, 1, 'Cancel deletes nothing');
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await dialog.getByRole('button', { name: 'Delete endpoint' }).click();
+    await h1('Webhooks').waitFor();
+    await page.getByText('No endpoint yet.').waitFor();
+    assert.deepEqual((await adminJson('/admin/webhooks')).webhooks, []);
+  });
+
+  await step('audit: the webhook changes, through the Admin API, concern no customer', async () => {
+    await visit('#/audit', 'Audit log');
+    const created = page.locator('table.audit tbody tr').filter({ hasText: 'webhook.create' });
+    await created.waitFor();
+    assert.equal(await created.locator('[data-label="Via"]').textContent(), 'admin_api');
+    assert.equal(await created.locator('[data-label="Customer"]').textContent(), '—');
+    await page.locator('table.audit tbody tr').filter({ hasText: 'webhook.delete' }).waitFor();
+    await assertNamedControls(page, 'the audit log of every customer');
+  });
+
   await step('overview: refusals in the last hour', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     const refusals = page.getByRole('table', { name: 'By code' });
@@ -417,4 +543,5 @@ try {
   process.exitCode = 1;
 } finally {
   await browser.close();
+  receiver.close();
 }

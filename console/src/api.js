@@ -38,7 +38,8 @@ async function request(method, path, { body, key = session.key(), raw = false } 
     if (res.status === 401 && key === session.key()) onUnauthorized();
     throw new ApiError(res.status, problem);
   }
-  return raw ? res : res.json();
+  if (raw) return res;
+  return res.status === 204 ? null : res.json();
 }
 
 const q = (params) => {
@@ -86,4 +87,13 @@ export const api = {
   export: (period, format) => request('GET', `/admin/usage/export${q({ period, format })}`, { raw: true }),
   audit: (customerId, cursor) => request('GET', `/admin/audit${q({ customer_id: customerId, cursor, limit: 50 })}`),
   recentRefusals: () => request('GET', '/admin/refusals/recent'),
+  webhooks: () => request('GET', '/admin/webhooks').then((r) => r.webhooks),
+  webhook: (w) => request('GET', `/admin/webhooks/${id(w)}`),
+  /** Answers the endpoint with its signing secret, the only time the API shows it. */
+  createWebhook: (body) => request('POST', '/admin/webhooks', { body }),
+  patchWebhook: (w, body) => request('PATCH', `/admin/webhooks/${id(w)}`, { body }),
+  deleteWebhook: (w) => request('DELETE', `/admin/webhooks/${id(w)}`),
+  deliveries: (w) => request('GET', `/admin/webhooks/${id(w)}/deliveries`).then((r) => r.deliveries),
+  retryDelivery: (w, d) => request('POST', `/admin/webhooks/${id(w)}/deliveries/${id(d)}/retry`),
+  testWebhook: (w) => request('POST', `/admin/webhooks/${id(w)}/test`),
 };

@@ -11,9 +11,11 @@ import { CustomerPage } from './pages/customer.js';
 import { Usage } from './pages/usage.js';
 import { Tiers } from './pages/tiers.js';
 import { Audit } from './pages/audit.js';
+import { WebhookPage, Webhooks } from './pages/webhooks.js';
 
 const NAV = [
-  ['/', 'Overview'], ['/customers', 'Customers'], ['/usage', 'Usage'], ['/tiers', 'Tiers'], ['/audit', 'Audit'],
+  ['/', 'Overview'], ['/customers', 'Customers'], ['/usage', 'Usage'], ['/tiers', 'Tiers'], ['/webhooks', 'Webhooks'],
+  ['/audit', 'Audit'],
 ];
 
 function pageFor({ parts, params }) {
@@ -23,6 +25,7 @@ function pageFor({ parts, params }) {
     case 'customers': return id ? html`<${CustomerPage} id=${id} key=${id} />` : html`<${Customers} params=${params} />`;
     case 'usage': return html`<${Usage} params=${params} />`;
     case 'tiers': return html`<${Tiers} />`;
+    case 'webhooks': return id ? html`<${WebhookPage} id=${id} key=${id} />` : html`<${Webhooks} />`;
     case 'audit': return html`<${Audit} params=${params} />`;
     default: return html`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`;
   }

@@ -46,7 +46,8 @@ export function Audit({ params }) {
         <td data-label="When">${when(e.at)}</td><td data-label="Actor"><code>${e.actor}</code></td>
         <td data-label="Via">${e.via}</td>
         <td data-label="Action">${e.action}</td>
-        <td data-label="Customer"><a href=${href(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a></td>
+        <td data-label="Customer">${e.customer_id
+          ? html`<a href=${href(`/customers/${encodeURIComponent(e.customer_id)}`)}>${e.customer_id}</a>` : '—'}</td>
         <td data-label="Key">${e.key_id ? html`<code>${e.key_id}</code>` : '—'}</td>
         <td data-label="Changes"><ul class="changes">${Object.entries(e.changes).map(([f, c]) => html`<li><code>${f}</code>: ${show(c.before)} → ${show(c.after)}</li>`)}</ul></td>
       </tr>`)}</tbody>

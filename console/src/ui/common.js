@@ -64,26 +64,35 @@ export function Confirm({ open, title, children, confirm = 'Confirm', danger, bu
 
 /** A key's secret, shown this once: copy it now, it cannot be shown again. */
 export function Secret({ issued, onDone }) {
+  return html`<${ShownOnce} title=${`New key ${issued.name ? `“${issued.name}”` : ''} (${issued.key_id})`}
+    value=${issued.key} noun="key" kept="Tollgate keeps only its hash and cannot show it again." onDone=${onDone} />`;
+}
+
+/**
+ * A secret the Admin API answers once (a key, a webhook's signing secret): shown in this component's props only,
+ * so it is gone when the page that holds it is left.
+ */
+export function ShownOnce({ title, value, noun, kept, onDone }) {
   const [copied, setCopied] = useState('');
   const field = useRef(null);
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(issued.key);
+      await navigator.clipboard.writeText(value);
       setCopied('Copied to the clipboard.');
     } catch {
       field.current.select();
-      setCopied('Copying was refused: the key is selected, press Ctrl+C.');
+      setCopied(`Copying was refused: the ${noun} is selected, press Ctrl+C.`);
     }
   };
   return html`<div class="secret" role="region" aria-labelledby="secret-title">
-    <h2 id="secret-title">New key ${issued.name ? `“${issued.name}”` : ''} (${issued.key_id})</h2>
-    <p class="warning"><strong>Copy this key now.</strong> It is shown only once: Tollgate keeps only its hash and
-      cannot show it again. Store it somewhere safe before you leave this page.</p>
+    <h2 id="secret-title">${title}</h2>
+    <p class="warning"><strong>Copy this ${noun} now.</strong> It is shown only once: ${kept} Store it somewhere
+      safe before you leave this page.</p>
     <div class="secret-row">
-      <label for="secret-value" class="sr-only">The new key's secret</label>
-      <input id="secret-value" ref=${field} readonly value=${issued.key} data-secret
+      <label for="secret-value" class="sr-only">The new ${noun}</label>
+      <input id="secret-value" ref=${field} readonly value=${value} data-secret
         autocomplete="off" spellcheck="false" onFocus=${(e) => e.target.select()} />
-      <button type="button" class="primary" onClick=${copy}>Copy key</button>
+      <button type="button" class="primary" onClick=${copy}>Copy ${noun}</button>
     </div>
     <p role="status" aria-live="polite" class="muted">${copied}</p>
     <button type="button" onClick=${onDone}>I have stored it, hide it</button>

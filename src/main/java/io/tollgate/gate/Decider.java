@@ -66,14 +66,16 @@ final class Decider {
 
   /**
    * Gives back what an allowed request holds (its rate token and reserved units) when it failed before it was
-   * billed or released; does nothing once its reservation is settled.
+   * billed or released; does nothing once its reservation is settled. True when this call settled it: the request
+   * was neither billed nor counted, and its failure is still to be counted.
    */
-  void undo(Decision.Allowed a) {
+  boolean undo(Decision.Allowed a) {
     if (!a.reservation().settle()) {
-      return;
+      return false;
     }
     limiter.settle(account(a.entry().owner().customer()), a.entry().owner().limits(), a.request().units(),
         Units.ZERO, a.at(), a.reservation().ticket(), true);
+    return true;
   }
 
   /** The counters' owner: this creation of the customer (one created again after a purge starts afresh). */
@@ -83,8 +85,10 @@ final class Decider {
 
   Future<Decision> decide(GateRequest r, Instant now) {
     if (stale.getAsBoolean()) {
+      // answered as before, naming no one (the view is too old to answer from), but counted against the SLA of the
+      // customer the stale view would have let through; only on this path, from memory, never a store call
       return Future.succeededFuture(new Decision.Refused(Refusal.REGISTRY_STALE, Optional.of(STALE_RETRY),
-          Optional.empty(), false, Optional.empty(), Optional.empty()));
+          Optional.empty(), false, Optional.empty(), Optional.empty(), admissible(r, now)));
     }
     Optional<KeyEntry> found = knownKey(r.credential(), now);
     if (found.isEmpty()) {
@@ -120,6 +124,16 @@ final class Decider {
           Optional.of(rv), Optional.of(qv));
     }
     return new Decision.Allowed(entry, r, rv, qv, now, new Reservation(!r.dryRun(), admission.ticket()));
+  }
+
+  /**
+   * The key when the view's checks before the limits would let the request pass: a known active key of an active
+   * customer, in an allowed namespace (the rate limit and quota are not asked: that would take a token).
+   */
+  private Optional<KeyEntry> admissible(GateRequest r, Instant now) {
+    return knownKey(r.credential(), now)
+        .filter(e -> e.owner().customer().status() == CustomerStatus.ACTIVE)
+        .filter(e -> namespaceAllowed(e.owner().customer(), e.key(), r.namespace()));
   }
 
   /** The key when it is well-formed, known, active and its customer not deactivated; one answer for every other case. */

@@ -32,9 +32,22 @@ sealed interface Decision {
    * @param noCredential the request presented no key at all (401 without an error code)
    * @param rate the rate limit state when it was checked
    * @param quota the quota state when it was checked
+   * @param accountable whose SLA a failure of the gate counts against when the answer names no one
+   *     ({@code registry_stale}: the key's owner in the stale view, see {@link Decider}); empty otherwise
    */
   record Refused(Refusal reason, Optional<Duration> retryAfter, Optional<KeyEntry> entry, boolean noCredential,
-      Optional<RateLimiter.Verdict> rate, Optional<QuotaLedger.Verdict> quota) implements Decision {
+      Optional<RateLimiter.Verdict> rate, Optional<QuotaLedger.Verdict> quota, Optional<KeyEntry> accountable)
+      implements Decision {
+
+    Refused(Refusal reason, Optional<Duration> retryAfter, Optional<KeyEntry> entry, boolean noCredential,
+        Optional<RateLimiter.Verdict> rate, Optional<QuotaLedger.Verdict> quota) {
+      this(reason, retryAfter, entry, noCredential, rate, quota, Optional.empty());
+    }
+
+    /** The customer this refusal counts against: the one the answer names, or else the accountable one. */
+    Optional<KeyEntry> countedAgainst() {
+      return entry.isPresent() ? entry : accountable;
+    }
 
     static Refused of(Refusal reason) {
       return new Refused(reason, Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.empty());

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where an unexpected exception on the decision path becomes an answer: {@code 500 internal_error}
  * as a problem body, the request's reservation undone (its rate token and units given back, unless it was already
- * billed or released), and the connection closed after the answer, so nothing hangs and the customer's next request
+ * billed or released) and then counted as {@code internal_error} against its customer's SLA, and the connection
+ * closed after the answer, so nothing hangs and the customer's next request
  * is decided as if this one never came. Used on the event loop.
  */
 final class Failsafe {
@@ -18,10 +19,12 @@ final class Failsafe {
 
   private final Vertx vertx;
   private final Decider decider;
+  private final GateMeter meter;
 
-  Failsafe(Vertx vertx, Decider decider) {
+  Failsafe(Vertx vertx, Decider decider, GateMeter meter) {
     this.vertx = vertx;
     this.decider = decider;
+    this.meter = meter;
   }
 
   /** Runs {@code step}; any exception it throws is answered as described above. */
@@ -52,7 +55,8 @@ final class Failsafe {
   private void failed(HttpServerRequest req, RequestTrace trace, Throwable e) {
     LOG.error("request {} failed on the decision path; answered 500", trace.requestId(), e);
     try {
-      trace.allowed().ifPresent(decider::undo);
+      // an allowed request still holding its reservation was neither billed nor counted: it fails its customer's SLA
+      trace.allowed().filter(decider::undo).ifPresent(meter::failed);
     } catch (RuntimeException undo) {
       LOG.error("request {}: its reservation could not be given back", trace.requestId(), undo);
     }

@@ -99,11 +99,11 @@ final class GateMeter {
     return recorder.storeFailing();
   }
 
-  /** Counts a refusal against its customer when the key named one. */
+  /** Counts a refusal against its customer when the key named one (or, for a gate failure, made one accountable). */
   void refused(Decision.Refused r, java.time.Instant at) {
     lookedAt(r, at);
     if (r.reason().isCounted()) {
-      r.entry().ifPresent(e -> countRefusal(new RefusalEvent(e.owner().customer().id(), e.key().id(),
+      r.countedAgainst().ifPresent(e -> countRefusal(new RefusalEvent(e.owner().customer().id(), e.key().id(),
           r.reason().code(), at)));
     }
   }
@@ -114,6 +114,14 @@ final class GateMeter {
    */
   void lookedAt(Decision.Refused r, java.time.Instant at) {
     r.entry().ifPresent(e -> activity.used(e.key().id(), at));
+  }
+
+  /**
+   * Counts an allowed request that failed on the gate's side with {@code 500 internal_error} and whose reservation
+   * the failure handler undid (so it was neither billed nor counted before: never twice).
+   */
+  void failed(Decision.Allowed a) {
+    countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), Refusal.INTERNAL_ERROR.code(), a.at()));
   }
 
   /**

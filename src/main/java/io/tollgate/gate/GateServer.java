@@ -74,7 +74,7 @@ public final class GateServer {
         .build();
     EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
         new TrustedProxies(d.config().trustedProxies()), meter, d.strict());
-    Failsafe failsafe = new Failsafe(vertx, decider);
+    Failsafe failsafe = new Failsafe(vertx, decider, meter);
     ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock(), failsafe);
     VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock(),
         failsafe, edge.maxUnitsPerRequest());

@@ -12,8 +12,8 @@ public enum Refusal {
   BAD_REQUEST(400, "bad_request", "The request is malformed", false),
   ENGINE_UNAVAILABLE(502, "engine_unavailable", "The engine cannot be reached", true),
   ENGINE_TIMEOUT(504, "engine_timeout", "The engine did not answer in time", true),
-  INTERNAL_ERROR(500, "internal_error", "Internal error", false),
-  REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", false),
+  INTERNAL_ERROR(500, "internal_error", "Internal error", true),
+  REGISTRY_STALE(503, "registry_stale", "The gate's registry is out of date", true),
   STORE_UNAVAILABLE(503, "store_unavailable", "Usage cannot be recorded now", true),
   LIMITS_UNAVAILABLE(503, "limits_unavailable", "The shared limits cannot be reached", true);
 

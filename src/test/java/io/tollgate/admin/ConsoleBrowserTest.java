@@ -42,7 +42,9 @@ final class ConsoleBrowserTest {
     HttpServer engine = DemoEngine.start(vertx, "127.0.0.1", 0).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     Path config = dir.resolve("tollgate.yaml");
-    Files.writeString(config, "gate:\n  engine: http://127.0.0.1:" + engine.actualPort() + "\n");
+    // the webhooks page's endpoint is a plain-http receiver on 127.0.0.1 that run.mjs starts
+    Files.writeString(config, "gate:\n  engine: http://127.0.0.1:" + engine.actualPort() + "\n"
+        + "webhooks:\n  allow_private: true\n  poll_interval: 100ms\n");
     tollgate = RunningTollgate.start(dir.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
         Optional.of(config));
     gateUrl = "http://127.0.0.1:" + tollgate.server.gatePort();
@@ -70,7 +72,7 @@ final class ConsoleBrowserTest {
   }
 
   @Test
-  void console_inChromium_managesCustomersKeysAndUsage() throws Exception {
+  void console_inChromium_managesCustomersKeysUsageAndWebhooks() throws Exception {
     Map<String, String> env = Map.of(
         "CONSOLE_URL", "http://127.0.0.1:" + tollgate.server.adminPort() + "/console",
         "GATE_URL", gateUrl,

@@ -29,8 +29,10 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,9 +54,14 @@ final class DecisionFailureTest {
   static CustomerService customers;
   static final ThrowingRecorder RECORDER = new ThrowingRecorder();
 
-  /** Counts nothing; throws from both methods while {@code failing}, as an unforeseen bug would. */
+  /**
+   * Counts no usage; throws from both methods while {@code failing}, as an unforeseen bug would, or only from
+   * {@code record} when {@code refusalsCounted}, keeping the refusals it is given in {@code refusals}.
+   */
   static final class ThrowingRecorder implements UsageRecorder {
     volatile boolean failing;
+    volatile boolean refusalsCounted;
+    final Queue<RefusalEvent> refusals = new ConcurrentLinkedQueue<>();
 
     @Override
     public CompletionStage<Void> record(UsageEvent event) {
@@ -69,9 +76,10 @@ final class DecisionFailureTest {
 
     @Override
     public void recordRefusal(RefusalEvent event) {
-      if (failing) {
+      if (failing && !refusalsCounted) {
         throw new IllegalStateException("injected failure");
       }
+      refusals.add(event);
     }
 
     @Override
@@ -115,6 +123,8 @@ final class DecisionFailureTest {
   @AfterEach
   void recover() {
     RECORDER.failing = false;
+    RECORDER.refusalsCounted = false;
+    RECORDER.refusals.clear();
   }
 
   private static String customer(String id) {
@@ -176,6 +186,28 @@ final class DecisionFailureTest {
     assertThat(after.get("quota").get("used").decimalValue()).isEqualByComparingTo("0");
     assertThat(after.get("rate_limit").get("remaining").asLong()).isEqualTo(burst);
     assertThat(call("GET", "/v1/authorize", null, headers).status()).isEqualTo(204);
+  }
+
+  /** The codes counted against {@code customerId}, in order. */
+  private static java.util.List<String> counted(String customerId) {
+    return RECORDER.refusals.stream().filter(e -> e.customerId().equals(customerId)).map(RefusalEvent::code).toList();
+  }
+
+  @Test
+  void the500OfAnAllowedRequest_countsOnceAsInternalErrorAgainstItsCustomer_aReleasedOneOnlyAsItsOwnCode() {
+    String key = customer("fail-sla");
+    RECORDER.failing = true;
+    RECORDER.refusalsCounted = true;
+    for (int i = 0; i < 3; i++) {
+      assertInternalError(verify("{\"key\":\"" + key + "\",\"units\":2}"));
+    }
+    assertInternalError(call("GET", "/v1/authorize", null, Map.of("Authorization", "Bearer " + key,
+        "X-Original-Method", "POST", "X-Original-URI", "/v1/default/query")));
+    // the engine is unreachable: 502, its reservation released and counted as engine_unavailable, never also as 500
+    assertThat(call("GET", "/v1/default/items/a", null, Map.of("Authorization", "Bearer " + key)).status())
+        .isEqualTo(502);
+    assertThat(counted("fail-sla")).containsExactly("internal_error", "internal_error", "internal_error",
+        "internal_error", "engine_unavailable");
   }
 
   @Test

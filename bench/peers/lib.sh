@@ -13,6 +13,7 @@ side_build() {
       || [[ -n "$(find "$dir/pom.xml" "$dir/src" -newer "$dir/target/classpath.txt" -print -quit 2>/dev/null)" ]]; then
     log "building bench/$1 (./mvnw -q package)"
     (cd "$dir" && "$bench_root/mvnw" -q -B package) >&2 || die "the build of bench/$1 failed"
+    touch "$dir/target/classpath.txt"  # the dependency plugin leaves an unchanged file as it was
   fi
 }
 

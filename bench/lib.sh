@@ -251,14 +251,17 @@ med() { awk -v t="$1" -v c="$2" '$2 == t { print $c }' "$results" | median; }
 # ratio A B: A / B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-# per_round TARGET...: the req/s of each round in $results, one line per round ($ROUNDS), after a blank line.
+# per_round TARGET...: the req/s of each round in $results, one line per round ($ROUNDS), after a blank line; with
+# PER_ROUND_COLUMN and PER_ROUND_LABEL set, that column of $results instead (bench/proxy.sh's open loop: p99).
 per_round() {
   local r t
   echo
-  echo "Per round (req/s):"
+  echo "Per round (${PER_ROUND_LABEL:-req/s}):"
   for r in $(seq 1 "$ROUNDS"); do
     printf '  round %s:' "$r"
-    for t in "$@"; do printf ' %s %s' "$t" "$(awk -v r="$r" -v t="$t" '$1 == r && $2 == t { print $3 }' "$results")"; done
+    for t in "$@"; do
+      printf ' %s %s' "$t" "$(awk -v r="$r" -v t="$t" -v c="${PER_ROUND_COLUMN:-3}" '$1 == r && $2 == t { print $c }' "$results")"
+    done
     echo
   done
 }

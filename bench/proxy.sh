@@ -9,6 +9,14 @@
 #   ROUNDS=5 DURATION=20s bench/proxy.sh
 #   PROFILE=1 bench/proxy.sh            then records Tollgate under load with JFR for DURATION
 #                                       (target/bench-proxy.jfr) and prints where its CPU time goes
+#   PEERS=vertx,membrane,scg bench/proxy.sh
+#                                       adds peers to the same rounds (bench/peers/, each built on demand): vertx,
+#                                       Vert.x 5.0.7's own vertx-http-proxy with no policy at all (the bare stack);
+#                                       membrane, Membrane 4.9.1; scg, Spring Cloud Gateway 5.0 on Spring Boot 4.0,
+#                                       the last two with an API-key check and a per-key rate limit that never refuses
+#   OPEN_LOOP=1 bench/proxy.sh          then an open-loop pass (bench/openloop/): every 200 path at one fixed rate,
+#                                       OPEN_FRACTION (0.5) of nginx's median rate in the rounds above, p50/p99/p99.9
+#                                       from each request's intended send time
 #
 # Fair by default: nginx gets as many worker processes as Tollgate has event loops (2), and the engine is an nginx
 # that answers by itself (`return 200`), so that neither proxy waits on it: the ratios below include the engine's
@@ -18,11 +26,14 @@
 # busy 2-core machine; the refusal paths run in the same JVM), WRK_THREADS (1), WRK_CONNECTIONS (32), NGINX_WORKERS
 # (2, Tollgate's event loops), ENGINE (nginx; java: Tollgate's own one-loop bench engine, ENGINE_LOOPS of them),
 # ENGINE_WORKERS (1), TOLLGATE_JAVA_OPTS (none), DURABILITY (batch; strict measures strict metering), TG_DELAY_MS
-# (paced load: each connection waits that long after an answer; for p99 at equal offered load), BENCH_KEEP=1 keeps
-# the work directory with every log.
+# (paced load: each connection waits that long after an answer; closed loop all the same), BENCH_KEEP=1 keeps the
+# work directory with every log. PEERS (none), PEER_LOOPS (NGINX_WORKERS: the peers' event loops), PEER_JAVA_OPTS
+# (none), PEER_WAIT_S (180: a peer's start on a busy machine). OPEN_LOOP (off), OPEN_FRACTION (0.5), OPEN_DURATION
+# (DURATION), OPEN_WARMUP (5s per path), OPEN_ROUNDS (ROUNDS), OPEN_CONNECTIONS (WRK_CONNECTIONS).
 # Needs nginx, wrk and curl (scripts/test-services.sh installs nginx and wrk).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/peers/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
 export WRK_THREADS="${WRK_THREADS:-1}"
@@ -34,6 +45,9 @@ WARMUP="${WARMUP:-10s}"
 WARMUP_TOLLGATE="${WARMUP_TOLLGATE:-25s}"
 PATH_UNDER_TEST=/v1/default/serve/bench
 ADMIN_KEY="bench-admin-key-$(date +%s%N)-0123456789"
+peers_parse
+PEER_LOOPS="${PEER_LOOPS:-$NGINX_WORKERS}"
+OPEN_CONNECTIONS="${OPEN_CONNECTIONS:-$WRK_CONNECTIONS}"
 
 need_tools
 build_jar
@@ -73,17 +87,32 @@ declare -A KEY=([engine]="" [nginx]="" [tollgate]="$key" [refused_401]="$wrong" 
 declare -A PROXY_PIDS=([engine]="" [nginx]="$NGINX_PIDS" [tollgate]="$TOLLGATE_PID" [refused_401]="$TOLLGATE_PID"
   [refused_429]="$TOLLGATE_PID")
 declare -A WANT=([engine]=200 [nginx]=200 [tollgate]=200 [refused_401]=401 [refused_429]=429)
-TARGETS=(engine nginx tollgate refused_401 refused_429)
+for p in "${PEERS_RUN[@]}"; do
+  start_peer "$p" "$key"
+  URL[$p]="http://127.0.0.1:${PEER_PORT[$p]}$PATH_UNDER_TEST"
+  KEY[$p]="$key"
+  PROXY_PIDS[$p]="${PEER_PID[$p]}"
+  WANT[$p]=200
+  # the key check is on: a revoked Tollgate key is unknown to the peer
+  if [[ $p != vertx ]]; then
+    got="$(status "${URL[$p]}" "$wrong")"
+    [[ "$got" == 401 ]] || die "$p answers $got to an unknown key, expected 401"
+  fi
+  log "peer $p :${PEER_PORT[$p]}"
+done
+TARGETS=(engine nginx tollgate ${PEERS_RUN[@]+"${PEERS_RUN[@]}"} refused_401 refused_429)
 
 for t in "${TARGETS[@]}"; do
   got="$(status "${URL[$t]}" "${KEY[$t]}")"
   [[ "$got" == "${WANT[$t]}" ]] || die "$t answers $got, expected ${WANT[$t]}"
 done
 
-log "warm-up: $WARMUP per path, $WARMUP_TOLLGATE for tollgate"
+# the JVMs (Tollgate and the peers) get the longer warm-up
+jvm_target() { [[ $1 == tollgate || -n "${PEER_PID[$1]:-}" ]]; }
+log "warm-up: $WARMUP per path, $WARMUP_TOLLGATE for tollgate${PEERS_RUN[*]:+ and each peer}"
 warm_billable=1  # the status check of the tollgate path above
 for t in "${TARGETS[@]}"; do
-  read -r _ _ _ _ requests <<<"$(wrk_run "${URL[$t]}" "${KEY[$t]}" "$([[ $t == tollgate ]] && echo "$WARMUP_TOLLGATE" || echo "$WARMUP")")"
+  read -r _ _ _ _ requests <<<"$(wrk_run "${URL[$t]}" "${KEY[$t]}" "$(jvm_target "$t" && echo "$WARMUP_TOLLGATE" || echo "$WARMUP")")"
   [[ $t == tollgate ]] && warm_billable=$((warm_billable + requests))
 done
 
@@ -109,6 +138,9 @@ run_header
 echo "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$DURATION${TG_DELAY_MS:+ paced $TG_DELAY_MS ms}, $ROUNDS alternating rounds, medians;" \
   "nginx worker_processes $NGINX_WORKERS; Tollgate $(tollgate_said 'with [0-9]* event loops'), $(tollgate_said \
   'transport [a-z]* ([^)]*)'); engine: $ENGINE"
+for p in "${PEERS_RUN[@]}"; do
+  echo "peer $p: $(peer_said "$p")"
+done
 echo
 printf '| %-12s | %10s | %8s | %8s | %14s | %15s |\n' path "req/s" "p50 ms" "p99 ms" "proxy CPU us/req" \
   "engine CPU us/req"
@@ -132,9 +164,72 @@ r "tollgate / engine direct throughput" tollgate engine 3 ""
 r "tollgate / nginx CPU per request" tollgate nginx 7 "[<= 1.3]"
 r "refusal 401 / proxied throughput" refused_401 tollgate 3 "[>= 2]"
 r "refusal 429 / proxied throughput" refused_429 tollgate 3 "[>= 2]"
+for p in "${PEERS_RUN[@]}"; do
+  if [[ $p == vertx ]]; then
+    r "tollgate / bare vertx throughput" tollgate vertx 3 "[>= 0.91: at most 10 % over the bare proxy]"
+    r "tollgate / bare vertx CPU per request" tollgate vertx 7 "[<= 1.1]"
+    r "bare vertx / nginx throughput" vertx nginx 3 ""
+  else
+    r "tollgate / $p throughput" tollgate "$p" 3 "[> 1: ahead of every peer]"
+    r "tollgate / $p p99" tollgate "$p" 5 "[< 1]"
+    r "$p / nginx throughput" "$p" nginx 3 ""
+  fi
+done
 answered="$(awk -v w="$warm_billable" '$2 == "tollgate" { s += $6 } END { print s + w }' "$results")"
 echo "  metering: customer bench billed for ${billed:-?} requests; wrk counted $answered answers (warm-up included;"
 echo "            wrk does not count the up to $WRK_CONNECTIONS answers in flight when each run stops)"
+
+if [[ -n "${OPEN_LOOP:-}" ]]; then
+  # Open loop: one fixed rate for every 200 path, from nginx's capacity as measured in the rounds above.
+  nginx_rps="$(med nginx 3)"
+  rate="$(awk -v n="$nginx_rps" -v f="${OPEN_FRACTION:-0.5}" 'BEGIN { printf "%d", n * f }')"
+  open_rounds="${OPEN_ROUNDS:-$ROUNDS}"
+  open_duration="${OPEN_DURATION:-$DURATION}"
+  OPEN_TARGETS=(engine nginx tollgate ${PEERS_RUN[@]+"${PEERS_RUN[@]}"})
+  start_openloop
+  log "open loop: $rate req/s (${OPEN_FRACTION:-0.5} of nginx's median $nginx_rps), warm-up ${OPEN_WARMUP:-5s} per path"
+  for t in "${OPEN_TARGETS[@]}"; do
+    openloop_run "${URL[$t]}" "${KEY[$t]}" "${OPEN_WARMUP:-5s}" "$rate" >/dev/null
+  done
+  open_load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  results="$BENCH_DIR/open-results.txt"  # med and the ratios below read the open-loop rounds from here on
+  : >"$results"
+  for r in $(seq 1 "$open_rounds"); do
+    for t in "${OPEN_TARGETS[@]}"; do
+      proxy0="$(cpu_ticks ${PROXY_PIDS[$t]})" engine0="$(cpu_ticks $ENGINE_PID)"
+      read -r rps p50 p99 non2xx requests errors p999 late <<<"$(openloop_run "${URL[$t]}" "${KEY[$t]}" "$open_duration" "$rate")"
+      proxy_us=$(( ($(cpu_ticks ${PROXY_PIDS[$t]}) - proxy0) * 1000000 / CLK_TCK / (requests > 0 ? requests : 1) ))
+      engine_us=$(( ($(cpu_ticks $ENGINE_PID) - engine0) * 1000000 / CLK_TCK / (requests > 0 ? requests : 1) ))
+      [[ "$non2xx" == 0 ]] || die "open loop, $t: $non2xx of $requests answers were >= 400"
+      echo "$r $t $rps $p50 $p99 $requests $proxy_us $engine_us $p999 $errors $late" >>"$results"
+      log "open loop round $r $t: $rps req/s of $rate, p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms, $errors errors"
+    done
+  done
+  echo
+  echo "Open loop: $rate req/s offered to every path (${OPEN_FRACTION:-0.5} x nginx's median $nginx_rps req/s above)," \
+    "$OPEN_CONNECTIONS connections at most, $open_duration per run, $open_rounds alternating rounds, medians;" \
+    "bench/openloop (one event loop; latency from each request's intended send time). Load average before this" \
+    "pass: $open_load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  printf '| %-12s | %10s | %8s | %8s | %9s | %16s | %6s | %13s |\n' path "req/s" "p50 ms" "p99 ms" "p99.9 ms" \
+    "proxy CPU us/req" errors "gen. late ms"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "--------------" "------------" "----------" "----------" "-----------" \
+    "------------------" "--------" "---------------"
+  for t in "${OPEN_TARGETS[@]}"; do
+    printf '| %-12s | %10.0f | %8.3f | %8.3f | %9.3f | %16s | %6s | %13.1f |\n' "$t" "$(med "$t" 3)" "$(med "$t" 4)" \
+      "$(med "$t" 5)" "$(med "$t" 9)" "$([[ $t == engine ]] && echo - || med "$t" 7)" "$(med "$t" 10)" "$(med "$t" 11)"
+  done
+  ROUNDS="$open_rounds" PER_ROUND_COLUMN=5 PER_ROUND_LABEL="p99 ms" per_round "${OPEN_TARGETS[@]}"
+  echo
+  echo "Ratios at equal offered load: of the medians above / median of the per-round ratios [aim]:"
+  r "tollgate / nginx p99" tollgate nginx 5 "[<= 1.5]"
+  r "tollgate / nginx p50" tollgate nginx 4 ""
+  r "tollgate / nginx p99.9" tollgate nginx 9 ""
+  for p in "${PEERS_RUN[@]}"; do
+    r "tollgate / $p p99" tollgate "$p" 5 "$([[ $p == vertx ]] && echo "" || echo "[< 1]")"
+    r "$p / nginx p99" "$p" nginx 5 ""
+  done
+fi
 
 if [[ -n "${PROFILE:-}" ]]; then
   jfr_file="$bench_root/target/bench-proxy.jfr"

@@ -292,6 +292,26 @@ abstract class WebhookStoreContract extends StoreContractBase {
   }
 
   @Test
+  void customerPurgedAndCreatedAgain_getsItsSlaAtRiskEventsAgain_withoutARestart() {
+    Database db = open();
+    String id = endpoint(db, "sla.at_risk");
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> created =
+        new java.util.concurrent.atomic.AtomicReference<>(T0);
+    db.watchSla((customerId, day) -> Optional.of(new io.tollgate.metering.SlaTargets.Target("starter",
+        new java.math.BigDecimal("99"), BillingPeriod.month(YearMonth.from(day)), created.get())));
+    assertThat(db.usage().apply(slaBatch("node-a:1", "acme", 100, 5))).isTrue(); // both levels at once
+    assertThat(db.usage().apply(slaBatch("node-a:2", "acme", 0, 1))).isTrue(); // both known marked now
+    assertThat(types(db, id)).hasSize(2);
+    db.registry().inTransaction(tx -> {
+      tx.deleteCustomer("acme"); // the retention purge
+      return null;
+    });
+    created.set(T0.plus(Duration.ofDays(1))); // the same id, created again
+    assertThat(db.usage().apply(slaBatch("node-a:3", "acme", 100, 5))).isTrue();
+    assertThat(types(db, id)).hasSize(4);
+  }
+
+  @Test
   void eventOfARolledBackChange_isNeverWritten() {
     Database db = open();
     String id = endpoint(db, "key.created");

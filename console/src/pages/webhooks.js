@@ -6,17 +6,11 @@ import { Badge, Confirm, Failure, Loading, Notice, Page, ShownOnce } from '../ui
 import { useLoad } from '../ui/load.js';
 import { when } from '../ui/format.js';
 
-/**
- * The event types an endpoint can subscribe to, as io.tollgate.webhooks.EventType names them (docs/webhooks.md);
- * webhook.test is sent only by "Send test event".
- */
+/** The event types an endpoint can subscribe to (docs/webhooks.md); webhook.test is sent only by "Send test". */
 const EVENTS = [
   ['usage.threshold', 'a customer\u2019s usage reaches a share of its quota'],
-  ['sla.at_risk', 'half, then all, of a customer\u2019s SLA error budget is spent'],
-  ['rate_limit.sustained', 'a customer keeps being refused with 429 rate_limited'],
   ['key.created', 'a key is created'],
   ['key.revoked', 'a key is revoked'],
-  ['key.expiring', 'a key expires within 7 days'],
   ['customer.created', 'a customer is created'],
   ['customer.tier_changed', 'a customer\u2019s tier changes'],
   ['customer.suspended', 'a customer is suspended'],

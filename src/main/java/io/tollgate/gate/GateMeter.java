@@ -116,6 +116,7 @@ final class GateMeter {
     }
   }
 
+
   /**
    * Counts a refusal or engine error, never failing the request for it (as Caffeine's guarded stats counter): the
    * client gets its 403, 429 or 502 even when counting it fails. Logged, once per 1000 failures.

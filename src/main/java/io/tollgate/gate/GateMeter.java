@@ -85,14 +85,6 @@ final class GateMeter {
     countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), Refusal.STORE_UNAVAILABLE.code(), a.at()));
   }
 
-  /**
-   * Counts an allowed request that failed on the gate's side with {@code 500 internal_error} and whose reservation
-   * the failure handler undid (so it was neither billed nor counted before: never twice).
-   */
-  void failed(Decision.Allowed a) {
-    countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), Refusal.INTERNAL_ERROR.code(), a.at()));
-  }
-
   /** Gives back {@code cost} units that {@link #billed} kept (the reservation is settled already). */
   private void refund(Decision.Allowed a, Units cost) {
     ledger.refund(Decider.account(a.entry().owner().customer()), a.entry().owner().limits(), cost, a.at());
@@ -107,7 +99,7 @@ final class GateMeter {
     return recorder.storeFailing();
   }
 
-  /** Counts a refusal against its customer when the key named one. */
+  /** Counts a refusal against its customer when the key named one (or, for a gate failure, made one accountable). */
   void refused(Decision.Refused r, java.time.Instant at) {
     r.entry().ifPresent(e -> activity.used(e.key().id(), at));
     if (r.reason().isCounted()) {
@@ -116,6 +108,13 @@ final class GateMeter {
     }
   }
 
+  /**
+   * Counts an allowed request that failed on the gate's side with {@code 500 internal_error} and whose reservation
+   * the failure handler undid (so it was neither billed nor counted before: never twice).
+   */
+  void failed(Decision.Allowed a) {
+    countRefusal(new RefusalEvent(customerId(a), a.entry().key().id(), Refusal.INTERNAL_ERROR.code(), a.at()));
+  }
 
   /**
    * Counts a refusal or engine error, never failing the request for it (as Caffeine's guarded stats counter): the

@@ -68,7 +68,7 @@ final class StaleRegistryTest {
     assertThat(call.get()).isEqualTo(200);
 
     pg.refuseConnections();
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> call.get() == 503);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> call.get() == 503);
     for (int i = 0; i < 3; i++) {
       assertThat(call.get()).isEqualTo(503);
     }

@@ -78,6 +78,15 @@ final class SpillReplayer implements Runnable {
     }
   }
 
+  /** Tells {@code inherited}; a failure there is logged, never taken for a failure of the batch (it is applied). */
+  private void inherit(UsageBatch batch) {
+    try {
+      inherited.accept(batch);
+    } catch (RuntimeException e) {
+      LOG.warn("spilled usage batch {} applied, but not added to the quota counters: {}", batch.id(), e.toString());
+    }
+  }
+
   private void replayOnce() {
     long[] started = {System.nanoTime()};
     try {
@@ -85,7 +94,7 @@ final class SpillReplayer implements Runnable {
         if (!store.apply(batch)) {
           LOG.info("spilled usage batch {} was applied before; not applied again", batch.id());
         } else if (!batch.node().equals(nodeId)) {
-          inherited.accept(batch);
+          inherit(batch);
         }
         listener.applied(events, System.nanoTime() - started[0]);
         started[0] = System.nanoTime();

@@ -105,7 +105,7 @@ final class StaleRegistryTest {
     assertThat(metric("tollgate_registry_stale")).isZero();
 
     pg.refuseConnections();
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
         .until(() -> f.gate("GET", "/v1/default/items/x", key).status() == 503);
     Answer refused = f.gate("GET", "/v1/default/items/x", key);
     assertThat(refused.header("Content-Type")).startsWith("application/problem+json");

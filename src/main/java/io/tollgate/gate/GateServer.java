@@ -159,10 +159,16 @@ public final class GateServer {
   }
 
   /** The route table of the current catalog, compiled once per catalog (a reload swaps the catalog). */
+  /**
+   * The route table of the registry's current catalog, compiled once per catalog. The table and the catalog it was
+   * compiled from are one value: read as two fields, an event loop could see the new catalog marked compiled with
+   * the old table still in the other field, and route (and bill) a request by the old routes.
+   */
   private static final class CompiledRoutes implements Supplier<RouteTable> {
+    private record Compiled(Catalog from, RouteTable table) { }
+
     private final LiveRegistry live;
-    private volatile Catalog compiledFrom;
-    private volatile RouteTable table;
+    private volatile Compiled compiled;
 
     CompiledRoutes(LiveRegistry live) {
       this.live = live;
@@ -171,13 +177,12 @@ public final class GateServer {
     @Override
     public RouteTable get() {
       Catalog c = live.catalog();
-      RouteTable t = table;
-      if (c != compiledFrom || t == null) {
-        t = new RouteTable(c.routes());
-        table = t;
-        compiledFrom = c;
+      Compiled now = compiled;
+      if (now == null || now.from() != c) {
+        now = new Compiled(c, new RouteTable(c.routes()));
+        compiled = now;
       }
-      return t;
+      return now.table();
     }
   }
 

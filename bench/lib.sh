@@ -41,9 +41,10 @@ build_jar() {
   fi
 }
 
-# Every process started through `spawn` is stopped (TERM, then KILL) when the script exits, however it exits.
+# Every process started through `spawn` is stopped (TERM, then KILL) when the script exits, however it exits, and
+# every database made by `pg_create_db` is dropped.
 cleanup() {
-  local pid
+  local pid db
   for pid in "${BENCH_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -53,6 +54,9 @@ cleanup() {
       sleep 0.5
     done
     kill -KILL "$pid" 2>/dev/null || true
+  done
+  for db in ${BENCH_PG_DBS[@]+"${BENCH_PG_DBS[@]}"}; do
+    psql_server -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   done
   # an if, not &&: under set -e a false test as the trap's last command would make the script exit 1
   if [[ -n "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then rm -rf "$BENCH_DIR"; fi
@@ -65,6 +69,28 @@ spawn() {
   "$@" >"$BENCH_DIR/$name.log" 2>&1 &
   SPAWNED=$!
   BENCH_PIDS+=("$SPAWNED")
+}
+
+# pg_server JDBC_URL: the PostgreSQL server of a JDBC URL (jdbc:postgresql://host:port/db?user=..&password=..),
+# for psql_server and pg_create_db; its role needs CREATEDB. Fails when psql is missing.
+pg_server() {
+  command -v psql >/dev/null 2>&1 || die "psql is missing (Debian: postgresql-client)"
+  pg_host="$(echo "$1" | sed -n 's#^jdbc:postgresql://\([^/?]*\)/.*#\1#p')"
+  pg_user="$(echo "$1" | sed -n 's#.*[?&]user=\([^&]*\).*#\1#p')"
+  pg_password="$(echo "$1" | sed -n 's#.*[?&]password=\([^&]*\).*#\1#p')"
+  pg_admin_db="$(echo "$1" | sed -n 's#^jdbc:postgresql://[^/]*/\([^?]*\).*#\1#p')"
+}
+psql_server() { PGPASSWORD="$pg_password" psql -q -X -v ON_ERROR_STOP=1 "postgresql://$pg_user@$pg_host/$pg_admin_db" "$@"; }
+
+# pg_create_db PREFIX: a fresh database PREFIX_<time>_<n> on the server of `pg_server`, dropped on exit; sets
+# PG_DB_NAME and PG_DB_URL (its JDBC URL). Not in a subshell: the exit trap must learn of it.
+BENCH_PG_DBS=()
+pg_create_db() {
+  local db="${1}_$(date +%s)_$RANDOM"
+  psql_server -c "CREATE DATABASE $db" >/dev/null || die "cannot create a database on $pg_host as $pg_user"
+  BENCH_PG_DBS+=("$db")
+  PG_DB_URL="jdbc:postgresql://$pg_host/$db?user=$pg_user&password=$pg_password"
+  PG_DB_NAME="$db"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -278,4 +304,17 @@ machine() {
   echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB," \
     "$(uname -sr), $("$JAVA" -version 2>&1 | head -n1)${NGINX:+, nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')}$(
       command -v wrk >/dev/null 2>&1 && wrk -v 2>&1 | head -n1 | awk '{ printf ", %s %s", $1, $2 }')"
+}
+
+# jfr_profile PID URL KEY FILE FILTER...: records PID with JFR (1 ms CPU samples) while wrk loads URL for $DURATION,
+# into FILE, then prints bench/jfr-summary.sh's top 25 frames and the share of each FILTER.
+jfr_profile() {
+  local pid="$1" url="$2" key="$3" file="$4"
+  shift 4
+  log "profiling $pid under load for $DURATION (JFR) into $file"
+  "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=bench settings=profile 'jdk.ExecutionSample#period=1ms' >/dev/null
+  wrk_run "$url" "$key" "$DURATION" >/dev/null
+  "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=bench filename="$file" >/dev/null
+  echo
+  "$bench_root/bench/jfr-summary.sh" "$file" 25 "$@"
 }

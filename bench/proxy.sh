@@ -232,13 +232,7 @@ if [[ -n "${OPEN_LOOP:-}" ]]; then
 fi
 
 if [[ -n "${PROFILE:-}" ]]; then
-  jfr_file="$bench_root/target/bench-proxy.jfr"
-  log "profiling Tollgate under load for $DURATION (JFR) into $jfr_file"
-  "$JAVA_HOME/bin/jcmd" "$TOLLGATE_PID" JFR.start name=bench settings=profile 'jdk.ExecutionSample#period=1ms' \
-    >/dev/null
-  wrk_run "${URL[tollgate]}" "$key" "$DURATION" >/dev/null
-  "$JAVA_HOME/bin/jcmd" "$TOLLGATE_PID" JFR.stop name=bench filename="$jfr_file" >/dev/null
-  echo
-  "$bench_root/bench/jfr-summary.sh" "$jfr_file" 25 HttpClientImpl.request Http1xServerConnection.handleMessage \
-    Http1xClientConnection.handleMessage Mac.getInstance Pattern.compile HeadersMultiMap.addAll
+  jfr_profile "$TOLLGATE_PID" "${URL[tollgate]}" "$key" "$bench_root/target/bench-proxy.jfr" HttpClientImpl.request \
+    Http1xServerConnection.handleMessage Http1xClientConnection.handleMessage Mac.getInstance Pattern.compile \
+    HeadersMultiMap.addAll
 fi

@@ -28,25 +28,16 @@ ADMIN_KEY="bench-admin-key-$(date +%s%N)-0123456789"
 PG_URL="${BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/tollgate?user=tollgate&password=tollgate}"
 
 need_tools
-command -v psql >/dev/null 2>&1 || die "psql is missing (Debian: postgresql-client)"
+pg_server "$PG_URL"
 [[ -z "${REDIS:-}" ]] || command -v redis-server >/dev/null 2>&1 \
   || die "redis-server is missing: run scripts/test-services.sh (as root)"
 build_jar
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 BENCH_DIR="$(mktemp -d /tmp/tollgate-bench.XXXXXX)"
-
-# psql's connection string from the JDBC URL: postgresql://user:password@host:port/db
-pg_host="$(echo "$PG_URL" | sed -n 's#^jdbc:postgresql://\([^/?]*\)/.*#\1#p')"
-pg_user="$(echo "$PG_URL" | sed -n 's#.*[?&]user=\([^&]*\).*#\1#p')"
-pg_password="$(echo "$PG_URL" | sed -n 's#.*[?&]password=\([^&]*\).*#\1#p')"
-pg_admin_db="$(echo "$PG_URL" | sed -n 's#^jdbc:postgresql://[^/]*/\([^?]*\).*#\1#p')"
-bench_db="tollgate_bench_$(date +%s)_$RANDOM"
-psql_server() { PGPASSWORD="$pg_password" psql -q -X -v ON_ERROR_STOP=1 "postgresql://$pg_user@$pg_host/$pg_admin_db" "$@"; }
-drop_db() { psql_server -c "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" >/dev/null 2>&1 || true; }
-trap 'cleanup; drop_db' EXIT
+trap cleanup EXIT
 trap 'exit 130' INT TERM
-psql_server -c "CREATE DATABASE $bench_db" >/dev/null || die "cannot create a database on $pg_host as $pg_user"
-node_pg_url="jdbc:postgresql://$pg_host/$bench_db?user=$pg_user&password=$pg_password"
+pg_create_db tollgate_bench
+bench_db="$PG_DB_NAME" node_pg_url="$PG_DB_URL"
 
 TOLLGATE_ENV="TOLLGATE_STORE_URL=$node_pg_url TOLLGATE_HMAC_SECRET=bench-secret-shared-by-both-nodes-0123456789"
 REDIS_PID=""

@@ -5,6 +5,7 @@ bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$bench_root/scripts/find-jdk.sh"
 tollgate_find_jdk
 JAVA="$JAVA_HOME/bin/java"
+tollgate_jvm_defaults # as ./tollgate starts the gate (TOLLGATE_JVM_DEFAULTS)
 JAR="$bench_root/target/tollgate.jar"
 BENCH_PIDS=()
 
@@ -212,7 +213,8 @@ access_log:
 ${TOLLGATE_EXTRA_YAML:-}
 EOF
   spawn "$name" env TOLLGATE_ADMIN_KEY="$ADMIN_KEY" TOLLGATE_LOG_LEVEL=INFO ${TOLLGATE_ENV:-} \
-    "$JAVA" ${TOLLGATE_JAVA_OPTS:-} ${GATE_JVM_OPTS[@]+"${GATE_JVM_OPTS[@]}"} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
+    "$JAVA" ${TOLLGATE_JVM_DEFAULTS[@]+"${TOLLGATE_JVM_DEFAULTS[@]}"} ${TOLLGATE_JAVA_OPTS:-} \
+    ${GATE_JVM_OPTS[@]+"${GATE_JVM_OPTS[@]}"} -jar "$JAR" serve --config "$BENCH_DIR/$name.yaml"
   TOLLGATE_PID="$SPAWNED"
   wait_port "$GATE_PORT" "$TOLLGATE_PID" "$name"
   wait_port "$ADMIN_PORT" "$TOLLGATE_PID" "$name"

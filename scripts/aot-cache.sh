@@ -60,7 +60,8 @@ tollgate_aot_train() {
   mkdir "$lock" 2>/dev/null || return 0  # another start is training: this one starts without the cache
   echo "tollgate: preparing the start-up cache for this jar and JDK (once; TOLLGATE_AOT=cds skips it)..." >&2
   # shellcheck disable=SC2086 # TOLLGATE_JAVA_OPTS is a list of options, split on purpose
-  if "$JAVA_HOME/bin/java" ${TOLLGATE_JAVA_OPTS:-} -XX:AOTCacheOutput="$tmp" -Xlog:aot*=off -Xlog:cds*=off \
+  if "$JAVA_HOME/bin/java" ${TOLLGATE_JVM_DEFAULTS[@]+"${TOLLGATE_JVM_DEFAULTS[@]}"} ${TOLLGATE_JAVA_OPTS:-} \
+      -XX:AOTCacheOutput="$tmp" -Xlog:aot*=off -Xlog:cds*=off \
       -jar "$jar" aot-train >"$log" 2>&1 && [ -s "$tmp" ]; then
     mv -f "$tmp" "$cache"
     rm -f "$log"

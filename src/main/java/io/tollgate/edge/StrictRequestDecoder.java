@@ -219,10 +219,11 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
    * whether the head's lines already consumed began with text ({@code started}, leading blank lines do not count)
    * and ended at a line's end ({@code atLineStart}): a fold can arrive in a later read than the line it continues.
    */
-  private static boolean hasFoldedHeaderLine(ByteBuf in, boolean atLineStart, boolean started) {
+  static boolean hasFoldedHeaderLine(ByteBuf in, boolean atLineStart, boolean started) {
     boolean lineStart = atLineStart;
     boolean text = started;
-    for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
+    int end = in.writerIndex();
+    for (int i = in.readerIndex(); i < end; ) {
       byte b = in.getByte(i);
       if (lineStart && text) {
         if (b == ' ' || b == '\t') {
@@ -234,6 +235,15 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       }
       text |= b > ' ';
       lineStart = b == '\n';
+      if (text && !lineStart) {
+        // the rest of a line of text does not matter: on to its end, found a word at a time instead of a byte
+        i = in.indexOf(i + 1, end, (byte) '\n');
+        if (i < 0) {
+          return false;
+        }
+      } else {
+        i++;
+      }
     }
     return false;
   }

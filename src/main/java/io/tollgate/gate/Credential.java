@@ -2,14 +2,11 @@ package io.tollgate.gate;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The key a request presents: none, one, or an ambiguous or unusable set of credentials. */
 sealed interface Credential {
-  /** {@code Bearer 1*SP token}: the scheme in any case, the key without spaces, tabs or other separators. */
-  Pattern BEARER = Pattern.compile("(?i)bearer +([!-~]+) *");
 
   /** No key at all: 401 with a bare {@code WWW-Authenticate} (RFC 6750). */
   record None() implements Credential {}
@@ -44,13 +41,42 @@ sealed interface Credential {
     if (auth.isEmpty()) {
       return fromApiKey == null ? new None() : fromApiKey.isEmpty() ? new Invalid() : new Presented(fromApiKey);
     }
-    Matcher bearer = BEARER.matcher(auth.get(0));
-    if (!bearer.matches()) {
+    Optional<String> bearer = bearerToken(auth.get(0));
+    if (bearer.isEmpty()) {
       // another scheme alone presents no key (RFC 6750); next to an x-api-key it is an ambiguous credential
       return fromApiKey == null && !auth.get(0).toLowerCase(Locale.ROOT).startsWith("bearer") ? new None()
           : new Invalid();
     }
-    String key = bearer.group(1);
+    String key = bearer.get();
     return fromApiKey == null || fromApiKey.equals(key) ? new Presented(key) : new Invalid();
+  }
+
+  /**
+   * The token of {@code Bearer 1*SP token *SP}: the scheme in any case (ASCII), the key visible ASCII without
+   * spaces, tabs or other separators; empty when the value is not that. Read by hand: it runs on every request.
+   */
+  static Optional<String> bearerToken(String value) {
+    int n = value.length();
+    if (n < 8 || value.charAt(6) != ' ') {
+      return Optional.empty();
+    }
+    for (int k = 0; k < 6; k++) {
+      if ((value.charAt(k) | 0x20) != "bearer".charAt(k)) {
+        return Optional.empty();
+      }
+    }
+    int i = 7;
+    while (i < n && value.charAt(i) == ' ') {
+      i++;
+    }
+    int start = i;
+    while (i < n && value.charAt(i) >= '!' && value.charAt(i) <= '~') {
+      i++;
+    }
+    int end = i;
+    while (i < n && value.charAt(i) == ' ') {
+      i++;
+    }
+    return end > start && i == n ? Optional.of(value.substring(start, end)) : Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.gate;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
@@ -58,6 +59,10 @@ final class EngineExchange {
     CLIENT_GONE
   }
 
+  /** An answer with a Content-Length up to this is read whole and sent at once; longer or chunked, it is streamed. */
+  static final int WHOLE_BODY_LIMIT = 64 * 1024;
+  private static final String ENGINE_UNITS = EngineUnits.HEADER.toLowerCase(java.util.Locale.ROOT);
+
   private final Factory f;
   private final HttpServerRequest req;
   private final Decision.Allowed allowed;
@@ -76,6 +81,22 @@ final class EngineExchange {
   /** Shared settings of every exchange with one engine. */
   record Factory(Vertx vertx, HttpClient client, URI engine, TollgateConfig.Edge edge, TrustedProxies trusted,
       GateMeter meter, boolean strict) {
+
+    boolean tls() {
+      return "https".equals(engine.getScheme());
+    }
+
+    String engineHost() {
+      return engine.getHost();
+    }
+
+    int enginePort() {
+      return engine.getPort() > 0 ? engine.getPort() : tls() ? 443 : 80;
+    }
+
+    String basePath() {
+      return EngineExchange.basePath(engine.getRawPath());
+    }
 
     void forward(HttpServerRequest req, Decision.Allowed allowed, RouteSpec route, RequestTrace trace, long declared) {
       new EngineExchange(this, req, allowed, route, trace).start(declared);
@@ -97,15 +118,9 @@ final class EngineExchange {
     // before the answer was sent; Vert.x calls the response's handler only while the response is not ended
     req.exceptionHandler(e -> bodyFault(Refusal.BAD_REQUEST, "the request body is malformed"));
     req.response().exceptionHandler(e -> clientGone());
-    String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
-    MultiMap headers = EngineRequestHeaders.build(req.headers(), peer, f.trusted().trusts(peer), req.getHeader("Host"),
-        trace.requestId(), allowed.entry(), allowed.request().namespace(), allowed.request().operation(),
-        route.namespaceHeader(), f.edge().dropUnderscoreHeaders());
-    String base = basePath(f.engine().getRawPath());
-    boolean tls = "https".equals(f.engine().getScheme());
-    RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engine().getHost())
-        .setPort(f.engine().getPort() > 0 ? f.engine().getPort() : tls ? 443 : 80).setSsl(tls).setURI(base + req.uri())
-        .setHeaders(headers).setConnectTimeout(f.edge().engineConnectTimeout().toMillis())
+    RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engineHost())
+        .setPort(f.enginePort()).setSsl(f.tls()).setURI(f.basePath() + req.uri())
+        .setConnectTimeout(f.edge().engineConnectTimeout().toMillis())
         .setIdleTimeout(f.edge().engineTimeout().toMillis());
     trace.engineStarted();
     f.client().request(options).onComplete(ar -> {
@@ -119,6 +134,11 @@ final class EngineExchange {
         return;
       }
       upstream = up;
+      // straight into the engine request's headers: built once, not copied again by the client
+      String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+      EngineRequestHeaders.copy(req.headers(), up.headers(), peer, f.trusted().trusts(peer),
+          req.getHeader(HttpHeaderNames.HOST), trace.requestId(), allowed.entry(), allowed.request().namespace(),
+          allowed.request().operation(), route.namespaceHeader(), f.edge().dropUnderscoreHeaders());
       up.exceptionHandler(e -> { });
       up.response().onComplete(rar -> {
         if (rar.failed()) {
@@ -140,7 +160,7 @@ final class EngineExchange {
   }
 
   private void upload(HttpClientRequest up, long declaredLength) {
-    boolean chunked = req.headers().contains("Transfer-Encoding");
+    boolean chunked = req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
     if (!chunked && declaredLength == 0) {
       up.end();
       req.resume();
@@ -173,7 +193,7 @@ final class EngineExchange {
         up.end();
       }
     });
-    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaderNames.EXPECT))) {
       req.response().writeContinue();
     }
     req.resume();
@@ -268,13 +288,12 @@ final class EngineExchange {
   private HttpServerResponse head(HttpClientResponse resp) {
     HttpServerResponse out = req.response().setStatusCode(resp.statusCode());
     out.setStatusMessage(resp.statusMessage() == null ? "" : resp.statusMessage());
-    MultiMap h = out.headers().addAll(resp.headers());
-    HopByHop.strip(h);
-    h.remove(EngineUnits.HEADER);
-    out.putHeader("X-Request-Id", trace.requestId());
-    RateLimitHeaders.add(out.headers(), allowed.entry().owner().limits(), Optional.of(allowed.rate()),
+    MultiMap h = out.headers();
+    HopByHop.copyEndToEnd(resp.headers(), h, ENGINE_UNITS);
+    h.set(EngineRequestHeaders.X_REQUEST_ID, trace.requestId());
+    RateLimitHeaders.add(h, allowed.entry().owner().limits(), Optional.of(allowed.rate()),
         Optional.of(allowed.quota()));
-    if (!h.contains("Content-Length")) {
+    if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       out.setChunked(true);
     }
     return out;
@@ -290,6 +309,20 @@ final class EngineExchange {
     phase = Phase.STREAMING;
     HttpServerResponse out = head(resp);
     resp.exceptionHandler(e -> engineCut());
+    if (isSmall(resp)) {
+      // read whole, then sent with its head in one write: bounded by WHOLE_BODY_LIMIT
+      resp.body().onComplete(body -> {
+        if (body.failed()) {
+          engineCut();
+        } else if (phase == Phase.STREAMING) {
+          phase = Phase.DONE;
+          cost.ifPresent(this::bill);
+          out.end(body.result());
+        }
+      });
+      resp.resume();
+      return;
+    }
     resp.handler(buf -> {
       out.write(buf);
       if (out.writeQueueFull()) {
@@ -305,6 +338,20 @@ final class EngineExchange {
       }
     });
     resp.resume();
+  }
+
+  /** Whether the answer declares one Content-Length of at most {@link #WHOLE_BODY_LIMIT} bytes. */
+  private static boolean isSmall(HttpClientResponse resp) {
+    String length = resp.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+    if (length == null || length.isEmpty() || length.length() > 6) {
+      return false;
+    }
+    for (int i = 0; i < length.length(); i++) {
+      if (length.charAt(i) < '0' || length.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return Integer.parseInt(length) <= WHOLE_BODY_LIMIT;
   }
 
   /** The engine's answer failed after its head: what it means depends on whether a client fault came first. */

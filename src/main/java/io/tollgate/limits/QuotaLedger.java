@@ -2,8 +2,6 @@ package io.tollgate.limits;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,33 +58,33 @@ public final class QuotaLedger {
     this.seedMonth = Map.copyOf(seedMonth);
     this.seedYear = Map.copyOf(seedYear);
     this.seededAt = seededAt;
-    this.seedMonthLabel = QuotaPeriod.MONTH.containing(day(seededAt)).label();
-    this.seedYearLabel = QuotaPeriod.YEAR.containing(day(seededAt)).label();
+    this.seedMonthLabel = QuotaPeriod.MONTH.containing(seededAt).label();
+    this.seedYearLabel = QuotaPeriod.YEAR.containing(seededAt).label();
   }
 
   /** Reserves {@code units} of the account's quota at {@code now} when they fit. */
   public Verdict tryReserve(Account account, Quota quota, Units units, Instant now) {
-    BillingPeriod period = quota.period().containing(day(now));
+    BillingPeriod period = quota.period().containing(now);
     Counter checked = counter(account, period);
     while (true) {
       long used = checked.milli().get();
       if (!fits(used, units, quota)) {
-        return new Verdict(false, new Units(used), quota.units(), Duration.between(now, period.end()));
+        return new Verdict(false, new Units(used), quota.units(), Duration.between(now, quota.period().endOfPeriodAt(now)));
       }
       long after = used + units.milli();
       if (checked.milli().compareAndSet(used, after)) {
         QuotaPeriod other = quota.period() == QuotaPeriod.MONTH ? QuotaPeriod.YEAR : QuotaPeriod.MONTH;
-        counter(account, other.containing(day(now))).milli().getAndUpdate(v -> plus(v, units.milli()));
-        return new Verdict(true, new Units(after), quota.units(), Duration.between(now, period.end()));
+        counter(account, other.containing(now)).milli().getAndUpdate(v -> plus(v, units.milli()));
+        return new Verdict(true, new Units(after), quota.units(), Duration.between(now, quota.period().endOfPeriodAt(now)));
       }
     }
   }
 
   /** The account's standing at {@code now}, as if {@code units} were asked, reserving nothing. */
   public Verdict peek(Account account, Quota quota, Units units, Instant now) {
-    BillingPeriod period = quota.period().containing(day(now));
+    BillingPeriod period = quota.period().containing(now);
     long used = counter(account, period).milli().get();
-    return new Verdict(fits(used, units, quota), new Units(used), quota.units(), Duration.between(now, period.end()));
+    return new Verdict(fits(used, units, quota), new Units(used), quota.units(), Duration.between(now, quota.period().endOfPeriodAt(now)));
   }
 
   /** Whether {@code units} more fit, written so that no sum can overflow ({@code used} and the quota are >= 0). */
@@ -116,10 +114,10 @@ public final class QuotaLedger {
     if (cs == null) {
       return;
     }
-    LocalDate day = day(reservedAt);
+    String month = QuotaPeriod.MONTH.containing(reservedAt).label();
+    String year = QuotaPeriod.YEAR.containing(reservedAt).label();
     for (Counter c : new Counter[] {cs.month, cs.year}) {
-      if (c != null && (c.label().equals(QuotaPeriod.MONTH.containing(day).label())
-          || c.label().equals(QuotaPeriod.YEAR.containing(day).label()))) {
+      if (c != null && (c.label().equals(month) || c.label().equals(year))) {
         c.milli().getAndUpdate(v -> plus(v, delta));
       }
     }
@@ -183,9 +181,5 @@ public final class QuotaLedger {
       return seedYear.getOrDefault(customerId, Units.ZERO).milli();
     }
     return 0;
-  }
-
-  private static LocalDate day(Instant at) {
-    return LocalDate.ofInstant(at, ZoneOffset.UTC);
   }
 }

@@ -1,7 +1,9 @@
 package io.tollgate.limits;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,6 +24,36 @@ public enum QuotaPeriod {
       case "year" -> Optional.of(YEAR);
       default -> Optional.empty();
     };
+  }
+
+  /** The period last looked up by instant, with its bounds: most requests fall in it. */
+  private record Current(BillingPeriod period, Instant start, Instant end) {
+    boolean contains(Instant t) {
+      return !t.isBefore(start) && t.isBefore(end);
+    }
+  }
+
+  /** Replaced when an instant outside it is asked for; racing threads at worst compute the same period twice. */
+  private volatile Current current;
+
+  /** The period of this length that contains {@code now}: computed once per period, not per call. */
+  public BillingPeriod containing(Instant now) {
+    return currentAt(now).period();
+  }
+
+  /** The end of the period of this length that contains {@code now} (exclusive). */
+  public Instant endOfPeriodAt(Instant now) {
+    return currentAt(now).end();
+  }
+
+  private Current currentAt(Instant now) {
+    Current c = current;
+    if (c == null || !c.contains(now)) {
+      BillingPeriod p = containing(LocalDate.ofInstant(now, ZoneOffset.UTC));
+      c = new Current(p, p.start(), p.end());
+      current = c;
+    }
+    return c;
   }
 
   /** The period of this length that contains {@code day}. */

@@ -149,11 +149,17 @@ final class GateLateFaultTest {
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());
   }
 
-  @Test
-  void engineCutsItsAnswer_isNotBilled_andTheCutBodyIsNotEndedAsComplete() throws Exception {
+  /**
+   * {@code cut}: a chunked answer, streamed; {@code cutlength}: a small answer of declared length, read whole before
+   * it is sent. Either way the cut must not look like a complete answer.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cut", "cutlength"})
+  void engineCutsItsAnswer_isNotBilled_andTheCutBodyIsNotEndedAsComplete(String how) throws Exception {
     JsonNode before = f.usage(CUSTOMER);
     try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(5))) {
-      c.send("GET /v1/default/serve/cut/1000 HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key + "\r\n\r\n");
+      c.send("GET /v1/default/serve/" + how + "/1000 HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key
+          + "\r\n\r\n");
       assertThatThrownBy(c::read).isInstanceOf(IOException.class);
     }
     JsonNode after = f.awaitUsage(CUSTOMER, u -> u.get("rejected").path("engine_unavailable").asLong()

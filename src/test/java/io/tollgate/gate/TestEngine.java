@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code serve/download/{bytes}} streams that many bytes; {@code serve/early/{ms}} answers 200 and a first chunk as
  * soon as the head arrives, before reading the body, and ends the answer {@code ms} later; {@code serve/cut/{bytes}}
  * sends a chunked 200 with that many bytes and then closes the connection without ending it ({@code serve/cutlate/{ms}}
- * sends a chunked 200 with 1000 bytes and closes the connection {@code ms} later); {@code serve/closing} answers
+ * sends a chunked 200 with 1000 bytes and closes the connection {@code ms} later); {@code serve/cutlength/{bytes}}
+ * declares that Content-Length, sends 10 bytes and closes the connection; {@code serve/closing} answers
  * completely with {@code Connection: close} and closes the connection after it. It records the URI of every request whose head arrived,
  * every request it saw to the end or until it failed (whether its body arrived complete, its size and SHA-256), and
  * the URI of every request whose connection closed before its answer was ended (cut by either side), and that of
@@ -110,6 +111,8 @@ final class TestEngine implements AutoCloseable {
       }
       case "serve/early" -> { } // answered when the head arrived
       case "serve/cut" -> req.response().setChunked(true).write(Buffer.buffer(new byte[Integer.parseInt(p[5])]))
+          .onComplete(w -> req.connection().close());
+      case "serve/cutlength" -> req.response().putHeader("Content-Length", p[5]).write(Buffer.buffer(new byte[10]))
           .onComplete(w -> req.connection().close());
       case "serve/cutlate" -> req.response().setChunked(true).write(Buffer.buffer(new byte[1000]))
           .onComplete(w -> vertx.setTimer(Long.parseLong(p[5]), t -> req.connection().close()));

@@ -69,4 +69,40 @@ final class FallbackLimiterTest {
       redis.server().restart();
     }
   }
+
+  /**
+   * The first local decisions of an outage, taken on many threads at once, share one outage and so one quota share
+   * (each thread that found no outage began its own, and the decisions taken on the one replaced spent a share nobody
+   * counted any more).
+   */
+  @Test
+  void outageNoticedOnManyThreadsAtOnce_admitsOneShareInAll() throws Exception {
+    redis.server().stop();
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    try {
+      RedisLimiter r = RedisLimiter.connect(redis.vertx(), redis.url(), Duration.ofMillis(200), NO_SEEDS, "node-alone");
+      for (int round = 0; round < 30; round++) {
+        Limiter l = new FallbackLimiter(redis.vertx(), new LeasingLimiter(redis.vertx(), r), r, NO_SEEDS,
+            InstantSource.system());
+        Account a = LimiterContract.account("many-threads");
+        Limits lim = LimiterContract.limits(1000, 8);
+        CyclicBarrier together = new CyclicBarrier(32);
+        List<Future<Limiter.Admission>> admitted = new ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+          admitted.add(pool.submit(() -> {
+            together.await(10, TimeUnit.SECONDS);
+            return LimiterContract.admit(l, a, lim, 1, false);
+          }));
+        }
+        long allowed = 0;
+        for (Future<Limiter.Admission> f : admitted) {
+          allowed += f.get(30, TimeUnit.SECONDS).allowed() ? 1 : 0;
+        }
+        assertThat(allowed).as("round %d: the share of 8 units", round).isEqualTo(8);
+      }
+    } finally {
+      pool.shutdown();
+      redis.server().restart();
+    }
+  }
 }

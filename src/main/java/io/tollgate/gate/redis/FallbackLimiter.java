@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code limits.on_redis_down: local}: the shared limits while Redis answers; while it does not, this node enforces
@@ -39,13 +40,16 @@ public final class FallbackLimiter implements Limiter {
   /** The requests reserved locally, by their ticket: their settlement goes to the share they were taken from. */
   private final ConcurrentHashMap<Long, Share> localReservations = new ConcurrentHashMap<>();
   private final AtomicLong tickets = new AtomicLong(Admission.NO_TICKET);
-  private volatile Outage outage;
+  private final AtomicReference<Outage> outage = new AtomicReference<>();
 
   /** A customer's quota share during one outage: the stored usage when it began, and what this node spent since. */
   private record Share(String period, long storedMilli, AtomicLong spentMilli) {}
 
-  /** One outage: the node count it divides by, its own rate buckets and quota shares. */
-  private record Outage(int nodes, RateLimiter rate, ConcurrentHashMap<Account, Share> shares) {}
+  /**
+   * One outage: the Redis answers counted when it began (it ends only once Redis answered again, never because a lease
+   * admitted a request meanwhile), the node count it divides by, its own rate buckets and quota shares.
+   */
+  private record Outage(long answersAtStart, int nodes, RateLimiter rate, ConcurrentHashMap<Account, Share> shares) {}
 
   public FallbackLimiter(Vertx vertx, LeasingLimiter shared, RedisLimiter redis, RedisLimiter.Seeds seeds,
       InstantSource clock) {
@@ -61,24 +65,17 @@ public final class FallbackLimiter implements Limiter {
     if (!redis.mayCall()) {
       return local(account, limits, units, now, dryRun);
     }
+    Outage o = outage.get();
+    if (o != null && redis.answers() > o.answersAtStart()) {
+      outage.compareAndSet(o, null); // Redis answered since it began: the next outage starts afresh
+    }
     return shared.tryAdmit(account, limits, units, now, dryRun)
-        .onSuccess(a -> {
-          if (!redis.isDown()) {
-            outage = null; // Redis answers: the next outage starts afresh
-          }
-        })
         .recover(e -> e instanceof LimitsUnavailableException ? local(account, limits, units, now, dryRun)
             : Future.failedFuture(e));
   }
 
   private Future<Admission> local(Account account, Limits limits, Units units, Instant now, boolean dryRun) {
-    Outage o = outage;
-    if (o == null) {
-      o = new Outage(Math.max(1, redis.liveNodes()), new RateLimiter(clock), new ConcurrentHashMap<>());
-      outage = o;
-      shared.forfeitLeases(); // their rest would come on top of the shares (it goes back to Redis later)
-    }
-    Outage current = o;
+    Outage current = currentOutage();
     BillingPeriod period = limits.quota().period().containing(LocalDate.ofInstant(now, ZoneOffset.UTC));
     Share known = current.shares.get(account);
     Future<Share> share = known != null && known.period().equals(period.label()) ? Future.succeededFuture(known)
@@ -88,6 +85,25 @@ public final class FallbackLimiter implements Limiter {
             .map(used -> current.shares.merge(account, new Share(period.label(), used.milli(), new AtomicLong()),
                 (old, fresh) -> old.period().equals(fresh.period()) ? old : fresh));
     return share.map(s -> decide(current, s, account, limits, units, now, dryRun, period));
+  }
+
+  /**
+   * The outage going on, begun by exactly one caller (two event loops noticing it at once would each start one, and
+   * the requests decided on the one replaced would have spent a share nobody counts).
+   */
+  private Outage currentOutage() {
+    while (true) {
+      Outage o = outage.get();
+      if (o != null) {
+        return o;
+      }
+      Outage fresh = new Outage(redis.answers(), Math.max(1, redis.liveNodes()), new RateLimiter(clock),
+          new ConcurrentHashMap<>());
+      if (outage.compareAndSet(null, fresh)) {
+        shared.forfeitLeases(); // their rest would come on top of the shares (it goes back to Redis later)
+        return fresh;
+      }
+    }
   }
 
   private Admission decide(Outage o, Share s, Account account, Limits limits, Units units, Instant now,
@@ -102,11 +118,14 @@ public final class FallbackLimiter implements Limiter {
     }
     Quota quota = limits.quota();
     long shareMilli = Math.max(0, quota.units().milli() - s.storedMilli()) / o.nodes();
-    long spent = s.spentMilli().get();
-    boolean fits = spent + units.milli() <= shareMilli;
+    long spent;
+    boolean fits;
+    do { // taken in one step: two threads that both read the rest as free would both take it
+      spent = s.spentMilli().get();
+      fits = spent + units.milli() <= shareMilli;
+    } while (fits && !dryRun && !s.spentMilli().compareAndSet(spent, spent + units.milli()));
     long ticket = Admission.NO_TICKET;
     if (fits && !dryRun) {
-      s.spentMilli().addAndGet(units.milli());
       ticket = tickets.incrementAndGet();
       localReservations.put(ticket, s);
     } else if (!dryRun) {
@@ -130,7 +149,7 @@ public final class FallbackLimiter implements Limiter {
       return;
     }
     s.spentMilli().addAndGet(actual.milli() - reserved.milli());
-    Outage o = outage;
+    Outage o = outage.get();
     if (returnToken && o != null) {
       o.rate().giveBack(account);
     }

@@ -157,6 +157,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
   private final CircuitBreaker breaker = new CircuitBreaker(3, TimeUnit.SECONDS.toNanos(1));
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong answers = new AtomicLong();
   private final AtomicInteger liveNodes = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private final long heartbeatTimer;
@@ -330,6 +331,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     api.ping(List.of()).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(ar -> context.runOnContext(v -> {
       if (ar.succeeded()) {
         breaker.succeeded();
+        answers.incrementAndGet();
       } else {
         breaker.failed(System.nanoTime());
       }
@@ -352,6 +354,11 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     return breaker.isOpen();
   }
 
+  /** How many calls Redis has answered so far (heartbeats and probes included): moves only when Redis is reachable. */
+  long answers() {
+    return answers.get();
+  }
+
   /** Whether a call may be tried now (the circuit is closed, or its pause is over). */
   boolean mayCall() {
     return breaker.allows(System.nanoTime());
@@ -369,6 +376,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     HEARTBEAT.run(api, List.of("tg:nodes"), List.of(nodeId, Long.toString(NODE_TTL.toMillis())))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS).onSuccess(r -> context.runOnContext(v -> {
           breaker.succeeded();
+          answers.incrementAndGet();
           liveNodes.set(Math.max(1, r.toInteger()));
         }));
   }
@@ -385,6 +393,7 @@ public final class RedisLimiter implements Limiter, AutoCloseable {
     script.run(api, keys, args).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onComplete(ar -> context.runOnContext(v -> {
       if (ar.succeeded()) {
         breaker.succeeded();
+        answers.incrementAndGet();
         done.complete(ar.result());
       } else {
         breaker.failed(System.nanoTime());

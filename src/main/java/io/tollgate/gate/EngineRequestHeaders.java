@@ -4,7 +4,6 @@ import io.tollgate.registry.RegistryView.KeyEntry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,10 +30,23 @@ final class EngineRequestHeaders {
   static final CharSequence X_TOLLGATE_OPERATION = HttpHeaders.createOptimized("X-Tollgate-Operation");
 
   /** Never forwarded: credentials, the client's Host and Expect, and the names the gate sets itself. */
-  private static final Set<String> DROPPED = Set.of("x-api-key", "authorization", "host", "expect",
+  private static final Set<String> DROPPED = HopByHop.caseInsensitive("x-api-key", "authorization", "host", "expect",
       "x-forwarded-for", "x-forwarded-proto", "x-request-id");
 
   private EngineRequestHeaders() {}
+
+  /**
+   * Whether a client header of this name never reaches the engine, whatever its value: compared ignoring case,
+   * without a lower-cased copy per header.
+   *
+   * @param forwardsHost whether the gate sets {@code X-Forwarded-Host} itself
+   */
+  static boolean droppedByName(String name, boolean forwardsHost, boolean trustedClient) {
+    return DROPPED.contains(name) || HopByHop.NAMES.contains(name) || HopByHop.isTollgateHeader(name)
+        || forwardsHost && name.equalsIgnoreCase("x-forwarded-host")
+        || !trustedClient && (name.regionMatches(true, 0, "x-forwarded-", 0, 12)
+            || name.equalsIgnoreCase("forwarded") || name.equalsIgnoreCase("x-real-ip"));
+  }
 
   /**
    * Copies the headers the engine receives into {@code target} (the engine request's headers, empty).
@@ -52,11 +64,7 @@ final class EngineRequestHeaders {
     List<String> connectionNamed = HopByHop.connectionNames(client);
     for (Map.Entry<String, String> h : client) {
       String name = h.getKey();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (DROPPED.contains(lower) || HopByHop.NAMES.contains(lower) || HopByHop.isTollgateHeader(lower)
-          || host != null && lower.equals("x-forwarded-host")
-          || !trustedClient && (lower.startsWith("x-forwarded-") || lower.equals("forwarded")
-              || lower.equals("x-real-ip"))
+      if (droppedByName(name, host != null, trustedClient)
           || dropUnderscored && UnderscoredHeaders.shadows(name, namespaceHeader)
           || !connectionNamed.isEmpty() && HopByHop.named(connectionNamed, name)) {
         continue;

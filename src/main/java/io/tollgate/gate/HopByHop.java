@@ -3,15 +3,17 @@ package io.tollgate.gate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** The hop-by-hop headers of RFC 9110 §7.6.1 and every header a {@code Connection} header names. */
 final class HopByHop {
-  static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
+  /** Case-insensitive: a header's name is looked up as it came, without a lower-cased copy per header. */
+  static final Set<String> NAMES = caseInsensitive("connection", "keep-alive", "proxy-connection",
+      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings");
 
   private HopByHop() {}
 
@@ -23,8 +25,7 @@ final class HopByHop {
     List<String> connectionNamed = connectionNames(source);
     for (Map.Entry<String, String> h : source) {
       String name = h.getKey();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (NAMES.contains(lower) || lower.equals(dropped)
+      if (NAMES.contains(name) || name.equalsIgnoreCase(dropped)
           || !connectionNamed.isEmpty() && named(connectionNamed, name)) {
         continue;
       }
@@ -63,6 +64,13 @@ final class HopByHop {
       }
     }
     return names;
+  }
+
+  /** An unmodifiable set of {@code names} whose lookups ignore case. */
+  static Set<String> caseInsensitive(String... names) {
+    TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    Collections.addAll(set, names);
+    return Collections.unmodifiableSet(set);
   }
 
   static boolean isTollgateHeader(String name) {

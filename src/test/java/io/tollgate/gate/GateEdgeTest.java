@@ -202,6 +202,27 @@ final class GateEdgeTest {
     }
   }
 
+  /**
+   * A connection that answers a request every 1 s stays open well past the 2.5 s idle timeout counted from its
+   * first answer (one timer per connection, waited out again after each answer), then closes 2.5 s after its last.
+   */
+  @Test
+  void keepAliveConnectionInUse_staysOpenPastTheIdleTimeout_andClosesThatLongAfterItsLastAnswer() throws Exception {
+    try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(10))) {
+      for (int i = 0; i < 4; i++) {
+        if (i > 0) {
+          Thread.sleep(1000); // the pacing of the client's requests, not a wait for a condition
+        }
+        c.send(get("edge-in-use-" + i));
+        assertThat(c.read().status()).as("request %d on the same connection", i).isEqualTo(200);
+      }
+      long idleSince = System.nanoTime();
+      assertThat(c.readUntilClosed()).isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - idleSince))
+          .isBetween(IDLE_TIMEOUT.minusMillis(100), IDLE_TIMEOUT.plusSeconds(2));
+    }
+  }
+
   @Test
   void engineAnswerSlowerThanTheIdleTimeout_isStillDelivered_theConnectionIsNotIdleMeanwhile() throws Exception {
     long slow = IDLE_TIMEOUT.plusSeconds(1).toMillis();

@@ -112,6 +112,16 @@ final class Decider {
             : Future.failedFuture(e));
   }
 
+  /**
+   * Strict metering's refusal before deciding, while the store is failing ({@code 503 store_unavailable}): named to
+   * no one in the answer, but counted against the SLA of the customer whose key the view would have let through its
+   * in-memory checks, as {@code registry_stale} is. From memory only: no rate token, no reservation, no store call.
+   */
+  Decision.Refused storeUnavailable(Optional<GateRequest> r, Instant now, Duration retryAfter) {
+    return new Decision.Refused(Refusal.STORE_UNAVAILABLE, Optional.of(retryAfter), Optional.empty(), false,
+        Optional.empty(), Optional.empty(), r.flatMap(request -> admissible(request, now)));
+  }
+
   private static Decision limited(KeyEntry entry, GateRequest r, Instant now, Limiter.Admission admission) {
     RateLimiter.Verdict rv = admission.rate();
     if (!rv.allowed()) {

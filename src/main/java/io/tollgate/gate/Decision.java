@@ -33,7 +33,8 @@ sealed interface Decision {
    * @param rate the rate limit state when it was checked
    * @param quota the quota state when it was checked
    * @param accountable whose SLA a failure of the gate counts against when the answer names no one
-   *     ({@code registry_stale}: the key's owner in the stale view, see {@link Decider}); empty otherwise
+   *     ({@code registry_stale}, strict mode's up-front {@code store_unavailable}: the key's owner in the view, see
+   *     {@link Decider}); empty otherwise
    */
   record Refused(Refusal reason, Optional<Duration> retryAfter, Optional<KeyEntry> entry, boolean noCredential,
       Optional<RateLimiter.Verdict> rate, Optional<QuotaLedger.Verdict> quota, Optional<KeyEntry> accountable)

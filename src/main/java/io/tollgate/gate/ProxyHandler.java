@@ -58,13 +58,16 @@ final class ProxyHandler {
       refuse(req, Decision.Refused.of(Refusal.PAYLOAD_TOO_LARGE), trace);
       return;
     }
+    RouteTable.Match m = match.get();
     if (exchanges.strict() && meter.storeFailing()) {
-      // strict metering cannot record usage now: refuse before forwarding rather than hold the answer
-      refuse(req, new Decision.Refused(Refusal.STORE_UNAVAILABLE, Optional.of(STORE_RETRY), Optional.empty(), false,
-          Optional.empty(), Optional.empty()), trace);
+      // strict metering cannot record usage now: refuse before forwarding rather than hold the answer; counted
+      // against the customer the view would have let through (from memory, on this path only)
+      Decision.Refused r = decider.storeUnavailable(GateRequest.routed(m, req.headers()), clock.instant(),
+          STORE_RETRY);
+      meter.refused(r, clock.instant());
+      refuse(req, r, trace);
       return;
     }
-    RouteTable.Match m = match.get();
     Optional<GateRequest> routed = GateRequest.routed(m, req.headers());
     if (routed.isEmpty()) {
       refuse(req, Decision.Refused.of(Refusal.BAD_REQUEST), trace);

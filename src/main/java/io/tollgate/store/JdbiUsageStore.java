@@ -95,8 +95,11 @@ final class JdbiUsageStore implements UsageStore {
     }
     addUsage(h, batch.usage(), batch.takenBack());
     addRefusals(h, batch.refusals());
-    crossThresholds(h, batch.usage(), now);
-    slaAtRisk.write(h, batch, now);
+    Map<String, Map<String, UsageThresholds.Watch>> thresholdSums = toSum(batch.usage());
+    Map<String, Map<String, io.tollgate.metering.SlaTargets.Target>> slaSums = slaAtRisk.toSum(batch);
+    lockSummed(h, thresholdSums, slaSums);
+    crossThresholds(h, thresholdSums, now);
+    slaAtRisk.write(h, slaSums, now);
     rateLimitEpisodes.write(h, guard.dialect().lockClause(), batch, now);
     h.createUpdate(FORGET).bind("node", batch.node())
         .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
@@ -121,23 +124,54 @@ final class JdbiUsageStore implements UsageStore {
   }
 
   /**
-   * For each customer and period this batch added usage to, sums the period's stored usage (this batch included)
-   * and records each threshold it reaches: the primary key of {@code usage_thresholds} keeps a second event of the
-   * same customer, period and threshold from being written, whatever replays, restarts or tier changes come.
+   * The customers whose period this batch added usage to and who have a threshold not known crossed: customer → its
+   * watch, grouped by period label, for one grouped sum per period (and 500 customers).
    */
-  private void crossThresholds(Handle h, List<UsageRow> added, long now) {
+  private Map<String, Map<String, UsageThresholds.Watch>> toSum(List<UsageRow> added) {
     UsageThresholds watched = thresholds;
-    if (watched == UsageThresholds.NONE) {
-      return;
-    }
-    // customer → its watch, grouped by period: one grouped sum per period (and 500 customers) for the batch
     Map<String, Map<String, UsageThresholds.Watch>> byPeriod = new TreeMap<>();
+    if (watched == UsageThresholds.NONE) {
+      return byPeriod;
+    }
     for (UsageRow r : added) {
       watched.watch(r.customerId(), r.day())
           .filter(w -> !Crossed.of(w).equals(allCrossed.get(r.customerId())))
           .ifPresent(w -> byPeriod.computeIfAbsent(w.period().label(), p -> new TreeMap<>())
               .putIfAbsent(r.customerId(), w));
     }
+    return byPeriod;
+  }
+
+  /**
+   * Locks the rows of the customers whose period sums this batch is about to read, in id order, until it commits.
+   * Two nodes' batches for one customer that write different rows (two keys, two operations) would otherwise both
+   * sum without the other's uncommitted rows and both stay below a threshold their sum reaches, which then is never
+   * sent; with the lock the second one sums after the first committed. SQLite's single writer already serializes
+   * batches (its lock clause is empty, and nothing is read here).
+   */
+  private void lockSummed(Handle h, Map<String, ? extends Map<String, ?>> thresholdSums,
+      Map<String, ? extends Map<String, ?>> slaSums) {
+    String lock = guard.dialect().lockClause();
+    if (lock.isEmpty()) {
+      return;
+    }
+    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+    thresholdSums.values().forEach(m -> ids.addAll(m.keySet()));
+    slaSums.values().forEach(m -> ids.addAll(m.keySet()));
+    List<String> sorted = new ArrayList<>(ids);
+    for (int i = 0; i < sorted.size(); i += SUM_CHUNK) {
+      h.createQuery("SELECT customer_id FROM customers WHERE customer_id IN (<ids>) ORDER BY customer_id" + lock)
+          .bindList("ids", sorted.subList(i, Math.min(sorted.size(), i + SUM_CHUNK))).mapTo(String.class).list();
+    }
+  }
+
+  /**
+   * For each customer and period of {@code byPeriod} ({@link #toSum}), sums the period's stored usage (this batch
+   * included) and records each threshold it reaches: the primary key of {@code usage_thresholds} keeps a second
+   * event of the same customer, period and threshold from being written, whatever replays, restarts or tier changes
+   * come.
+   */
+  private void crossThresholds(Handle h, Map<String, Map<String, UsageThresholds.Watch>> byPeriod, long now) {
     byPeriod.forEach((label, watches) -> {
       List<String> ids = new ArrayList<>(watches.keySet());
       Map<String, Long> used = new java.util.HashMap<>();

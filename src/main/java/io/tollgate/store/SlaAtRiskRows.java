@@ -44,13 +44,16 @@ final class SlaAtRiskRows {
     this.targets = Objects.requireNonNull(targets);
   }
 
-  /** Marks, with their events, the levels the customers of {@code batch} reach in their periods. */
-  void write(Handle h, UsageBatch batch, long now) {
+  /**
+   * The customers of {@code batch} with a level not known marked in their period: customer → its target, grouped by
+   * period label.
+   */
+  Map<String, Map<String, SlaTargets.Target>> toSum(UsageBatch batch) {
     SlaTargets watched = targets;
-    if (watched == SlaTargets.NONE) {
-      return;
-    }
     Map<String, Map<String, SlaTargets.Target>> byPeriod = new TreeMap<>();
+    if (watched == SlaTargets.NONE) {
+      return byPeriod;
+    }
     List<Map.Entry<String, java.time.LocalDate>> days = new ArrayList<>();
     batch.usage().forEach(r -> days.add(Map.entry(r.customerId(), r.day())));
     batch.refusals().stream().filter(r -> SlaRule.fails(r.code()))
@@ -61,6 +64,11 @@ final class SlaAtRiskRows {
           .ifPresent(t -> byPeriod.computeIfAbsent(t.period().label(), p -> new TreeMap<>())
               .putIfAbsent(d.getKey(), t));
     }
+    return byPeriod;
+  }
+
+  /** Marks, with their events, the levels the customers of {@code byPeriod} ({@link #toSum}) reach in their periods. */
+  void write(Handle h, Map<String, Map<String, SlaTargets.Target>> byPeriod, long now) {
     byPeriod.forEach((label, customers) -> {
       SlaTargets.Target any = customers.values().iterator().next();
       Map<String, Long> failed = sums(h, FAILED, new ArrayList<>(customers.keySet()), any);

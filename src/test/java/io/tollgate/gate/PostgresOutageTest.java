@@ -110,6 +110,38 @@ final class PostgresOutageTest {
     billedOnceWhenBack(answered.get());
   }
 
+  /**
+   * Strict mode's 503s answered before deciding (a usage write failed) count against the SLA of the customer the
+   * in-memory view would have let through, once, when the database is back; a request the view would have refused
+   * for the customer's own reasons counts against nobody.
+   */
+  @Test
+  void strictUpFront503s_countAgainstTheSlaOfTheCustomerTheViewWouldHaveLetThrough_onceTheStoreIsBack()
+      throws Exception {
+    f = GateFixture.start(dir, "metering:\n  durability: strict\n  strict_commit_timeout: 1s\n",
+        Map.of("TOLLGATE_STORE_URL", pg.url()));
+    String key = f.customer("{\"customer_id\":\"strict-sla\",\"tier\":\"enterprise\"}");
+    String suspended = f.customer("{\"customer_id\":\"strict-off\",\"tier\":\"enterprise\"}");
+    assertThat(f.tollgate.admin("PATCH", "/admin/customers/strict-off", "{\"active\":false}").status())
+        .isEqualTo(200);
+    SlaOutageCalls calls = new SlaOutageCalls(f, key, "store_unavailable");
+    assertThat(calls.call()).isEqualTo(200);
+
+    pg.refuseConnections();
+    // the first 503s are requests admitted whose usage did not commit in time; the next ones are refused up front
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> calls.call() == 503);
+    long waitedOut = calls.refused();
+    for (int i = 0; i < 5; i++) {
+      assertThat(calls.call()).isEqualTo(503);
+    }
+    assertThat(calls.refused()).as("503s answered before deciding").isGreaterThan(waitedOut);
+    calls.refusedForTheCustomersOwnReasons(suspended);
+    pg.allowConnections();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> calls.call() == 200);
+
+    calls.countedOnceAgainst("strict-sla", "strict-off");
+  }
+
   /** Takes the database away during a load of GETs; the requests answered 200 then. */
   private long outageUnderLoad() throws Exception {
     String key = f.customer("{\"customer_id\":\"outage-1\",\"tier\":\"enterprise\"}");

@@ -3,15 +3,11 @@ package io.tollgate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.tollgate.admin.RunningTollgate.Answer;
 import io.tollgate.store.PostgresTestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,48 +48,21 @@ final class StaleRegistryTest {
     String key = f.customer("{\"customer_id\":\"stale-sla\",\"tier\":\"enterprise\"}");
     String suspended = f.customer("{\"customer_id\":\"stale-off\",\"tier\":\"enterprise\"}");
     assertThat(f.tollgate.admin("PATCH", "/admin/customers/stale-off", "{\"active\":false}").status()).isEqualTo(200);
-    AtomicLong answered = new AtomicLong();
-    AtomicLong stale = new AtomicLong();
-    Supplier<Integer> call = () -> {
-      Answer a = f.gate("GET", "/v1/default/items/x", key);
-      if (a.status() == 200) {
-        answered.incrementAndGet();
-      } else if (a.status() == 503 && a.json().path("code").asText().equals("registry_stale")) {
-        stale.incrementAndGet();
-      } else {
-        throw new AssertionError("unexpected answer " + a.status() + " " + a.text());
-      }
-      return a.status();
-    };
-    assertThat(call.get()).isEqualTo(200);
+    SlaOutageCalls calls = new SlaOutageCalls(f, key, "registry_stale");
+    assertThat(calls.call()).isEqualTo(200);
 
     pg.refuseConnections();
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> call.get() == 503);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> calls.call() == 503);
     for (int i = 0; i < 3; i++) {
-      assertThat(call.get()).isEqualTo(503);
+      assertThat(calls.call()).isEqualTo(503);
     }
     // stale too, but the view would have refused them for the customer's own reasons: counted against no SLA
-    for (Answer a : new Answer[] {f.gate("GET", "/v1/private/items/x", key),
-        f.gate("GET", "/v1/default/items/x", suspended), f.gate("GET", "/v1/default/items/x", "tg_live_unknown0")}) {
-      assertThat(a.status()).isEqualTo(503);
-      assertThat(a.json().path("code").asText()).isEqualTo("registry_stale");
-      assertThat(a.json().has("customer_id")).isFalse(); // the answer names no one, as before
-    }
+    calls.refusedForTheCustomersOwnReasons(suspended);
     pg.allowConnections();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> call.get() == 200);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> calls.call() == 200);
 
-    long failed = stale.get();
-    assertThat(failed).isGreaterThanOrEqualTo(4);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      JsonNode u = f.usage("stale-sla");
-      assertThat(u.path("rejected").path("registry_stale").asLong()).isEqualTo(failed);
-      assertThat(u.path("sla").path("failed_requests").asLong()).isEqualTo(failed);
-      assertThat(u.path("sla").path("eligible_requests").asLong()).isEqualTo(answered.get() + failed);
-      assertThat(u.path("requests").asLong()).isEqualTo(answered.get());
-    });
-    JsonNode off = f.usage("stale-off");
-    assertThat(off.path("rejected").has("registry_stale")).isFalse();
-    assertThat(off.path("sla").path("eligible_requests").asLong()).isZero();
+    assertThat(calls.refused()).isGreaterThanOrEqualTo(4);
+    calls.countedOnceAgainst("stale-sla", "stale-off");
   }
 
   @Test

@@ -35,17 +35,23 @@ final class TwoNodes implements AutoCloseable {
 
   /** {@code limitsYaml}: extra keys of the {@code limits:} section (indented by two spaces), or empty. */
   static TwoNodes start(Path dir, String limitsYaml) throws Exception {
-    PostgresTestDatabase pg = PostgresTestDatabase.createDatabase();
-    RedisServer redis = RedisServer.start();
-    return new TwoNodes(pg, redis, node(dir, "a", limitsYaml, pg, redis), node(dir, "b", limitsYaml, pg, redis));
+    return start(dir, limitsYaml, "");
   }
 
-  private static GateFixture node(Path dir, String name, String limitsYaml, PostgresTestDatabase pg,
+  /** {@code moreYaml}: further top-level sections of both nodes' configuration (a {@code webhooks:} one), or empty. */
+  static TwoNodes start(Path dir, String limitsYaml, String moreYaml) throws Exception {
+    PostgresTestDatabase pg = PostgresTestDatabase.createDatabase();
+    RedisServer redis = RedisServer.start();
+    return new TwoNodes(pg, redis, node(dir, "a", limitsYaml, moreYaml, pg, redis),
+        node(dir, "b", limitsYaml, moreYaml, pg, redis));
+  }
+
+  private static GateFixture node(Path dir, String name, String limitsYaml, String moreYaml, PostgresTestDatabase pg,
       RedisServer redis) throws Exception {
     Path nodeDir = Files.createDirectories(dir.resolve(name));
     // a loaded 2-core test machine: a generous timeout, so that only a dead Redis counts as unreachable
     return GateFixture.start(nodeDir, "node:\n  id: node-" + name + "\nlimits:\n" + limitsYaml
-        + "  redis:\n    timeout: 2s\n", Map.of("TOLLGATE_STORE_URL", pg.url(), "TOLLGATE_HMAC_SECRET", SHARED_SECRET,
+        + "  redis:\n    timeout: 2s\n" + moreYaml, Map.of("TOLLGATE_STORE_URL", pg.url(), "TOLLGATE_HMAC_SECRET", SHARED_SECRET,
         "TOLLGATE_REDIS_URL", redis.url()));
   }
 

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code tollgate webhooks …}: webhook endpoints and their deliveries (docs/webhooks.md). */
 @Command(name = "webhooks", mixinStandardHelpOptions = true,
@@ -20,6 +23,9 @@ import picocli.CommandLine.Parameters;
     footer = {"%nExample:", "  tollgate webhooks create https://hooks.example.com/t --event usage.threshold"})
 final class WebhooksCommand {
   static final String SECRET_LABEL = "signing secret (shown once, store it now): ";
+
+  @Spec
+  CommandSpec spec;
 
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = "Create an endpoint; its signing secret is printed once.",
@@ -59,6 +65,30 @@ final class WebhooksCommand {
       footer = {"%nExample:", "  tollgate webhooks get whe_0123"})
   int get(@Mixin AdminOptions admin, @Mixin Output out, @Parameters(index = "0", paramLabel = "ID") String id) {
     return out.print(admin.client().get(path(id), Map.of()), WebhooksCommand::endpoint);
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true,
+      description = {"Change an endpoint's URL, events or description; options not given keep their value.",
+          "--event replaces the whole list of events; --description '' clears the description."},
+      footer = {"%nExample:", "  tollgate webhooks update whe_0123 --event usage.threshold \\",
+          "      --event sla.at_risk --description billing"})
+  int update(@Mixin AdminOptions admin, @Mixin Output out, @Parameters(index = "0", paramLabel = "ID") String id,
+      @Option(names = "--url", paramLabel = "URL", description = "the new URL") String url,
+      @Option(names = "--event", paramLabel = "TYPE",
+          description = "an event type to receive (repeat for more): the new full list") List<String> events,
+      @Option(names = "--description", paramLabel = "TEXT", description = "the new description ('' clears it)")
+      String description) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    Bodies.putText(body, "url", url);
+    Bodies.putList(body, "events", events);
+    if (description != null) {
+      body.put("description", description.isEmpty() ? null : description);
+    }
+    if (body.isEmpty()) {
+      throw new ParameterException(spec.subcommands().get("update"),
+          "nothing to change: give --url, --event or --description");
+    }
+    return out.print(admin.client().patch(path(id), body), WebhooksCommand::endpoint);
   }
 
   @Command(name = "enable", mixinStandardHelpOptions = true,

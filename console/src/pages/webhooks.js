@@ -55,10 +55,19 @@ export function Webhooks() {
   <//>`;
 }
 
-function NewEndpoint({ onCancel, onCreated }) {
-  const [form, setForm] = useState({ url: '', description: '', events: [] });
+/** The events checked, in the order of EVENTS. */
+const chosen = (events) => EVENTS.map(([t]) => t).filter((t) => events.includes(t));
+
+/**
+ * The form an endpoint is created and edited with: URL, description and the checkbox list of EVENTS, filled once
+ * from `initial` (nothing reloaded later writes into it). `send(form)` makes the call; a refusal keeps the form as
+ * typed and shows the problem, each refused field marked.
+ */
+function EndpointForm({ prefix, title, initial, submitLabel, refused, send, onCancel }) {
+  const [form, setForm] = useState(initial);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const invalid = (field) => (error?.errors || []).some((e) => e.field === field) || undefined;
   const toggle = (type) => setForm({
     ...form, events: form.events.includes(type) ? form.events.filter((t) => t !== type) : [...form.events, type],
   });
@@ -66,44 +75,74 @@ function NewEndpoint({ onCancel, onCreated }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const body = { url: form.url.trim(), events: EVENTS.map(([t]) => t).filter((t) => form.events.includes(t)) };
-    if (form.description.trim()) body.description = form.description.trim();
     try {
-      onCreated(await api.createWebhook(body));
+      await send({ url: form.url.trim(), description: form.description.trim(), events: chosen(form.events) });
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   };
-  return html`<form class="card form-grid" onSubmit=${submit} aria-labelledby="new-endpoint-title">
-    <h2 id="new-endpoint-title">New endpoint</h2>
-    <div class="field"><label for="wh-url">URL</label>
-      <input id="wh-url" type="url" required value=${form.url} aria-describedby="wh-url-help"
-        onInput=${(e) => setForm({ ...form, url: e.target.value })} />
-      <small id="wh-url-help">https; plain http and private addresses only with webhooks.allow_private.</small></div>
-    <div class="field"><label for="wh-description">Description (optional)</label>
-      <input id="wh-description" maxlength="500" value=${form.description}
+  const titleId = `${prefix}-title`;
+  return html`<form class="card form-grid" onSubmit=${submit} aria-labelledby=${titleId}>
+    <h2 id=${titleId}>${title}</h2>
+    <div class="field"><label for=${`${prefix}-url`}>URL</label>
+      <input id=${`${prefix}-url`} type="url" required value=${form.url} aria-describedby=${`${prefix}-url-help`}
+        aria-invalid=${invalid('url')} onInput=${(e) => setForm({ ...form, url: e.target.value })} />
+      <small id=${`${prefix}-url-help`}>https; plain http and private addresses only with webhooks.allow_private.</small></div>
+    <div class="field"><label for=${`${prefix}-description`}>Description (optional)</label>
+      <input id=${`${prefix}-description`} maxlength="500" value=${form.description} aria-invalid=${invalid('description')}
         onInput=${(e) => setForm({ ...form, description: e.target.value })} /></div>
     <fieldset class="checks">
       <legend>Events</legend>
       ${EVENTS.map(([type, what]) => html`<label class="check"><input type="checkbox" checked=${form.events.includes(type)}
         onChange=${() => toggle(type)} /> <code>${type}</code> <span class="muted">${what}</span></label>`)}
     </fieldset>
-    <${Failure} error=${error} what="Not created" />
+    <${Failure} error=${error} what=${refused} />
     <div class="actions">
       <button type="button" onClick=${onCancel}>Cancel</button>
-      <button type="submit" class="primary" disabled=${busy}>Create endpoint</button>
+      <button type="submit" class="primary" disabled=${busy}>${submitLabel}</button>
     </div>
   </form>`;
 }
 
-/** One endpoint: enable or disable it, delete it, send a test event, and its deliveries with a retry each. */
+function NewEndpoint({ onCancel, onCreated }) {
+  const send = async ({ url, description, events }) => {
+    onCreated(await api.createWebhook(description ? { url, events, description } : { url, events }));
+  };
+  return html`<${EndpointForm} prefix="wh" title="New endpoint" initial=${{ url: '', description: '', events: [] }}
+    submitLabel="Create endpoint" refused="Not created" send=${send} onCancel=${onCancel} />`;
+}
+
+/**
+ * Edits an endpoint's URL, events and description, prefilled from the endpoint as it was when the form opened.
+ * Only the fields changed since are sent (an emptied description as null: cleared); a refusal changes nothing.
+ */
+function EditEndpoint({ w, onCancel, onSaved }) {
+  const [initial] = useState(() => ({ url: w.url, description: w.description || '', events: chosen(w.events) }));
+  const send = async (form) => {
+    const body = {};
+    if (form.url !== initial.url) body.url = form.url;
+    if (form.events.join() !== initial.events.join()) body.events = form.events;
+    if (form.description !== initial.description) body.description = form.description || null;
+    if (Object.keys(body).length === 0) {
+      onSaved('Nothing changed.');
+      return;
+    }
+    await api.patchWebhook(w.id, body);
+    onSaved('Endpoint saved.');
+  };
+  return html`<${EndpointForm} prefix="wh-edit" title="Edit endpoint" initial=${initial} submitLabel="Save endpoint"
+    refused="Not saved" send=${send} onCancel=${onCancel} />`;
+}
+
+/** One endpoint: edit, enable or disable it, delete it, send a test event, and its deliveries with a retry each. */
 export function WebhookPage({ id }) {
   const endpoint = useLoad(() => api.webhook(id), [id]);
   const deliveries = useLoad(() => api.deliveries(id), [id]);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState(null);
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const w = endpoint.data;
   // while a delivery is pending its row is read again every 2 s, until it is delivered or failed; a layout effect,
@@ -150,10 +189,14 @@ export function WebhookPage({ id }) {
         <button type="button" disabled=${busy} onClick=${() => act(() => api.patchWebhook(id, { enabled: !w.enabled }),
           w.enabled ? 'Endpoint disabled: its deliveries wait.' : 'Endpoint enabled.', [endpoint, deliveries])}>
           ${w.enabled ? 'Disable' : 'Enable'}</button>
+        <button type="button" aria-expanded=${editing} disabled=${endpoint.loading}
+          onClick=${() => setEditing(!editing)}>Edit…</button>
         <button type="button" class="danger" onClick=${() => setDeleting(true)}>Delete…</button>
       </div>
       <${Failure} error=${!deleting && error} />
     </section>`}
+    ${w && editing && html`<${EditEndpoint} w=${w} onCancel=${() => setEditing(false)}
+      onSaved=${(text) => { setEditing(false); setNotice(text); endpoint.reload(); }} />`}
     <${Confirm} open=${deleting} title=${`Delete ${id}?`} confirm="Delete endpoint" danger busy=${busy}
       onConfirm=${remove} onCancel=${() => { setDeleting(false); setError(null); }}>
       <p>The endpoint and its deliveries are deleted; pending deliveries are never sent. This cannot be undone.</p>

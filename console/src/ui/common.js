@@ -13,10 +13,13 @@ export function Page({ title, actions, children }) {
   </section>`;
 }
 
+/** An error as the API's problem document has it: its detail and code, and each field's error when there are several. */
 export function Failure({ error, what }) {
   if (!error) return null;
-  return html`<p class="error" role="alert">${what ? `${what}: ` : ''}${error.message}${error.code
-    ? html` <code>${error.code}</code>` : ''}</p>`;
+  const fields = error.errors || [];
+  return html`<div class="error" role="alert"><p>${what ? `${what}: ` : ''}${error.message}${error.code
+    ? html` <code>${error.code}</code>` : ''}</p>${fields.length > 1 && html`<ul>${fields.map((f) => html`<li>
+      <code>${f.field}</code>: ${f.message}</li>`)}</ul>`}</div>`;
 }
 
 export const Loading = ({ what = 'Loading' }) => html`<p class="muted" role="status">${what}…</p>`;

@@ -18,7 +18,8 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
       ${t&&P`<div class="actions">${t}</div>`}
     </header>
     ${n}
-  </section>`}function J({error:e,what:t}){return e?P`<p class="error" role="alert">${t?`${t}: `:``}${e.message}${e.code?P` <code>${e.code}</code>`:``}</p>`:null}var Y=({what:e=`Loading`})=>P`<p class="muted" role="status">${e}…</p>`,tt=({text:e})=>P`<p class="notice" role="status" aria-live="polite">${e||``}</p>`;function X({status:e}){return P`<span class=${`badge badge-${e}`}>${e}</span>`}function nt({value:e,used:t,label:n}){let r=e==null?0:Math.min(1,e),i=e>=.9?`high`:e>=.7?`mid`:`low`;return P`<div class="util">
+  </section>`}function J({error:e,what:t}){if(!e)return null;let n=e.errors||[];return P`<div class="error" role="alert"><p>${t?`${t}: `:``}${e.message}${e.code?P` <code>${e.code}</code>`:``}</p>${n.length>1&&P`<ul>${n.map(e=>P`<li>
+      <code>${e.field}</code>: ${e.message}</li>`)}</ul>`}</div>`}var Y=({what:e=`Loading`})=>P`<p class="muted" role="status">${e}…</p>`,tt=({text:e})=>P`<p class="notice" role="status" aria-live="polite">${e||``}</p>`;function X({status:e}){return P`<span class=${`badge badge-${e}`}>${e}</span>`}function nt({value:e,used:t,label:n}){let r=e==null?0:Math.min(1,e),i=e>=.9?`high`:e>=.7?`mid`:`low`;return P`<div class="util">
     <div class="util-track" role="meter" aria-label=${n||`Quota utilization`}
       aria-valuemin="0" aria-valuemax="100" aria-valuenow=${e===null?void 0:Math.round(e*100)}
       aria-valuetext=${Ye(e,t)}>
@@ -389,7 +390,7 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
     ${r&&P`<${at} title=${`Signing secret of ${r.id}`} value=${r.secret}
       noun="signing secret" kept="Tollgate keeps it to sign the deliveries but never shows it again."
       onDone=${()=>i(null)} />`}
-    ${t&&P`<${Gt} onCancel=${()=>n(!1)}
+    ${t&&P`<${qt} onCancel=${()=>n(!1)}
       onCreated=${t=>{i(t),n(!1),e.reload()}} />`}
     <${J} error=${e.error} what="The endpoints could not be loaded" />
     ${e.loading&&!e.data&&P`<${Y} what="Loading endpoints" />`}
@@ -406,55 +407,61 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
           <td data-label="Status"><${X} status=${Ht(e)} /></td>
           <td data-label="Created">${K(e.created_at)}</td></tr>`)}</tbody>
       </table></div>`)}
-  <//>`}function Gt({onCancel:e,onCreated:t}){let[n,r]=L({url:``,description:``,events:[]}),[i,a]=L(null),[o,s]=L(!1),c=e=>r({...n,events:n.events.includes(e)?n.events.filter(t=>t!==e):[...n.events,e]});return P`<form class="card form-grid" onSubmit=${async e=>{e.preventDefault(),s(!0),a(null);let r={url:n.url.trim(),events:Bt.map(([e])=>e).filter(e=>n.events.includes(e))};n.description.trim()&&(r.description=n.description.trim());try{t(await H.createWebhook(r))}catch(e){a(e),s(!1)}}} aria-labelledby="new-endpoint-title">
-    <h2 id="new-endpoint-title">New endpoint</h2>
-    <div class="field"><label for="wh-url">URL</label>
-      <input id="wh-url" type="url" required value=${n.url} aria-describedby="wh-url-help"
-        onInput=${e=>r({...n,url:e.target.value})} />
-      <small id="wh-url-help">https; plain http and private addresses only with webhooks.allow_private.</small></div>
-    <div class="field"><label for="wh-description">Description (optional)</label>
-      <input id="wh-description" maxlength="500" value=${n.description}
-        onInput=${e=>r({...n,description:e.target.value})} /></div>
+  <//>`}var Gt=e=>Bt.map(([e])=>e).filter(t=>e.includes(t));function Kt({prefix:e,title:t,initial:n,submitLabel:r,refused:i,send:a,onCancel:o}){let[s,c]=L(n),[l,u]=L(null),[d,f]=L(!1),p=e=>(l?.errors||[]).some(t=>t.field===e)||void 0,m=e=>c({...s,events:s.events.includes(e)?s.events.filter(t=>t!==e):[...s.events,e]}),h=async e=>{e.preventDefault(),f(!0),u(null);try{await a({url:s.url.trim(),description:s.description.trim(),events:Gt(s.events)})}catch(e){u(e),f(!1)}},g=`${e}-title`;return P`<form class="card form-grid" onSubmit=${h} aria-labelledby=${g}>
+    <h2 id=${g}>${t}</h2>
+    <div class="field"><label for=${`${e}-url`}>URL</label>
+      <input id=${`${e}-url`} type="url" required value=${s.url} aria-describedby=${`${e}-url-help`}
+        aria-invalid=${p(`url`)} onInput=${e=>c({...s,url:e.target.value})} />
+      <small id=${`${e}-url-help`}>https; plain http and private addresses only with webhooks.allow_private.</small></div>
+    <div class="field"><label for=${`${e}-description`}>Description (optional)</label>
+      <input id=${`${e}-description`} maxlength="500" value=${s.description} aria-invalid=${p(`description`)}
+        onInput=${e=>c({...s,description:e.target.value})} /></div>
     <fieldset class="checks">
       <legend>Events</legend>
-      ${Bt.map(([e,t])=>P`<label class="check"><input type="checkbox" checked=${n.events.includes(e)}
-        onChange=${()=>c(e)} /> <code>${e}</code> <span class="muted">${t}</span></label>`)}
+      ${Bt.map(([e,t])=>P`<label class="check"><input type="checkbox" checked=${s.events.includes(e)}
+        onChange=${()=>m(e)} /> <code>${e}</code> <span class="muted">${t}</span></label>`)}
     </fieldset>
-    <${J} error=${i} what="Not created" />
+    <${J} error=${l} what=${i} />
     <div class="actions">
-      <button type="button" onClick=${e}>Cancel</button>
-      <button type="submit" class="primary" disabled=${o}>Create endpoint</button>
+      <button type="button" onClick=${o}>Cancel</button>
+      <button type="submit" class="primary" disabled=${d}>${r}</button>
     </div>
-  </form>`}function Kt({id:e}){let t=Q(()=>H.webhook(e),[e]),n=Q(()=>H.deliveries(e),[e]),[r,i]=L(``),[a,o]=L(null),[s,c]=L(!1),[l,u]=L(!1),d=t.data,f=(n.data||[]).some(e=>e.status===`pending`);De(()=>{if(!f||n.loading)return;let e=setTimeout(n.reload,Vt);return()=>clearTimeout(e)},[f,n.loading,n.data]);let p=async(e,t,n)=>{u(!0),o(null);try{await e(),i(t),n.forEach(e=>e.reload())}catch(e){o(e)}finally{u(!1)}};return P`<${q} title=${`Webhook ${e}`} actions=${P`<a class="button" href="#/webhooks">Every endpoint</a>`}>
+  </form>`}function qt({onCancel:e,onCreated:t}){return P`<${Kt} prefix="wh" title="New endpoint" initial=${{url:``,description:``,events:[]}}
+    submitLabel="Create endpoint" refused="Not created" send=${async({url:e,description:n,events:r})=>{t(await H.createWebhook(n?{url:e,events:r,description:n}:{url:e,events:r}))}} onCancel=${e} />`}function Jt({w:e,onCancel:t,onSaved:n}){let[r]=L(()=>({url:e.url,description:e.description||``,events:Gt(e.events)}));return P`<${Kt} prefix="wh-edit" title="Edit endpoint" initial=${r} submitLabel="Save endpoint"
+    refused="Not saved" send=${async t=>{let i={};t.url!==r.url&&(i.url=t.url),t.events.join()!==r.events.join()&&(i.events=t.events),t.description!==r.description&&(i.description=t.description||null),Object.keys(i).length===0?n(`Nothing changed.`):(await H.patchWebhook(e.id,i),n(`Endpoint saved.`))}} onCancel=${t} />`}function Yt({id:e}){let t=Q(()=>H.webhook(e),[e]),n=Q(()=>H.deliveries(e),[e]),[r,i]=L(``),[a,o]=L(null),[s,c]=L(!1),[l,u]=L(!1),[d,f]=L(!1),p=t.data,m=(n.data||[]).some(e=>e.status===`pending`);De(()=>{if(!m||n.loading)return;let e=setTimeout(n.reload,Vt);return()=>clearTimeout(e)},[m,n.loading,n.data]);let h=async(e,t,n)=>{f(!0),o(null);try{await e(),i(t),n.forEach(e=>e.reload())}catch(e){o(e)}finally{f(!1)}};return P`<${q} title=${`Webhook ${e}`} actions=${P`<a class="button" href="#/webhooks">Every endpoint</a>`}>
     <${tt} text=${r} />
     <${J} error=${t.error} what="The endpoint could not be loaded" />
-    ${t.loading&&!d&&P`<${Y} />`}
-    ${d&&P`<section class="card" aria-labelledby="endpoint-title">
-      <h2 id="endpoint-title">Endpoint: <${X} status=${Ht(d)} /></h2>
+    ${t.loading&&!p&&P`<${Y} />`}
+    ${p&&P`<section class="card" aria-labelledby="endpoint-title">
+      <h2 id="endpoint-title">Endpoint: <${X} status=${Ht(p)} /></h2>
       <dl class="facts">
-        <dt>URL</dt><dd><code>${d.url}</code></dd>
-        <dt>Events</dt><dd>${d.events.join(`, `)}</dd>
-        <dt>Description</dt><dd>${d.description||`—`}</dd>
-        ${d.disabled_reason&&P`<dt>Disabled by Tollgate</dt><dd>${d.disabled_reason}</dd>`}
-        <dt>Created</dt><dd>${K(d.created_at)}</dd>
+        <dt>URL</dt><dd><code>${p.url}</code></dd>
+        <dt>Events</dt><dd>${p.events.join(`, `)}</dd>
+        <dt>Description</dt><dd>${p.description||`—`}</dd>
+        ${p.disabled_reason&&P`<dt>Disabled by Tollgate</dt><dd>${p.disabled_reason}</dd>`}
+        <dt>Created</dt><dd>${K(p.created_at)}</dd>
       </dl>
       <div class="actions">
-        <button type="button" class="primary" disabled=${l}
-          onClick=${()=>p(()=>H.testWebhook(e),`Test event queued.`,[n])}>Send test event</button>
-        <button type="button" disabled=${l} onClick=${()=>p(()=>H.patchWebhook(e,{enabled:!d.enabled}),d.enabled?`Endpoint disabled: its deliveries wait.`:`Endpoint enabled.`,[t,n])}>
-          ${d.enabled?`Disable`:`Enable`}</button>
+        <button type="button" class="primary" disabled=${d}
+          onClick=${()=>h(()=>H.testWebhook(e),`Test event queued.`,[n])}>Send test event</button>
+        <button type="button" disabled=${d} onClick=${()=>h(()=>H.patchWebhook(e,{enabled:!p.enabled}),p.enabled?`Endpoint disabled: its deliveries wait.`:`Endpoint enabled.`,[t,n])}>
+          ${p.enabled?`Disable`:`Enable`}</button>
+        <button type="button" aria-expanded=${l} disabled=${t.loading}
+          onClick=${()=>u(!l)}>Edit…</button>
         <button type="button" class="danger" onClick=${()=>c(!0)}>Delete…</button>
       </div>
       <${J} error=${!s&&a} />
     </section>`}
-    <${rt} open=${s} title=${`Delete ${e}?`} confirm="Delete endpoint" danger busy=${l}
-      onConfirm=${async()=>{u(!0),o(null);try{await H.deleteWebhook(e),W(`/webhooks`)}catch(e){o(e),u(!1)}}} onCancel=${()=>{c(!1),o(null)}}>
+    ${p&&l&&P`<${Jt} w=${p} onCancel=${()=>u(!1)}
+      onSaved=${e=>{u(!1),i(e),t.reload()}} />`}
+    <${rt} open=${s} title=${`Delete ${e}?`} confirm="Delete endpoint" danger busy=${d}
+      onConfirm=${async()=>{f(!0),o(null);try{await H.deleteWebhook(e),W(`/webhooks`)}catch(e){o(e),f(!1)}}} onCancel=${()=>{c(!1),o(null)}}>
       <p>The endpoint and its deliveries are deleted; pending deliveries are never sent. This cannot be undone.</p>
       <${J} error=${s&&a} />
     <//>
-    <${qt} id=${e} deliveries=${n} busy=${l}
-      onRetry=${t=>p(()=>H.retryDelivery(e,t.id),`Delivery ${t.id} is pending again.`,[n])} />
-  <//>`}function qt({id:e,deliveries:t,busy:n,onRetry:r}){let i=t.data||[];return P`<section class="card" aria-labelledby="deliveries-title">
+    <${Xt} id=${e} deliveries=${n} busy=${d}
+      onRetry=${t=>h(()=>H.retryDelivery(e,t.id),`Delivery ${t.id} is pending again.`,[n])} />
+  <//>`}function Xt({id:e,deliveries:t,busy:n,onRetry:r}){let i=t.data||[];return P`<section class="card" aria-labelledby="deliveries-title">
     <h2 id="deliveries-title">Deliveries</h2>
     <div class="actions"><button type="button" onClick=${t.reload}>Refresh deliveries</button></div>
     <${J} error=${t.error} what="The deliveries could not be loaded" />
@@ -477,14 +484,14 @@ var e,t,n,r,i,a,o,s,c,l,u=Symbol.for(`pv`),d={},f=[],p=/^m(i|n|o|s|text|space)$/
             aria-label=${`Retry delivery ${e.id}`} onClick=${()=>r(e)}>Retry</button></td>
         </tr>`)}</tbody>
       </table></div>`)}
-  </section>`}var Jt=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/webhooks`,`Webhooks`],[`/audit`,`Audit`]];function Yt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return P`<${lt} />`;case`customers`:return r?P`<${St} id=${r} key=${r} />`:P`<${gt} params=${t} />`;case`usage`:return P`<${jt} params=${t} />`;case`tiers`:return P`<${Lt} />`;case`webhooks`:return r?P`<${Kt} id=${r} key=${r} />`:P`<${Wt} />`;case`audit`:return P`<${zt} params=${t} />`;default:return P`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function Xt(){let[e,t]=L(!!Ue.key()),[n,r]=L(``),i=Ke();if(R(()=>He(()=>{Ue.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),R(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return P`<main id="main"><${qe} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return P`
+  </section>`}var Zt=[[`/`,`Overview`],[`/customers`,`Customers`],[`/usage`,`Usage`],[`/tiers`,`Tiers`],[`/webhooks`,`Webhooks`],[`/audit`,`Audit`]];function Qt({parts:e,params:t}){let[n,r]=e;switch(n){case void 0:return P`<${lt} />`;case`customers`:return r?P`<${St} id=${r} key=${r} />`:P`<${gt} params=${t} />`;case`usage`:return P`<${jt} params=${t} />`;case`tiers`:return P`<${Lt} />`;case`webhooks`:return r?P`<${Yt} id=${r} key=${r} />`:P`<${Wt} />`;case`audit`:return P`<${zt} params=${t} />`;default:return P`<p role="alert">No such page. <a href="#/">Back to the overview</a>.</p>`}}function $t(){let[e,t]=L(!!Ue.key()),[n,r]=L(``),i=Ke();if(R(()=>He(()=>{Ue.signOut(),r(`The admin key was refused (401): it may have been removed. Sign in again.`),t(!1)}),[]),R(()=>{document.getElementById(`page-title`)?.focus()},[i.parts.join(`/`)]),!e)return P`<main id="main"><${qe} notice=${n} onSignedIn=${()=>{r(``),t(!0)}} /></main>`;let a=`/${i.parts[0]||``}`;return P`
     <a class="skip" href="#main" onClick=${e=>{e.preventDefault(),document.getElementById(`page-title`)?.focus()}}>Skip to content</a>
     <header class="topbar">
       <a class="brand" href="#/">Tollgate</a>
       <nav aria-label="Main">
-        <ul>${Jt.map(([e,t])=>P`<li><a href=${`#${e}`}
+        <ul>${Zt.map(([e,t])=>P`<li><a href=${`#${e}`}
           aria-current=${a===e?`page`:void 0}>${t}</a></li>`)}</ul>
       </nav>
       <button type="button" class="signout" onClick=${()=>{Ue.signOut(),t(!1)}}>Sign out</button>
     </header>
-    <main id="main">${Yt(i)}</main>`}M(P`<${Xt} />`,document.getElementById(`app`));
+    <main id="main">${Qt(i)}</main>`}M(P`<${$t} />`,document.getElementById(`app`));

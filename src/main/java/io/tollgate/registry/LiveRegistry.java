@@ -1,6 +1,8 @@
 package io.tollgate.registry;
 
 import io.tollgate.config.Catalog;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -101,11 +103,24 @@ public final class LiveRegistry implements ChangeFeed {
       return;
     }
     store.findCustomer(change.customerId()).ifPresentOrElse(
-        c -> view.apply(c, store.keysOf(c.id())),
+        c -> view.apply(c, revokedAsWritten(c, store.keysOf(c.id()))),
         () -> view.remove(change.customerId()));
     if (view.overlaySize() > compactAfter(view) && compacting.compareAndSet(false, true)) {
       compactor.execute(this::compact);
     }
+  }
+
+  /**
+   * The keys with every revocation that the writing node's clock had reached when it last wrote the customer
+   * ({@code revoked_at} at or before the customer's {@code updated_at}, both stamped by that node) moved to the
+   * epoch, so that this node refuses them at once whatever its own clock says: a node whose clock is behind the
+   * writer's used to let a revoked key through until its clock reached the writer's {@code revoked_at} (2 s with
+   * clocks 2 s apart). A revocation still ahead for the writer (a rotation's grace period) is left to this node's
+   * clock. The view's {@code revoked_at} is read only for the key's status at the gate.
+   */
+  static List<CustomerKey> revokedAsWritten(Customer c, List<CustomerKey> keys) {
+    return keys.stream().map(k -> k.revokedAt().filter(at -> at.isAfter(Instant.EPOCH) && !at.isAfter(c.updatedAt()))
+        .map(at -> k.withRevokedAt(Instant.EPOCH)).orElse(k)).toList();
   }
 
   /**

@@ -50,6 +50,26 @@ final class SkewedClocksAcrossProcessesTest {
   }
 
   /**
+   * A revocation takes effect at once on every node, whatever their clocks: node 1 (2 s ahead) stamps the key's
+   * {@code revoked_at} 2 s into node 0's future, and node 0 used to let the key through until its own clock got
+   * there, 2 s after the revocation was answered, on top of the change feed's delay.
+   */
+  @Test
+  void keyRevokedThroughTheNodeAhead_isRefusedByTheNodeBehindWithinTheFeedsDelay_notAfterTheSkew() {
+    String key = nodes.customer("skew-revoke", "{}");
+    assertThat(ProcessNodes.status(nodes.node(0), "/v1/default/items/x", key)).isEqualTo(200);
+    String keyId = nodes.node(1).admin("GET", "/admin/customers/skew-revoke/keys", null).json().get("keys").get(0)
+        .get("key_id").asText();
+    assertThat(nodes.node(1).admin("DELETE", "/admin/customers/skew-revoke/keys/" + keyId, null).status())
+        .isEqualTo(200);
+    long revoked = System.nanoTime();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+        .until(() -> ProcessNodes.status(nodes.node(0), "/v1/default/items/x", key) == 401);
+    System.out.printf("revoked through the node 2 s ahead: refused by the other after %d ms%n",
+        (System.nanoTime() - revoked) / 1_000_000);
+  }
+
+  /**
    * The node's clock against this JVM's, read from the {@code created_at} it stamps on a customer it creates:
    * {@link #SKEW} when that falls between this JVM's clock before and after the call plus the skew, zero when it
    * falls between them unshifted.

@@ -113,4 +113,37 @@ final class UsageEventsAcrossNodesTest {
           .until(() -> receiver.ofType("usage.threshold").size() == 1);
     }
   }
+
+  /**
+   * No SLA level is judged under 100 eligible requests: 98 billed, then one engine 500 on each node, in batches in
+   * flight together, is 99 eligible for each batch alone and 100 (2 failed, twice the enterprise tier's 99.99 %
+   * budget of 1) for both.
+   */
+  @Test
+  void twoNodesFailingOneCustomerAtOnce_reachingTheSlaLevelsOnlyTogether_sendBothSlaAtRiskEvents() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver(0);
+        TwoNodes nodes = TwoNodes.start(dir, "", WebhooksTest.WEBHOOKS)) {
+      WebhooksTest.endpoint(nodes.a.tollgate, receiver.url(), "sla.at_risk");
+      String onA = nodes.customer("fragile", "{}");
+      String onB = secondKey(nodes, "fragile");
+      for (int i = 0; i < 98; i++) {
+        assertThat(nodes.a.gate("GET", "/v1/default/items/i" + i, onA).status()).isEqualTo(200);
+      }
+      nodes.a.awaitUsage("fragile", u -> u.get("requests").asLong() == 98);
+      awaitQuiet(nodes, "fragile");
+      try (BatchesHeld held = new BatchesHeld(nodes)) {
+        assertThat(nodes.a.gate("GET", "/v1/default/serve/status/500", onA).status()).isEqualTo(500);
+        held.awaitWaiting(1);
+        assertThat(nodes.b.gate("GET", "/v1/default/serve/status/500", onB).status()).isEqualTo(500);
+        held.awaitWaiting(2);
+      }
+      JsonNode usage = nodes.a.awaitUsage("fragile", u -> u.get("sla").get("failed_requests").asLong() == 2);
+      assertThat(usage.get("sla").get("eligible_requests").asLong()).isEqualTo(100);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("sla.at_risk").size() == 2);
+      assertThat(receiver.ofType("sla.at_risk").stream()
+          .map(r -> WebhooksTest.read(r.body()).get("data").get("level").asText()).sorted().toList())
+          .containsExactly("exhausted", "half");
+    }
+  }
 }

@@ -233,7 +233,7 @@ final class UsageSpillTest {
   }
 
   @Test
-  void recorder_strictAfterABatchRunLeftASpillFile_replaysIt_butNeverSpills() {
+  void recorder_strictAfterABatchRunLeftASpillFile_replaysIt_butNeverSpillsUsage() {
     try (UsageSpill spill = UsageSpill.open(spillDir, 1 << 20)) {
       spill.append(batch("old-node:1", "acme", 1500), 3);
     }
@@ -250,6 +250,38 @@ final class UsageSpillTest {
     metered.store.working();
     await().atMost(PATIENCE).until(() -> recorder.backlog() == 0);
     assertThat(metered.totals("acme").units()).isEqualTo(units("2"));
+  }
+
+  /**
+   * Strict mode's refusals counted while the store fails (its up-front {@code 503 store_unavailable} among them) do
+   * not wait in memory: nothing waits on them, so they go to the spill, and a recorder started later counts them
+   * once. The usage stays for the store itself (a strict answer waits for the store, never for the file).
+   */
+  @Test
+  void recorder_strictStoreDown_spillsTheRefusalsCountedMeanwhile_andARecorderStartedLaterCountsThemOnce() {
+    metered.store.failing(Mode.FAIL_BEFORE);
+    UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
+    BatchingUsageRecorder recorder =
+        metered.start(Durability.STRICT, WINDOW, Duration.ofMillis(200), Duration.ofSeconds(30), spill);
+    recorder.record(use("acme", "1"));
+    await().atMost(PATIENCE).until(() -> recorder.storeFailing());
+    for (int i = 0; i < 3; i++) {
+      recorder.recordRefusal(new RefusalEvent("acme", "key_1", "store_unavailable", NOON));
+    }
+    await().atMost(PATIENCE).until(() -> spill.status().batches() >= 1 && recorder.backlog() == 1);
+    assertThat(spill.status().batches()).as("the usage is not spilled").isEqualTo(1);
+    assertThat(metered.totals("acme").refusals()).isEmpty();
+    // the process dies with the store still down: the spill file holds the refusals
+    recorder.close();
+    spill.close();
+
+    metered.store.working();
+    UsageSpill reopened = UsageSpill.open(spillDir, 1 << 20);
+    assertThat(reopened.status().batches()).isEqualTo(1);
+    metered.start(Durability.STRICT, WINDOW, reopened);
+    await().atMost(PATIENCE).until(() -> !Files.exists(file()));
+    assertThat(metered.totals("acme")).isEqualTo(new UsageTotals(Units.ZERO, 0, Map.of(), Map.of(),
+        Map.of("store_unavailable", 3L)));
   }
 
   @Test

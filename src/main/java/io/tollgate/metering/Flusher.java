@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link SpillReplayer} applies those, oldest first, on its own thread, so this thread never waits on a failing
  * store and spills what is counted every window. Only a batch that does not fit in the spill stays pending here, in
  * memory. In strict mode a failed batch stays pending here, but the refusals counted behind it are spilled every
- * window (see {@link #spillRefusals}), and the replayer waits until the pending batch is applied. Pacing uses {@link System#nanoTime()}, so a wall clock that jumps changes no window. Fields without
- * {@code volatile} belong to the flusher thread alone.
+ * window (see {@link #spillRefusals}), and the replayer waits until that batch is applied. Pacing uses
+ * {@link System#nanoTime()}, so a wall clock that jumps changes no window. Fields without {@code volatile} belong to
+ * the flusher thread alone.
  */
 final class Flusher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
@@ -42,6 +43,8 @@ final class Flusher implements Runnable {
   private volatile long stopDeadline;
   private volatile long durable;
   private volatile Pending pending;
+  /** The pending batch failed at least once and is not applied yet. */
+  private volatile boolean retrying;
   private long drained;
   private long sequence;
 
@@ -72,10 +75,11 @@ final class Flusher implements Runnable {
     this.nodeId = nodeId;
     this.failures = new StoreFailures(clock, window, strict ? "keeping it in memory"
         : "writing what waits to the spill file (in memory when it is full)");
-    // strict mode: spilled batches wait while a pending batch is retried, so that none is applied before it (an
-    // unacknowledged commit of it must still be known by its id when it is sent again)
+    // strict mode: spilled batches wait while a failed batch is retried, so that none is applied before it (an
+    // unacknowledged commit of it must still be known by its id when it is sent again); a batch on its first attempt
+    // does not hold them back, so a busy strict node, which always has one in flight, still replays
     this.replayer = new SpillReplayer(store, spill, listener, failures, window, nodeId, inherited,
-        () -> !strict || pending == null);
+        () -> !strict || !retrying);
     this.thread = Thread.ofPlatform().name("tollgate-usage-flusher").daemon().unstarted(this);
   }
 
@@ -163,6 +167,7 @@ final class Flusher implements Runnable {
             p.batch().id(), UsageStore.SILENT_NODE_WINDOW, failures.since());
       }
     } catch (RuntimeException e) {
+      retrying = true;
       listener.failed(System.nanoTime() - started);
       failures.failed("usage batch " + p.batch().id() + " (" + p.events() + " events)", e);
       if (!spillPending() && strict) {
@@ -181,6 +186,7 @@ final class Flusher implements Runnable {
   private void done(Pending p) {
     durable += p.events();
     pending = null;
+    retrying = false;
     p.generation().complete(null);
   }
 

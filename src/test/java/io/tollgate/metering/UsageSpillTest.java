@@ -284,6 +284,32 @@ final class UsageSpillTest {
         Map.of("store_unavailable", 3L)));
   }
 
+  /**
+   * Strict mode, the store back: the batch that failed reaches the store before the refusals spilled behind it (an
+   * unacknowledged commit of it must still be known by its id), then they follow, each once.
+   */
+  @Test
+  void recorder_strictStoreBack_appliesTheFailedBatchFirst_thenTheRefusalsSpilledBehindIt() {
+    metered.store.failing(Mode.FAIL_BEFORE);
+    UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
+    BatchingUsageRecorder recorder =
+        metered.start(Durability.STRICT, WINDOW, Duration.ofMillis(200), Duration.ofSeconds(30), spill);
+    var billed = recorder.record(use("acme", "1")).toCompletableFuture();
+    await().atMost(PATIENCE).until(() -> recorder.storeFailing());
+    recorder.recordRefusal(new RefusalEvent("acme", "key_1", "store_unavailable", NOON));
+    await().atMost(PATIENCE).until(() -> spill.status().batches() == 1);
+    // the replayer holds the spilled batch back while the failed one is retried: nothing but that one is tried
+    await().during(WINDOW.multipliedBy(5)).atMost(PATIENCE).until(() -> metered.store.attempts().stream()
+        .allMatch(a -> a.batch().id().equals("node-0:1")));
+
+    metered.store.working();
+    await().atMost(PATIENCE).until(() -> billed.isDone() && !Files.exists(file()));
+    assertThat(billed).isCompleted();
+    assertThat(metered.store.idsReachingTheStore()).startsWith("node-0:1", "node-0:2");
+    assertThat(metered.totals("acme")).isEqualTo(new UsageTotals(units("1"), 1, Map.of("put", units("1")),
+        Map.of("key_1", units("1")), Map.of("store_unavailable", 1L)));
+  }
+
   @Test
   void recorder_spillFull_keepsTheBatchInMemory_andAppliesItOnceTheStoreIsBack() {
     metered.store.failing(Mode.FAIL_BEFORE);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +253,26 @@ final class UsageSpillTest {
     assertThat(metered.totals("acme").units()).isEqualTo(units("2"));
   }
 
+  /** A strict recorder whose store failed the batch of one usage event, and the stage that event waits on. */
+  private record StrictOutage(BatchingUsageRecorder recorder, CompletableFuture<Void> billed) {}
+
+  /**
+   * Starts a strict recorder over a failing store that spills to {@code spill}, records one usage event (its batch
+   * fails), then {@code refusals} refusals, and waits until they are spilled.
+   */
+  private StrictOutage strictOutage(UsageSpill spill, int refusals) {
+    metered.store.failing(Mode.FAIL_BEFORE);
+    BatchingUsageRecorder recorder =
+        metered.start(Durability.STRICT, WINDOW, Duration.ofMillis(200), Duration.ofSeconds(30), spill);
+    CompletableFuture<Void> billed = recorder.record(use("acme", "1")).toCompletableFuture();
+    await().atMost(PATIENCE).until(recorder::storeFailing);
+    for (int i = 0; i < refusals; i++) {
+      recorder.recordRefusal(new RefusalEvent("acme", "key_1", "store_unavailable", NOON));
+    }
+    await().atMost(PATIENCE).until(() -> spill.status().batches() == 1);
+    return new StrictOutage(recorder, billed);
+  }
+
   /**
    * Strict mode's refusals counted while the store fails (its up-front {@code 503 store_unavailable} among them) do
    * not wait in memory: nothing waits on them, so they go to the spill, and a recorder started later counts them
@@ -259,16 +280,10 @@ final class UsageSpillTest {
    */
   @Test
   void recorder_strictStoreDown_spillsTheRefusalsCountedMeanwhile_andARecorderStartedLaterCountsThemOnce() {
-    metered.store.failing(Mode.FAIL_BEFORE);
     UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
-    BatchingUsageRecorder recorder =
-        metered.start(Durability.STRICT, WINDOW, Duration.ofMillis(200), Duration.ofSeconds(30), spill);
-    recorder.record(use("acme", "1"));
-    await().atMost(PATIENCE).until(() -> recorder.storeFailing());
-    for (int i = 0; i < 3; i++) {
-      recorder.recordRefusal(new RefusalEvent("acme", "key_1", "store_unavailable", NOON));
-    }
-    await().atMost(PATIENCE).until(() -> spill.status().batches() >= 1 && recorder.backlog() == 1);
+    StrictOutage outage = strictOutage(spill, 3);
+    BatchingUsageRecorder recorder = outage.recorder();
+    await().atMost(PATIENCE).until(() -> recorder.backlog() == 1);
     assertThat(spill.status().batches()).as("the usage is not spilled").isEqualTo(1);
     assertThat(metered.totals("acme").refusals()).isEmpty();
     // the process dies with the store still down: the spill file holds the refusals
@@ -290,14 +305,8 @@ final class UsageSpillTest {
    */
   @Test
   void recorder_strictStoreBack_appliesTheFailedBatchFirst_thenTheRefusalsSpilledBehindIt() {
-    metered.store.failing(Mode.FAIL_BEFORE);
     UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
-    BatchingUsageRecorder recorder =
-        metered.start(Durability.STRICT, WINDOW, Duration.ofMillis(200), Duration.ofSeconds(30), spill);
-    var billed = recorder.record(use("acme", "1")).toCompletableFuture();
-    await().atMost(PATIENCE).until(() -> recorder.storeFailing());
-    recorder.recordRefusal(new RefusalEvent("acme", "key_1", "store_unavailable", NOON));
-    await().atMost(PATIENCE).until(() -> spill.status().batches() == 1);
+    CompletableFuture<Void> billed = strictOutage(spill, 1).billed();
     // the replayer holds the spilled batch back while the failed one is retried: nothing but that one is tried
     await().during(WINDOW.multipliedBy(5)).atMost(PATIENCE).until(() -> metered.store.attempts().stream()
         .allMatch(a -> a.batch().id().equals("node-0:1")));

@@ -73,8 +73,9 @@ final class Flusher implements Runnable {
     this.windowNanos = window.toNanos();
     this.strict = durability == Durability.STRICT;
     this.nodeId = nodeId;
-    this.failures = new StoreFailures(clock, window, strict ? "keeping it in memory"
-        : "writing what waits to the spill file (in memory when it is full)");
+    this.failures = new StoreFailures(clock, window,
+        strict ? "keeping it in memory (the refusals counted meanwhile go to the spill file)"
+            : "writing what waits to the spill file (in memory when it is full)");
     // strict mode: spilled batches wait while a failed batch is retried, so that none is applied before it (an
     // unacknowledged commit of it must still be known by its id when it is sent again); a batch on its first attempt
     // does not hold them back, so a busy strict node, which always has one in flight, still replays

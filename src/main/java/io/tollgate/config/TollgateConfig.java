@@ -147,7 +147,8 @@ public record TollgateConfig(
    * @param flushInterval the longest time usage waits in memory before it is written
    * @param strictCommitTimeout in strict mode, how long an answer waits for its usage to be durable before the
    *     request is answered {@code 503 store_unavailable} instead (and not billed)
-   * @param spillMaxBytes the most {@code <data_dir>/spill/usage-spill.log} may hold (batch mode); 0 turns spilling off
+   * @param spillMaxBytes the most {@code <data_dir>/spill/usage-spill.log} may hold (batch mode's batches, strict mode's
+   *     refusals while a write fails); 0 turns spilling off
    */
   public record Metering(String durability, Duration flushInterval, Duration strictCommitTimeout,
       long spillMaxBytes) {}

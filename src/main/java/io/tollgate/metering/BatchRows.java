@@ -38,6 +38,18 @@ final class BatchRows {
     events += contents.events();
   }
 
+  /** Adds refusals alone (taken with {@link Tally#swapRefusals}); the arrays may be reused. */
+  void addRefusals(Map<RefusalKey, long[]> from) {
+    add(new Tally.Contents(Map.of(), from, Map.of(), Tally.events(from), null));
+  }
+
+  /** The refusals merged so far, by key, as fresh arrays: what {@link Tally#restoreRefusals} gives back. */
+  Map<RefusalKey, long[]> refusals() {
+    Map<RefusalKey, long[]> copy = new HashMap<>();
+    refusals.forEach((key, count) -> copy.put(key, count.clone()));
+    return copy;
+  }
+
   private static void mergeUsage(Map<UsageKey, long[]> into, Map<UsageKey, long[]> from) {
     from.forEach((key, sums) -> into.merge(key, sums, (a, b) -> {
       a[0] = Math.addExact(a[0], b[0]);

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * completes when the batch holding the event has committed. The flusher then starts a batch as soon as there is work
  * and the previous batch is done, without waiting to gather more: events recorded while a batch is being applied
  * form the next batch together (group commit), so a request waits for at most the transaction in flight plus its
- * own, never an extra window. Refusals never wait in either mode and are durable within about one window.
+ * own, never an extra window. Refusals never wait in either mode and are durable within about one window; in strict
+ * mode, while a batch fails, the refusals counted after it are spilled (usage never is) and replayed once that
+ * batch is applied, or by the next process.
  * Completion callbacks run on the flusher thread (or, for a commit bound that ran out, the JDK's delay thread): hand
  * work off, do not block in them.
  *

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link UsageSpill} instead, and so does every batch drained while the spill holds anything: the
  * {@link SpillReplayer} applies those, oldest first, on its own thread, so this thread never waits on a failing
  * store and spills what is counted every window. Only a batch that does not fit in the spill stays pending here, in
- * memory. Pacing uses {@link System#nanoTime()}, so a wall clock that jumps changes no window. Fields without
- * {@code volatile} belong to the flusher thread alone.
+ * memory. In strict mode a failed batch stays pending here, but the refusals counted behind it are spilled every
+ * window (see {@link #spillRefusals}), and the replayer waits until that batch is applied. Pacing uses
+ * {@link System#nanoTime()}, so a wall clock that jumps changes no window. Fields without {@code volatile} belong to
+ * the flusher thread alone.
  */
 final class Flusher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
@@ -41,6 +43,8 @@ final class Flusher implements Runnable {
   private volatile long stopDeadline;
   private volatile long durable;
   private volatile Pending pending;
+  /** The pending batch failed at least once and is not applied yet. */
+  private volatile boolean retrying;
   private long drained;
   private long sequence;
 
@@ -69,9 +73,14 @@ final class Flusher implements Runnable {
     this.windowNanos = window.toNanos();
     this.strict = durability == Durability.STRICT;
     this.nodeId = nodeId;
-    this.failures = new StoreFailures(clock, window, strict ? "keeping it in memory"
-        : "writing what waits to the spill file (in memory when it is full)");
-    this.replayer = new SpillReplayer(store, spill, listener, failures, window, nodeId, inherited);
+    this.failures = new StoreFailures(clock, window,
+        strict ? "keeping it in memory (the refusals counted meanwhile go to the spill file)"
+            : "writing what waits to the spill file (in memory when it is full)");
+    // strict mode: spilled batches wait while a failed batch is retried, so that none is applied before it (an
+    // unacknowledged commit of it must still be known by its id when it is sent again); a batch on its first attempt
+    // does not hold them back, so a busy strict node, which always has one in flight, still replays
+    this.replayer = new SpillReplayer(store, spill, listener, failures, window, nodeId, inherited,
+        () -> !strict || !retrying);
     this.thread = Thread.ofPlatform().name("tollgate-usage-flusher").daemon().unstarted(this);
   }
 
@@ -159,9 +168,12 @@ final class Flusher implements Runnable {
             p.batch().id(), UsageStore.SILENT_NODE_WINDOW, failures.since());
       }
     } catch (RuntimeException e) {
+      retrying = true;
       listener.failed(System.nanoTime() - started);
       failures.failed("usage batch " + p.batch().id() + " (" + p.events() + " events)", e);
-      spillPending();
+      if (!spillPending() && strict) {
+        spillRefusals();
+      }
       return false;
     }
     listener.applied(p.events(), System.nanoTime() - started);
@@ -175,6 +187,7 @@ final class Flusher implements Runnable {
   private void done(Pending p) {
     durable += p.events();
     pending = null;
+    retrying = false;
     p.generation().complete(null);
   }
 
@@ -189,6 +202,32 @@ final class Flusher implements Runnable {
     }
     done(p);
     return true;
+  }
+
+  /**
+   * Strict mode, while the pending batch fails: the refusals counted since it was drained go to the spill file in a
+   * batch of their own, so that they outlive a crash during the outage as batch mode's do (strict mode refuses new
+   * requests up front then, and those refusals count against the SLA). Nothing waits on a refusal, so the file is
+   * as good as the store for them; usage and take-backs stay in the stripes for the store itself, behind the pending
+   * batch. The pending batch is never split: an attempt of it may have committed unacknowledged, so it is only ever
+   * sent again whole, under its id. When the file does not take the batch, the refusals go back to the stripes.
+   */
+  private void spillRefusals() {
+    BatchRows rows = new BatchRows();
+    for (Tally tally : tallies) {
+      rows.addRefusals(tally.swapRefusals());
+    }
+    if (rows.events() == 0) {
+      return;
+    }
+    UsageBatch batch = rows.toBatch(nodeId + ":" + (sequence + 1));
+    if (spill.append(batch, rows.events())) {
+      sequence++;
+      drained += rows.events();
+      durable += rows.events();
+    } else {
+      tallies.getFirst().restoreRefusals(rows.refusals());
+    }
   }
 
   /** Swaps every stripe out into one batch; {@code null} when nothing was recorded since the last drain. */

@@ -2,6 +2,7 @@ package io.tollgate.metering;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ final class SpillReplayer implements Runnable {
   private final FlushListener listener;
   private final String nodeId;
   private final Consumer<UsageBatch> inherited;
+  private final BooleanSupplier mayReplay;
   private final StoreFailures failures;
   private final long windowNanos;
   private final Thread thread;
@@ -33,9 +35,12 @@ final class SpillReplayer implements Runnable {
    * @param nodeId this process's node id: a spilled batch of another node is one a process before this one left
    * @param inherited told of each batch of another node that the store takes (not one it had already), on this
    *     thread; must return at once
+   * @param mayReplay whether the spilled batches may be offered now (strict mode: not while the flusher retries a
+   *     batch of its own)
    */
   SpillReplayer(UsageStore store, UsageSpill spill, FlushListener listener, StoreFailures failures, Duration window,
-      String nodeId, Consumer<UsageBatch> inherited) {
+      String nodeId, Consumer<UsageBatch> inherited, BooleanSupplier mayReplay) {
+    this.mayReplay = mayReplay;
     this.store = store;
     this.spill = spill;
     this.listener = listener;
@@ -69,7 +74,7 @@ final class SpillReplayer implements Runnable {
   @Override
   public void run() {
     while (!stopping) {
-      if (!spill.isEmpty()) {
+      if (!spill.isEmpty() && mayReplay.getAsBoolean()) {
         replayOnce();
       }
       if (!stopping) {

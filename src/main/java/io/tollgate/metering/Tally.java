@@ -115,6 +115,35 @@ final class Tally {
     return taken;
   }
 
+  /**
+   * Takes the refusals counted so far and leaves usage, take-backs and the generation in place (strict mode, while
+   * the store fails: see {@link Flusher}). Only the flusher calls this.
+   */
+  synchronized Map<RefusalKey, long[]> swapRefusals() {
+    if (refusals.isEmpty()) {
+      return Map.of();
+    }
+    Map<RefusalKey, long[]> taken = refusals;
+    refusals = new HashMap<>();
+    events -= events(taken);
+    return taken;
+  }
+
+  /** Gives back refusals {@link #swapRefusals} took and that could not be written; they were counted before. */
+  synchronized void restoreRefusals(Map<RefusalKey, long[]> back) {
+    back.forEach((key, count) -> refusals.computeIfAbsent(key, k -> new long[1])[0] += count[0]);
+    events += events(back);
+  }
+
+  /** How many refusal events {@code refusals} holds (each one counted once by {@link #addRefusal}). */
+  static long events(Map<RefusalKey, long[]> refusals) {
+    long n = 0;
+    for (long[] count : refusals.values()) {
+      n += count[0];
+    }
+    return n;
+  }
+
   /** Refuses every later usage and refusal (take-backs are still taken); what was counted stays to be swapped out. */
   synchronized void seal() {
     sealed = true;

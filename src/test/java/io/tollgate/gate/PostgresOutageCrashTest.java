@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.metering.UsageSpill;
 import io.tollgate.store.PostgresTestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * and the node is killed with SIGKILL during the outage: the usage it answered meanwhile waited in the spill file
  * ({@code <data_dir>/spill/usage-spill.log}), so once PostgreSQL is back and the node restarted, every answered
  * request is billed but those of the last flush windows before the kill, none twice; the file is removed after the
- * replay, and replaying the same file again (with a torn last record) changes nothing.
+ * replay, and replaying the same file again (with a torn last record) changes nothing. In strict mode the
+ * {@code 503 store_unavailable} answered during the outage wait there too, and count against the SLA after the
+ * restart.
  */
 final class PostgresOutageCrashTest {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresOutageCrashTest.class);
@@ -44,8 +52,12 @@ final class PostgresOutageCrashTest {
   void start() throws Exception {
     pg = PostgresTestDatabase.createDatabase();
     engine = new TestEngine();
-    tollgate = TollgateProcess.start(dir, "gate:\n  engine: " + engine.url() + "\nmetering:\n  durability: batch\n"
-        + "  flush_interval_ms: " + FLUSH_WINDOW.toMillis() + "\n", JVM_OPTIONS,
+  }
+
+  /** {@code meteringYaml}: more keys of the {@code metering:} section, indented by two spaces. */
+  private void startNode(String durability, String meteringYaml) throws Exception {
+    tollgate = TollgateProcess.start(dir, "gate:\n  engine: " + engine.url() + "\nmetering:\n  durability: "
+        + durability + "\n  flush_interval_ms: " + FLUSH_WINDOW.toMillis() + "\n" + meteringYaml, JVM_OPTIONS,
         Map.of("TOLLGATE_STORE_URL", pg.url()));
   }
 
@@ -78,6 +90,7 @@ final class PostgresOutageCrashTest {
   @Test
   void kill9_duringAPostgresOutage_batchDurability_billsWhatWasAnsweredDuringTheOutage_onceEvenWhenReplayedTwice()
       throws Exception {
+    startNode("batch", "");
     String key = tollgate.customer("{\"customer_id\":\"" + CUSTOMER + "\",\"tier\":\"enterprise\",\"limits\":"
         + "{\"rate_limit\":{\"requests\":1000000,\"window_s\":1,\"burst\":1000000}}}");
     PutLoad load = PutLoad.start(tollgate.gatePort(), key, THREADS);
@@ -136,6 +149,62 @@ final class PostgresOutageCrashTest {
     await().during(FLUSH_WINDOW.multipliedBy(5)).atMost(Duration.ofSeconds(5)).until(() -> billed() == billed);
     assertThat(tollgate.output()).contains("was applied before; not applied again")
         .contains("after the last complete record cut off");
+  }
+
+  /**
+   * Strict mode: once a usage write failed, the node answers {@code 503 store_unavailable} before deciding, and those
+   * refusals count against the customer's SLA. They wait in the spill file, not in memory, so a node killed during
+   * the outage still counts every one of them, once, after the restart; its usage is the requests answered 200.
+   */
+  @Test
+  void kill9_duringAPostgresOutage_strictDurability_countsEvery503AgainstTheSla_onceAfterTheRestart()
+      throws Exception {
+    startNode("strict", "  strict_commit_timeout: 1s\n");
+    String key = tollgate.customer("{\"customer_id\":\"" + CUSTOMER + "\",\"tier\":\"enterprise\"}");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tollgate.gatePort()
+        + "/v1/default/items/x")).header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(10)).build();
+    AtomicLong refused = new AtomicLong();
+    Callable<Integer> call = () -> {
+      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 503 && r.body().contains("\"store_unavailable\"")) {
+        refused.incrementAndGet();
+      } else if (r.statusCode() != 200) {
+        throw new AssertionError("unexpected answer " + r.statusCode() + " " + r.body());
+      }
+      return r.statusCode();
+    };
+    assertThat(call.call()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> billed() == 1);
+
+    pg.refuseConnections();
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> call.call() == 503);
+    for (int i = 0; i < 20; i++) {
+      assertThat(call.call()).isEqualTo(503);
+    }
+    double[] spilled = {-1};
+    await("the refusals are in the spill file, and nothing more arrives there").atMost(Duration.ofSeconds(15))
+        .pollInterval(FLUSH_WINDOW.multipliedBy(5)).until(() -> {
+          double now = Scrape.parse(tollgate.admin("GET", "/metrics", null).text())
+              .value("tollgate_metering_spill_bytes");
+          boolean stable = now > 0 && now == spilled[0];
+          spilled[0] = now;
+          return stable;
+        });
+    assertThat(spillFile()).exists();
+    tollgate.kill();
+
+    pg.allowConnections();
+    tollgate.restart();
+    await("the spill file replayed and removed").atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(spillFile()));
+    long failed = refused.get();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode u = usage();
+      assertThat(u.path("rejected").path("store_unavailable").asLong()).isEqualTo(failed);
+      assertThat(u.path("sla").path("failed_requests").asLong()).isEqualTo(failed);
+      assertThat(u.path("sla").path("eligible_requests").asLong()).isEqualTo(1 + failed);
+      assertThat(u.path("requests").asLong()).isEqualTo(1);
+    });
   }
 
   private static int indexOf(byte[] bytes, byte b) {

@@ -136,6 +136,8 @@ final class PostgresOutageTest {
     }
     assertThat(calls.refused()).as("503s answered before deciding").isGreaterThan(waitedOut);
     calls.refusedForTheCustomersOwnReasons(suspended);
+    await("the refusals wait in the spill file, so that a crash now would not lose them")
+        .atMost(Duration.ofSeconds(10)).until(() -> health().path("spilled_batches").asLong() >= 1);
     pg.allowConnections();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> calls.call() == 200);
 

@@ -45,7 +45,8 @@ final class Metered implements AutoCloseable {
     return start(durability, window, BatchingUsageRecorder.CLOSE_TIMEOUT, BatchingUsageRecorder.COMMIT_TIMEOUT, spill);
   }
 
-  private BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout,
+  /** A recorder that spills to {@code spill}, with its own bounds for {@link BatchingUsageRecorder#close} and commits. */
+  BatchingUsageRecorder start(Durability durability, Duration window, Duration closeTimeout,
       Duration commitTimeout, UsageSpill spill) {
     BatchingUsageRecorder recorder = BatchingUsageRecorder.start(store, window, durability, "node-" + recorders.size(),
         InstantSource.system(), closeTimeout, commitTimeout, FlushListener.NONE, spill);

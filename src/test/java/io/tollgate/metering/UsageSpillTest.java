@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -233,7 +234,7 @@ final class UsageSpillTest {
   }
 
   @Test
-  void recorder_strictAfterABatchRunLeftASpillFile_replaysIt_butNeverSpills() {
+  void recorder_strictAfterABatchRunLeftASpillFile_replaysIt_butNeverSpillsUsage() {
     try (UsageSpill spill = UsageSpill.open(spillDir, 1 << 20)) {
       spill.append(batch("old-node:1", "acme", 1500), 3);
     }
@@ -250,6 +251,72 @@ final class UsageSpillTest {
     metered.store.working();
     await().atMost(PATIENCE).until(() -> recorder.backlog() == 0);
     assertThat(metered.totals("acme").units()).isEqualTo(units("2"));
+  }
+
+  /** A strict recorder whose store failed the batch of one usage event, and the stage that event waits on. */
+  private record StrictOutage(BatchingUsageRecorder recorder, CompletableFuture<Void> billed) {}
+
+  /**
+   * Starts a strict recorder over a failing store that spills to {@code spill}, records one usage event (its batch
+   * fails), then {@code refusals} refusals, and waits until they are spilled.
+   */
+  private StrictOutage strictOutage(UsageSpill spill, int refusals) {
+    metered.store.failing(Mode.FAIL_BEFORE);
+    BatchingUsageRecorder recorder =
+        metered.start(Durability.STRICT, WINDOW, Duration.ofMillis(200), Duration.ofSeconds(30), spill);
+    CompletableFuture<Void> billed = recorder.record(use("acme", "1")).toCompletableFuture();
+    await().atMost(PATIENCE).until(recorder::storeFailing);
+    for (int i = 0; i < refusals; i++) {
+      recorder.recordRefusal(new RefusalEvent("acme", "key_1", "store_unavailable", NOON));
+    }
+    await().atMost(PATIENCE).until(() -> spill.status().batches() == 1);
+    return new StrictOutage(recorder, billed);
+  }
+
+  /**
+   * Strict mode's refusals counted while the store fails (its up-front {@code 503 store_unavailable} among them) do
+   * not wait in memory: nothing waits on them, so they go to the spill, and a recorder started later counts them
+   * once. The usage stays for the store itself (a strict answer waits for the store, never for the file).
+   */
+  @Test
+  void recorder_strictStoreDown_spillsTheRefusalsCountedMeanwhile_andARecorderStartedLaterCountsThemOnce() {
+    UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
+    StrictOutage outage = strictOutage(spill, 3);
+    BatchingUsageRecorder recorder = outage.recorder();
+    await().atMost(PATIENCE).until(() -> recorder.backlog() == 1);
+    assertThat(spill.status().batches()).as("the usage is not spilled").isEqualTo(1);
+    assertThat(metered.totals("acme").refusals()).isEmpty();
+    // the process dies with the store still down: the spill file holds the refusals
+    recorder.close();
+    spill.close();
+
+    metered.store.working();
+    UsageSpill reopened = UsageSpill.open(spillDir, 1 << 20);
+    assertThat(reopened.status().batches()).isEqualTo(1);
+    metered.start(Durability.STRICT, WINDOW, reopened);
+    await().atMost(PATIENCE).until(() -> !Files.exists(file()));
+    assertThat(metered.totals("acme")).isEqualTo(new UsageTotals(Units.ZERO, 0, Map.of(), Map.of(),
+        Map.of("store_unavailable", 3L)));
+  }
+
+  /**
+   * Strict mode, the store back: the batch that failed reaches the store before the refusals spilled behind it (an
+   * unacknowledged commit of it must still be known by its id), then they follow, each once.
+   */
+  @Test
+  void recorder_strictStoreBack_appliesTheFailedBatchFirst_thenTheRefusalsSpilledBehindIt() {
+    UsageSpill spill = UsageSpill.open(spillDir, 1 << 20);
+    CompletableFuture<Void> billed = strictOutage(spill, 1).billed();
+    // the replayer holds the spilled batch back while the failed one is retried: nothing but that one is tried
+    await().during(WINDOW.multipliedBy(5)).atMost(PATIENCE).until(() -> metered.store.attempts().stream()
+        .allMatch(a -> a.batch().id().equals("node-0:1")));
+
+    metered.store.working();
+    await().atMost(PATIENCE).until(() -> billed.isDone() && !Files.exists(file()));
+    assertThat(billed).isCompleted();
+    assertThat(metered.store.idsReachingTheStore()).startsWith("node-0:1", "node-0:2");
+    assertThat(metered.totals("acme")).isEqualTo(new UsageTotals(units("1"), 1, Map.of("put", units("1")),
+        Map.of("key_1", units("1")), Map.of("store_unavailable", 1L)));
   }
 
   @Test

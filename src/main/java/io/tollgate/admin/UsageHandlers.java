@@ -122,8 +122,10 @@ public final class UsageHandlers {
           .putHeader("Content-Disposition", "attachment; filename=\"tollgate-usage-" + period.label() + ".csv\"")
           .end(UsageDocuments.csv(period, rows)));
     } else {
-      blocking.run(ctx, () -> UsageDocuments.export(period, reports.export(period), reports.all(period, everyTerms())),
-          (c, body) -> AdminJson.send(c, 200, body));
+      blocking.run(ctx, () -> {
+        UsageReports.Export export = reports.exportWithReports(period, everyTerms());
+        return UsageDocuments.export(period, export.rows(), export.reports());
+      }, (c, body) -> AdminJson.send(c, 200, body));
     }
   }
 

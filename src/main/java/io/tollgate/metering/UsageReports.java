@@ -39,7 +39,11 @@ public final class UsageReports {
 
   /** Every listed customer over {@code period}; customers without usage report zeros. */
   public List<UsageReport> all(BillingPeriod period, Map<String, Terms> termsByCustomer) {
-    Map<String, UsageTotals> totals = store.totalsByCustomer(period.firstDay(), period.endDay());
+    return reports(period, termsByCustomer, store.totalsByCustomer(period.firstDay(), period.endDay()));
+  }
+
+  private static List<UsageReport> reports(BillingPeriod period, Map<String, Terms> termsByCustomer,
+      Map<String, UsageTotals> totals) {
     return termsByCustomer.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .map(e -> new UsageReport(e.getKey(), period, totals.getOrDefault(e.getKey(), UsageTotals.EMPTY),
@@ -54,6 +58,21 @@ public final class UsageReports {
    * @param slaTarget its tier's {@code sla}, in percent
    */
   public record Terms(Quota quota, BigDecimal slaTarget) {}
+
+  /**
+   * The billing export with every listed customer's report, both read from one snapshot of the store (the rows and
+   * the SLA figures of one export never straddle a batch).
+   *
+   * @param rows as {@link #export}
+   * @param reports as {@link #all}
+   */
+  public record Export(List<UsageStore.ExportRow> rows, List<UsageReport> reports) {}
+
+  /** {@link #export} and {@link #all} of {@code period} from one snapshot. */
+  public Export exportWithReports(BillingPeriod period, Map<String, Terms> termsByCustomer) {
+    UsageStore.Billing b = store.billing(period.firstDay(), period.endDay());
+    return new Export(b.rows(), reports(period, termsByCustomer, b.totals()));
+  }
 
   /** One row per customer × operation over {@code period}: the billing export. */
   public List<UsageStore.ExportRow> export(BillingPeriod period) {

@@ -50,6 +50,25 @@ public interface UsageStore {
   List<ExportRow> exportRows(LocalDate from, LocalDate to);
 
   /**
+   * {@link #exportRows} and {@link #totalsByCustomer} for the same days read from one snapshot of the store, so that
+   * the billing export's rows and its SLA figures never come from either side of a batch.
+   */
+  Billing billing(LocalDate from, LocalDate to);
+
+  /**
+   * The billing export's two reads, from one snapshot.
+   *
+   * @param rows as {@link #exportRows}
+   * @param totals as {@link #totalsByCustomer}
+   */
+  record Billing(List<ExportRow> rows, Map<String, UsageTotals> totals) {
+    public Billing {
+      rows = List.copyOf(rows);
+      totals = Map.copyOf(totals);
+    }
+  }
+
+  /**
    * Billed usage of one customer and operation over a range of days.
    *
    * @param customerId who pays

@@ -277,20 +277,23 @@ final class JdbiUsageStore implements UsageStore {
 
   /** Totals by customer id, sorted, from one snapshot of both tables. */
   private Map<String, UsageTotals> sums(String filter, String customerId, LocalDate from, LocalDate to) {
+    return guard.inReadSnapshot(h -> sums(h, filter, customerId, from, to));
+  }
+
+  /** Totals by customer id, sorted, read on {@code h} (the caller's snapshot). */
+  private static Map<String, UsageTotals> sums(Handle h, String filter, String customerId, LocalDate from,
+      LocalDate to) {
     Map<String, UsageSums> sums = new TreeMap<>();
-    guard.inReadSnapshot(h -> {
-      h.createQuery(USAGE_BY_KEY + filter + " GROUP BY customer_id, key_id, operation")
-          .bindMap(range(customerId, from, to))
-          .map((rs, ctx) -> new UsageGroup(rs.getString("customer_id"), rs.getString("key_id"),
-              rs.getString("operation"), rs.getLong("milli"), rs.getLong("requests")))
-          .forEach(g -> sums.computeIfAbsent(g.customerId(), c -> new UsageSums())
-              .addUsage(g.keyId(), g.operation(), g.milli(), g.requests()));
-      h.createQuery(REFUSALS_BY_CODE + filter + " GROUP BY customer_id, code")
-          .bindMap(range(customerId, from, to))
-          .map((rs, ctx) -> new RefusalGroup(rs.getString("customer_id"), rs.getString("code"), rs.getLong("refusals")))
-          .forEach(g -> sums.computeIfAbsent(g.customerId(), c -> new UsageSums()).addRefusals(g.code(), g.count()));
-      return null;
-    });
+    h.createQuery(USAGE_BY_KEY + filter + " GROUP BY customer_id, key_id, operation")
+        .bindMap(range(customerId, from, to))
+        .map((rs, ctx) -> new UsageGroup(rs.getString("customer_id"), rs.getString("key_id"),
+            rs.getString("operation"), rs.getLong("milli"), rs.getLong("requests")))
+        .forEach(g -> sums.computeIfAbsent(g.customerId(), c -> new UsageSums())
+            .addUsage(g.keyId(), g.operation(), g.milli(), g.requests()));
+    h.createQuery(REFUSALS_BY_CODE + filter + " GROUP BY customer_id, code")
+        .bindMap(range(customerId, from, to))
+        .map((rs, ctx) -> new RefusalGroup(rs.getString("customer_id"), rs.getString("code"), rs.getLong("refusals")))
+        .forEach(g -> sums.computeIfAbsent(g.customerId(), c -> new UsageSums()).addRefusals(g.code(), g.count()));
     Map<String, UsageTotals> totals = new TreeMap<>();
     sums.forEach((id, s) -> totals.put(id, s.toTotals()));
     return Collections.unmodifiableMap(totals);
@@ -326,13 +329,22 @@ final class JdbiUsageStore implements UsageStore {
 
   @Override
   public List<ExportRow> exportRows(LocalDate from, LocalDate to) {
+    return guard.withHandle(h -> exportRows(h, from, to));
+  }
+
+  @Override
+  public Billing billing(LocalDate from, LocalDate to) {
+    return guard.inReadSnapshot(h -> new Billing(exportRows(h, from, to), sums(h, "", null, from, to)));
+  }
+
+  private static List<ExportRow> exportRows(Handle h, LocalDate from, LocalDate to) {
     String sql = "SELECT customer_id, operation, SUM(units_milli) AS milli, SUM(requests) AS requests"
         + " FROM usage_daily WHERE day >= :from AND day < :to GROUP BY customer_id, operation"
         + " ORDER BY customer_id, operation";
-    return guard.withHandle(h -> h.createQuery(sql).bindMap(range(null, from, to))
+    return h.createQuery(sql).bindMap(range(null, from, to))
         .map((rs, ctx) -> new ExportRow(rs.getString("customer_id"), rs.getString("operation"),
             new Units(rs.getLong("milli")), rs.getLong("requests")))
-        .list());
+        .list();
   }
 
   @Override

@@ -105,6 +105,11 @@ final class FlakyUsageStore implements UsageStore {
   }
 
   @Override
+  public Billing billing(LocalDate from, LocalDate to) {
+    return real.billing(from, to);
+  }
+
+  @Override
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     return real.daily(customerId, from, to);
   }

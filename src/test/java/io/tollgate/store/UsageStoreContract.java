@@ -122,6 +122,42 @@ abstract class UsageStoreContract extends StoreContractBase {
   }
 
   @Test
+  void billing_givesTheExportRowsAndTotalsOfTheSameDays() {
+    store.apply(batch("node-a:210", List.of(use("globex", "key_3", "put", JAN_1, "2", 2),
+        use("acme", "key_1", "put", JAN_1, "1.5", 1), use("acme", "key_1", "get", FEB_1, "9", 9)),
+        List.of(new RefusalRow("acme", "key_1", "engine_unavailable", JAN_1, 1))));
+
+    UsageStore.Billing billing = store.billing(JAN_1, FEB_1);
+    assertThat(billing.rows()).isEqualTo(store.exportRows(JAN_1, FEB_1));
+    assertThat(billing.totals()).isEqualTo(store.totalsByCustomer(JAN_1, FEB_1));
+  }
+
+  /**
+   * The billing export's rows and its totals (the SLA figures) come from one snapshot: read while batches commit
+   * beside it, the requests of the rows always equal those of the totals.
+   */
+  @Test
+  void billing_readWhileBatchesCommit_rowsAndTotalsNeverStraddleABatch() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread writer = Thread.ofPlatform().start(() -> {
+      for (int i = 0; i < 150; i++) {
+        store.apply(batch("node-w:" + i, List.of(use("acme", "key_1", "get", JAN_1, "1", 1)), List.of()));
+      }
+      writing.set(false);
+    });
+    int reads = 0;
+    while (writing.get() || reads == 0) {
+      UsageStore.Billing billing = store.billing(JAN_1, FEB_1);
+      long rowRequests = billing.rows().stream().mapToLong(UsageStore.ExportRow::requests).sum();
+      long totalRequests = billing.totals().values().stream().mapToLong(UsageTotals::requests).sum();
+      assertThat(rowRequests).as("read %d", reads).isEqualTo(totalRequests);
+      reads++;
+    }
+    writer.join(60_000);
+    assertThat(store.billing(JAN_1, FEB_1).totals().get("acme").requests()).isEqualTo(150);
+  }
+
+  @Test
   void apply_sameBatchIdTwice_appliesOnceAndSecondChangesNothing() {
     UsageBatch first = batch("node-a:7", List.of(use("acme", "key_1", "put", JAN_1, "2", 2)),
         List.of(new RefusalRow("acme", "", "quota_exceeded", JAN_1, 1)));

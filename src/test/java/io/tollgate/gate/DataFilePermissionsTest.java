@@ -53,8 +53,12 @@ final class DataFilePermissionsTest {
       for (int i = 0; i < 400 && !Files.exists(data.resolve("access.log.1")); i++) {
         f.gate("GET", "/v1/default/items/x", key);
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(data.resolve("access.log.1"))
-          && Files.size(data.resolve("access.log")) > 0);
+      // a line after the roll, so that the new access.log has one to be written (the roll may have come with the
+      // last line of the loop)
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        f.gate("GET", "/v1/default/items/x", key);
+        return Files.exists(data.resolve("access.log.1")) && Files.size(data.resolve("access.log")) > 0;
+      });
 
       Map<String, String> modes = permissions(data);
       assertThat(modes.keySet()).contains("tollgate.db", "tollgate.db-wal", "tollgate.db-shm", "hmac.key", "node.id",

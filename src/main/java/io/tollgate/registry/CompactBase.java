@@ -65,16 +65,17 @@ final class CompactBase {
     customerProfiles = b.customerProfiles.toArray(CustomerProfile[]::new);
     customerTable = b.customerTable.length == tableLength(customers) ? b.customerTable
         : table(customers, row -> hash(customerIds, start(customerIdEnds, row), customerIdEnds[row]));
-    keys = b.keys;
-    digests = fit(b.digests, keys * 4);
-    keyCustomer = fit(b.keyCustomer, keys);
-    keyIds = fit(b.keyIds, b.keyIdsLength);
-    keyIdEnds = fit(b.keyIdEnds, keys);
-    keyProfile = fit(b.keyProfile, keys);
-    keyRevoked = b.keyRevoked == null ? null : fit(b.keyRevoked, keys);
-    keyExpires = b.keyExpires == null ? null : fit(b.keyExpires, keys);
-    keyProfiles = b.keyProfiles.toArray(KeyProfile[]::new);
-    keyTable = b.digestTable.length == tableLength(keys) ? b.digestTable : table(keys, row -> hash(digests[row * 4]));
+    KeyColumns k = b.keyColumns;
+    keys = k.keys;
+    digests = fit(k.digests, keys * 4);
+    keyCustomer = fit(k.keyCustomer, keys);
+    keyIds = fit(k.keyIds, k.keyIdsLength);
+    keyIdEnds = fit(k.keyIdEnds, keys);
+    keyProfile = fit(k.keyProfile, keys);
+    keyRevoked = k.keyRevoked == null ? null : fit(k.keyRevoked, keys);
+    keyExpires = k.keyExpires == null ? null : fit(k.keyExpires, keys);
+    keyProfiles = k.keyProfiles.toArray(KeyProfile[]::new);
+    keyTable = k.digestTable.length == tableLength(keys) ? k.digestTable : table(keys, row -> hash(digests[row * 4]));
   }
 
   // the builder's column itself when it is full (a load told the exact counts), else a copy of its rows
@@ -261,11 +262,25 @@ final class CompactBase {
     t[slot] = row + 1;
   }
 
+  /** A sink that keeps ids as bytes: a key given with text ids is encoded, then taken as {@link #keyUtf8}. */
+  private interface KeysAsBytes extends RegistryLoadSink {
+    @Override
+    default void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
+        List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+      keyUtf8(id.getBytes(StandardCharsets.UTF_8), customerId.getBytes(StandardCharsets.UTF_8), environment, w0, w1,
+          w2, w3, namespaces, revokedAtMillis, expiresAtMillis);
+    }
+
+    @Override
+    void keyUtf8(byte[] id, byte[] customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
+        List<String> namespaces, long revokedAtMillis, long expiresAtMillis);
+  }
+
   /**
    * Builds a base from streamed rows. A customer streamed twice keeps its last row; a key whose digest is already
    * held replaces the earlier one; a key whose customer was not streamed is dropped.
    */
-  static final class Builder implements RegistryLoadSink {
+  static final class Builder implements KeysAsBytes {
     private final TierCatalog tiers;
     private final Map<ProfileKey, Integer> profileIndex = new HashMap<>();
     private final List<CustomerProfile> customerProfiles = new ArrayList<>();
@@ -274,12 +289,8 @@ final class CompactBase {
     /** Each customer row's id hash (top 32 bits), compared before its bytes; only while building. */
     private int[] customerHashes = new int[16];
     private int lastOwner = -1;
-    private final Map<KeyProfile, Integer> keyProfileIndex = new HashMap<>();
-    private KeyEnvironment lastKeyEnvironment;
-    private List<String> lastKeyNamespaces;
-    private int lastKeyProfile;
-    private final List<KeyProfile> keyProfiles = new ArrayList<>();
     private final Map<List<String>, List<String>> namespaceLists = new HashMap<>();
+    private KeyColumns keyColumns = new KeyColumns(false);
 
     private int customers;
     private byte[] customerIds = new byte[256];
@@ -290,17 +301,6 @@ final class CompactBase {
     private long[] customerVersion = new long[16];
     private int[] customerTable = new int[tableLength(16)];
 
-    private int keys;
-    private long[] digests = new long[64];
-    private int[] keyCustomer = new int[16];
-    private byte[] keyIds = new byte[256];
-    private int keyIdsLength;
-    private int[] keyIdEnds = new int[16];
-    private int[] keyProfile = new int[16];
-    private long[] keyRevoked;
-    private long[] keyExpires;
-    private int[] digestTable = new int[tableLength(16)];
-
     private record ProfileKey(String tier, List<String> namespaces, CustomerStatus status, LimitOverrides o) {}
 
     Builder(TierCatalog tiers) {
@@ -310,9 +310,8 @@ final class CompactBase {
     @Override
     public void expect(int customerRows, int keyRows) {
       growCustomers(Math.max(customerRows, 16));
-      growKeys(Math.max(keyRows, 16));
       customerIds = Arrays.copyOf(customerIds, Math.max(customerIds.length, customerRows * 12));
-      keyIds = Arrays.copyOf(keyIds, Math.max(keyIds.length, keyRows * 20));
+      keyColumns.expect(keyRows);
     }
 
     @Override
@@ -329,7 +328,7 @@ final class CompactBase {
         growCustomers(customers + (customers >> 1) + 16); // before the probe: growing rebuilds the table
       }
       long h = hash(id, 0, id.length);
-      int row = findCustomer(id, h);
+      int row = findCustomer(id, 0, id.length, h);
       if (row < 0) {
         int free = -row - 1;
         row = customers;
@@ -346,51 +345,42 @@ final class CompactBase {
     }
 
     @Override
-    public void key(String id, String customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
-        List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
-      keyUtf8(id.getBytes(StandardCharsets.UTF_8), customerId.getBytes(StandardCharsets.UTF_8), environment, w0, w1,
-          w2, w3, namespaces, revokedAtMillis, expiresAtMillis);
-    }
-
-    @Override
     public void keyUtf8(byte[] id, byte[] customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
         List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
-      int owner = owner(customerId);
+      int owner = owner(customerId, 0, customerId.length);
       if (owner < 0) {
         return;
       }
       lastOwner = owner;
-      if (keys == keyCustomer.length) {
-        growKeys(keys + (keys >> 1) + 16); // before the probe: growing rebuilds the table
+      keyColumns.add(id, owner, customerId, environment, w0, w1, w2, w3, namespaces, revokedAtMillis,
+          expiresAtMillis);
+    }
+
+    /**
+     * Takes the keys {@code part} was given (on another thread, while this builder was given the customers) as this
+     * builder's keys, each resolved to its customer here. False, with this builder's keys unchanged, when that
+     * cannot give what streaming the same rows into this builder would: this builder already has keys, the part
+     * saw one digest twice, or a key's customer is not here. The part is not used again.
+     */
+    boolean adopt(KeyPart part) {
+      KeyColumns k = part.columns;
+      if (keyColumns.keys > 0 || k.irregular) {
+        return false;
       }
-      int row = findDigest(w0, w1, w2, w3);
-      if (row < 0) {
-        int free = -row - 1;
-        row = keys;
-        keyIds = append(keyIds, keyIdsLength, id);
-        keyIdsLength += id.length;
-        keyIdEnds[row] = keyIdsLength;
-        digests[row * 4] = w0;
-        digests[row * 4 + 1] = w1;
-        digests[row * 4 + 2] = w2;
-        digests[row * 4 + 3] = w3;
-        keys++;
-        digestTable[free] = row + 1;
+      int[] owners = new int[k.keys];
+      for (int row = 0; row < k.keys; row++) {
+        int owner = owner(k.ownerIds, start(k.ownerIdEnds, row), k.ownerIdEnds[row]);
+        if (owner < 0) {
+          return false;
+        }
+        owners[row] = owner;
+        lastOwner = owner;
       }
-      keyCustomer[row] = owner;
-      keyProfile[row] = keyProfile(environment, namespaces);
-      if (revokedAtMillis != NONE && keyRevoked == null) {
-        keyRevoked = filled(keyCustomer.length);
-      }
-      if (keyRevoked != null) {
-        keyRevoked[row] = revokedAtMillis;
-      }
-      if (expiresAtMillis != NONE && keyExpires == null) {
-        keyExpires = filled(keyCustomer.length);
-      }
-      if (keyExpires != null) {
-        keyExpires[row] = expiresAtMillis;
-      }
+      System.arraycopy(owners, 0, k.keyCustomer, 0, k.keys);
+      k.ownerIds = null;
+      k.ownerIdEnds = null;
+      keyColumns = k;
+      return true;
     }
 
     CompactBase build() {
@@ -419,46 +409,26 @@ final class CompactBase {
       return index;
     }
 
-    private int keyProfile(KeyEnvironment environment, List<String> namespaces) {
-      if (environment == lastKeyEnvironment && namespaces == lastKeyNamespaces) {
-        return lastKeyProfile; // the stream hands rows of one profile the same list: no hashing of it per row
-      }
-      int index = keyProfileIndex.computeIfAbsent(new KeyProfile(environment, intern(namespaces)), p -> {
-        keyProfiles.add(p);
-        return keyProfiles.size() - 1;
-      });
-      lastKeyEnvironment = environment;
-      lastKeyNamespaces = namespaces;
-      lastKeyProfile = index;
-      return index;
-    }
-
     private List<String> intern(List<String> names) {
-      List<String> held = namespaceLists.get(names);
-      if (held == null) {
-        held = List.copyOf(names);
-        namespaceLists.put(held, held);
-      }
-      return held;
+      return CompactBase.intern(namespaceLists, names);
     }
 
     /**
      * The row of a key's customer: keys mostly come in their customers' order (or several in a row for one), so
      * the previous key's owner and the next row are tried before the table.
      */
-    private int owner(byte[] customerId) {
+    private int owner(byte[] customerId, int from, int to) {
       for (int guess = Math.max(0, lastOwner); guess <= lastOwner + 1 && guess < customers; guess++) {
-        if (Arrays.equals(customerIds, start(customerIdEnds, guess), customerIdEnds[guess], customerId, 0,
-            customerId.length)) {
+        if (Arrays.equals(customerIds, start(customerIdEnds, guess), customerIdEnds[guess], customerId, from, to)) {
           return guess;
         }
       }
-      int row = findCustomer(customerId, hash(customerId, 0, customerId.length));
+      int row = findCustomer(customerId, from, to, hash(customerId, from, to));
       return Math.max(row, -1);
     }
 
     /** The row of the customer with this id, or -(free slot + 1): where it goes in the table. */
-    private int findCustomer(byte[] id, long h) {
+    private int findCustomer(byte[] id, int from, int to, long h) {
       int[] t = customerTable;
       int wanted = (int) (h >>> 32);
       int slot = slot(h, t.length);
@@ -468,24 +438,7 @@ final class CompactBase {
           return -slot - 1;
         }
         if (customerHashes[row] == wanted
-            && Arrays.equals(customerIds, start(customerIdEnds, row), customerIdEnds[row], id, 0, id.length)) {
-          return row;
-        }
-        slot = slot + 1 == t.length ? 0 : slot + 1;
-      }
-    }
-
-    /** The row of the key with this digest, or -(free slot + 1): where it goes in the table. */
-    private int findDigest(long w0, long w1, long w2, long w3) {
-      int[] t = digestTable;
-      int slot = slot(hash(w0), t.length);
-      while (true) {
-        int row = t[slot] - 1;
-        if (row < 0) {
-          return -slot - 1;
-        }
-        int at = row * 4;
-        if (digests[at] == w0 && digests[at + 1] == w1 && digests[at + 2] == w2 && digests[at + 3] == w3) {
+            && Arrays.equals(customerIds, start(customerIdEnds, row), customerIdEnds[row], id, from, to)) {
           return row;
         }
         slot = slot + 1 == t.length ? 0 : slot + 1;
@@ -508,6 +461,127 @@ final class CompactBase {
       }
     }
 
+  }
+
+  /**
+   * A key's part of a base being built: the key columns and the digest table. A builder's own resolves each key's
+   * customer as it comes; a {@link KeyPart}'s keeps each key's customer id as bytes instead, to be resolved by
+   * {@link Builder#adopt} once the customers are in.
+   */
+  private static final class KeyColumns {
+    private final Map<KeyProfile, Integer> keyProfileIndex = new HashMap<>();
+    private final List<KeyProfile> keyProfiles = new ArrayList<>();
+    private final Map<List<String>, List<String>> namespaceLists = new HashMap<>();
+    private KeyEnvironment lastKeyEnvironment;
+    private List<String> lastKeyNamespaces;
+    private int lastKeyProfile;
+
+    private int keys;
+    private long[] digests = new long[64];
+    private int[] keyCustomer = new int[16];
+    private byte[] keyIds = new byte[256];
+    private int keyIdsLength;
+    private int[] keyIdEnds = new int[16];
+    private int[] keyProfile = new int[16];
+    private long[] keyRevoked;
+    private long[] keyExpires;
+    private int[] digestTable = new int[tableLength(16)];
+    /** Only while the owners are not resolved: each key's customer id, and whether a digest came twice. */
+    private byte[] ownerIds;
+    private int ownerIdsLength;
+    private int[] ownerIdEnds;
+    private boolean irregular;
+
+    KeyColumns(boolean ownersAsIds) {
+      if (ownersAsIds) {
+        ownerIds = new byte[256];
+        ownerIdEnds = new int[16];
+      }
+    }
+
+    void expect(int keyRows) {
+      growKeys(Math.max(keyRows, 16));
+      keyIds = Arrays.copyOf(keyIds, Math.max(keyIds.length, keyRows * 20));
+      if (ownerIds != null) {
+        ownerIds = Arrays.copyOf(ownerIds, Math.max(ownerIds.length, keyRows * 12));
+      }
+    }
+
+    /** One key, of the customer at row {@code owner} (or, while owners are ids, of {@code ownerId}). */
+    void add(byte[] id, int owner, byte[] ownerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
+        List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+      if (keys == keyCustomer.length) {
+        growKeys(keys + (keys >> 1) + 16); // before the probe: growing rebuilds the table
+      }
+      int row = findDigest(w0, w1, w2, w3);
+      if (row < 0) {
+        int free = -row - 1;
+        row = keys;
+        keyIds = append(keyIds, keyIdsLength, id);
+        keyIdsLength += id.length;
+        keyIdEnds[row] = keyIdsLength;
+        if (ownerIds != null) {
+          ownerIds = append(ownerIds, ownerIdsLength, ownerId);
+          ownerIdsLength += ownerId.length;
+          ownerIdEnds[row] = ownerIdsLength;
+        }
+        digests[row * 4] = w0;
+        digests[row * 4 + 1] = w1;
+        digests[row * 4 + 2] = w2;
+        digests[row * 4 + 3] = w3;
+        keys++;
+        digestTable[free] = row + 1;
+      } else if (ownerIds != null) {
+        irregular = true; // the earlier row's customer id cannot be replaced in place
+      }
+      keyCustomer[row] = owner;
+      keyProfile[row] = keyProfile(environment, namespaces);
+      if (revokedAtMillis != NONE && keyRevoked == null) {
+        keyRevoked = filled(keyCustomer.length);
+      }
+      if (keyRevoked != null) {
+        keyRevoked[row] = revokedAtMillis;
+      }
+      if (expiresAtMillis != NONE && keyExpires == null) {
+        keyExpires = filled(keyCustomer.length);
+      }
+      if (keyExpires != null) {
+        keyExpires[row] = expiresAtMillis;
+      }
+    }
+
+    private int keyProfile(KeyEnvironment environment, List<String> namespaces) {
+      if (environment == lastKeyEnvironment && namespaces == lastKeyNamespaces) {
+        return lastKeyProfile; // the stream hands rows of one profile the same list: no hashing of it per row
+      }
+      int index = keyProfileIndex.computeIfAbsent(new KeyProfile(environment, intern(namespaceLists, namespaces)),
+          p -> {
+            keyProfiles.add(p);
+            return keyProfiles.size() - 1;
+          });
+      lastKeyEnvironment = environment;
+      lastKeyNamespaces = namespaces;
+      lastKeyProfile = index;
+      return index;
+    }
+
+    /** The row of the key with this digest, or -(free slot + 1): where it goes in the table. */
+    private int findDigest(long w0, long w1, long w2, long w3) {
+      int[] t = digestTable;
+      int slot = slot(hash(w0), t.length);
+      while (true) {
+        int row = t[slot] - 1;
+        if (row < 0) {
+          return -slot - 1;
+        }
+        int at = row * 4;
+        if (digests[at] == w0 && digests[at + 1] == w1 && digests[at + 2] == w2 && digests[at + 3] == w3) {
+          return row;
+        }
+        slot = slot + 1 == t.length ? 0 : slot + 1;
+      }
+    }
+
     private void growKeys(int capacity) {
       if (capacity <= keyCustomer.length) {
         return;
@@ -522,32 +596,71 @@ final class CompactBase {
       if (keyExpires != null) {
         keyExpires = grownFilled(keyExpires, capacity);
       }
+      if (ownerIdEnds != null) {
+        ownerIdEnds = Arrays.copyOf(ownerIdEnds, capacity);
+      }
       digestTable = new int[tableLength(capacity)];
       for (int row = 0; row < keys; row++) {
         insert(digestTable, slot(hash(digests[row * 4]), digestTable.length), row);
       }
     }
 
-    private static long[] filled(int length) {
-      long[] a = new long[length];
-      Arrays.fill(a, NONE);
-      return a;
+  }
+
+  /**
+   * The keys of a load given on a second thread while the builder gets the customers (see {@link Builder#adopt}).
+   * Takes keys only: a customer is refused. Not thread-safe: one thread gives it the keys, then hands it over.
+   */
+  static final class KeyPart implements KeysAsBytes {
+    private final KeyColumns columns = new KeyColumns(true);
+
+    @Override
+    public void expect(int customers, int keys) {
+      columns.expect(keys);
     }
 
-    private static long[] grownFilled(long[] a, int length) {
-      int old = a.length;
-      long[] b = Arrays.copyOf(a, length);
-      Arrays.fill(b, old, length, NONE);
-      return b;
+    @Override
+    public void customer(String id, String tier, List<String> namespaces, CustomerStatus status,
+        LimitOverrides overrides, long createdAtMillis, long version) {
+      throw new UnsupportedOperationException("a key part takes keys only");
     }
 
-    private static byte[] append(byte[] to, int length, byte[] bytes) {
-      byte[] out = to;
-      if (length + bytes.length > to.length) {
-        out = Arrays.copyOf(to, Math.max(length + bytes.length, to.length + (to.length >> 1)));
-      }
-      System.arraycopy(bytes, 0, out, length, bytes.length);
-      return out;
+    @Override
+    public void keyUtf8(byte[] id, byte[] customerId, KeyEnvironment environment, long w0, long w1, long w2, long w3,
+        List<String> namespaces, long revokedAtMillis, long expiresAtMillis) {
+      columns.add(id, -1, customerId, environment, w0, w1, w2, w3, namespaces, revokedAtMillis, expiresAtMillis);
     }
+  }
+
+  private static long[] filled(int length) {
+    long[] a = new long[length];
+    Arrays.fill(a, NONE);
+    return a;
+  }
+
+  private static long[] grownFilled(long[] a, int length) {
+    int old = a.length;
+    long[] b = Arrays.copyOf(a, length);
+    Arrays.fill(b, old, length, NONE);
+    return b;
+  }
+
+
+  private static byte[] append(byte[] to, int length, byte[] bytes) {
+    byte[] out = to;
+    if (length + bytes.length > to.length) {
+      out = Arrays.copyOf(to, Math.max(length + bytes.length, to.length + (to.length >> 1)));
+    }
+    System.arraycopy(bytes, 0, out, length, bytes.length);
+    return out;
+  }
+
+  private static List<String> intern(Map<List<String>, List<String>> lists, List<String> names) {
+    List<String> held = lists.get(names);
+    if (held == null) {
+      held = List.copyOf(names);
+      lists.put(held, held);
+    }
+    return held;
   }
 }

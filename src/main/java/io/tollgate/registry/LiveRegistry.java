@@ -3,6 +3,7 @@ package io.tollgate.registry;
 import io.tollgate.config.Catalog;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,10 +51,21 @@ public final class LiveRegistry implements ChangeFeed {
     return new LiveRegistry(store, build(store, catalog));
   }
 
-  /** Streams the store into a new compact base (on the calling thread, never an event loop's). */
+  /**
+   * Streams the store into a new compact base (on the calling thread, never an event loop's): customers here and
+   * keys on a second thread when the store can give both one snapshot, else both here.
+   */
   private static State build(RegistryStore store, Catalog catalog) {
     CompactBase.Builder builder = new CompactBase.Builder(catalog.tiers());
-    long feedVersion = store.loadInto(builder);
+    CompactBase.KeyPart keys = new CompactBase.KeyPart();
+    OptionalLong parallel = store.loadInParallel(builder, keys);
+    long feedVersion;
+    if (parallel.isPresent() && builder.adopt(keys)) {
+      feedVersion = parallel.getAsLong();
+    } else {
+      builder = new CompactBase.Builder(catalog.tiers());
+      feedVersion = store.loadInto(builder);
+    }
     return new State(catalog, new RegistryView(catalog.tiers(), builder.build()), feedVersion);
   }
 

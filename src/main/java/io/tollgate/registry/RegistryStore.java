@@ -4,6 +4,7 @@ import io.tollgate.keys.KeyDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -42,6 +43,16 @@ public interface RegistryStore extends AutoCloseable {
     snapshot.customers().forEach(sink::customer);
     snapshot.keys().forEach(sink::key);
     return snapshot.feedVersion();
+  }
+
+  /**
+   * {@link #loadInto} on two threads: every customer into {@code customers} on the calling thread and every key into
+   * {@code keys} on another, both from one snapshot, each sink called by one thread only. Returns that snapshot's
+   * feed version, or empty when this store could not make sure both threads read one snapshot; the sinks may then
+   * hold part of the rows and are not to be used. This default reads on one thread only: empty, nothing streamed.
+   */
+  default OptionalLong loadInParallel(RegistryLoadSink customers, RegistryLoadSink keys) {
+    return OptionalLong.empty();
   }
 
   /**

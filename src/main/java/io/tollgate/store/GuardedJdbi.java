@@ -32,6 +32,11 @@ final class GuardedJdbi {
     return translating(() -> dialect.inReadSnapshot(jdbi, reads));
   }
 
+  /** Runs {@code reads} with two connections in read transactions: see {@link Dialect#inTwoReadSnapshots}. */
+  <T> T inTwoReadSnapshots(java.util.function.BiFunction<org.jdbi.v3.core.Handle, org.jdbi.v3.core.Handle, T> reads) {
+    return translating(() -> dialect.inTwoReadSnapshots(jdbi, reads));
+  }
+
   /**
    * Runs {@code work} in one transaction. When {@code work} throws, the transaction is rolled back and that very
    * exception is rethrown, whatever Jdbi wrapped around it; a failure to begin or commit is translated.

@@ -10,6 +10,7 @@ import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryTransaction;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.jdbi.v3.core.statement.Query;
 
@@ -27,6 +28,11 @@ final class JdbiRegistryStore implements RegistryStore {
     this.guard = guard;
     this.feed = feed;
     this.onClose = onClose;
+  }
+
+  /** What runs this store's statements (for tests in this package). */
+  GuardedJdbi guard() {
+    return guard;
   }
 
   /** The work, then the change-feed entries of what it wrote, in the same transaction. */
@@ -127,6 +133,12 @@ final class JdbiRegistryStore implements RegistryStore {
   @Override
   public long loadInto(RegistryLoadSink sink) {
     return guard.inReadSnapshot(h -> RegistryStream.into(h, sink));
+  }
+
+  /** Customers here, keys on a second thread, one snapshot: see {@link RegistryStream#inParallel}. */
+  @Override
+  public OptionalLong loadInParallel(RegistryLoadSink customers, RegistryLoadSink keys) {
+    return guard.inTwoReadSnapshots((first, second) -> RegistryStream.inParallel(first, second, customers, keys));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -53,15 +54,76 @@ final class RegistryStream {
   static long into(Handle h, RegistryLoadSink sink) {
     RegistryStream s = new RegistryStream();
     sink.expect(count(h, "customers"), count(h, "api_keys"));
-    h.createQuery(CUSTOMERS).setFetchSize(FETCH).scanResultSet((rows, ctx) -> {
-      s.customers(rows.get(), sink);
-      return null;
-    });
-    h.createQuery(KEYS).setFetchSize(FETCH).scanResultSet((rows, ctx) -> {
-      s.keys(rows.get(), sink);
-      return null;
-    });
+    s.customersOf(h, sink);
+    s.keysOf(h, sink);
     return FeedLog.current(h);
+  }
+
+  /**
+   * Streams every customer on the calling thread through {@code forCustomers} and every key on a second thread
+   * through {@code forKeys}, two connections whose read transactions are meant to share one snapshot; returns its
+   * feed version, or empty, with nothing streamed, when their first reads saw different feed versions (SQLite: a
+   * registry change committed between them). Equal feed versions mean equal registry rows: every change to a
+   * column streamed here takes a feed version in its transaction, as the change feed itself relies on.
+   */
+  static OptionalLong inParallel(Handle forCustomers, Handle forKeys, RegistryLoadSink customers,
+      RegistryLoadSink keys) {
+    long version = FeedLog.current(forCustomers);
+    if (FeedLog.current(forKeys) != version) {
+      return OptionalLong.empty();
+    }
+    Throwable[] keysFailed = new Throwable[1];
+    Thread keysThread = Thread.ofPlatform().name("registry-load-keys").daemon().start(() -> {
+      try {
+        keys.expect(0, count(forKeys, "api_keys"));
+        new RegistryStream().keysOf(forKeys, keys);
+      } catch (Throwable e) {
+        keysFailed[0] = e;
+      }
+    });
+    try {
+      customers.expect(count(forCustomers, "customers"), 0);
+      new RegistryStream().customersOf(forCustomers, customers);
+    } finally {
+      joinUninterruptibly(keysThread); // its connection is closed once this returns
+    }
+    if (keysFailed[0] instanceof RuntimeException e) {
+      throw e;
+    } else if (keysFailed[0] instanceof Error e) {
+      throw e;
+    } else if (keysFailed[0] != null) {
+      throw new IllegalStateException(keysFailed[0]);
+    }
+    return OptionalLong.of(version);
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void customersOf(Handle h, RegistryLoadSink sink) {
+    h.createQuery(CUSTOMERS).setFetchSize(FETCH).scanResultSet((rows, ctx) -> {
+      customers(rows.get(), sink);
+      return null;
+    });
+  }
+
+  private void keysOf(Handle h, RegistryLoadSink sink) {
+    h.createQuery(KEYS).setFetchSize(FETCH).scanResultSet((rows, ctx) -> {
+      keys(rows.get(), sink);
+      return null;
+    });
   }
 
   private static int count(Handle h, String table) {

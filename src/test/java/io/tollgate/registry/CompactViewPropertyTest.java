@@ -24,6 +24,7 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The compact view (a base built by the load path, an overlay of changes, compactions) against the straightforward
@@ -55,6 +56,10 @@ final class CompactViewPropertyTest {
     CompactBase.Builder builder = new CompactBase.Builder(TIERS);
     List<Runnable> streamed = new ArrayList<>();
     boolean asBytes = s.r.nextBoolean(); // as a store streams: ids as UTF-8 bytes
+    // as a store streams on two threads: the keys into a part of their own, adopted once the customers are in
+    CompactBase.KeyPart part = new CompactBase.KeyPart();
+    boolean apart = s.r.nextBoolean();
+    RegistryLoadSink keySink = apart ? part : builder;
     for (int i = 0; i < customers; i++) {
       Customer c = s.newCustomer((s.r.nextInt(4) == 0 ? "k\u00fcnde-\u6771" : "c") + i, 1 + s.r.nextInt(5));
       List<CustomerKey> keys = s.newKeys(c, s.r.nextInt(4));
@@ -70,28 +75,59 @@ final class CompactViewPropertyTest {
       });
       keys.forEach(k -> s.keyStream.add(() -> {
         if (asBytes) {
-          builder.keyUtf8(k.id().getBytes(StandardCharsets.UTF_8), k.customerId().getBytes(StandardCharsets.UTF_8),
+          keySink.keyUtf8(k.id().getBytes(StandardCharsets.UTF_8), k.customerId().getBytes(StandardCharsets.UTF_8),
               k.environment(), k.digest().w0(), k.digest().w1(), k.digest().w2(), k.digest().w3(), k.namespaces(),
               k.revokedAt().map(Instant::toEpochMilli).orElse(RegistryLoadSink.NONE),
               k.expiresAt().map(Instant::toEpochMilli).orElse(RegistryLoadSink.NONE));
         } else {
-          builder.key(k);
+          keySink.key(k);
         }
       }));
     }
     if (s.r.nextBoolean()) {
-      builder.expect(customers, s.keyStream.size());
+      builder.expect(customers, apart ? 0 : s.keyStream.size());
+      part.expect(0, s.keyStream.size());
     }
     Collections.shuffle(streamed, s.r);
     Collections.shuffle(s.keyStream, s.r);
     streamed.forEach(Runnable::run);
     s.keyStream.forEach(Runnable::run);
+    if (apart) {
+      assertThat(builder.adopt(part)).as("every key's customer was streamed, no digest twice").isTrue();
+    }
     RegistryView view = new RegistryView(TIERS, builder.build());
     s.check(view);
     for (int step = 0; step < changes; step++) {
       view = s.change(view);
       s.check(view);
     }
+  }
+
+  @Test
+  void adopt_keyOfACustomerNotStreamed_isRefused_andTheBuilderKeepsNoKey() {
+    CompactBase.Builder builder = builderOfC1();
+    assertThat(builder.adopt(twoKeys("gone", 5))).isFalse();
+    assertThat(builder.build().keyCount()).isZero();
+  }
+
+  @Test
+  void adopt_oneDigestTwice_isRefused() {
+    assertThat(builderOfC1().adopt(twoKeys("c1", 1))).isFalse();
+  }
+
+  private static CompactBase.Builder builderOfC1() {
+    CompactBase.Builder builder = new CompactBase.Builder(TIERS);
+    builder.customer("c1", "starter", List.of("default"), CustomerStatus.ACTIVE, LimitOverrides.NONE, 0, 1);
+    return builder;
+  }
+
+  /** A key of c1 with the digest (1, 2, 3, 4), then one of {@code owner} whose digest starts with {@code w0}. */
+  private static CompactBase.KeyPart twoKeys(String owner, long w0) {
+    CompactBase.KeyPart part = new CompactBase.KeyPart();
+    part.key("key_1", "c1", KeyEnvironment.LIVE, 1, 2, 3, 4, List.of(), RegistryLoadSink.NONE, RegistryLoadSink.NONE);
+    part.key("key_2", owner, KeyEnvironment.LIVE, w0, 2, 3, 4, List.of(), RegistryLoadSink.NONE,
+        RegistryLoadSink.NONE);
+    return part;
   }
 
   private static final class Scenario {

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -346,6 +347,51 @@ abstract class RegistryQueryContract extends StoreContractBase {
           seen.createdAt(), seen.version())).isEqualTo(List.of(c.id(), c.tier(), c.namespaces(), c.status(),
           c.overrides(), c.createdAt(), c.version()));
     }
+  }
+
+  @Test
+  void loadInParallel_streamsWhatLoadIntoStreams_customersAndKeysApart() {
+    insert(customer("a").namespaces(List.of("prod", "default")).build(), key("a", "key_1").build(),
+        key("a", "key_2").bare().build());
+    insert(customer("b").status(CustomerStatus.SUSPENDED).build(), key("b", "key_3").bare().build());
+    insert(customer("c").build());
+    Recording one = new Recording();
+    long feedVersion = store.loadInto(one);
+    Recording customers = new Recording();
+    Recording keys = new Recording();
+    assertThat(store.loadInParallel(customers, keys)).hasValue(feedVersion);
+    assertThat(customers.customers).containsExactlyInAnyOrderElementsOf(one.customers).hasSize(3);
+    assertThat(customers.keys).isEmpty();
+    assertThat(keys.keys).containsExactlyInAnyOrderElementsOf(one.keys).hasSize(3);
+    assertThat(keys.customers).isEmpty();
+    assertThat(customers.expected).containsExactly(3, 0);
+    assertThat(keys.expected).containsExactly(0, 3);
+  }
+
+  @Test
+  void loadInParallel_changeCommittedBetweenTheTwoFirstReads_bothStreamsMissItOrTheLoadIsRefused() {
+    insert(customer("a").build(), key("a", "key_1").build());
+    GuardedJdbi guard = ((JdbiRegistryStore) store).guard();
+    Recording customers = new Recording();
+    Recording keys = new Recording();
+    OptionalLong loaded = guard.inTwoReadSnapshots((first, second) -> {
+      long before = FeedLog.current(first); // the first connection's snapshot is taken
+      // commits on a third connection (another thread: Jdbi would run it on this thread's open handle)
+      java.util.concurrent.CompletableFuture.runAsync(() -> insert(customer("late").build(),
+          key("late", "key_late").build())).join();
+      assertThat(FeedLog.current(first)).isEqualTo(before);
+      return RegistryStream.inParallel(first, second, customers, keys);
+    });
+    if (guard.dialect().name().equals("postgresql")) {
+      assertThat(loaded).as("the second connection imports the first's snapshot").isPresent();
+    } else {
+      assertThat(loaded).as("SQLite: the second snapshot began after the commit").isEmpty();
+    }
+    if (loaded.isPresent()) {
+      assertThat(customers.customers).singleElement().asString().startsWith("a|");
+      assertThat(keys.keys).singleElement().asString().startsWith("key_1|");
+    }
+    assertThat(LiveRegistry.load(store, CATALOG).counts().keys()).isEqualTo(2);
   }
 
   private static final Catalog CATALOG = Catalog.of(ConfigLoader.load(Optional.empty(), Map.of()));

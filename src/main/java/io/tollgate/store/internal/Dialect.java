@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.registry.ChangeSignal;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
@@ -46,4 +48,12 @@ public interface Dialect {
 
   /** Runs {@code reads} in one transaction that sees one consistent snapshot and does not block writers. */
   <T> T inReadSnapshot(Jdbi jdbi, HandleCallback<T, RuntimeException> reads);
+
+  /**
+   * Runs {@code reads} with two connections, each in a read transaction as {@link #inReadSnapshot}'s, meant to be
+   * used on two threads at once. PostgreSQL: the second imports the first's exported snapshot, so both see one.
+   * SQLite: each snapshot starts at its connection's first read, so they are one only when nothing committed
+   * between those two reads; the caller makes sure (its first read on each tells it) before it trusts them.
+   */
+  <T> T inTwoReadSnapshots(Jdbi jdbi, BiFunction<Handle, Handle, T> reads);
 }

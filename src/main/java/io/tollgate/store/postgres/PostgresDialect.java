@@ -6,6 +6,9 @@ import io.tollgate.registry.ChangeSignal;
 import io.tollgate.store.internal.Dialect;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -16,6 +19,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * out of exception messages. Not API: use {@code io.tollgate.store.Database}.
  */
 public final class PostgresDialect implements Dialect {
+  /** What {@code pg_export_snapshot()} returns, e.g. {@code 00000003-0000001B-1}. */
+  private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+");
   static final int POOL_SIZE = 8;
   /**
    * How long a caller waits for a pooled connection, also while the server is gone (the pool keeps trying to
@@ -107,5 +112,25 @@ public final class PostgresDialect implements Dialect {
   @Override
   public <T> T inReadSnapshot(Jdbi jdbi, HandleCallback<T, RuntimeException> reads) {
     return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, reads);
+  }
+
+  /**
+   * Two REPEATABLE READ transactions on two connections, the second on the first's snapshot ({@code
+   * pg_export_snapshot()}, then {@code SET TRANSACTION SNAPSHOT} as the second's first statement): one snapshot.
+   */
+  @Override
+  public <T> T inTwoReadSnapshots(Jdbi jdbi, BiFunction<Handle, Handle, T> reads) {
+    return inReadSnapshot(jdbi, first -> {
+      String snapshot = first.createQuery("SELECT pg_export_snapshot()").mapTo(String.class).one();
+      if (!SNAPSHOT_ID.matcher(snapshot).matches()) {
+        throw new IllegalStateException("unexpected snapshot id from the server: " + snapshot);
+      }
+      try (Handle second = jdbi.open()) {
+        return second.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+          h.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'"); // SET takes no parameters; the id was checked
+          return reads.apply(first, h);
+        });
+      }
+    });
   }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -137,16 +138,31 @@ public final class SqliteDialect implements Dialect {
   /** A DEFERRED transaction on this one connection: a WAL snapshot that writers do not wait for. */
   @Override
   public <T> T inReadSnapshot(Jdbi jdbi, HandleCallback<T, RuntimeException> reads) {
-    return jdbi.withHandle(handle -> {
-      SQLiteConnection connection = sqlite(handle);
-      TransactionMode before = connection.getConnectionConfig().getTransactionMode();
-      connection.getConnectionConfig().setTransactionMode(TransactionMode.DEFERRED);
-      try {
-        return handle.inTransaction(reads);
-      } finally {
-        connection.getConnectionConfig().setTransactionMode(before);
+    return jdbi.withHandle(handle -> deferred(handle, reads));
+  }
+
+  /**
+   * Two DEFERRED transactions on two of the pool's connections; each WAL snapshot starts at its first read (see the
+   * interface: the caller compares what those reads saw).
+   */
+  @Override
+  public <T> T inTwoReadSnapshots(Jdbi jdbi, BiFunction<Handle, Handle, T> reads) {
+    return inReadSnapshot(jdbi, first -> {
+      try (Handle second = jdbi.open()) {
+        return deferred(second, h -> reads.apply(first, h));
       }
     });
+  }
+
+  private static <T> T deferred(Handle handle, HandleCallback<T, RuntimeException> reads) {
+    SQLiteConnection connection = sqlite(handle);
+    TransactionMode before = connection.getConnectionConfig().getTransactionMode();
+    connection.getConnectionConfig().setTransactionMode(TransactionMode.DEFERRED);
+    try {
+      return handle.inTransaction(reads);
+    } finally {
+      connection.getConnectionConfig().setTransactionMode(before);
+    }
   }
 
   private static SQLiteConnection sqlite(Handle handle) {

@@ -78,18 +78,18 @@ final class WebhookEventsTest {
           assertThat(get(t, key, "/v1/default/items/i" + i)).isEqualTo(200);
         }
         assertThat(get(t, key, "/v1/default/serve/status/500")).isEqualTo(500); // 1 of 151: half of 1.51
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("sla.at_risk").size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventIds("sla.at_risk").size() == 1);
         assertThat(get(t, key, "/v1/default/serve/status/503")).isEqualTo(503); // 2 of 152: all of 1.52
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("sla.at_risk").size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventIds("sla.at_risk").size() == 2);
       }
       try (RunningTollgate t = start(yaml)) { // more failures after a restart write no third event
         for (int i = 0; i < 3; i++) {
           assertThat(get(t, key, "/v1/default/serve/status/500")).isEqualTo(500);
         }
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-            .until(() -> receiver.ofType("sla.at_risk").size() == 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(receiver.eventIds("sla.at_risk")).as(receiver::describe).hasSize(2));
       }
-      List<JsonNode> events = receiver.ofType("sla.at_risk").stream().map(r -> read(r.body()).get("data")).toList();
+      List<JsonNode> events = receiver.events("sla.at_risk").stream().map(r -> read(r.body()).get("data")).toList();
       JsonNode half = events.get(0);
       assertThat(half.get("level").asText()).isEqualTo("half");
       assertThat(half.get("customer_id").asText()).isEqualTo("fragile");
@@ -121,9 +121,10 @@ final class WebhookEventsTest {
           "{\"expires_at\":\"" + java.time.Instant.now().plus(Duration.ofDays(30)) + "\"}");
       assertThat(far.status()).as(far.text()).isEqualTo(201);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("key.expiring").size() == 1);
-      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)) // scanned ten times more: still one
-          .until(() -> receiver.ofType("key.expiring").size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventIds("key.expiring").size() == 1);
+      // scanned ten times more: still one event (a delivery attempted again keeps its webhook-id)
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(receiver.eventIds("key.expiring")).as(receiver::describe).hasSize(1));
       JsonNode data = read(receiver.ofType("key.expiring").get(0).body()).get("data");
       assertThat(data.get("key_id").asText()).isEqualTo(near.json().get("key_id").asText());
       assertThat(data.get("customer_id").asText()).isEqualTo("expiring");
@@ -144,12 +145,13 @@ final class WebhookEventsTest {
       // refused every 100 ms until the event comes: more than 2 s of 429s, counted in the usage batches
       await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(15)).until(() -> {
         assertThat(get(t, key, "/v1/default/serve/x")).isEqualTo(429);
-        return receiver.ofType("rate_limit.sustained").size() == 1;
+        return receiver.eventIds("rate_limit.sustained").size() == 1;
       });
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofSeconds(2));
       // still refused for another second and a half: the same episode, no second event
       await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
-          .until(() -> get(t, key, "/v1/default/serve/x") == 429 && receiver.ofType("rate_limit.sustained").size() == 1);
+          .until(() -> get(t, key, "/v1/default/serve/x") == 429
+              && receiver.eventIds("rate_limit.sustained").size() == 1);
       JsonNode data = read(receiver.ofType("rate_limit.sustained").get(0).body()).get("data");
       assertThat(data.get("customer_id").asText()).isEqualTo("hammering");
       assertThat(data.get("sustained_rate_limit_s").asLong()).isEqualTo(2);
@@ -169,9 +171,9 @@ final class WebhookEventsTest {
       for (int i = 0; i < 7; i++) { // 7 of 10 units: past the tier's 50 %, not the configured 80 %
         assertThat(get(t, key, "/v1/default/serve/x")).isEqualTo(200);
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.ofType("usage.threshold").size() == 1);
-      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-          .until(() -> receiver.ofType("usage.threshold").size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.eventIds("usage.threshold").size() == 1);
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(receiver.eventIds("usage.threshold")).as(receiver::describe).hasSize(1));
       JsonNode data = read(receiver.ofType("usage.threshold").get(0).body()).get("data");
       assertThat(data.get("threshold").asInt()).isEqualTo(50);
       assertThat(data.get("tier").asText()).isEqualTo("metered");

@@ -60,6 +60,33 @@ final class WebhookReceiver implements AutoCloseable {
     return received.stream().filter(r -> r.body().contains("\"type\":\"" + type + "\"")).toList();
   }
 
+  /**
+   * The distinct events of this type, by {@code webhook-id}, in the order they first arrived: a delivery attempted
+   * again with the same id (at least once, as promised) is one event.
+   */
+  List<String> eventIds(String type) {
+    return events(type).stream().map(r -> r.header("webhook-id")).toList();
+  }
+
+  /** The first request of each distinct event of this type (by {@code webhook-id}), in arrival order. */
+  List<Received> events(String type) {
+    Map<String, Received> first = new java.util.LinkedHashMap<>();
+    ofType(type).forEach(r -> first.putIfAbsent(r.header("webhook-id"), r));
+    return List.copyOf(first.values());
+  }
+
+  /** What arrived, one line per request (id, type and size), for a failing assertion's message. */
+  String describe() {
+    StringBuilder b = new StringBuilder(received.size() + " received:");
+    for (Received r : received) {
+      int at = r.body().indexOf("\"type\":\"");
+      String type = at < 0 ? "?" : r.body().substring(at + 8, r.body().indexOf('"', at + 8));
+      b.append("\n  ").append(r.header("webhook-id")).append(' ').append(type).append(" (")
+          .append(r.body().length()).append(" chars)");
+    }
+    return b.toString();
+  }
+
   @Override
   public void close() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 /** Reads and validates the {@code routes:} list. */
 final class RouteParser {
   private static final Pattern METHOD = Pattern.compile("^([A-Z]{3,10}|\\*)$");
-  private static final Pattern OPERATION = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
   private static final Pattern LITERAL = Pattern.compile("^[A-Za-z0-9._~!$&'()+,;=:@-]+$");
   private static final Pattern PARAM = Pattern.compile("^\\{[a-z_][a-z0-9_]*}$");
   private static final Pattern HEADER = Pattern.compile("^[A-Za-z0-9-]{1,64}$");
@@ -54,8 +53,8 @@ final class RouteParser {
     String path = r.get("path").text().orElseThrow(() -> r.get("path").fail("is required"));
     boolean namespaceInPath = validatePath(r.get("path"), path);
     String operation = r.get("operation").text().orElseThrow(() -> r.get("operation").fail("is required"));
-    if (!OPERATION.matcher(operation).matches()) {
-      throw r.get("operation").fail("must match " + OPERATION.pattern());
+    if (!RouteSpec.OPERATION.matcher(operation).matches()) {
+      throw r.get("operation").fail("must match " + RouteSpec.OPERATION.pattern());
     }
     Units units = r.get("units").decimal()
         .map(d -> Units.parse(d).orElseThrow(

@@ -15,6 +15,12 @@ import java.util.Optional;
  * @param namespaceHeader the header naming the namespace, when the path has no {@code {namespace}} segment
  */
 public record RouteSpec(String method, String path, String operation, Units units, Optional<String> namespaceHeader) {
+  /**
+   * What an operation name may be, in a route and in a {@code /v1/verify} body: it is stored in every usage row and
+   * written into the billing export.
+   */
+  public static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
+
   public RouteSpec {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");

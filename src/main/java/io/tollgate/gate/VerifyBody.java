@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tollgate.config.RouteSpec;
 import io.tollgate.limits.Units;
 import java.io.IOException;
 import java.util.Optional;
@@ -58,6 +59,11 @@ final class VerifyBody {
     }
     String namespace = text(in.get("namespace")).orElse(RouteTable.DEFAULT_NAMESPACE);
     String operation = text(in.get("operation")).orElse(VerifyHandler.DEFAULT_OPERATION);
+    if (!RouteSpec.OPERATION.matcher(operation).matches()) {
+      // it is stored in every usage row of the batch and written into the billing export: a NUL or a name too long
+      // for the usage index made PostgreSQL refuse the batch of every customer, and a formula reached the CSV
+      return new Parsed.Invalid("operation must match " + RouteSpec.OPERATION.pattern());
+    }
     boolean dryRun = in.path("dry_run").asBoolean(false);
     JsonNode units = in.get("units");
     Optional<Units> cost = units == null || units.isNull() ? Optional.of(unitsOf.apply(operation))

@@ -63,7 +63,7 @@ final class CompactBase {
     customerCreated = fit(b.customerCreated, customers);
     customerVersion = fit(b.customerVersion, customers);
     customerProfiles = b.customerProfiles.toArray(CustomerProfile[]::new);
-    customerTable = b.customerTable.length == tableLength(customers) ? b.customerTable
+    customerTable = b.customerTable.length == tableLength(customers) ? BuildTable.rows(b.customerTable)
         : table(customers, row -> hash(customerIds, start(customerIdEnds, row), customerIdEnds[row]));
     KeyColumns k = b.keyColumns;
     keys = k.keys;
@@ -75,7 +75,8 @@ final class CompactBase {
     keyRevoked = k.keyRevoked == null ? null : fit(k.keyRevoked, keys);
     keyExpires = k.keyExpires == null ? null : fit(k.keyExpires, keys);
     keyProfiles = k.keyProfiles.toArray(KeyProfile[]::new);
-    keyTable = k.digestTable.length == tableLength(keys) ? k.digestTable : table(keys, row -> hash(digests[row * 4]));
+    keyTable = k.digestTable.length == tableLength(keys) ? BuildTable.rows(k.digestTable)
+        : table(keys, row -> hash(digests[row * 4]));
   }
 
   // the builder's column itself when it is full (a load told the exact counts), else a copy of its rows
@@ -262,6 +263,46 @@ final class CompactBase {
     t[slot] = row + 1;
   }
 
+  /**
+   * The open-addressing tables while a base is built: each slot holds, next to the row (plus one, 0 for a free
+   * slot), the low 32 bits of the row's hash, so that a probe passing an occupied slot compares the hash held there
+   * instead of reading the row's digest or id from its column (a cache miss in a column of megabytes, one per
+   * occupied slot passed). A slot's position is what {@link #slot} gives for the same hash and length, so
+   * {@link #rows} keeps the positions and drops the hashes: the built base's table of ints, as lookups read it.
+   */
+  private static final class BuildTable {
+    private BuildTable() {}
+
+    static long entry(long hash, int row) {
+      return (hash << 32) | ((row + 1) & 0xffffffffL);
+    }
+
+    /** The row the slot holds, or -1 when it is free. */
+    static int row(long entry) {
+      return (int) entry - 1;
+    }
+
+    static boolean sameHash(long entry, long hash) {
+      return (int) (entry >>> 32) == (int) hash;
+    }
+
+    static void insert(long[] t, long hash, int row) {
+      int slot = slot(hash, t.length);
+      while (t[slot] != 0) {
+        slot = slot + 1 == t.length ? 0 : slot + 1;
+      }
+      t[slot] = entry(hash, row);
+    }
+
+    static int[] rows(long[] t) {
+      int[] rows = new int[t.length];
+      for (int i = 0; i < t.length; i++) {
+        rows[i] = (int) t[i];
+      }
+      return rows;
+    }
+  }
+
   /** A sink that keeps ids as bytes: a key given with text ids is encoded, then taken as {@link #keyUtf8}. */
   private interface KeysAsBytes extends RegistryLoadSink {
     @Override
@@ -286,8 +327,6 @@ final class CompactBase {
     private final List<CustomerProfile> customerProfiles = new ArrayList<>();
     private ProfileKey last;
     private int lastProfile;
-    /** Each customer row's id hash (top 32 bits), compared before its bytes; only while building. */
-    private int[] customerHashes = new int[16];
     private int lastOwner = -1;
     private final Map<List<String>, List<String>> namespaceLists = new HashMap<>();
     private KeyColumns keyColumns = new KeyColumns(false);
@@ -299,7 +338,7 @@ final class CompactBase {
     private int[] customerProfile = new int[16];
     private long[] customerCreated = new long[16];
     private long[] customerVersion = new long[16];
-    private int[] customerTable = new int[tableLength(16)];
+    private long[] customerTable = new long[tableLength(16)];
 
     private record ProfileKey(String tier, List<String> namespaces, CustomerStatus status, LimitOverrides o) {}
 
@@ -335,9 +374,8 @@ final class CompactBase {
         customerIds = append(customerIds, customerIdsLength, id);
         customerIdsLength += id.length;
         customerIdEnds[row] = customerIdsLength;
-        customerHashes[row] = (int) (h >>> 32);
         customers++;
-        customerTable[free] = row + 1;
+        customerTable[free] = BuildTable.entry(h, row);
       }
       customerProfile[row] = profile;
       customerCreated[row] = createdAtMillis;
@@ -429,15 +467,15 @@ final class CompactBase {
 
     /** The row of the customer with this id, or -(free slot + 1): where it goes in the table. */
     private int findCustomer(byte[] id, int from, int to, long h) {
-      int[] t = customerTable;
-      int wanted = (int) (h >>> 32);
+      long[] t = customerTable;
       int slot = slot(h, t.length);
       while (true) {
-        int row = t[slot] - 1;
+        long e = t[slot];
+        int row = BuildTable.row(e);
         if (row < 0) {
           return -slot - 1;
         }
-        if (customerHashes[row] == wanted
+        if (BuildTable.sameHash(e, h)
             && Arrays.equals(customerIds, start(customerIdEnds, row), customerIdEnds[row], id, from, to)) {
           return row;
         }
@@ -453,11 +491,9 @@ final class CompactBase {
       customerProfile = Arrays.copyOf(customerProfile, capacity);
       customerCreated = Arrays.copyOf(customerCreated, capacity);
       customerVersion = Arrays.copyOf(customerVersion, capacity);
-      customerHashes = Arrays.copyOf(customerHashes, capacity);
-      customerTable = new int[tableLength(capacity)];
+      customerTable = new long[tableLength(capacity)];
       for (int row = 0; row < customers; row++) {
-        insert(customerTable, slot(hash(customerIds, start(customerIdEnds, row), customerIdEnds[row]),
-            customerTable.length), row);
+        BuildTable.insert(customerTable, hash(customerIds, start(customerIdEnds, row), customerIdEnds[row]), row);
       }
     }
 
@@ -485,7 +521,7 @@ final class CompactBase {
     private int[] keyProfile = new int[16];
     private long[] keyRevoked;
     private long[] keyExpires;
-    private int[] digestTable = new int[tableLength(16)];
+    private long[] digestTable = new long[tableLength(16)];
     /** Only while the owners are not resolved: each key's customer id, and whether a digest came twice. */
     private byte[] ownerIds;
     private int ownerIdsLength;
@@ -513,7 +549,8 @@ final class CompactBase {
       if (keys == keyCustomer.length) {
         growKeys(keys + (keys >> 1) + 16); // before the probe: growing rebuilds the table
       }
-      int row = findDigest(w0, w1, w2, w3);
+      long h = hash(w0);
+      int row = findDigest(h, w0, w1, w2, w3);
       if (row < 0) {
         int free = -row - 1;
         row = keys;
@@ -530,7 +567,7 @@ final class CompactBase {
         digests[row * 4 + 2] = w2;
         digests[row * 4 + 3] = w3;
         keys++;
-        digestTable[free] = row + 1;
+        digestTable[free] = BuildTable.entry(h, row);
       } else if (ownerIds != null) {
         irregular = true; // the earlier row's customer id cannot be replaced in place
       }
@@ -566,16 +603,18 @@ final class CompactBase {
     }
 
     /** The row of the key with this digest, or -(free slot + 1): where it goes in the table. */
-    private int findDigest(long w0, long w1, long w2, long w3) {
-      int[] t = digestTable;
-      int slot = slot(hash(w0), t.length);
+    private int findDigest(long h, long w0, long w1, long w2, long w3) {
+      long[] t = digestTable;
+      int slot = slot(h, t.length);
       while (true) {
-        int row = t[slot] - 1;
+        long e = t[slot];
+        int row = BuildTable.row(e);
         if (row < 0) {
           return -slot - 1;
         }
         int at = row * 4;
-        if (digests[at] == w0 && digests[at + 1] == w1 && digests[at + 2] == w2 && digests[at + 3] == w3) {
+        if (BuildTable.sameHash(e, h) && digests[at] == w0 && digests[at + 1] == w1 && digests[at + 2] == w2
+            && digests[at + 3] == w3) {
           return row;
         }
         slot = slot + 1 == t.length ? 0 : slot + 1;
@@ -599,9 +638,9 @@ final class CompactBase {
       if (ownerIdEnds != null) {
         ownerIdEnds = Arrays.copyOf(ownerIdEnds, capacity);
       }
-      digestTable = new int[tableLength(capacity)];
+      digestTable = new long[tableLength(capacity)];
       for (int row = 0; row < keys; row++) {
-        insert(digestTable, slot(hash(digests[row * 4]), digestTable.length), row);
+        BuildTable.insert(digestTable, hash(digests[row * 4]), row);
       }
     }
 

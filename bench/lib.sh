@@ -220,6 +220,17 @@ EOF
   wait_port "$ADMIN_PORT" "$TOLLGATE_PID" "$name"
 }
 
+# stop_gate: SIGTERM to the last started Tollgate (TOLLGATE_PID), then until it has exited (an AppCDS archive is
+# written then); fails after 120 s.
+stop_gate() {
+  kill -TERM "$TOLLGATE_PID" 2>/dev/null || true
+  for _ in $(seq 1 1200); do
+    kill -0 "$TOLLGATE_PID" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  die "Tollgate $TOLLGATE_PID did not stop in 120 s"
+}
+
 # tollgate_said REGEX: the first match of REGEX (grep -o) in the log of the Tollgate started as "tollgate" (its start
 # line names the event loops and the transport; nothing is logged per request at INFO), or "?".
 tollgate_said() {

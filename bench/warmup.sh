@@ -47,16 +47,6 @@ log "start-up cache ready after $(( ($(date +%s%N) - t0) / 1000000 )) ms: ${CACH
 
 start_bench_engine
 
-# stop_gate: SIGTERM to the last started Tollgate, then until it has exited (an AppCDS archive is written then).
-stop_gate() {
-  kill -TERM "$TOLLGATE_PID" 2>/dev/null || true
-  for _ in $(seq 1 1200); do
-    kill -0 "$TOLLGATE_PID" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  die "Tollgate $TOLLGATE_PID did not stop in 120 s"
-}
-
 # timed_start NAME DATA_DIR: start_tollgate; sets LISTEN_MS.
 timed_start() {
   local t

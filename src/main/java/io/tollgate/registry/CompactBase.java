@@ -26,6 +26,9 @@ import java.util.Optional;
  */
 final class CompactBase {
   private static final long NONE = RegistryLoadSink.NONE;
+  /** Bits of the hash a radix pass sorts by: 11, so three passes cover its top 32 bits. */
+  private static final int RADIX_BITS = 11;
+  private static final int RADIX_MASK = (1 << RADIX_BITS) - 1;
 
   /** What customers share: the tier and namespaces they are on, their status and overrides, the limits they give. */
   record CustomerProfile(String tier, List<String> namespaces, CustomerStatus status, LimitOverrides overrides,
@@ -75,7 +78,8 @@ final class CompactBase {
     keyRevoked = k.keyRevoked == null ? null : fit(k.keyRevoked, keys);
     keyExpires = k.keyExpires == null ? null : fit(k.keyExpires, keys);
     keyProfiles = k.keyProfiles.toArray(KeyProfile[]::new);
-    keyTable = k.digestTable.length == tableLength(keys) ? BuildTable.rows(k.digestTable)
+    keyTable = k.tableInSlotOrder != null && k.tableInSlotOrder.length == tableLength(keys) ? k.tableInSlotOrder
+        : k.digestTable != null && k.digestTable.length == tableLength(keys) ? BuildTable.rows(k.digestTable)
         : table(keys, row -> hash(digests[row * 4]));
   }
 
@@ -402,7 +406,7 @@ final class CompactBase {
      */
     boolean adopt(KeyPart part) {
       KeyColumns k = part.columns;
-      if (keyColumns.keys > 0 || k.irregular) {
+      if (keyColumns.keys > 0 || !k.tableInSlotOrder()) {
         return false;
       }
       int[] owners = new int[k.keys];
@@ -521,17 +525,21 @@ final class CompactBase {
     private int[] keyProfile = new int[16];
     private long[] keyRevoked;
     private long[] keyExpires;
-    private long[] digestTable = new long[tableLength(16)];
-    /** Only while the owners are not resolved: each key's customer id, and whether a digest came twice. */
+    /** The digest table while rows come, probed for each; null in a key part, which builds its table at the end. */
+    private long[] digestTable;
+    /** A key part's table, once {@link #tableInSlotOrder()} has built it. */
+    private int[] tableInSlotOrder;
+    /** Only while the owners are not resolved (a key part): each key's customer id. */
     private byte[] ownerIds;
     private int ownerIdsLength;
     private int[] ownerIdEnds;
-    private boolean irregular;
 
     KeyColumns(boolean ownersAsIds) {
       if (ownersAsIds) {
         ownerIds = new byte[256];
         ownerIdEnds = new int[16];
+      } else {
+        digestTable = new long[tableLength(16)];
       }
     }
 
@@ -550,7 +558,7 @@ final class CompactBase {
         growKeys(keys + (keys >> 1) + 16); // before the probe: growing rebuilds the table
       }
       long h = hash(w0);
-      int row = findDigest(h, w0, w1, w2, w3);
+      int row = digestTable == null ? -1 : findDigest(h, w0, w1, w2, w3); // a key part looks for twins at the end
       if (row < 0) {
         int free = -row - 1;
         row = keys;
@@ -567,9 +575,9 @@ final class CompactBase {
         digests[row * 4 + 2] = w2;
         digests[row * 4 + 3] = w3;
         keys++;
-        digestTable[free] = BuildTable.entry(h, row);
-      } else if (ownerIds != null) {
-        irregular = true; // the earlier row's customer id cannot be replaced in place
+        if (digestTable != null) {
+          digestTable[free] = BuildTable.entry(h, row);
+        }
       }
       keyCustomer[row] = owner;
       keyProfile[row] = keyProfile(environment, namespaces);
@@ -621,6 +629,77 @@ final class CompactBase {
       }
     }
 
+    /**
+     * A key part's digest table, built once all its rows are in: the rows sorted by their hash (a radix sort of
+     * {@code hash's top 32 bits | row}, in passes over the rows in order), then placed in that order, each in its home
+     * slot or the next free one after the slot placed before it. Every write then goes to the slot after the
+     * previous one or further on, where inserting the rows as they came wrote to a random slot of a table of
+     * megabytes for each (a cache miss each, and more for each occupied slot passed). Two rows with one digest
+     * have equal hashes, so they come next to each other: false (the table not built) when a digest came twice,
+     * which only the rows' order could settle (a builder keeps the later row), and the load is read again.
+     */
+    boolean tableInSlotOrder() {
+      if (tableInSlotOrder != null) {
+        return true;
+      }
+      long[] sorted = new long[keys];
+      for (int row = 0; row < keys; row++) {
+        sorted[row] = (hash(digests[row * 4]) & 0xffffffff00000000L) | row;
+      }
+      long[] spare = new long[keys];
+      for (int shift = 32; shift < 64; shift += RADIX_BITS) {
+        int[] starts = new int[(1 << RADIX_BITS) + 1];
+        for (long e : sorted) {
+          starts[(int) ((e >>> shift) & RADIX_MASK) + 1]++;
+        }
+        for (int d = 0; d < 1 << RADIX_BITS; d++) {
+          starts[d + 1] += starts[d];
+        }
+        for (long e : sorted) {
+          spare[starts[(int) ((e >>> shift) & RADIX_MASK)]++] = e;
+        }
+        long[] swap = sorted;
+        sorted = spare;
+        spare = swap;
+      }
+      int[] t = new int[tableLength(keys)];
+      long[] wrapped = spare; // no longer needed for sorting
+      int wrappedCount = 0;
+      int next = 0;
+      int sameHashFrom = 0;
+      for (int i = 0; i < keys; i++) {
+        long e = sorted[i];
+        int row = (int) e;
+        if (i == 0 || e >>> 32 != sorted[i - 1] >>> 32) {
+          sameHashFrom = i;
+        }
+        for (int j = sameHashFrom; j < i; j++) { // rows of one hash: hardly ever more than one
+          if (sameDigest(row, (int) sorted[j])) {
+            return false;
+          }
+        }
+        int slot = Math.max(slot(e, t.length), next);
+        if (slot == t.length) { // past the end: from the table's start on, after what is there (below)
+          wrapped[wrappedCount++] = e;
+          continue;
+        }
+        t[slot] = row + 1;
+        next = slot + 1;
+      }
+      for (int i = 0, slot = 0; i < wrappedCount; i++) {
+        while (t[slot] != 0) {
+          slot++;
+        }
+        t[slot] = (int) wrapped[i] + 1;
+      }
+      tableInSlotOrder = t;
+      return true;
+    }
+
+    private boolean sameDigest(int a, int b) {
+      return Arrays.equals(digests, a * 4, a * 4 + 4, digests, b * 4, b * 4 + 4);
+    }
+
     private void growKeys(int capacity) {
       if (capacity <= keyCustomer.length) {
         return;
@@ -638,9 +717,11 @@ final class CompactBase {
       if (ownerIdEnds != null) {
         ownerIdEnds = Arrays.copyOf(ownerIdEnds, capacity);
       }
-      digestTable = new long[tableLength(capacity)];
-      for (int row = 0; row < keys; row++) {
-        BuildTable.insert(digestTable, hash(digests[row * 4]), row);
+      if (digestTable != null) {
+        digestTable = new long[tableLength(capacity)];
+        for (int row = 0; row < keys; row++) {
+          BuildTable.insert(digestTable, hash(digests[row * 4]), row);
+        }
       }
     }
 

@@ -36,8 +36,25 @@ final class RegistryStream {
    */
   private static final String CUSTOMERS = "SELECT customer_id, status || '\t' || overrides || '\t' || namespaces"
       + " || '\t' || tier, created_at, version FROM customers";
-  private static final String KEYS = "SELECT key_id, customer_id, environment || '\t' || namespaces, digest,"
-      + " revoked_at, expires_at FROM api_keys";
+  /**
+   * A key comes as two columns, one driver call each (ten calls a row before: sqlite-jdbc's {@code getLong} asks
+   * the type first and {@code wasNull} asks again, and each call is a synchronised JNI call):
+   * <ol>
+   *   <li>the digest's 64 hex digits, then the environment and the scope (what keys share, remembered by its bytes),
+   *       the key id and the customer id, each of the last three after a tab: the digest has a fixed length, JSON as
+   *       the store writes it never holds a raw tab, and key ids are generated ({@code key_} and base62), so only
+   *       the customer id, last, may hold anything;
+   *   <li>the revocation and the expiry, NULL when the key has neither (most keys), else {@code "REVOKED,EXPIRES"}
+   *       with an absent one empty.
+   * </ol>
+   */
+  private static final String KEYS = "SELECT digest || environment || '\t' || namespaces || '\t' || key_id"
+      + " || '\t' || customer_id,"
+      + " CASE WHEN revoked_at IS NULL AND expires_at IS NULL THEN NULL"
+      + " ELSE COALESCE(CAST(revoked_at AS TEXT), '') || ',' || COALESCE(CAST(expires_at AS TEXT), '') END"
+      + " FROM api_keys";
+  /** The digest's length in a key's first column. */
+  private static final int DIGEST_HEX = 64;
 
   private record CustomerProfile(CustomerStatus status, LimitOverrides overrides, List<String> namespaces,
       String tier) {}
@@ -140,18 +157,36 @@ final class RegistryStream {
 
   private void keys(ResultSet rs, RegistryLoadSink sink) throws SQLException {
     while (rs.next()) {
-      KeyProfile p = keyProfiles.of(rs.getBytes(3));
-      byte[] digest = rs.getBytes(4);
-      if (digest.length != 64) {
-        throw new IllegalStateException("stored digest of key " + rs.getString(1) + " is not 64 hex digits");
-      }
-      long revoked = rs.getLong(5);
-      revoked = rs.wasNull() ? RegistryLoadSink.NONE : revoked;
-      long expires = rs.getLong(6);
-      expires = rs.wasNull() ? RegistryLoadSink.NONE : expires;
-      sink.keyUtf8(rs.getBytes(1), rs.getBytes(2), p.environment(), hexWord(digest, 0), hexWord(digest, 16),
-          hexWord(digest, 32), hexWord(digest, 48), p.namespaces(), revoked, expires);
+      byte[] row = rs.getBytes(1);
+      int profileEnd = tab(row, tab(row, DIGEST_HEX) + 1);
+      int idEnd = tab(row, profileEnd + 1);
+      KeyProfile p = keyProfiles.of(row, DIGEST_HEX, profileEnd);
+      byte[] ends = rs.getBytes(2);
+      long revoked = ends == null ? RegistryLoadSink.NONE : instant(ends, true);
+      long expires = ends == null ? RegistryLoadSink.NONE : instant(ends, false);
+      sink.keyUtf8(Arrays.copyOfRange(row, profileEnd + 1, idEnd), Arrays.copyOfRange(row, idEnd + 1, row.length),
+          p.environment(), hexWord(row, 0), hexWord(row, 16), hexWord(row, 32), hexWord(row, 48), p.namespaces(),
+          revoked, expires);
     }
+  }
+
+  /** The index of the first tab at or after {@code from} in a key's first column. */
+  private static int tab(byte[] row, int from) {
+    for (int i = from; i < row.length; i++) {
+      if (row[i] == '\t') {
+        return i;
+      }
+    }
+    throw new IllegalStateException("stored key row is not digest, environment, namespaces, key id, customer id: "
+        + new String(row, 0, Math.min(DIGEST_HEX, row.length), StandardCharsets.UTF_8) + "...");
+  }
+
+  /** The revocation ({@code first}) or the expiry of a key's {@code "REVOKED,EXPIRES"} column; empty is absent. */
+  static long instant(byte[] ends, boolean first) {
+    String text = new String(ends, StandardCharsets.US_ASCII);
+    int comma = text.indexOf(',');
+    String part = first ? text.substring(0, comma) : text.substring(comma + 1);
+    return part.isEmpty() ? RegistryLoadSink.NONE : Long.parseLong(part);
   }
 
   private CustomerProfile customerProfile(String joined) {
@@ -198,9 +233,15 @@ final class RegistryStream {
     }
 
     T of(byte[] text) {
-      if (lastText != null && Arrays.equals(text, lastText)) {
+      return of(text, 0, text.length);
+    }
+
+    /** What the text at {@code [from, to)} of {@code bytes} parses to. */
+    T of(byte[] bytes, int from, int to) {
+      if (lastText != null && Arrays.equals(bytes, from, to, lastText, 0, lastText.length)) {
         return last;
       }
+      byte[] text = from == 0 && to == bytes.length ? bytes : Arrays.copyOfRange(bytes, from, to);
       Utf8 key = new Utf8(text);
       T held = seen.get(key);
       if (held == null) {

@@ -10,7 +10,7 @@ import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 
 /**
- * Switches Tollgate's own log (stderr, see {@code logback.xml}) to one JSON object per line when
+ * Switches Tollgate's own log (stderr, see {@link LogSetup}) to one JSON object per line when
  * {@code logging.format: json}: Logback's {@link JsonEncoder}, with the level, logger, thread, message and any
  * exception as fields (the message formatted).
  */

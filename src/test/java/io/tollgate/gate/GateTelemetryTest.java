@@ -149,8 +149,7 @@ final class GateTelemetryTest {
   @Test
   void ownLog_formatJson_writesOneJsonObjectPerLine() throws Exception {
     try (TollgateProcess p = TollgateProcess.start(dir,
-        "gate:\n  engine: http://127.0.0.1:9\nlogging:\n  format: json\n", List.of("-Dlogback.configurationFile="
-            + Path.of("src/main/resources/logback.xml").toAbsolutePath()))) { // the shipped logging, not the tests'
+        "gate:\n  engine: http://127.0.0.1:9\nlogging:\n  format: json\n", List.of())) {
 
       assertThat(p.admin("POST", "/admin/registry/reload", null).status()).isEqualTo(200);
       List<JsonNode> lines = new ArrayList<>();

@@ -115,6 +115,54 @@ final class CompactViewPropertyTest {
     assertThat(builderOfC1().adopt(twoKeys("c1", 1))).isFalse();
   }
 
+  @Test
+  void adopt_digestsSharingTheirFirstWord_areEachFound_andATwinBehindAnotherIsRefused() {
+    CompactBase.KeyPart part = new CompactBase.KeyPart();
+    for (int i = 0; i < 3; i++) { // one first word: one hash, one home slot
+      part.key("key_" + i, "c1", KeyEnvironment.LIVE, 7, i, 3, 4, List.of(), RegistryLoadSink.NONE,
+          RegistryLoadSink.NONE);
+    }
+    CompactBase.Builder builder = builderOfC1();
+    assertThat(builder.adopt(part)).isTrue();
+    RegistryView view = new RegistryView(TIERS, builder.build());
+    for (int i = 0; i < 3; i++) {
+      assertThat(view.findKey(new KeyDigest(7, i, 3, 4))).map(e -> e.key().id()).contains("key_" + i);
+    }
+    assertThat(view.findKey(new KeyDigest(7, 3, 3, 4))).isEmpty();
+    CompactBase.KeyPart twins = new CompactBase.KeyPart();
+    for (long w1 : new long[] {1, 2, 1}) {
+      twins.key("key_w" + w1, "c1", KeyEnvironment.LIVE, 7, w1, 3, 4, List.of(),
+          RegistryLoadSink.NONE, RegistryLoadSink.NONE);
+    }
+    assertThat(builderOfC1().adopt(twins)).as("the twins have another row of their hash between them").isFalse();
+  }
+
+  @Test
+  void adopt_partsOfEverySizeUpTo300_everyKeyFoundThroughTheTableBuiltInSlotOrder() {
+    Random r = new Random(13);
+    for (int n = 0; n <= 300; n++) { // clusters that run past the table's end wrap to its start in some of them
+      CompactBase.KeyPart part = new CompactBase.KeyPart();
+      List<KeyDigest> digests = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        KeyDigest d = new KeyDigest(r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong());
+        digests.add(d);
+        part.key("key_" + i, "c1", KeyEnvironment.LIVE, d.w0(), d.w1(), d.w2(), d.w3(), List.of(),
+            RegistryLoadSink.NONE, RegistryLoadSink.NONE);
+      }
+      if (r.nextBoolean()) {
+        part.expect(0, n);
+      }
+      CompactBase.Builder builder = builderOfC1();
+      assertThat(builder.adopt(part)).isTrue();
+      RegistryView view = new RegistryView(TIERS, builder.build());
+      for (int i = 0; i < n; i++) {
+        assertThat(view.findKey(digests.get(i))).as("key %d of %d", i, n).map(e -> e.key().id())
+            .contains("key_" + i);
+      }
+      assertThat(view.findKey(new KeyDigest(r.nextLong(), 0, 0, 0))).isEmpty();
+    }
+  }
+
   private static CompactBase.Builder builderOfC1() {
     CompactBase.Builder builder = new CompactBase.Builder(TIERS);
     builder.customer("c1", "starter", List.of("default"), CustomerStatus.ACTIVE, LimitOverrides.NONE, 0, 1);

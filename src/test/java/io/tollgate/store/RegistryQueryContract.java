@@ -25,6 +25,7 @@ import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryStore.AuditQuery;
 import io.tollgate.registry.RegistryStore.CustomerQuery;
 import io.tollgate.registry.RegistryView;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -346,6 +347,37 @@ abstract class RegistryQueryContract extends StoreContractBase {
       assertThat(List.of(seen.id(), seen.tier(), seen.namespaces(), seen.status(), seen.overrides(),
           seen.createdAt(), seen.version())).isEqualTo(List.of(c.id(), c.tier(), c.namespaces(), c.status(),
           c.overrides(), c.createdAt(), c.version()));
+    }
+  }
+
+  @Test
+  void loadInto_keysRevokedOnlyExpiredOnlyBothOrNeither_streamEachInstantAsStored_onOneThreadAndOnTwo() {
+    Instant revoked = T0.plusMillis(1_234_567);
+    Instant expires = T0.plusSeconds(86_400).plusMillis(89);
+    Instant beforeEpoch = Instant.ofEpochMilli(-5_000);
+    insert(customer("a").build(), key("a", "key_neither").bare().build(),
+        key("a", "key_revoked").bare().revokedAt(Optional.of(revoked)).build(),
+        key("a", "key_expires").bare().expiresAt(Optional.of(expires)).build(),
+        key("a", "key_both").bare().revokedAt(Optional.of(revoked)).expiresAt(Optional.of(expires)).build(),
+        key("a", "key_early").bare().revokedAt(Optional.of(beforeEpoch)).expiresAt(Optional.of(Instant.EPOCH))
+            .build());
+    Recording one = new Recording();
+    store.loadInto(one);
+    Recording expected = new Recording();
+    store.loadAll().keys().forEach(expected::key);
+    assertThat(one.keys).containsExactlyInAnyOrderElementsOf(expected.keys).hasSize(5)
+        .anySatisfy(line -> assertThat(line).startsWith("key_revoked|")
+            .endsWith("|" + revoked.toEpochMilli() + "|" + RegistryLoadSink.NONE))
+        .anySatisfy(line -> assertThat(line).startsWith("key_early|").endsWith("|-5000|0"));
+    Recording customers = new Recording();
+    Recording keys = new Recording();
+    assertThat(store.loadInParallel(customers, keys)).isPresent();
+    assertThat(keys.keys).containsExactlyInAnyOrderElementsOf(expected.keys);
+    RegistryView view = LiveRegistry.load(store, CATALOG).view();
+    for (CustomerKey k : store.loadAll().keys()) {
+      CustomerKey seen = view.findKey(k.digest()).orElseThrow().key();
+      assertThat(List.of(seen.id(), seen.revokedAt(), seen.expiresAt()))
+          .isEqualTo(List.of(k.id(), k.revokedAt(), k.expiresAt()));
     }
   }
 

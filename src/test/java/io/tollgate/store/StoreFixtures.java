@@ -143,6 +143,16 @@ final class StoreFixtures {
       return this;
     }
 
+    KeyBuilder revokedAt(Optional<Instant> value) {
+      revokedAt = value;
+      return this;
+    }
+
+    KeyBuilder expiresAt(Optional<Instant> value) {
+      expiresAt = value;
+      return this;
+    }
+
     /** Name, namespaces, timestamps and {@code replaces} all empty. */
     KeyBuilder bare() {
       name = Optional.empty();

@@ -12,6 +12,7 @@
 #   PEERS=vertx,membrane,scg bench/proxy.sh
 #                                       adds peers to the same rounds (bench/peers/, each built on demand): vertx,
 #                                       Vert.x 5.0.7's own vertx-http-proxy with no policy at all (the bare stack);
+#                                       netty, a bare Netty 4.2 HTTP/1.1 proxy, no policy (bench/peers/netty);
 #                                       membrane, Membrane 4.9.1; scg, Spring Cloud Gateway 5.0 on Spring Boot 4.0,
 #                                       the last two with an API-key check and a per-key rate limit that never refuses
 #   OPEN_LOOP=1 bench/proxy.sh          then an open-loop pass (bench/openloop/): every 200 path at one fixed rate,
@@ -94,7 +95,7 @@ for p in "${PEERS_RUN[@]}"; do
   PROXY_PIDS[$p]="${PEER_PID[$p]}"
   WANT[$p]=200
   # the key check is on: a revoked Tollgate key is unknown to the peer
-  if [[ $p != vertx ]]; then
+  if [[ $p != vertx && $p != netty ]]; then
     got="$(status "${URL[$p]}" "$wrong")"
     [[ "$got" == 401 ]] || die "$p answers $got to an unknown key, expected 401"
   fi
@@ -169,6 +170,15 @@ for p in "${PEERS_RUN[@]}"; do
     r "tollgate / bare vertx throughput" tollgate vertx 3 "[>= 0.91: at most 10 % over the bare proxy]"
     r "tollgate / bare vertx CPU per request" tollgate vertx 7 "[<= 1.1]"
     r "bare vertx / nginx throughput" vertx nginx 3 ""
+  elif [[ $p == netty ]]; then
+    if [[ " ${PEERS_RUN[*]} " == *" vertx "* ]]; then
+      r "bare netty / bare vertx throughput" netty vertx 3 "[what Vert.x's HTTP server and client cost]"
+      r "bare netty / bare vertx CPU per request" netty vertx 7 ""
+    fi
+    r "bare netty / nginx throughput" netty nginx 3 ""
+    r "bare netty / nginx CPU per request" netty nginx 7 ""
+    r "tollgate / bare netty throughput" tollgate netty 3 ""
+    r "tollgate / bare netty CPU per request" tollgate netty 7 ""
   else
     r "tollgate / $p throughput" tollgate "$p" 3 "[> 1: ahead of every peer]"
     r "tollgate / $p p99" tollgate "$p" 5 "[< 1]"
@@ -226,7 +236,7 @@ if [[ -n "${OPEN_LOOP:-}" ]]; then
   r "tollgate / nginx p50" tollgate nginx 4 ""
   r "tollgate / nginx p99.9" tollgate nginx 9 ""
   for p in "${PEERS_RUN[@]}"; do
-    r "tollgate / $p p99" tollgate "$p" 5 "$([[ $p == vertx ]] && echo "" || echo "[< 1]")"
+    r "tollgate / $p p99" tollgate "$p" 5 "$([[ $p == vertx || $p == netty ]] && echo "" || echo "[< 1]")"
     r "$p / nginx p99" "$p" nginx 5 ""
   done
 fi

@@ -2,7 +2,7 @@
 # generator (OPEN_LOOP). Each is a small Maven project of its own under bench/ (bench/peers/NAME, bench/openloop),
 # outside Tollgate's build and CI, built here on demand with the repo's ./mvnw and run from its classpath.
 
-PEER_NAMES=(vertx membrane scg)
+PEER_NAMES=(vertx netty membrane scg)
 declare -A PEER_PORT=() PEER_PID=()
 
 # side_build DIR: builds the project bench/DIR when its target/classpath.txt is missing or older than its pom or a
@@ -35,7 +35,7 @@ peers_parse() {
 }
 
 # start_peer NAME KEY: builds and starts the peer NAME in front of the engine, PEER_LOOPS event loops where it has
-# them; KEY is the one API key it accepts (the bare vertx-http-proxy checks none). Sets PEER_PORT[NAME], PEER_PID[NAME].
+# them; KEY is the one API key it accepts (the bare vertx-http-proxy and the bare Netty proxy check none). Sets PEER_PORT[NAME], PEER_PID[NAME].
 start_peer() {
   local name="$1" key="$2" port dir java=("$JAVA" ${PEER_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED)
   side_build "peers/$name"
@@ -43,6 +43,9 @@ start_peer() {
   case "$name" in
     vertx)
       spawn "peer-$name" "${java[@]}" -cp "$(side_classpath peers/vertx)" bench.peers.vertx.BareProxy "$port" \
+        127.0.0.1 "$ENGINE_PORT" "$PEER_LOOPS" ;;
+    netty)
+      spawn "peer-$name" "${java[@]}" -cp "$(side_classpath peers/netty)" bench.peers.netty.BareNettyProxy "$port" \
         127.0.0.1 "$ENGINE_PORT" "$PEER_LOOPS" ;;
     membrane)
       # thread per connection (Membrane's own pool), so PEER_LOOPS does not apply
@@ -68,7 +71,7 @@ peer_said() {
   local threads
   threads="$(ps -L -o comm= -p "${PEER_PID[$1]}" 2>/dev/null)"
   case "$1" in
-    vertx) grep -o 'with [0-9]* event loops, transport .*' "$BENCH_DIR/peer-vertx.log" | head -1 || true ;;
+    vertx|netty) grep -o 'with [0-9]* event loops, transport .*' "$BENCH_DIR/peer-$1.log" | head -1 || true ;;
     membrane) echo "$(echo "$threads" | grep -c 'RouterThread') router threads (one per connection), blocking sockets" ;;
     scg) echo "$(echo "$threads" | grep -c 'reactor-http-ep') reactor-http-epoll threads" ;;
   esac

@@ -77,10 +77,12 @@ final class EngineExchange {
   /** What the request costs once the engine answered below 500: from then on it is billed, whatever the client does. */
   private Optional<Units> owed = Optional.empty();
   private HttpClientRequest upstream;
+  /** While the engine request waits for its answer head: its {@code engine_timeout}. */
+  private Optional<EngineDeadlines.Waiting> waiting = Optional.empty();
 
   /** Shared settings of every exchange with one engine. */
   record Factory(Vertx vertx, HttpClient client, URI engine, TollgateConfig.Edge edge, TrustedProxies trusted,
-      GateMeter meter, boolean strict) {
+      GateMeter meter, boolean strict, EngineDeadlines deadlines) {
 
     boolean tls() {
       return "https".equals(engine.getScheme());
@@ -120,8 +122,7 @@ final class EngineExchange {
     req.response().exceptionHandler(e -> clientGone());
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(f.engineHost())
         .setPort(f.enginePort()).setSsl(f.tls()).setURI(f.basePath() + req.uri())
-        .setConnectTimeout(f.edge().engineConnectTimeout().toMillis())
-        .setIdleTimeout(f.edge().engineTimeout().toMillis());
+        .setConnectTimeout(f.edge().engineConnectTimeout().toMillis());
     trace.engineStarted();
     f.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
@@ -134,6 +135,8 @@ final class EngineExchange {
         return;
       }
       upstream = up;
+      // engine_timeout from here until the answer's head, as the request's own idle timeout counted it before
+      waiting = Optional.of(f.deadlines().start(this::engineTimedOut));
       // straight into the engine request's headers: built once, not copied again by the client
       String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
       EngineRequestHeaders.copy(req.headers(), up.headers(), peer, f.trusted().trusts(peer),
@@ -141,6 +144,7 @@ final class EngineExchange {
           allowed.request().operation(), route.namespaceHeader(), f.edge().dropUnderscoreHeaders());
       up.exceptionHandler(e -> { });
       up.response().onComplete(rar -> {
+        waiting.ifPresent(EngineDeadlines.Waiting::done);
         if (rar.failed()) {
           engineFailed(rar.cause(), true);
         } else {
@@ -450,6 +454,12 @@ final class EngineExchange {
     Refusal r = timeout ? Refusal.ENGINE_TIMEOUT : Refusal.ENGINE_UNAVAILABLE;
     release(r.code());
     refuse(r, timeout ? "the engine did not answer in time" : "the engine cannot be reached", false);
+  }
+
+  /** The engine's answer head did not come within {@code engine_timeout}: 504, and the engine request is reset. */
+  private void engineTimedOut() {
+    engineFailed(new java.util.concurrent.TimeoutException("no answer within engine_timeout"), true);
+    upstream.reset();
   }
 
   private void bill(Units cost) {

@@ -73,7 +73,8 @@ public final class GateServer {
         .with(new PoolOptions().setHttp1MaxSize(edge.enginePoolSize()).setMaxWaitQueueSize(-1))
         .build();
     EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
-        new TrustedProxies(d.config().trustedProxies()), meter, d.strict());
+        new TrustedProxies(d.config().trustedProxies()), meter, d.strict(),
+        new EngineDeadlines(vertx, edge.engineTimeout()));
     Failsafe failsafe = new Failsafe(vertx, decider, meter);
     ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock(), failsafe);
     VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock(),

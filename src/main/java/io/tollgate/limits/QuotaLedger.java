@@ -26,12 +26,19 @@ public final class QuotaLedger {
   private final Instant seededAt;
   private final ConcurrentHashMap<Account, Counters> counters = new ConcurrentHashMap<>();
 
-  /** A counter of one period; replaced by a fresh one when the period changes. */
-  private record Counter(String label, AtomicLong milli) {}
+  /** A counter of one period; replaced by a fresh one when a later period begins. */
+  private record Counter(String label, LocalDate firstDay, AtomicLong milli) {}
 
   private static final class Counters {
     volatile Counter month;
     volatile Counter year;
+    /**
+     * The counters {@link #month} and {@link #year} replaced last (or one made for an earlier period than theirs):
+     * a request decided in the last instant of a period, on another event loop, may reserve just after one of the
+     * next period did, and is checked against its own period as counted. Under this object's lock for writes.
+     */
+    volatile Counter monthBefore;
+    volatile Counter yearBefore;
     /** {@link #inherit inherited} milli-units by period label, for a counter made later; under this object's lock. */
     final Map<String, Long> inherited = new java.util.HashMap<>();
   }
@@ -155,16 +162,26 @@ public final class QuotaLedger {
       return c;
     }
     synchronized (cs) {
-      c = period.length() == QuotaPeriod.MONTH ? cs.month : cs.year;
+      boolean month = period.length() == QuotaPeriod.MONTH;
+      c = month ? cs.month : cs.year;
       if (c != null && c.label().equals(period.label())) {
         return c;
       }
-      Counter fresh = new Counter(period.label(),
+      Counter before = month ? cs.monthBefore : cs.yearBefore;
+      if (before != null && before.label().equals(period.label())) {
+        return before;
+      }
+      Counter fresh = new Counter(period.label(), period.firstDay(),
           new AtomicLong(plus(seed(account, period), cs.inherited.getOrDefault(period.label(), 0L))));
-      if (period.length() == QuotaPeriod.MONTH) {
-        cs.month = fresh;
+      boolean earlier = c != null && c.firstDay().isAfter(period.firstDay());
+      // a later period replaces the current counter, which is kept as the one before; an earlier one never does
+      Counter replaced = earlier ? fresh : c;
+      if (month) {
+        cs.monthBefore = replaced;
+        cs.month = earlier ? c : fresh;
       } else {
-        cs.year = fresh;
+        cs.yearBefore = replaced;
+        cs.year = earlier ? c : fresh;
       }
       return fresh;
     }

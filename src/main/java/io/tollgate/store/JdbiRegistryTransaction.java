@@ -117,6 +117,9 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   @Override
   public void deleteCustomer(String id) {
     guard.translating(() -> {
+      // its keys' ids are kept, so that usage of this creation reaching the store later is dropped (JdbiUsageStore)
+      handle.createUpdate("INSERT INTO purged_keys (key_id) SELECT key_id FROM api_keys WHERE customer_id = :id"
+          + " ON CONFLICT (key_id) DO NOTHING").bind("id", id).execute();
       for (String table : List.of("usage_daily", "refusals_daily", "usage_thresholds", "sla_at_risk", "key_expiring",
           "rate_limit_episodes", "api_keys", "customers")) {
         handle.createUpdate("DELETE FROM " + table + " WHERE customer_id = :id").bind("id", id).execute();

@@ -31,6 +31,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * order. Thread-safe.
  */
 final class JdbiUsageStore implements UsageStore {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbiUsageStore.class);
   private static final String MARK_APPLIED = "INSERT INTO applied_batches (batch_id, node_id, applied_at)"
       + " VALUES (:id, :node, :at) ON CONFLICT (batch_id) DO NOTHING";
   /** One statement for both prunes, so that two nodes' transactions lock the rows they share in one order. */
@@ -93,19 +94,52 @@ final class JdbiUsageStore implements UsageStore {
     if (marked == 0) {
       return false;
     }
-    addUsage(h, batch.usage(), batch.takenBack());
-    addRefusals(h, batch.refusals());
-    Map<String, Map<String, UsageThresholds.Watch>> thresholdSums = toSum(batch.usage());
-    Map<String, Map<String, io.tollgate.metering.SlaTargets.Target>> slaSums = slaAtRisk.toSum(batch);
+    UsageBatch kept = withoutPurgedKeys(h, batch);
+    addUsage(h, kept.usage(), kept.takenBack());
+    addRefusals(h, kept.refusals());
+    Map<String, Map<String, UsageThresholds.Watch>> thresholdSums = toSum(kept.usage());
+    Map<String, Map<String, io.tollgate.metering.SlaTargets.Target>> slaSums = slaAtRisk.toSum(kept);
     lockSummed(h, thresholdSums, slaSums);
     crossThresholds(h, thresholdSums, now);
     slaAtRisk.write(h, slaSums, now);
-    rateLimitEpisodes.write(h, guard.dialect().lockClause(), batch, now);
+    rateLimitEpisodes.write(h, guard.dialect().lockClause(), kept, now);
     h.createUpdate(FORGET).bind("node", batch.node())
         .bind("replayBefore", now - REPLAY_WINDOW.toMillis())
         .bind("silentBefore", now - SILENT_NODE_WINDOW.toMillis())
         .execute();
     return true;
+  }
+
+  /**
+   * The batch without the rows of keys whose customer was purged ({@code purged_keys}): usage and refusals of a
+   * creation that no longer exists, which reached the store after its purge (a request answered after it, a batch
+   * written late or replayed from a spill file). Written, they would be counted for a customer created again with
+   * the same id (its usage document, its quota seed at the next start) or stay as billing-export rows that no usage
+   * document has. One look at an empty table while nothing was ever purged.
+   */
+  private static UsageBatch withoutPurgedKeys(Handle h, UsageBatch batch) {
+    if (h.createQuery("SELECT key_id FROM purged_keys LIMIT 1").mapTo(String.class).findOne().isEmpty()) {
+      return batch;
+    }
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    batch.usage().forEach(r -> keys.add(r.keyId()));
+    batch.takenBack().forEach(r -> keys.add(r.keyId()));
+    batch.refusals().forEach(r -> keys.add(r.keyId()));
+    keys.remove("");
+    List<String> ids = new ArrayList<>(keys);
+    java.util.Set<String> purged = new java.util.HashSet<>();
+    for (int i = 0; i < ids.size(); i += SUM_CHUNK) {
+      purged.addAll(h.createQuery("SELECT key_id FROM purged_keys WHERE key_id IN (<ids>)")
+          .bindList("ids", ids.subList(i, Math.min(ids.size(), i + SUM_CHUNK))).mapTo(String.class).list());
+    }
+    if (purged.isEmpty()) {
+      return batch;
+    }
+    LOG.info("usage batch {}: the rows of {} keys of purged customers dropped (billed after the purge)", batch.id(),
+        purged.size());
+    return new UsageBatch(batch.id(), batch.usage().stream().filter(r -> !purged.contains(r.keyId())).toList(),
+        batch.takenBack().stream().filter(r -> !purged.contains(r.keyId())).toList(),
+        batch.refusals().stream().filter(r -> !purged.contains(r.keyId())).toList());
   }
 
   /** From now on, batches write the usage.threshold events of these thresholds. */

@@ -41,8 +41,9 @@ import java.util.stream.IntStream;
  *   <li>{@code measure DATA_DIR [STORE_URL]}: (STORE_URL: another store holding the same rows, e.g. a PostgreSQL
  *       one filled by {@code tollgate migrate --from sqlite:DATA_DIR/tollgate.db}) times {@link LiveRegistry#load} in a fresh JVM (as at start), then
  *       {@link RegistryStore#loadInto} alone into a counting sink (the store's share) and two {@link LiveRegistry#reload}s, and the heap
- *       the loaded view holds per key (used heap after full GCs, before and after). Prints {@code name=value}
- *       lines.
+ *       the loaded view holds per key (used heap after full GCs, before and after). With each load and reload the
+ *       CPU of the calling thread (customers, then {@code adopt} and the build) and of the keys' thread
+ *       ({@code *_keys_thread_cpu_s}). Prints {@code name=value} lines.
  * </ul>
  */
 public final class KeysBench {

@@ -66,6 +66,32 @@ final class RecreatedCustomerTest {
     }
   }
 
+  /**
+   * A request admitted before its customer was deactivated and answered only after the purge is billed to that
+   * creation, which the purge removed with its usage: it must not show up as usage of a customer created again with
+   * the same id (its usage document, and so its quota after a restart) nor as a row of the billing export that
+   * {@code GET /admin/usage} does not have.
+   */
+  @Test
+  void requestAnsweredAfterThePurge_isNotBilledToTheCustomerCreatedAgain() throws Exception {
+    try (GateFixture f = GateFixture.start(dir, RETENTION, Map.of())) {
+      String old = f.customer(BODY.formatted("late"));
+      java.util.concurrent.CompletableFuture<RunningTollgate.Answer> slow = java.util.concurrent.CompletableFuture
+          .supplyAsync(() -> f.gate("GET", "/v1/default/serve/slow/4000", old));
+      await().until(() -> !f.engine.started.isEmpty());
+      purge(f.tollgate, "late");
+      String fresh = f.customer(BODY.formatted("late"));
+      assertThat(slow.get().status()).isEqualTo(200); // answered after the purge: billed to the purged creation
+      String marker = f.customer("{\"customer_id\":\"late-marker\"}");
+      assertThat(f.gate("GET", SERVE, marker).status()).isEqualTo(200); // recorded after the slow request's usage
+      f.awaitUsage("late-marker", u -> u.get("requests").asLong() == 1);
+      assertThat(f.usage("late").get("requests").asLong()).isZero();
+      assertThat(f.tollgate.admin("GET", "/admin/usage/export?format=csv").text()).doesNotContain("\r\nlate,");
+      assertThat(f.gate("GET", SERVE, fresh).status()).isEqualTo(200);
+      f.awaitUsage("late", u -> u.get("requests").asLong() == 1);
+    }
+  }
+
   /** Creates the customer and spends its two units (and its two requests), waiting until the usage is stored. */
   private static String spend(GateFixture f, String id) {
     String key = f.customer(BODY.formatted(id));

@@ -78,6 +78,28 @@ final class QuotaLedgerTest {
     assertThat(ledger.peek(ACME, tenPerMonth, Units.ZERO, april).used()).isEqualTo(Units.of(1));
   }
 
+  /**
+   * Requests are decided on several event loops, each with the instant it read: one decided in the last instant of
+   * March can reserve just after one of April did. It is checked against March as counted (not against a March
+   * counter started again from the seeds), and it does not throw away what April counted already. Likewise at the
+   * end of a year.
+   */
+  @Test
+  void reserve_ofThePeriodJustEnded_afterTheNextBegan_checksItAsCounted_andKeepsTheNewPeriodsCount() {
+    Instant seededAt = Instant.parse("2026-12-31T23:00:00Z");
+    QuotaLedger ledger = new QuotaLedger(Map.of("acme", Units.of(9)), Map.of("acme", Units.of(20)), seededAt);
+    Quota thirtyPerYear = new Quota(Units.of(30), QuotaPeriod.YEAR);
+    Instant lastMoment = Instant.parse("2026-12-31T23:59:59.999Z");
+    Instant newYear = Instant.parse("2027-01-01T00:00:00.001Z");
+    assertThat(ledger.tryReserve(ACME, tenPerMonth, Units.of(1), lastMoment).allowed()).isTrue(); // December full
+    assertThat(ledger.tryReserve(ACME, tenPerMonth, Units.of(1), newYear).allowed()).isTrue();
+    assertThat(ledger.tryReserve(ACME, tenPerMonth, Units.of(1), lastMoment.minusNanos(500)).allowed())
+        .as("December is used up").isFalse();
+    assertThat(ledger.peek(ACME, tenPerMonth, Units.ZERO, newYear).used()).isEqualTo(Units.of(1));
+    assertThat(ledger.peek(ACME, thirtyPerYear, Units.ZERO, newYear).used()).isEqualTo(Units.of(1));
+    assertThat(ledger.peek(ACME, thirtyPerYear, Units.ZERO, lastMoment).used()).isEqualTo(Units.of(21));
+  }
+
   @Test
   void periodChange_monthToYear_findsTheYearsUsageAlreadyCounted() {
     QuotaLedger ledger = empty();

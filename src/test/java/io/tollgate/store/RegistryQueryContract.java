@@ -351,6 +351,28 @@ abstract class RegistryQueryContract extends StoreContractBase {
   }
 
   @Test
+  void loadInto_customerIdsHoldingCommasTabsAndNonAscii_createdBeforeTheEpoch_streamAsStored_onOneThreadAndOnTwo() {
+    String odd = "k\u00fcnde,\t-\u6771,3,";
+    insert(customer(odd).createdAt(Instant.ofEpochMilli(-86_400_123)).version(9_007_199_254_740_993L).build(),
+        key(odd, "key_1").bare().build());
+    insert(customer("12").createdAt(Instant.EPOCH).build(), key("12", "key_2").bare().build());
+    Recording one = new Recording();
+    store.loadInto(one);
+    Recording expected = new Recording();
+    store.loadAll().customers().forEach(expected::customer);
+    assertThat(one.customers).containsExactlyInAnyOrderElementsOf(expected.customers).hasSize(2)
+        .anySatisfy(line -> assertThat(line).startsWith(odd + "|").endsWith("|-86400123|9007199254740993"));
+    Recording customers = new Recording();
+    Recording keys = new Recording();
+    assertThat(store.loadInParallel(customers, keys)).isPresent();
+    assertThat(customers.customers).containsExactlyInAnyOrderElementsOf(expected.customers);
+    RegistryView view = LiveRegistry.load(store, CATALOG).view();
+    assertThat(view.findCustomer(odd)).map(e -> e.customer().version()).contains(9_007_199_254_740_993L);
+    assertThat(view.findKey(store.keysOf(odd).getFirst().digest())).map(e -> e.owner().customer().id())
+        .contains(odd);
+  }
+
+  @Test
   void loadInto_keysRevokedOnlyExpiredOnlyBothOrNeither_streamEachInstantAsStored_onOneThreadAndOnTwo() {
     Instant revoked = T0.plusMillis(1_234_567);
     Instant expires = T0.plusSeconds(86_400).plusMillis(89);

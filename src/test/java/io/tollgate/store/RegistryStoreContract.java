@@ -13,6 +13,7 @@ import io.tollgate.keys.KeyDigest;
 import io.tollgate.limits.QuotaPeriod;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.UsageBatch;
+import io.tollgate.metering.UsageStore;
 import io.tollgate.metering.UsageTotals;
 import io.tollgate.registry.AdminKey;
 import io.tollgate.registry.AuditEntry;
@@ -253,6 +254,24 @@ abstract class RegistryStoreContract extends RegistryQueryContract {
     assertThat(database.usage().totals("active", day, day.plusDays(1)).units()).isEqualTo(Units.of(1));
     assertThat(store.audit(new AuditQuery(Optional.of("old"), Optional.empty(), 5)))
         .extracting(AuditEntry::action).containsExactly("customer.purge");
+  }
+
+  @Test
+  void purgeDeactivated_usageOfItsKeysArrivingLater_isDropped_andOthersInTheBatchAreKept() {
+    insert(customer("old").deactivatedAt(T0).build(), key("old", "key_old").build());
+    insert(customer("active").build(), key("active", "key_act").build());
+    assertThat(store.purgeDeactivated(T0.plusSeconds(50), id -> audit(id, "customer.purge"))).containsExactly("old");
+    insert(customer("old").createdAt(T0.plusSeconds(60)).build(), key("old", "key_new").build()); // created again
+    LocalDate day = LocalDate.of(2026, 1, 15);
+    database.usage().apply(new UsageBatch("late",
+        List.of(new UsageBatch.UsageRow("old", "key_old", "get", day, Units.of(3), 3),
+            new UsageBatch.UsageRow("active", "key_act", "get", day, Units.of(1), 1)),
+        List.of(new UsageBatch.RefusalRow("old", "key_old", "rate_limited", day, 2))));
+
+    assertThat(database.usage().totals("old", day, day.plusDays(1))).isEqualTo(UsageTotals.EMPTY);
+    assertThat(database.usage().exportRows(day, day.plusDays(1))).extracting(UsageStore.ExportRow::customerId)
+        .containsExactly("active");
+    assertThat(database.usage().totals("active", day, day.plusDays(1)).units()).isEqualTo(Units.of(1));
   }
 
   @Test

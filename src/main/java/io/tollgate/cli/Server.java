@@ -185,7 +185,7 @@ public final class Server implements AutoCloseable {
       recorder = recentRefusals.observing(BatchingUsageRecorder.start(database.usage(),
           cfg.metering().flushInterval(), Durability.fromConfig(cfg.metering().durability()),
           UUID.randomUUID().toString(), clock, cfg.metering().strictCommitTimeout(), meteringMetrics, spill,
-          batch -> inherit(ledger, live, batch)));
+          batch -> inherit(ledger, live, database.usage(), batch)));
       meteringMetrics.watch(recorder, spill);
       activity = new KeyActivity(database.registry());
       accessLog = AccessLog.start(cfg.accessLog(), metrics.registry());
@@ -274,9 +274,15 @@ public final class Server implements AutoCloseable {
    * now, after the seeds were read: for each row's customer as the registry holds it (a customer no longer there has
    * no counters to correct).
    */
-  private static void inherit(QuotaLedger ledger, LiveRegistry live, UsageBatch batch) {
-    batch.usage().forEach(row -> inherit(ledger, live, row, row.units().milli()));
-    batch.takenBack().forEach(row -> inherit(ledger, live, row, -row.units().milli()));
+  private static void inherit(QuotaLedger ledger, LiveRegistry live, UsageStore usage, UsageBatch batch) {
+    // rows of keys purged since are not the usage of a customer in the registry, even one with the same id: the
+    // store left them out of the batch, and the counters must too
+    java.util.Set<String> purged = usage.purgedKeys(java.util.stream.Stream.concat(batch.usage().stream(),
+        batch.takenBack().stream()).map(UsageBatch.UsageRow::keyId).toList());
+    batch.usage().stream().filter(row -> !purged.contains(row.keyId()))
+        .forEach(row -> inherit(ledger, live, row, row.units().milli()));
+    batch.takenBack().stream().filter(row -> !purged.contains(row.keyId()))
+        .forEach(row -> inherit(ledger, live, row, -row.units().milli()));
   }
 
   private static void inherit(QuotaLedger ledger, LiveRegistry live, UsageBatch.UsageRow row, long milli) {

@@ -31,6 +31,12 @@ public interface UsageStore {
    */
   boolean apply(UsageBatch batch);
 
+  /**
+   * Which of {@code keyIds} belong to purged customers: {@link #apply} leaves out their rows, and so must whoever
+   * counts a batch elsewhere (the quota counters, for a spilled batch replayed at start).
+   */
+  java.util.Set<String> purgedKeys(java.util.Collection<String> keyIds);
+
   /** The sums of one customer for the days {@code [from, to)}; all zero when there is nothing. */
   UsageTotals totals(String customerId, LocalDate from, LocalDate to);
 

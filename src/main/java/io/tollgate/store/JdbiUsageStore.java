@@ -125,13 +125,7 @@ final class JdbiUsageStore implements UsageStore {
     batch.usage().forEach(r -> keys.add(r.keyId()));
     batch.takenBack().forEach(r -> keys.add(r.keyId()));
     batch.refusals().forEach(r -> keys.add(r.keyId()));
-    keys.remove("");
-    List<String> ids = new ArrayList<>(keys);
-    java.util.Set<String> purged = new java.util.HashSet<>();
-    for (int i = 0; i < ids.size(); i += SUM_CHUNK) {
-      purged.addAll(h.createQuery("SELECT key_id FROM purged_keys WHERE key_id IN (<ids>)")
-          .bindList("ids", ids.subList(i, Math.min(ids.size(), i + SUM_CHUNK))).mapTo(String.class).list());
-    }
+    java.util.Set<String> purged = purgedKeys(h, keys);
     if (purged.isEmpty()) {
       return batch;
     }
@@ -140,6 +134,22 @@ final class JdbiUsageStore implements UsageStore {
     return new UsageBatch(batch.id(), batch.usage().stream().filter(r -> !purged.contains(r.keyId())).toList(),
         batch.takenBack().stream().filter(r -> !purged.contains(r.keyId())).toList(),
         batch.refusals().stream().filter(r -> !purged.contains(r.keyId())).toList());
+  }
+
+  @Override
+  public java.util.Set<String> purgedKeys(java.util.Collection<String> keyIds) {
+    return guard.withHandle(h -> purgedKeys(h, keyIds));
+  }
+
+  /** Which of {@code keyIds} are in {@code purged_keys}, read on {@code h}; 500 ids a query. */
+  private static java.util.Set<String> purgedKeys(Handle h, java.util.Collection<String> keyIds) {
+    List<String> ids = keyIds.stream().filter(id -> !id.isEmpty()).distinct().toList();
+    java.util.Set<String> purged = new java.util.HashSet<>();
+    for (int i = 0; i < ids.size(); i += SUM_CHUNK) {
+      purged.addAll(h.createQuery("SELECT key_id FROM purged_keys WHERE key_id IN (<ids>)")
+          .bindList("ids", ids.subList(i, Math.min(ids.size(), i + SUM_CHUNK))).mapTo(String.class).list());
+    }
+    return purged;
   }
 
   /** From now on, batches write the usage.threshold events of these thresholds. */

@@ -75,4 +75,43 @@ final class SpilledUsageQuotaTest {
       }
     }
   }
+
+  /**
+   * The spill of an earlier process holds usage of a customer that was purged since and created again with the same
+   * id: the store drops those rows (their key was purged), and the quota counters of the new creation must not
+   * count them either, or it is refused for usage that was never its own.
+   */
+  @Test
+  void restart_replayingUsageOfAPurgedCreation_leavesTheQuotaOfTheCustomerCreatedAgainAlone() throws Exception {
+    try (TestEngine engine = new TestEngine()) {
+      Path config = dir.resolve("tollgate.yaml");
+      Files.writeString(config, "gate:\n  engine: " + engine.url() + "\n"
+          + "retention:\n  deactivated_days: 0\n  purge_interval_s: 1\n");
+      Map<String, String> env = Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY);
+      Path data = dir.resolve("data");
+      String body = "{\"customer_id\":\"phoenix\",\"limits\":{\"quota\":{\"units\":2,\"period\":\"month\"}}}";
+      String oldKeyId;
+      String key;
+      try (RunningTollgate first = RunningTollgate.start(data, env, Optional.of(config))) {
+        oldKeyId = first.admin("POST", "/admin/customers", body).json().get("api_key").get("key_id").asText();
+        assertThat(first.admin("DELETE", "/admin/customers/phoenix").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> first.admin("GET", "/admin/customers/phoenix").status() == 404);
+        key = first.admin("POST", "/admin/customers", body).json().get("api_key").get("key").asText();
+      }
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      SpillFiles.write(data.resolve("spill"), List.of(new UsageBatch("earlier-node:1",
+          List.of(new UsageRow("phoenix", oldKeyId, "put", today, Units.of(5), 5)), List.of())));
+
+      try (RunningTollgate second = RunningTollgate.start(data, env, Optional.of(config))) {
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> !Files.exists(data.resolve("spill").resolve("usage-spill.log")));
+        assertThat(second.admin("GET", "/admin/customers/phoenix/usage").json().get("requests").asLong()).isZero();
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + key);
+        assertThat(second.send("GET", second.gateUri("/v1/default/serve/a"), null, auth).status()).isEqualTo(200);
+        assertThat(second.send("GET", second.gateUri("/v1/default/serve/b"), null, auth).status()).isEqualTo(200);
+        assertThat(second.send("GET", second.gateUri("/v1/default/serve/c"), null, auth).status()).isEqualTo(429);
+      }
+    }
+  }
 }

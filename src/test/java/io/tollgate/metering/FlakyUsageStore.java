@@ -113,4 +113,9 @@ final class FlakyUsageStore implements UsageStore {
   public List<DailyUsage> daily(String customerId, LocalDate from, LocalDate to) {
     return real.daily(customerId, from, to);
   }
+
+  @Override
+  public java.util.Set<String> purgedKeys(java.util.Collection<String> keyIds) {
+    return real.purgedKeys(keyIds);
+  }
 }

@@ -216,10 +216,11 @@ final class GateEdgeTest {
         c.send(get("edge-in-use-" + i));
         assertThat(c.read().status()).as("request %d on the same connection", i).isEqualTo(200);
       }
-      long idleSince = System.nanoTime();
+      long idleSince = System.nanoTime(); // a little after the gate sent the answer, on a loaded machine more
       assertThat(c.readUntilClosed()).isEmpty();
+      // idle from the answer on, not from the request (that would close it at once, as the engine took longer)
       assertThat(Duration.ofNanos(System.nanoTime() - idleSince))
-          .isBetween(IDLE_TIMEOUT.minusMillis(100), IDLE_TIMEOUT.plusSeconds(2));
+          .isBetween(IDLE_TIMEOUT.minusMillis(500), IDLE_TIMEOUT.plusSeconds(2));
     }
   }
 
@@ -230,10 +231,11 @@ final class GateEdgeTest {
       c.send("GET /v1/default/serve/slow/" + slow + " HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer " + key
           + "\r\n\r\n");
       assertThat(c.read().status()).isEqualTo(200);
-      long idleSince = System.nanoTime();
+      long idleSince = System.nanoTime(); // a little after the gate sent the answer, on a loaded machine more
       assertThat(c.readUntilClosed()).isEmpty();
+      // idle from the answer on, not from the request (that would close it at once, as the engine took longer)
       assertThat(Duration.ofNanos(System.nanoTime() - idleSince))
-          .isBetween(IDLE_TIMEOUT.minusMillis(100), IDLE_TIMEOUT.plusSeconds(2));
+          .isBetween(IDLE_TIMEOUT.minusMillis(500), IDLE_TIMEOUT.plusSeconds(2));
     }
   }
 

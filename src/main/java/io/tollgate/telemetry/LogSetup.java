@@ -21,7 +21,7 @@ import java.util.Optional;
  *
  * <p>Found by Logback through {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}, in the tests as
  * in the jar. It stands aside (Logback's own XML configurator runs as before) when the system property
- * {@code logback.configurationFile} names a file of the operator's (docs/operations.md).
+ * {@code logback.configurationFile} names a file of the operator's (docs/metrics.md, "Tollgate's own log").
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {

@@ -51,10 +51,10 @@ m() { field "$1" "$BENCH_DIR/measure.txt"; }
 registry_figures() {
   echo "Registry with $(m customers) customers, $(m keys) keys (${STORE_NAME:-SQLite}, JVM max heap $(m max_heap_mb) MiB):"
   echo "  LiveRegistry.load (fresh JVM, as at start)   $(m load_s) s   [aim <= 2 s]"
-  echo "    CPU: loading thread / whole process        $(m load_thread_cpu_s) s / $(m load_process_cpu_s) s (GC and JIT included)"
+  echo "    CPU: customers' / keys' thread / process   $(m load_thread_cpu_s) s / $(m load_keys_thread_cpu_s) s / $(m load_process_cpu_s) s (GC and JIT included)"
   echo "    the store's stream alone (warm JVM)        $(m stream_only_s) s"
   echo "  reload (warm JVM)                            $(m reload_1_s) s, $(m reload_2_s) s   [aim <= 2 s]"
-  echo "    CPU of the reloading thread                $(m reload_1_thread_cpu_s) s, $(m reload_2_thread_cpu_s) s"
+  echo "    CPU of the reloading thread / keys' thread $(m reload_1_thread_cpu_s) s, $(m reload_2_thread_cpu_s) s / $(m reload_1_keys_thread_cpu_s) s, $(m reload_2_keys_thread_cpu_s) s"
   echo "  heap held by the view                        $(( $(m view_heap_bytes) / 1048576 )) MiB = $(m heap_bytes_per_key) bytes per key   [aim <= 120]"
 }
 pg_figures() {

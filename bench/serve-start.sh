@@ -17,6 +17,8 @@ data="$(cd "${1:?usage: bench/serve-start.sh DATA_DIR [RUNS]}" && pwd)"
 runs="${2:-3}"
 read -r -a jars <<<"${JARS:-$JAR}"
 open_run serve-start
+store_yaml=""
+[[ -z "${STORE_URL:-}" ]] || store_yaml="store: {url: \"$STORE_URL\"}"
 echo "load average before: $load_before"
 for r in $(seq 1 "$runs"); do
   for jar in "${jars[@]}"; do
@@ -29,7 +31,7 @@ gate:
 admin:
   listen: 127.0.0.1:$ADMIN_PORT
 data_dir: $data
-${STORE_URL:+store: {url: "$STORE_URL"}}
+$store_yaml
 access_log:
   target: off
 EOF
@@ -43,7 +45,8 @@ EOF
     wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
     cpu=$(awk -v t="$(cpu_ticks "$pid")" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
     threads=$(for s in /proc/"$pid"/task/*/stat; do
-        sed -E 's/^[0-9]+ \((.*)\) /\1\t/' "$s" 2>/dev/null | awk -F'\t' '{ split($2, f, " "); print $1 "\t" f[12] + f[13] }'
+        # a thread may end meanwhile: its file is gone
+        { sed -E 's/^[0-9]+ \((.*)\) /\1\t/' "$s" 2>/dev/null || true; } | awk -F'\t' '{ split($2, f, " "); print $1 "\t" f[12] + f[13] }'
       done | awk -F'\t' -v hz="$CLK_TCK" '
         { n = $1; sub(/#?[0-9]+$/, "", n); sub(/ +$/, "", n); t[n] += $2 }
         END { for (n in t) if (t[n] >= hz / 20) printf "%s %.2f; ", n, t[n] / hz }')

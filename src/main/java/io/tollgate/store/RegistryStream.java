@@ -31,13 +31,11 @@ final class RegistryStream {
   /** Distinct JSON texts remembered per column; a registry with more parses the rest each time. */
   private static final int REMEMBERED = 4_096;
   /**
-   * A customer comes as one column, one driver call (six before): the id's length in UTF-8 bytes, the creation time
-   * and the version, each followed by a comma, then the id (its length says where it ends, so it may hold
-   * anything), then what rows share, remembered by its bytes: status, overrides, namespaces and tier joined by a
-   * tab (JSON as the store writes it never holds a raw tab; the tier, which might, comes last).
+   * What rows share comes as one text, its parts joined by a tab (JSON as the store writes it never holds a raw
+   * tab; the tier, which might, comes last): one column read and one map lookup per row instead of four.
    */
-  private static final String CUSTOMERS = "SELECT octet_length(customer_id) || ',' || created_at || ',' || version"
-      + " || ',' || customer_id || status || '\t' || overrides || '\t' || namespaces || '\t' || tier FROM customers";
+  private static final String CUSTOMERS = "SELECT customer_id, status || '\t' || overrides || '\t' || namespaces"
+      + " || '\t' || tier, created_at, version FROM customers";
   /**
    * A key comes as two columns, one driver call each (ten calls a row before: sqlite-jdbc's {@code getLong} asks
    * the type first and {@code wasNull} asks again, and each call is a synchronised JNI call):
@@ -151,17 +149,9 @@ final class RegistryStream {
 
   private void customers(ResultSet rs, RegistryLoadSink sink) throws SQLException {
     while (rs.next()) {
-      byte[] row = rs.getBytes(1);
-      int lengthEnd = comma(row, 0);
-      int createdEnd = comma(row, lengthEnd + 1);
-      int versionEnd = comma(row, createdEnd + 1);
-      int idEnd = versionEnd + 1 + (int) decimal(row, 0, lengthEnd);
-      if (idEnd > row.length) {
-        throw malformed("customer", row);
-      }
-      CustomerProfile p = customerProfiles.of(row, idEnd, row.length);
-      sink.customerUtf8(Arrays.copyOfRange(row, versionEnd + 1, idEnd), p.tier(), p.namespaces(), p.status(),
-          p.overrides(), decimal(row, lengthEnd + 1, createdEnd), decimal(row, createdEnd + 1, versionEnd));
+      CustomerProfile p = customerProfiles.of(rs.getBytes(2));
+      sink.customerUtf8(rs.getBytes(1), p.tier(), p.namespaces(), p.status(), p.overrides(), rs.getLong(3),
+          rs.getLong(4));
     }
   }
 
@@ -180,45 +170,15 @@ final class RegistryStream {
     }
   }
 
-  /** The index of the first tab at or after {@code from} in a key's row. */
+  /** The index of the first tab at or after {@code from} in a key's first column. */
   private static int tab(byte[] row, int from) {
-    return next(row, from, (byte) '\t', "key");
-  }
-
-  /** The index of the first comma at or after {@code from} in a customer's row. */
-  private static int comma(byte[] row, int from) {
-    return next(row, from, (byte) ',', "customer");
-  }
-
-  private static int next(byte[] row, int from, byte wanted, String what) {
     for (int i = from; i < row.length; i++) {
-      if (row[i] == wanted) {
+      if (row[i] == '\t') {
         return i;
       }
     }
-    throw malformed(what, row);
-  }
-
-  private static IllegalStateException malformed(String what, byte[] row) {
-    return new IllegalStateException("stored " + what + " row is not as the registry's load reads it: "
+    throw new IllegalStateException("stored key row is not digest, environment, namespaces, key id, customer id: "
         + new String(row, 0, Math.min(DIGEST_HEX, row.length), StandardCharsets.UTF_8) + "...");
-  }
-
-  /** The decimal integer (an optional minus, then digits) at {@code [from, to)}. */
-  static long decimal(byte[] row, int from, int to) {
-    boolean negative = from < to && row[from] == '-';
-    long n = 0;
-    for (int i = negative ? from + 1 : from; i < to; i++) {
-      int d = row[i] - '0';
-      if (d < 0 || d > 9) {
-        throw malformed("customer", row);
-      }
-      n = n * 10 + d;
-    }
-    if (to == (negative ? from + 1 : from)) {
-      throw malformed("customer", row);
-    }
-    return negative ? -n : n;
   }
 
   /** The revocation ({@code first}) or the expiry of a key's {@code "REVOKED,EXPIRES"} column; empty is absent. */

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 /**
  * {@code engine_timeout} for the exchanges waiting on the engine: from the engine request's start (a pooled
- * connection had) until the engine's answer head arrives, after which the exchange is timed out ({@code 504}).
+ * connection had) until the engine's answer head arrives, after which the exchange is timed out ({@code 504});
+ * then, while the answer's body streams, from the engine's last data (see {@link #startFrom}), after which the
+ * exchange is cut.
  *
  * <p>Kept with one timer per event loop rather than one set and cancelled per request (a Vert.x timer per request,
  * with its id map and close hook, was 2.4 % of the proxied path's CPU). Every exchange of one instance has the same
@@ -31,10 +33,24 @@ final class EngineDeadlines {
 
   /** An exchange now waits on the engine: {@code onTimeout} runs on this loop if it still waits at its deadline. */
   Waiting start(Runnable onTimeout) {
+    return startFrom(System.nanoTime(), onTimeout);
+  }
+
+  /**
+   * As {@link #start}, the deadline counted from {@code fromNanos} ({@link System#nanoTime}, at most now): an
+   * answer's body watched from its last data. Such a deadline may come before deadlines already kept, so it is
+   * placed in order from the newest end (a body's watch is placed again at most once per timeout).
+   */
+  Waiting startFrom(long fromNanos, Runnable onTimeout) {
     Loop loop = loops.get();
-    Waiting w = new Waiting(loop, System.nanoTime() + timeoutNanos, onTimeout);
+    Waiting w = new Waiting(loop, fromNanos + timeoutNanos, onTimeout);
     loop.add(w);
     return w;
+  }
+
+  /** The timeout every deadline of this instance is counted with, in nanoseconds. */
+  long timeoutNanos() {
+    return timeoutNanos;
   }
 
   /** One exchange waiting on the engine; {@link #done} when its answer head came or it failed. */
@@ -58,23 +74,34 @@ final class EngineDeadlines {
     }
   }
 
-  /** The waiting exchanges of one event loop, oldest first, and whether its timer is armed. */
+  /** The waiting exchanges of one event loop, soonest deadline first, and its timer when one is armed. */
   private final class Loop {
     private Waiting head;
     private Waiting tail;
-    private boolean armed;
+    /** The armed timer's id, or -1; it is armed for {@link #armedFor}, never after the head's deadline. */
+    private long timer = -1;
+    private long armedFor;
 
     void add(Waiting w) {
-      w.prev = tail;
-      if (tail == null) {
+      Waiting before = tail;
+      while (before != null && before.deadline - w.deadline > 0) {
+        before = before.prev;
+      }
+      w.prev = before;
+      w.next = before == null ? head : before.next;
+      if (before == null) {
         head = w;
       } else {
-        tail.next = w;
+        before.next = w;
       }
-      tail = w;
+      if (w.next == null) {
+        tail = w;
+      } else {
+        w.next.prev = w;
+      }
       w.linked = true;
-      if (!armed) {
-        arm(w.deadline - System.nanoTime());
+      if (timer < 0 || w.deadline - armedFor < 0) {
+        arm(w.deadline);
       }
     }
 
@@ -97,21 +124,29 @@ final class EngineDeadlines {
       w.next = null;
     }
 
-    private void arm(long inNanos) {
-      armed = true;
-      vertx.setTimer(Math.max(1, (inNanos + 999_999) / 1_000_000), id -> fire());
+    /** Arms the loop's one timer for {@code deadline}, in place of one armed for later. */
+    private void arm(long deadline) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      armedFor = deadline;
+      long inNanos = deadline - System.nanoTime();
+      timer = vertx.setTimer(Math.max(1, (inNanos + 999_999) / 1_000_000), this::fire);
     }
 
-    private void fire() {
-      armed = false;
+    private void fire(long id) {
+      if (id != timer) {
+        return; // replaced by a timer for an earlier deadline
+      }
+      timer = -1;
       long now = System.nanoTime();
       while (head != null && head.deadline - now <= 0) {
         Waiting w = head;
         remove(w);
-        w.onTimeout.run();
+        w.onTimeout.run(); // may add a waiting exchange, which arms the timer
       }
-      if (head != null && !armed) {
-        arm(head.deadline - now);
+      if (head != null && timer < 0) {
+        arm(head.deadline);
       }
     }
   }

@@ -7,6 +7,7 @@ import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.CommitTimeoutException;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -77,8 +78,15 @@ final class EngineExchange {
   /** What the request costs once the engine answered below 500: from then on it is billed, whatever the client does. */
   private Optional<Units> owed = Optional.empty();
   private HttpClientRequest upstream;
-  /** While the engine request waits for its answer head: its {@code engine_timeout}. */
+  /**
+   * While the engine request waits for its answer head, and then while its body streams: its
+   * {@code engine_timeout} (for the body, counted from the engine's last data).
+   */
   private Optional<EngineDeadlines.Waiting> waiting = Optional.empty();
+  /** While the body streams: when the engine's last data came ({@link System#nanoTime}). */
+  private long lastData;
+  /** While the body streams: the engine's answer is paused because the client reads slower than it sends. */
+  private boolean heldBack;
 
   /** Shared settings of every exchange with one engine. */
   record Factory(Vertx vertx, HttpClient client, URI engine, TollgateConfig.Edge edge, TrustedProxies trusted,
@@ -230,7 +238,7 @@ final class EngineExchange {
     }
     phase = Phase.COMMITTING;
     resp.pause();
-    resp.exceptionHandler(e -> engineCut());
+    resp.exceptionHandler(e -> engineCut(Refusal.ENGINE_UNAVAILABLE));
     settled = true;
     boolean charged = allowed.reservation().isOpen();
     f.meter().billed(allowed, cost).whenComplete((v, e) -> context.runOnContext(x -> committed(resp, cost, charged,
@@ -260,9 +268,9 @@ final class EngineExchange {
         trace.billed(Units.ZERO);
         refuse(Refusal.ENGINE_UNAVAILABLE, "the engine cut its answer", true);
       }
-      case CLIENT_GONE -> phase = Phase.DONE;
+      case CLIENT_GONE -> done();
       case CLIENT_FAULT -> {
-        phase = Phase.DONE;
+        done();
         HttpServerResponse out = head(resp);
         if (!out.closed()) {
           out.writeHead().onComplete(w -> req.connection().close());
@@ -312,36 +320,75 @@ final class EngineExchange {
   private void stream(HttpClientResponse resp, Optional<Units> cost) {
     phase = Phase.STREAMING;
     HttpServerResponse out = head(resp);
-    resp.exceptionHandler(e -> engineCut());
+    resp.exceptionHandler(e -> engineCut(Refusal.ENGINE_UNAVAILABLE));
+    lastData = System.nanoTime();
+    watchBody(resp);
     if (isSmall(resp)) {
       // read whole, then sent with its head in one write: bounded by WHOLE_BODY_LIMIT
-      resp.body().onComplete(body -> {
-        if (body.failed()) {
-          engineCut();
-        } else if (phase == Phase.STREAMING) {
-          phase = Phase.DONE;
+      Buffer whole = Buffer.buffer(Integer.parseInt(resp.getHeader(HttpHeaderNames.CONTENT_LENGTH)));
+      resp.handler(buf -> {
+        lastData = System.nanoTime();
+        whole.appendBuffer(buf);
+      });
+      resp.endHandler(v -> {
+        if (phase == Phase.STREAMING) {
+          done();
           cost.ifPresent(this::bill);
-          out.end(body.result());
+          out.end(whole);
         }
       });
       resp.resume();
       return;
     }
     resp.handler(buf -> {
+      lastData = System.nanoTime();
       out.write(buf);
       if (out.writeQueueFull()) {
+        heldBack = true; // no data while paused by the client's pace: not the engine's stall
         resp.pause();
-        out.drainHandler(v -> resp.resume());
+        out.drainHandler(v -> {
+          heldBack = false;
+          lastData = System.nanoTime();
+          resp.resume();
+        });
       }
     });
     resp.endHandler(v -> {
       if (phase == Phase.STREAMING) {
-        phase = Phase.DONE;
+        done();
         cost.ifPresent(this::bill);
         out.end();
       }
     });
     resp.resume();
+  }
+
+  /**
+   * Watches the streaming body for {@code engine_timeout} without data from the engine: the watch is placed again
+   * from the last data while data keeps coming (or while the client holds the engine back), and cuts the exchange
+   * once the engine has sent nothing for that long, as an engine that closes mid-body is cut.
+   */
+  private void watchBody(HttpClientResponse resp) {
+    waiting = Optional.of(f.deadlines().startFrom(lastData, () -> {
+      if (phase != Phase.STREAMING) {
+        return;
+      }
+      if (heldBack) {
+        lastData = System.nanoTime();
+      }
+      if (System.nanoTime() - lastData < f.deadlines().timeoutNanos()) {
+        watchBody(resp);
+      } else {
+        resp.request().reset();
+        engineCut(Refusal.ENGINE_TIMEOUT);
+      }
+    }));
+  }
+
+  /** The exchange is over: its engine_timeout watch, if any, is dropped at once. */
+  private void done() {
+    phase = Phase.DONE;
+    waiting.ifPresent(EngineDeadlines.Waiting::done);
   }
 
   /** Whether the answer declares one Content-Length of at most {@link #WHOLE_BODY_LIMIT} bytes. */
@@ -358,16 +405,19 @@ final class EngineExchange {
     return Integer.parseInt(length) <= WHOLE_BODY_LIMIT;
   }
 
-  /** The engine's answer failed after its head: what it means depends on whether a client fault came first. */
-  private void engineCut() {
+  /**
+   * The engine's answer failed after its head ({@code why}: it closed, or stalled for {@code engine_timeout}): what
+   * it means depends on whether a client fault came first.
+   */
+  private void engineCut(Refusal why) {
     if (phase == Phase.COMMITTING) {
       firstFault(Fault.ENGINE_CUT); // decided once the commit is over
     } else if (phase == Phase.STREAMING) {
-      phase = Phase.DONE;
+      done();
       firstFault(Fault.ENGINE_CUT);
-      release(Refusal.ENGINE_UNAVAILABLE.code());
+      release(why.code());
       committed.ifPresent(c -> {
-        f.meter().takenBack(allowed, c, Refusal.ENGINE_UNAVAILABLE.code());
+        f.meter().takenBack(allowed, c, why.code());
         trace.billed(Units.ZERO);
       });
       committed = Optional.empty();
@@ -382,7 +432,7 @@ final class EngineExchange {
   private void clientGone() {
     switch (phase) {
       case WAITING -> {
-        phase = Phase.DONE;
+        done();
         release(Refusal.BAD_REQUEST.code());
         abortUpstream();
       }
@@ -391,7 +441,7 @@ final class EngineExchange {
         abortUpstream();
       }
       case STREAMING -> {
-        phase = Phase.DONE;
+        done();
         firstFault(Fault.CLIENT_GONE);
         owed.ifPresent(this::bill);
         abortUpstream();
@@ -418,7 +468,7 @@ final class EngineExchange {
         req.resume(); // what the client still sends is read and dropped, so that the close after the head is clean
       }
       case STREAMING -> {
-        phase = Phase.DONE;
+        done();
         firstFault(Fault.CLIENT_FAULT);
         owed.ifPresent(this::bill);
         abortUpstream();
@@ -477,7 +527,7 @@ final class EngineExchange {
   }
 
   private void refuse(Refusal reason, String detail, boolean close) {
-    phase = Phase.DONE;
+    done();
     HttpServerResponse out = req.response();
     if (out.headWritten() || out.closed()) {
       return;

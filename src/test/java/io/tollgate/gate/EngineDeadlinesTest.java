@@ -69,4 +69,31 @@ final class EngineDeadlinesTest {
     last.get(10, TimeUnit.SECONDS);
     assertThat(timedOut).containsExactly("first", "third", "fifth");
   }
+
+  @Test
+  void watchCountedFromEarlierData_firesAtItsOwnDeadline_beforeAnArmedLaterOne_andInDeadlineOrder() throws Exception {
+    Duration timeout = Duration.ofSeconds(1);
+    EngineDeadlines deadlines = new EngineDeadlines(vertx, timeout);
+    List<String> timedOut = new CopyOnWriteArrayList<>();
+    CompletableFuture<Long> early = new CompletableFuture<>();
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      long now = System.nanoTime();
+      deadlines.start(() -> timedOut.add("now")); // the timer is armed for 1 s from now
+      // a body whose last data came 900 ms ago: due 100 ms from now, long before the one armed for
+      deadlines.startFrom(now - TimeUnit.MILLISECONDS.toNanos(900), () -> {
+        timedOut.add("from-900ms-ago");
+        early.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - now));
+      });
+      deadlines.startFrom(now - TimeUnit.MILLISECONDS.toNanos(500), () -> timedOut.add("from-500ms-ago"));
+      deadlines.start(() -> {
+        timedOut.add("last");
+        all.complete(null);
+      });
+    });
+    long ms = early.get(10, TimeUnit.SECONDS);
+    assertThat(ms).isGreaterThanOrEqualTo(100).isLessThan(700); // not at the 1 s the timer was armed for first
+    all.get(10, TimeUnit.SECONDS);
+    assertThat(timedOut).containsExactly("from-900ms-ago", "from-500ms-ago", "now", "last");
+  }
 }

@@ -274,6 +274,27 @@ abstract class RegistryStoreContract extends RegistryQueryContract {
     assertThat(database.usage().totals("active", day, day.plusDays(1)).units()).isEqualTo(Units.of(1));
   }
 
+  @Test
+  void purgeDeactivated_lateBatchOfMoreKeysThanOneQueryAsksAbout_dropsEveryPurgedKeysRows() {
+    int purgedKeys = 1_201; // three queries of at most 500 ids
+    CustomerKey[] keys = java.util.stream.IntStream.range(0, purgedKeys)
+        .mapToObj(i -> key("old", "key_old" + i).build()).toArray(CustomerKey[]::new);
+    insert(customer("old").deactivatedAt(T0).build(), keys);
+    insert(customer("active").build(), key("active", "key_act").build());
+    assertThat(store.purgeDeactivated(T0.plusSeconds(50), id -> audit(id, "customer.purge"))).containsExactly("old");
+    LocalDate day = LocalDate.of(2026, 1, 15);
+    List<UsageBatch.UsageRow> rows = new java.util.ArrayList<>();
+    rows.add(new UsageBatch.UsageRow("active", "key_act", "get", day, Units.of(1), 1));
+    for (CustomerKey k : keys) {
+      rows.add(new UsageBatch.UsageRow("old", k.id(), "get", day, Units.of(1), 1));
+    }
+    database.usage().apply(new UsageBatch("late-many", rows, List.of()));
+
+    assertThat(database.usage().totals("old", day, day.plusDays(1))).isEqualTo(UsageTotals.EMPTY);
+    assertThat(database.usage().exportRows(day, day.plusDays(1))).extracting(UsageStore.ExportRow::customerId)
+        .containsExactly("active");
+  }
+
   /**
    * A usage batch applied while a purge of its customer is under way, not yet committed (PostgreSQL: read
    * committed, so the batch's look at {@code purged_keys} does not see the purge's uncommitted ids, and the purge's

@@ -8,11 +8,9 @@ import io.tollgate.admin.RunningTollgate.Answer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,13 +55,8 @@ final class GateEngineSlowBodyTest {
         });
       });
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Path config = dir.resolve("tollgate.yaml");
-    Files.writeString(config, "gate:\n  engine: http://127.0.0.1:" + engine.actualPort() + "\n  engine_timeout: "
-        + ENGINE_TIMEOUT.toMillis() + "ms\n");
-    tollgate = RunningTollgate.start(dir.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
-        Optional.of(config));
-    Answer a = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"slow-body-1\",\"tier\":\"enterprise\"}");
-    key = a.json().get("api_key").get("key").asText();
+    tollgate = GateEngineSlowHeadTest.startInFrontOf(dir, engine, ENGINE_TIMEOUT);
+    key = GateEngineSlowHeadTest.customerKey(tollgate, "slow-body-1");
   }
 
   @AfterAll

@@ -105,13 +105,16 @@ final class EngineDeadlines {
     private void fire() {
       armed = false;
       long now = System.nanoTime();
-      while (head != null && head.deadline - now <= 0) {
-        Waiting w = head;
-        remove(w);
-        w.onTimeout.run();
-      }
-      if (head != null && !armed) {
-        arm(head.deadline - now);
+      try {
+        while (head != null && head.deadline - now <= 0) {
+          Waiting w = head;
+          remove(w);
+          w.onTimeout.run();
+        }
+      } finally { // a timeout that throws still leaves the timer armed for the others
+        if (head != null && !armed) {
+          arm(head.deadline - now);
+        }
       }
     }
   }

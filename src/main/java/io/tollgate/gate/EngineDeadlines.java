@@ -140,13 +140,16 @@ final class EngineDeadlines {
       }
       timer = -1;
       long now = System.nanoTime();
-      while (head != null && head.deadline - now <= 0) {
-        Waiting w = head;
-        remove(w);
-        w.onTimeout.run(); // may add a waiting exchange, which arms the timer
-      }
-      if (head != null && timer < 0) {
-        arm(head.deadline);
+      try {
+        while (head != null && head.deadline - now <= 0) {
+          Waiting w = head;
+          remove(w);
+          w.onTimeout.run(); // may add a waiting exchange, which arms the timer
+        }
+      } finally { // a timeout that throws still leaves the timer armed for the others
+        if (head != null && timer < 0) {
+          arm(head.deadline);
+        }
       }
     }
   }

@@ -115,9 +115,12 @@ final class JdbiUsageStore implements UsageStore {
    * creation that no longer exists, which reached the store after its purge (a request answered after it, a batch
    * written late or replayed from a spill file). Written, they would be counted for a customer created again with
    * the same id (its usage document, its quota seed at the next start) or stay as billing-export rows that no usage
-   * document has. One look at an empty table while nothing was ever purged.
+   * document has. One look at an empty table while nothing was ever purged. On PostgreSQL the batch first waits
+   * for a purge under way ({@code Dialect.purgeBarrier}): read committed, it would not see the purge's uncommitted
+   * ids, and the purge's deletes would not see its uncommitted rows, which then stayed.
    */
-  private static UsageBatch withoutPurgedKeys(Handle h, UsageBatch batch) {
+  private UsageBatch withoutPurgedKeys(Handle h, UsageBatch batch) {
+    guard.dialect().purgeBarrier().ifPresent(h::execute);
     if (h.createQuery("SELECT key_id FROM purged_keys LIMIT 1").mapTo(String.class).findOne().isEmpty()) {
       return batch;
     }

@@ -96,4 +96,22 @@ final class EngineDeadlinesTest {
     all.get(10, TimeUnit.SECONDS);
     assertThat(timedOut).containsExactly("from-900ms-ago", "from-500ms-ago", "now", "last");
   }
+
+  @Test
+  void exchangeWhoseTimeoutThrows_doesNotKeepTheOthersOnItsLoopFromTimingOut() throws Exception {
+    EngineDeadlines deadlines = new EngineDeadlines(vertx, TIMEOUT);
+    CompletableFuture<Long> waited = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      deadlines.start(() -> {
+        throw new IllegalStateException("a timeout handler failing");
+      });
+      vertx.setTimer(150, t -> {
+        long started = System.nanoTime();
+        // no exchange starts on this loop after this one: only the loop's timer can time it out
+        deadlines.start(() -> waited.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+      });
+    });
+    long ms = waited.get(10, TimeUnit.SECONDS);
+    assertThat(ms).isGreaterThanOrEqualTo(TIMEOUT.toMillis()).isLessThan(TIMEOUT.toMillis() + 1000);
+  }
 }

@@ -44,13 +44,23 @@ final class GateEngineSlowHeadTest {
           new byte[] {head[Math.min(sent[0]++, head.length - 1)]})));
       socket.closeHandler(v -> vertx.cancelTimer(timer));
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    tollgate = startInFrontOf(dir, engine, ENGINE_TIMEOUT);
+    key = customerKey(tollgate, "slow-head-1");
+  }
+
+  /** A {@code tollgate serve} process in front of {@code engine} with this {@code engine_timeout}. */
+  static RunningTollgate startInFrontOf(Path dir, NetServer engine, Duration engineTimeout) throws Exception {
     Path config = dir.resolve("tollgate.yaml");
     Files.writeString(config, "gate:\n  engine: http://127.0.0.1:" + engine.actualPort() + "\n  engine_timeout: "
-        + ENGINE_TIMEOUT.toMillis() + "ms\n");
-    tollgate = RunningTollgate.start(dir.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
+        + engineTimeout.toMillis() + "ms\n");
+    return RunningTollgate.start(dir.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
         Optional.of(config));
-    Answer a = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"slow-head-1\",\"tier\":\"enterprise\"}");
-    key = a.json().get("api_key").get("key").asText();
+  }
+
+  /** The key of a new enterprise-tier customer {@code id}. */
+  static String customerKey(RunningTollgate tollgate, String id) {
+    Answer a = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"" + id + "\",\"tier\":\"enterprise\"}");
+    return a.json().get("api_key").get("key").asText();
   }
 
   @AfterAll

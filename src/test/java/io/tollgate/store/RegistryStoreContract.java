@@ -275,6 +275,68 @@ abstract class RegistryStoreContract extends RegistryQueryContract {
   }
 
   @Test
+  void purgeDeactivated_lateBatchOfMoreKeysThanOneQueryAsksAbout_dropsEveryPurgedKeysRows() {
+    int purgedKeys = 1_201; // three queries of at most 500 ids
+    CustomerKey[] keys = java.util.stream.IntStream.range(0, purgedKeys)
+        .mapToObj(i -> key("old", "key_old" + i).build()).toArray(CustomerKey[]::new);
+    insert(customer("old").deactivatedAt(T0).build(), keys);
+    insert(customer("active").build(), key("active", "key_act").build());
+    assertThat(store.purgeDeactivated(T0.plusSeconds(50), id -> audit(id, "customer.purge"))).containsExactly("old");
+    LocalDate day = LocalDate.of(2026, 1, 15);
+    List<UsageBatch.UsageRow> rows = new java.util.ArrayList<>();
+    rows.add(new UsageBatch.UsageRow("active", "key_act", "get", day, Units.of(1), 1));
+    for (CustomerKey k : keys) {
+      rows.add(new UsageBatch.UsageRow("old", k.id(), "get", day, Units.of(1), 1));
+    }
+    database.usage().apply(new UsageBatch("late-many", rows, List.of()));
+
+    assertThat(database.usage().totals("old", day, day.plusDays(1))).isEqualTo(UsageTotals.EMPTY);
+    assertThat(database.usage().exportRows(day, day.plusDays(1))).extracting(UsageStore.ExportRow::customerId)
+        .containsExactly("active");
+  }
+
+  /**
+   * A usage batch applied while a purge of its customer is under way, not yet committed (PostgreSQL: read
+   * committed, so the batch's look at {@code purged_keys} does not see the purge's uncommitted ids, and the purge's
+   * deletes do not see the batch's uncommitted rows): the batch waits for the purge and then drops the rows, or the
+   * purge waits for the batch and then deletes them; either way no usage of a purged key is left.
+   */
+  @Test
+  void purgeDeactivated_batchAppliedWhileThePurgeIsUncommitted_leavesNoUsageOfThePurgedKeys() throws Exception {
+    insert(customer("old").deactivatedAt(T0).build(), key("old", "key_old").build());
+    insert(customer("active").build(), key("active", "key_act").build());
+    LocalDate day = LocalDate.of(2026, 1, 15);
+    UsageBatch late = new UsageBatch("during-purge",
+        List.of(new UsageBatch.UsageRow("old", "key_old", "get", day, Units.of(3), 3),
+            new UsageBatch.UsageRow("active", "key_act", "get", day, Units.of(1), 1)),
+        List.of(new UsageBatch.RefusalRow("old", "key_old", "rate_limited", day, 2)));
+    java.util.concurrent.CompletableFuture<Boolean> applied = new java.util.concurrent.CompletableFuture<>();
+    store.purgeDeactivated(T0.plusSeconds(50), id -> {
+      // inside the purge's transaction, after its deletes: the batch runs now, on another connection
+      Thread.ofPlatform().start(() -> {
+        try {
+          applied.complete(database.usage().apply(late));
+        } catch (RuntimeException e) {
+          applied.completeExceptionally(e);
+        }
+      });
+      try {
+        applied.get(500, java.util.concurrent.TimeUnit.MILLISECONDS); // done, or waiting for the purge to end
+      } catch (java.util.concurrent.TimeoutException e) {
+        // the batch waits for this transaction: it commits now
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return audit(id, "customer.purge");
+    });
+    assertThat(applied.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(database.usage().totals("old", day, day.plusDays(1))).isEqualTo(UsageTotals.EMPTY);
+    assertThat(database.usage().exportRows(day, day.plusDays(1))).extracting(UsageStore.ExportRow::customerId)
+        .containsExactly("active");
+  }
+
+  @Test
   void lockCustomer_concurrentTransactions_serializeEveryIncrement() throws Exception {
     insert(customer("acme").version(1).build());
     int threads = 8;

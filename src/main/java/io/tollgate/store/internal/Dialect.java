@@ -37,6 +37,14 @@ public interface Dialect {
    */
   String lockClause();
 
+  /**
+   * The statement a usage batch runs before it reads {@code purged_keys}, so that it never writes usage of a key
+   * whose purge is under way: it waits for that purge to commit (and then sees its ids), and a purge starting
+   * meanwhile waits for the batch to commit (and then deletes its rows). Empty where write transactions are already
+   * serialized.
+   */
+  Optional<String> purgeBarrier();
+
   /** Whether {@code e} reports a violated constraint (a duplicate or a missing reference) rather than an outage. */
   boolean isConstraintViolation(SQLException e);
 

@@ -89,6 +89,16 @@ public final class PostgresDialect implements Dialect {
     return " FOR UPDATE";
   }
 
+  /**
+   * SHARE conflicts with the ROW EXCLUSIVE lock a purge's {@code INSERT INTO purged_keys} holds until it commits,
+   * and not with itself, so batches do not wait for each other; read committed, the batch's next statement sees
+   * what the purge committed.
+   */
+  @Override
+  public Optional<String> purgeBarrier() {
+    return Optional.of("LOCK TABLE purged_keys IN SHARE MODE");
+  }
+
   @Override
   public boolean isConstraintViolation(SQLException e) {
     return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_CONSTRAINT_VIOLATION);

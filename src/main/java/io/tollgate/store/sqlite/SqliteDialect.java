@@ -119,6 +119,11 @@ public final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public Optional<String> purgeBarrier() {
+    return Optional.empty(); // BEGIN IMMEDIATE: a batch and a purge never overlap
+  }
+
+  @Override
   public boolean isConstraintViolation(SQLException e) {
     // extended result codes keep the primary code in their low byte
     return (e.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;

@@ -19,10 +19,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 final class Migrations {
   /**
-   * The version of the newest migration this jar carries, the same for every dialect ({@code V10__purged_keys.sql});
+   * The version of the newest migration this jar carries, the same for every dialect ({@code V11__keys_by_expiry.sql});
    * {@code MigrationsTest} checks it against the files.
    */
-  static final int LATEST_VERSION = 10;
+  static final int LATEST_VERSION = 11;
   /** Flyway's default history table. */
   private static final String HISTORY = "flyway_schema_history";
 

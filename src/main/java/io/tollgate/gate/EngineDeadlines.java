@@ -11,9 +11,10 @@ import java.time.Duration;
  *
  * <p>Kept with one timer per event loop rather than one set and cancelled per request (a Vert.x timer per request,
  * with its id map and close hook, was 2.4 % of the proxied path's CPU). Every exchange of one instance has the same
- * timeout, so on one loop the deadlines come in the order the exchanges start: each loop keeps its waiting exchanges
- * in a linked list in that order, an answered one is unlinked at once (nothing is kept for the rest of its timeout),
- * and the loop's one timer is armed for its oldest deadline. When the timer fires, every exchange past its deadline
+ * timeout, so on one loop the deadlines mostly come in the order the exchanges start: each loop keeps its waiting
+ * exchanges in a linked list in deadline order (a new one is appended; a body's watch counted from earlier data is
+ * placed from the newest end), an answered one is unlinked at once (nothing is kept for the rest of its timeout),
+ * and the loop's one timer is armed for its soonest deadline. When the timer fires, every exchange past its deadline
  * times out and the timer is armed again for the oldest left; one whose head has since been answered costs nothing.
  * Under steady load the timer fires about once per timeout and finds the oldest exchange started well after it was
  * armed. A deadline is met as exactly as by a timer of its own: the timer is never armed later than the oldest

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code engine_timeout} runs until the engine's answer head only: an engine that sends its head at once and then
- * its body slowly, over more than the timeout, is streamed to the client whole and billed (the per-loop deadlines
- * of {@code EngineDeadlines} must never cut a body once its head came).
+ * {@code engine_timeout} after the answer's head counts from the engine's last data: an engine that sends its head
+ * at once and then its body slowly, over more than the timeout but never pausing that long, is streamed to the
+ * client whole and billed (a stall that long is cut: {@code GateEngineStallTest}).
  */
 final class GateEngineSlowBodyTest {
   private static final Duration ENGINE_TIMEOUT = Duration.ofMillis(500);

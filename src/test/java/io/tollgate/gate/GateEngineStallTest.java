@@ -6,18 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.admin.RunningTollgate;
-import io.tollgate.admin.RunningTollgate.Answer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -48,13 +44,8 @@ final class GateEngineStallTest {
     vertx = Vertx.vertx();
     engine = vertx.createNetServer().connectHandler(GateEngineStallTest::serve).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Path config = dir.resolve("tollgate.yaml");
-    Files.writeString(config, "gate:\n  engine: http://127.0.0.1:" + engine.actualPort() + "\n  engine_timeout: "
-        + ENGINE_TIMEOUT.toMillis() + "ms\n");
-    tollgate = RunningTollgate.start(dir.resolve("data"), Map.of("TOLLGATE_ADMIN_KEY", RunningTollgate.ADMIN_KEY),
-        Optional.of(config));
-    Answer a = tollgate.admin("POST", "/admin/customers", "{\"customer_id\":\"stalled-1\",\"tier\":\"enterprise\"}");
-    key = a.json().get("api_key").get("key").asText();
+    tollgate = GateEngineSlowHeadTest.startInFrontOf(dir, engine, ENGINE_TIMEOUT);
+    key = GateEngineSlowHeadTest.customerKey(tollgate, "stalled-1");
   }
 
   @AfterAll

@@ -1,6 +1,7 @@
 package io.tollgate.gate;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
 import io.tollgate.edge.StrictHttp;
@@ -379,8 +380,8 @@ final class EngineExchange {
       if (System.nanoTime() - lastData < f.deadlines().timeoutNanos()) {
         watchBody(resp);
       } else {
+        engineCut(Refusal.ENGINE_TIMEOUT); // first: the reset below fails the answer, which must not count as a cut
         resp.request().reset();
-        engineCut(Refusal.ENGINE_TIMEOUT);
       }
     }));
   }
@@ -421,7 +422,17 @@ final class EngineExchange {
         trace.billed(Units.ZERO);
       });
       committed = Optional.empty();
-      req.response().reset();
+      HttpServerResponse out = req.response();
+      if (out.headWritten() || out.closed()) {
+        out.reset(); // part of the answer went out: the connection closes, so the cut never looks complete
+      } else {
+        // nothing went out yet (a small answer read whole, or a stream before its first data): the client gets
+        // the problem document an engine failing before its head gives, without any of the engine's headers
+        out.headers().clear();
+        out.setChunked(false).setStatusMessage(HttpResponseStatus.valueOf(why.status()).reasonPhrase());
+        refuse(why, why == Refusal.ENGINE_TIMEOUT ? "the engine stopped sending its answer"
+            : "the engine cut its answer", true);
+      }
     }
   }
 

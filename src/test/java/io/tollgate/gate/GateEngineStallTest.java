@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code gate.engine_timeout} once the engine's answer has started: an engine that sends its head and some of its
  * body and then nothing more is cut after that long without data (the client's connection closed without a
- * complete body, the request not billed, counted as {@code engine_timeout}); an engine that keeps sending, however
+ * complete body, or a {@code 504} when none of the answer had gone out yet; the request not billed, counted as
+ * {@code engine_timeout}); an engine that keeps sending, however
  * slowly, and a client that holds a fast engine back by reading slowly, are never cut.
  */
 final class GateEngineStallTest {
@@ -136,14 +137,21 @@ final class GateEngineStallTest {
   }
 
   @Test
-  void engineStallingInASmallBodyOfDeclaredLength_isCutAfterTheEngineTimeout_andNotBilled() throws Exception {
+  void engineStallingInASmallBodyOfDeclaredLength_isAnswered504AfterTheEngineTimeout_andNotBilled()
+      throws Exception {
     JsonNode before = usage();
     try (RawHttp.Connection c = RawHttp.Connection.open(tollgate.server.gatePort(), Duration.ofSeconds(10))) {
       long since = System.nanoTime();
       c.send(get("stall-length"));
-      assertThatThrownBy(c::read).isInstanceOf(IOException.class); // never a complete answer
+      // a small answer is read whole before any of it goes out: the client can still be told what happened
+      RawHttp.Response r = c.read();
       assertThat(Duration.ofNanos(System.nanoTime() - since)).isBetween(ENGINE_TIMEOUT.minusMillis(100),
           ENGINE_TIMEOUT.multipliedBy(3));
+      assertThat(r.status()).isEqualTo(504);
+      assertThat(r.head()).startsWith("HTTP/1.1 504 Gateway Timeout");
+      assertThat(r.header("content-type")).isEqualTo("application/problem+json");
+      assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"code\":\"engine_timeout\"")
+          .doesNotContain("hello"); // none of the engine's partial body
     }
     JsonNode after = awaitRejected(before, 1);
     assertThat(after.get("requests").asLong()).isEqualTo(before.get("requests").asLong());

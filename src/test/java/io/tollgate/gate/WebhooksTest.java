@@ -126,10 +126,14 @@ final class WebhooksTest {
         JsonNode d = t.admin("GET", "/admin/webhooks/" + id + "/deliveries").json().get("deliveries").get(0);
         assertThat(d.get("status").asText()).isEqualTo("delivered");
       });
-      assertThat(receiver.received).hasSize(4);
-      assertThat(receiver.received.stream().map(r -> r.header("webhook-id")).distinct()).hasSize(1);
+      // at least once: three failures, then the success; an attempt sent again (e.g. one whose answer was lost) is
+      // allowed, a second event is not
+      assertThat(receiver.received).as(receiver::describe).hasSizeGreaterThanOrEqualTo(4);
+      assertThat(receiver.received.stream().map(r -> r.header("webhook-id")).distinct()).as(receiver::describe)
+          .hasSize(1);
       JsonNode delivery = t.admin("GET", "/admin/webhooks/" + id + "/deliveries").json().get("deliveries").get(0);
-      assertThat(delivery.get("attempts").asInt()).isEqualTo(4);
+      assertThat(delivery.get("attempts").asInt()).as(() -> delivery + "; " + receiver.describe())
+          .isGreaterThanOrEqualTo(4).isLessThanOrEqualTo(receiver.received.size());
       assertThat(delivery.get("event_id").asText()).isEqualTo(receiver.received.get(0).header("webhook-id"));
       assertThat(delivery.get("last_status").asInt()).isEqualTo(204);
     }

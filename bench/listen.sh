@@ -2,8 +2,8 @@
 # Start-up benchmark (issue 13, part 3): how long `tollgate serve` takes until both the gate and the Admin API accept
 # connections, as wall time and as the CPU time the JVM has used at that moment (utime + stime from /proc/PID/stat,
 # all threads: far less noisy than wall time on a shared machine), on an empty store (a fresh data directory) and
-# on a copy of a seeded one (one customer). With the launcher's start-up cache (scripts/aot-cache.sh, TOLLGATE_AOT:
-# cds by default), made for each jar once before the rounds.
+# on a copy of a seeded one (one customer, made by the same jar and started once). With the launcher's start-up
+# cache (scripts/aot-cache.sh, TOLLGATE_AOT: cds by default), made for each jar once before the rounds.
 #
 # Several jars (e.g. a build before and after a change) are compared in one run, alternating in each round so that
 # drift hits them alike; each jar is copied into a directory of its own with its own cache.
@@ -83,11 +83,14 @@ for i in "${!jars[@]}"; do
   fi
   log "jar $i: ${jars[$i]}, cache: ${opts_of[$i]:-none}"
 done
-# the seeded store: one customer, made by the first jar
-timed_start seed "$BENCH_DIR/seed" "$BENCH_DIR/jar0/tollgate.jar"
-curl -sf -o /dev/null -X POST "http://127.0.0.1:$ADMIN_PORT/admin/customers" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' -d "$FAR_CUSTOMER" || die "cannot create the customer bench"
-stop_gate
+# the seeded store of each jar: one customer, made by that jar (what it keeps in its data directory, such as the
+# SQLite native library's copy, is there for its later starts, as after an operator's first start)
+for i in "${!jars[@]}"; do
+  timed_start "seed-$i" "$BENCH_DIR/seed-$i" "$BENCH_DIR/jar$i/tollgate.jar"
+  curl -sf -o /dev/null -X POST "http://127.0.0.1:$ADMIN_PORT/admin/customers" -H "Authorization: Bearer $ADMIN_KEY" \
+    -H 'Content-Type: application/json' -d "$FAR_CUSTOMER" || die "cannot create the customer bench"
+  stop_gate
+done
 
 results="$BENCH_DIR/results.txt"
 : >"$results"
@@ -100,7 +103,7 @@ for r in $(seq 1 "$ROUNDS"); do
       ${extra[@]+"${extra[@]}"}
     empty_wall="$WALL_MS" empty_cpu="$CPU_MS"
     stop_gate
-    cp -a "$BENCH_DIR/seed" "$BENCH_DIR/seeded-$r-$i"
+    cp -a "$BENCH_DIR/seed-$i" "$BENCH_DIR/seeded-$r-$i"
     [[ -n "${CLASSLOG:-}" ]] && extra=("-Xlog:class+load:file=$BENCH_DIR/classes-$r-$i-seeded.log:uptime")
     # shellcheck disable=SC2086
     timed_start "seeded-$r-$i" "$BENCH_DIR/seeded-$r-$i" "$BENCH_DIR/jar$i/tollgate.jar" ${opts_of[$i]} \

@@ -132,7 +132,7 @@ public final class CustomerService {
   public Outcome<CustomerDetails> withdrawNamespace(Actor actor, String id, String namespace) {
     return change(actor, id, "customer.namespace.withdraw", before -> {
       TreeSet<String> left = new TreeSet<>(before.namespaces());
-      left.remove(namespace);
+      left.remove(Rules.namespace(namespace)); // a name no namespace can have is a mistake, not a no-op
       return withNamespaces(before, List.copyOf(left));
     });
   }

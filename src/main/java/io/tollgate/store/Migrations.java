@@ -42,6 +42,17 @@ final class Migrations {
     }
   }
 
+  /**
+   * The store was empty: every migration was applied without Flyway, with the history Flyway would have written
+   * ({@link FreshSchema}).
+   */
+  record Created(int applied) implements Outcome {
+    @Override
+    public String describe() {
+      return applied + " migrations applied, new store";
+    }
+  }
+
   /** Flyway ran: {@code applied} pending migrations (0 when the store is ahead of the jar). */
   record Migrated(int applied) implements Outcome {
     @Override
@@ -51,13 +62,20 @@ final class Migrations {
   }
 
   /**
-   * Leaves an up-to-date store as it is ({@link #schemaVersion}); otherwise applies the pending migrations with Flyway
-   * (which also validates the history and waits for another node migrating the same database).
+   * Leaves an up-to-date store as it is ({@link #schemaVersion}); creates the schema of an empty SQLite store
+   * without Flyway ({@link FreshSchema}); otherwise applies the pending migrations with Flyway (which also validates
+   * the history and waits for another node migrating the same database).
    */
   static Outcome bringUpToDate(DataSource dataSource, Dialect dialect) {
     OptionalInt version = schemaVersion(dataSource, dialect);
     if (version.isPresent() && version.getAsInt() == LATEST_VERSION) {
       return new UpToDate(version.getAsInt());
+    }
+    if (version.isEmpty() && dialect.name().equals("sqlite")) {
+      Optional<Integer> created = FreshSchema.createIfEmpty(dataSource);
+      if (created.isPresent()) {
+        return new Created(created.get());
+      }
     }
     return new Migrated(migrate(dataSource, dialect));
   }

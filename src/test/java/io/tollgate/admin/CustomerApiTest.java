@@ -689,6 +689,25 @@ final class CustomerApiTest {
     assertThat(texts(c.path("namespaces"))).containsExactly("default");
   }
 
+  /**
+   * A name that can never be a namespace (another case, a space a script left on it) is a mistake,
+   * not "a namespace the customer does not have": answering {@code 200} unchanged let an operator believe the
+   * namespace withdrawn while the customer's keys kept using it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"STAGING", "Staging", "staging%20", "%20staging", "-staging", "st%2Aging"})
+  void withdrawNamespace_invalidName_returns422InvalidNamespaceAndChangesNothing(String ns) {
+    ensureCustomer("withdraw-bad");
+    ok(server.get().admin("POST", "/admin/customers/withdraw-bad/namespaces", json("{'namespace':'staging'}")));
+    long auditBefore = ok(server.get().admin("GET", "/admin/audit?customer_id=withdraw-bad")).path("entries").size();
+    problem(server.get().admin("DELETE", "/admin/customers/withdraw-bad/namespaces/" + ns), 422,
+        "invalid_namespace");
+    assertThat(texts(ok(server.get().admin("GET", "/admin/customers/withdraw-bad")).path("namespaces")))
+        .containsExactly("default", "staging");
+    assertThat(ok(server.get().admin("GET", "/admin/audit?customer_id=withdraw-bad")).path("entries").size())
+        .isEqualTo(auditBefore);
+  }
+
   @Test
   void grantNamespace_invalidName_returns422InvalidNamespace() {
     create("{'customer_id':'grant-bad'}");

@@ -33,6 +33,17 @@ final class MigrationsTest {
   }
 
   @Test
+  void freshSchemaScripts_areEverySqliteMigrationInVersionOrder() throws Exception {
+    Path location = Path.of(Migrations.class.getResource("/" + FreshSchema.LOCATION).toURI());
+    try (Stream<Path> files = Files.list(location)) {
+      assertThat(FreshSchema.SCRIPTS).isEqualTo(files.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .sorted(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))))
+          .toList());
+    }
+  }
+
+  @Test
   void open_sqliteStoreBehindByOneMigration_appliesIt() throws Exception {
     Path file = dir.resolve("tollgate.db");
     String jdbc = "jdbc:sqlite:" + file;

@@ -83,6 +83,8 @@ public final class SqliteDialect implements Dialect {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + file + " or its directory", e);
     }
+    // before the pool's first connection loads the driver's native library
+    NativeLibrary.useKeptCopy(file);
     SQLiteDataSource sqlite = new SQLiteDataSource(connectionConfig());
     sqlite.setUrl(JDBC_PREFIX + file);
     HikariConfig pool = new HikariConfig();

@@ -76,6 +76,20 @@ final class CliUsageAndServerTest {
     assertThat(unwritable.err()).startsWith("tollgate: cannot write /nonexistent/dir/x.csv").doesNotContain("\tat ");
   }
 
+  /**
+   * {@code tollgate usage export > usage.csv} on a full disk: stdout's print stream swallows the write error, so
+   * the export exited 0 with a cut (here empty) file, for CSV and JSON alike, and so did every other view.
+   */
+  @Test
+  void usageExport_toAStdoutThatCannotBeWritten_exits2AndSaysSo() {
+    Path full = Path.of("/dev/full");
+    for (String format : new String[] {"csv", "json"}) {
+      Run run = server.cli().runWritingStdoutTo(full, "usage", "export", "--format", format, "--period", "2026");
+      usageError(run, "cannot write to standard output");
+    }
+    usageError(server.cli().runWritingStdoutTo(full, "usage", "usage-co"), "cannot write to standard output");
+  }
+
   @Test
   void usageExport_invalidPeriod_isRefused_andLeavesNoFile() {
     Path file = server.dir().resolve("refused.csv");

@@ -303,8 +303,7 @@ final class EngineExchange {
     MultiMap h = out.headers();
     HopByHop.copyEndToEnd(resp.headers(), h, ENGINE_UNITS);
     h.set(EngineRequestHeaders.X_REQUEST_ID, trace.requestId());
-    RateLimitHeaders.add(h, allowed.entry().owner().limits(), Optional.of(allowed.rate()),
-        Optional.of(allowed.quota()));
+    RateLimitHeaders.add(h, allowed.entry().owner().limits(), allowed.rate(), allowed.quota());
     if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       out.setChunked(true);
     }

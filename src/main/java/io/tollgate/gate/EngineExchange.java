@@ -3,6 +3,7 @@ package io.tollgate.gate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.edge.ClientAddress;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.CommitTimeoutException;
@@ -146,7 +147,7 @@ final class EngineExchange {
       // engine_timeout from here until the answer's head, as the request's own idle timeout counted it before
       waiting = Optional.of(f.deadlines().start(this::engineTimedOut));
       // straight into the engine request's headers: built once, not copied again by the client
-      String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+      String peer = ClientAddress.of(req);
       EngineRequestHeaders.copy(req.headers(), up.headers(), peer, f.trusted().trusts(peer),
           req.getHeader(HttpHeaderNames.HOST), trace.requestId(), allowed.entry(), allowed.request().namespace(),
           allowed.request().operation(), route.namespaceHeader(), f.edge().dropUnderscoreHeaders());

@@ -1,6 +1,7 @@
 package io.tollgate.gate;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.tollgate.edge.FieldSyntax;
 import io.vertx.core.MultiMap;
 import java.util.Collections;
 import java.util.List;
@@ -44,25 +45,8 @@ final class HopByHop {
    */
   static boolean named(List<String> connectionValues, String name) {
     for (String v : connectionValues) {
-      int n = v.length();
-      int from = 0;
-      while (from <= n) {
-        int comma = v.indexOf(',', from);
-        int end = comma < 0 ? n : comma;
-        int start = from;
-        while (start < end && v.charAt(start) <= ' ') {
-          start++;
-        }
-        while (end > start && v.charAt(end - 1) <= ' ') {
-          end--;
-        }
-        if (end > start && end - start == name.length() && v.regionMatches(true, start, name, 0, end - start)) {
-          return true;
-        }
-        if (comma < 0) {
-          break;
-        }
-        from = comma + 1;
+      if (FieldSyntax.listContains(v, name)) {
+        return true;
       }
     }
     return false;

@@ -202,6 +202,7 @@ public final class Server implements AutoCloseable {
           hasher, new RateLimiter(clock), ledger, shared, recorder, activity,
           Durability.fromConfig(cfg.metering().durability()) == Durability.STRICT, observer, clock);
       GateListener gate = await(GateServer.start(vertx, gateDeps));
+      metrics.bindJvmMeters(); // off the path to listening; a scrape before this binds them itself
       database.watchUsageThresholds(usageThresholds(live, cfg.webhooks().usageThresholds()));
       database.watchSla(slaTargets(live));
       database.watchRateLimits(cfg.webhooks().sustainedRateLimit());

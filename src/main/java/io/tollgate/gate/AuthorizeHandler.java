@@ -104,7 +104,7 @@ final class AuthorizeHandler {
         .putHeader("X-Tollgate-Tier", a.entry().owner().customer().tier())
         .putHeader("X-Tollgate-Namespace", a.request().namespace())
         .putHeader("X-Tollgate-Operation", a.request().operation());
-    RateLimitHeaders.add(out.headers(), a.entry().owner().limits(), Optional.of(a.rate()), Optional.of(a.quota()));
+    RateLimitHeaders.add(out.headers(), a.entry().owner().limits(), a.rate(), a.quota());
     out.end();
   }
 

@@ -51,17 +51,28 @@ final class Decider {
    */
   Future<Decision> decide(GateRequest r, Instant now, RequestTrace trace) {
     long started = System.nanoTime();
-    return decide(r, now).map(d -> {
+    Future<Decision> decided = decide(r, now);
+    if (decided.succeeded()) {
+      // decided at once (the node's own limits): no mapped future and listener per request
       try {
-        trace.decided(d, r, System.nanoTime() - started);
+        return Future.succeededFuture(traced(decided.result(), r, started, trace));
       } catch (RuntimeException e) {
-        if (d instanceof Decision.Allowed a) {
-          undo(a);
-        }
-        throw e;
+        return Future.failedFuture(e);
       }
-      return d;
-    });
+    }
+    return decided.map(d -> traced(d, r, started, trace));
+  }
+
+  private Decision traced(Decision d, GateRequest r, long started, RequestTrace trace) {
+    try {
+      trace.decided(d, r, System.nanoTime() - started);
+    } catch (RuntimeException e) {
+      if (d instanceof Decision.Allowed a) {
+        undo(a);
+      }
+      throw e;
+    }
+    return d;
   }
 
   /**
@@ -104,7 +115,16 @@ final class Decider {
     if (!namespaceAllowed(customer, entry.key(), r.namespace())) {
       return Future.succeededFuture(refused(Refusal.NAMESPACE_DENIED, entry));
     }
-    return limiter.tryAdmit(account(customer), entry.owner().limits(), r.units(), now, r.dryRun())
+    Future<Limiter.Admission> admitted = limiter.tryAdmit(account(customer), entry.owner().limits(), r.units(), now,
+        r.dryRun());
+    if (admitted.succeeded()) {
+      try {
+        return Future.succeededFuture(limited(entry, r, now, admitted.result()));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return admitted
         .map(admission -> limited(entry, r, now, admission))
         .recover(e -> e instanceof Limiter.LimitsUnavailableException
             ? Future.succeededFuture(new Decision.Refused(Refusal.LIMITS_UNAVAILABLE, Optional.of(LIMITS_RETRY),

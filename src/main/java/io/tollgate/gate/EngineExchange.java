@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
+import io.tollgate.edge.ClientAddress;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.CommitTimeoutException;
@@ -147,7 +148,7 @@ final class EngineExchange {
       // engine_timeout from here until the answer's head, as the request's own idle timeout counted it before
       waiting = Optional.of(f.deadlines().start(this::engineTimedOut));
       // straight into the engine request's headers: built once, not copied again by the client
-      String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+      String peer = ClientAddress.of(req);
       EngineRequestHeaders.copy(req.headers(), up.headers(), peer, f.trusted().trusts(peer),
           req.getHeader(HttpHeaderNames.HOST), trace.requestId(), allowed.entry(), allowed.request().namespace(),
           allowed.request().operation(), route.namespaceHeader(), f.edge().dropUnderscoreHeaders());
@@ -304,8 +305,7 @@ final class EngineExchange {
     MultiMap h = out.headers();
     HopByHop.copyEndToEnd(resp.headers(), h, ENGINE_UNITS);
     h.set(EngineRequestHeaders.X_REQUEST_ID, trace.requestId());
-    RateLimitHeaders.add(h, allowed.entry().owner().limits(), Optional.of(allowed.rate()),
-        Optional.of(allowed.quota()));
+    RateLimitHeaders.add(h, allowed.entry().owner().limits(), allowed.rate(), allowed.quota());
     if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       out.setChunked(true);
     }

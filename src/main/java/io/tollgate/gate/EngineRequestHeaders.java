@@ -61,12 +61,12 @@ final class EngineRequestHeaders {
   static void copy(MultiMap client, MultiMap target, String clientAddress, boolean trustedClient, String host,
       String requestId, KeyEntry entry, String namespace, String operation, Optional<String> namespaceHeader,
       boolean dropUnderscored) {
-    List<String> connectionNamed = HopByHop.connectionNames(client);
+    List<String> connection = HopByHop.connectionValues(client);
     for (Map.Entry<String, String> h : client) {
       String name = h.getKey();
       if (droppedByName(name, host != null, trustedClient)
           || dropUnderscored && UnderscoredHeaders.shadows(name, namespaceHeader)
-          || !connectionNamed.isEmpty() && HopByHop.named(connectionNamed, name)) {
+          || !connection.isEmpty() && HopByHop.named(connection, name)) {
         continue;
       }
       target.add(name, h.getValue());

@@ -1,8 +1,8 @@
 package io.tollgate.gate;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.tollgate.edge.FieldSyntax;
 import io.vertx.core.MultiMap;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +22,11 @@ final class HopByHop {
    * header names and {@code dropped} (a lower-case name): one pass, each header copied once.
    */
   static void copyEndToEnd(MultiMap source, MultiMap target, String dropped) {
-    List<String> connectionNamed = connectionNames(source);
+    List<String> connection = connectionValues(source);
     for (Map.Entry<String, String> h : source) {
       String name = h.getKey();
       if (NAMES.contains(name) || name.equalsIgnoreCase(dropped)
-          || !connectionNamed.isEmpty() && named(connectionNamed, name)) {
+          || !connection.isEmpty() && named(connection, name)) {
         continue;
       }
       target.add(name, h.getValue());
@@ -35,35 +35,26 @@ final class HopByHop {
 
   /** Whether a {@code Connection} header names {@code name} (case-insensitive), so that it would be stripped. */
   static boolean namedByConnection(MultiMap headers, String name) {
-    return named(connectionNames(headers), name);
+    return named(connectionValues(headers), name);
   }
 
-  /** Whether {@code name} is one of {@code connectionNames} (case-insensitive). */
-  static boolean named(List<String> connectionNames, String name) {
-    for (String n : connectionNames) {
-      if (n.equalsIgnoreCase(name)) {
+  /**
+   * Whether {@code name} is one of the names the {@code Connection} header values list (comma-separated, each
+   * trimmed, empty entries left out; compared ignoring case). Read in place: no list of names, no substring per
+   * name (splitting them was about 1 % of a proxied request's CPU samples).
+   */
+  static boolean named(List<String> connectionValues, String name) {
+    for (String v : connectionValues) {
+      if (FieldSyntax.listContains(v, name)) {
         return true;
       }
     }
     return false;
   }
 
-  /** The header names the {@code Connection} headers list, trimmed, empty entries left out. */
-  static List<String> connectionNames(MultiMap headers) {
-    List<String> all = headers.getAll(HttpHeaderNames.CONNECTION);
-    if (all.isEmpty()) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    for (String value : all) {
-      for (String named : value.split(",")) {
-        String name = named.trim();
-        if (!name.isEmpty()) {
-          names.add(name);
-        }
-      }
-    }
-    return names;
+  /** The values of the {@code Connection} headers, as they came; empty (and nothing allocated) when there is none. */
+  static List<String> connectionValues(MultiMap headers) {
+    return headers.contains(HttpHeaderNames.CONNECTION) ? headers.getAll(HttpHeaderNames.CONNECTION) : List.of();
   }
 
   /** An unmodifiable set of {@code names} whose lookups ignore case. */

@@ -1,5 +1,6 @@
 package io.tollgate.gate;
 
+import io.tollgate.edge.ClientAddress;
 import io.tollgate.limits.Units;
 import io.tollgate.registry.RegistryView.KeyEntry;
 import io.vertx.core.http.HttpServerRequest;
@@ -98,7 +99,7 @@ final class RequestTrace {
       return;
     }
     finished = true;
-    String client = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+    String client = ClientAddress.of(req);
     int status = ended ? req.response().getStatusCode() : GateOutcome.CLIENT_CLOSED;
     observer.completed(new GateOutcome(at, requestId, mode, req.method().name(), client,
         entry == null ? Optional.empty() : Optional.of(entry.owner().customer().id()),

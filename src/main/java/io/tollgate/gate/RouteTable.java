@@ -50,35 +50,62 @@ final class RouteTable {
     return routes.stream().map(Compiled::spec).toList();
   }
 
-  /** The first route matching {@code method} and {@code path} (no query string). */
+  /**
+   * The first route matching {@code method} and {@code path} (no query string). The path's segments are compared
+   * in place, by their bounds: no array of substrings per request (splitting the path was about 1 % of a proxied
+   * request's CPU samples); only the namespace taken from the path becomes a string.
+   */
   Optional<Match> match(String method, String path) {
     if (path.isEmpty() || path.charAt(0) != '/') {
       return Optional.empty();
     }
-    String[] parts = path.substring(1).split("/", -1);
+    int count = 1;
+    for (int i = 1; i < path.length(); i++) {
+      if (path.charAt(i) == '/') {
+        count++;
+      }
+    }
+    // segment i is path[starts[i], starts[i + 1] - 1): each start is one past its slash, the last one past the end
+    int[] starts = new int[count + 1];
+    int k = 0;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '/') {
+        starts[k++] = i + 1;
+      }
+    }
+    starts[count] = path.length() + 1;
     for (Compiled c : routes) {
       if (!c.spec().method().equals("*") && !c.spec().method().equals(method)) {
         continue;
       }
-      if (matches(c, parts)) {
-        Optional<String> ns = c.namespaceIndex() < 0 ? Optional.empty() : Optional.of(parts[c.namespaceIndex()]);
+      if (matches(c, path, starts, count)) {
+        Optional<String> ns = c.namespaceIndex() < 0 ? Optional.empty()
+            : Optional.of(path.substring(starts[c.namespaceIndex()], starts[c.namespaceIndex() + 1] - 1));
         return Optional.of(new Match(c.spec(), ns));
       }
     }
     return Optional.empty();
   }
 
-  private static boolean matches(Compiled c, String[] parts) {
-    if (c.tail() ? parts.length < c.segments().length : parts.length != c.segments().length) {
+  private static boolean matches(Compiled c, String path, int[] starts, int count) {
+    if (c.tail() ? count < c.segments().length : count != c.segments().length) {
       return false;
     }
     for (int i = 0; i < c.segments().length; i++) {
       String seg = c.segments()[i];
+      int from = starts[i];
+      int length = starts[i + 1] - 1 - from;
       boolean param = seg.length() > 2 && seg.charAt(0) == '{';
-      if (param ? parts[i].isEmpty() || parts[i].equals("..") || parts[i].equals(".") : !seg.equals(parts[i])) {
+      if (param ? length == 0 || isDots(path, from, length)
+          : length != seg.length() || !path.regionMatches(from, seg, 0, length)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether the segment is {@code .} or {@code ..}. */
+  private static boolean isDots(String path, int from, int length) {
+    return length <= 2 && path.charAt(from) == '.' && (length == 1 || path.charAt(from + 1) == '.');
   }
 }

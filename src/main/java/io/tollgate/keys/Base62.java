@@ -28,6 +28,21 @@ final class Base62 {
     return new String(out);
   }
 
+  /** Whether {@code s} holds {@link #fixedWidth fixedWidth(value, width)} from {@code from}, read in place. */
+  static boolean isFixedWidth(long value, CharSequence s, int from, int width) {
+    if (s.length() < from + width) {
+      return false;
+    }
+    long v = value;
+    for (int i = width - 1; i >= 0; i--) {
+      if (s.charAt(from + i) != ALPHABET.charAt((int) Long.remainderUnsigned(v, 62))) {
+        return false;
+      }
+      v = Long.divideUnsigned(v, 62);
+    }
+    return true;
+  }
+
   static boolean isBase62(CharSequence s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);

@@ -1,5 +1,6 @@
 package io.tollgate.keys;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -8,8 +9,14 @@ public enum KeyEnvironment {
   LIVE,
   TEST;
 
+  /** Every environment, in declaration order, without the copy {@code values()} makes per call. */
+  public static final List<KeyEnvironment> ALL = List.of(values());
+
+  /** Computed once: the gate reads it for every key it parses. */
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   public static Optional<KeyEnvironment> fromWire(String name) {

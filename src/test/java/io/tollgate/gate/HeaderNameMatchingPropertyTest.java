@@ -67,4 +67,28 @@ final class HeaderNameMatchingPropertyTest {
     boolean model = !HOP_BY_HOP.contains(lower) && !lower.equals("x-tollgate-units");
     assertThat(target.contains(name)).as(name).isEqualTo(model);
   }
+
+  @Provide
+  Arbitrary<List<String>> connectionValues() {
+    Arbitrary<String> token = Arbitraries.oneOf(names(), Arbitraries.of("", " ", "\t"));
+    Arbitrary<String> value = token.list().ofMinSize(1).ofMaxSize(4).flatMap(t -> Arbitraries.of(",", ", ", " ,",
+        ",\t", ",,").map(sep -> String.join(sep, t)));
+    return value.list().ofMinSize(0).ofMaxSize(3);
+  }
+
+  @Property(tries = 3000)
+  void connectionNamed_decidesAsTheSplittingModel(@ForAll("connectionValues") List<String> values,
+      @ForAll("names") String name) {
+    boolean model = false;
+    for (String v : values) {
+      for (String named : v.split(",")) {
+        String n = named.trim();
+        model |= !n.isEmpty() && n.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT));
+      }
+    }
+    assertThat(HopByHop.named(values, name)).as(values + " " + name).isEqualTo(model);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    values.forEach(v -> headers.add("Connection", v));
+    assertThat(HopByHop.namedByConnection(headers, name)).as(values + " " + name).isEqualTo(model);
+  }
 }

@@ -38,6 +38,36 @@ final class ApiKeyFormatTest {
   }
 
   @Test
+  void parse_anyOtherChecksumCharacter_isRefused_andOnlyTheRightOneAccepted() {
+    // the checksum is compared in place, character by character: each position with each other base62 character
+    for (int k = 0; k < 20; k++) {
+      String key = format.newKey(k % 2 == 0 ? KeyEnvironment.LIVE : KeyEnvironment.TEST);
+      for (int i = key.length() - ApiKeyFormat.CHECKSUM_LENGTH; i < key.length(); i++) {
+        for (char c : Base62.ALPHABET.toCharArray()) {
+          String changed = key.substring(0, i) + c + key.substring(i + 1);
+          assertThat(format.parseCustomerKey(changed).isPresent()).as(changed).isEqualTo(c == key.charAt(i));
+        }
+      }
+      String body = key.substring(0, key.length() - ApiKeyFormat.CHECKSUM_LENGTH);
+      assertThat(Base62.isFixedWidth(new CRC32Of(body).value, key, body.length(), ApiKeyFormat.CHECKSUM_LENGTH))
+          .isTrue();
+      assertThat(key).endsWith(ApiKeyFormat.checksum(body));
+    }
+  }
+
+  private record CRC32Of(long value) {
+    CRC32Of(String body) {
+      this(crc(body));
+    }
+
+    private static long crc(String body) {
+      CRC32 crc = new CRC32();
+      crc.update(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return crc.getValue();
+    }
+  }
+
+  @Test
   void parse_garbageWrongPrefixOrLength_isRefused() {
     String key = format.newKey(KeyEnvironment.LIVE);
     assertThat(format.parseCustomerKey(null)).isEmpty();

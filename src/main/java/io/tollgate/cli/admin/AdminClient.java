@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -60,7 +61,12 @@ final class AdminClient {
     return send("DELETE", path, Optional.empty());
   }
 
-  /** GET whose successful body is copied to {@code sink} as it arrives; a refusal is parsed as usual. */
+  /**
+   * GET whose successful body is copied to {@code sink} as it arrives; a refusal is parsed as usual.
+   *
+   * @throws UncheckedIOException when {@code sink} cannot be written (a full disk), told apart from a connection
+   *     that fails, which is {@link Reply.Unreachable}
+   */
   Reply download(String path, Map<String, String> query, OutputStream sink) {
     String target = path + queryString(query);
     try {
@@ -70,9 +76,7 @@ final class AdminClient {
         if (r.statusCode() / 100 != 2) {
           return refused(r.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
         }
-        long bytes = body.transferTo(sink);
-        sink.flush();
-        return new Reply.Streamed(r.statusCode(), bytes);
+        return new Reply.Streamed(r.statusCode(), copy(body, sink));
       }
     } catch (IOException e) {
       return unreachable(target, e);
@@ -80,6 +84,26 @@ final class AdminClient {
       Thread.currentThread().interrupt();
       return new Reply.Unreachable(base + target, "interrupted");
     }
+  }
+
+  /** Copies {@code body} to {@code sink}; a failure to write {@code sink} is an {@link UncheckedIOException}. */
+  private static long copy(InputStream body, OutputStream sink) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    long bytes = 0;
+    for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+      try {
+        sink.write(buffer, 0, n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      bytes += n;
+    }
+    try {
+      sink.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes;
   }
 
   /** A query from name/value pairs, in order; a pair whose value is null (an option not given) is left out. */

@@ -31,7 +31,23 @@ final class Output {
       case Reply.Unreachable u -> unreachable(u);
     }
     out.flush();
+    if (out.checkError() | System.out.checkError()) {
+      return unwritable(reply);
+    }
     return reply.exitCode();
+  }
+
+  /**
+   * Stdout could not be written (a full disk behind {@code > file}, a closed pipe): both print streams swallow the
+   * error, so without this check a cut billing export or a lost key secret exited 0. Exit 2, as for an
+   * {@code --output} file that cannot be written.
+   */
+  private int unwritable(Reply reply) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("tollgate: cannot write to standard output (disk full, or a closed pipe): the answer is lost or cut"
+        + (reply.exitCode() == Reply.OK ? "; a change the server made stays made" : ""));
+    err.flush();
+    return Reply.USAGE;
   }
 
   void refused(Reply.Refused r) {

@@ -49,6 +49,7 @@ final class NativeLibrary {
   static final String DIRECTORY = "native";
   static final String PATH_PROPERTY = "org.sqlite.lib.path";
   static final String NAME_PROPERTY = "org.sqlite.lib.name";
+  static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
   private static final Set<PosixFilePermission> LIBRARY = PosixFilePermissions.fromString("r-x------");
   private static final AtomicBoolean CHOSEN = new AtomicBoolean();
 
@@ -75,15 +76,37 @@ final class NativeLibrary {
       return new DriverDefault("chosen by an earlier store of this process");
     }
     Source source = keep(database);
-    switch (source) {
-      case Kept kept -> {
-        System.setProperty(PATH_PROPERTY, kept.library().getParent().toString());
-        System.setProperty(NAME_PROPERTY, kept.library().getFileName().toString());
-        LOG.debug("SQLite's native library: {}{}", kept.library(), kept.extracted() ? " (extracted now)" : "");
-      }
-      case DriverDefault d -> LOG.debug("SQLite's native library extracted by sqlite-jdbc: {}", d.reason());
+    if (source instanceof Kept kept) {
+      source = load(kept);
+    }
+    if (source instanceof DriverDefault d) {
+      LOG.debug("SQLite's native library extracted by sqlite-jdbc: {}", d.reason());
     }
     return source;
+  }
+
+  /**
+   * Loads the kept copy (through this class's loader, the driver's too on Tollgate's class path, so that the
+   * driver's own {@code System.load} of it finds it loaded) and points sqlite-jdbc at it: its library path and name, and, unless the operator chose one, its
+   * temporary directory ({@code org.sqlite.tmpdir}), which sqlite-jdbc lists at each start for stale copies of its
+   * own (2,000 entries in a busy {@code /tmp}). A copy that cannot be loaded (a {@code noexec} mount) changes
+   * nothing: sqlite-jdbc extracts to {@code java.io.tmpdir} as before.
+   */
+  private static Source load(Kept kept) {
+    try {
+      System.load(kept.library().toString());
+    } catch (UnsatisfiedLinkError | SecurityException e) {
+      LOG.info("cannot load SQLite's native library from {} ({}): sqlite-jdbc extracts it to the temporary"
+          + " directory at each start", kept.library(), e.toString());
+      return new DriverDefault(e.toString());
+    }
+    System.setProperty(PATH_PROPERTY, kept.library().getParent().toString());
+    System.setProperty(NAME_PROPERTY, kept.library().getFileName().toString());
+    if (System.getProperty(TMPDIR_PROPERTY) == null) {
+      System.setProperty(TMPDIR_PROPERTY, kept.library().getParent().toString());
+    }
+    LOG.debug("SQLite's native library: {}{}", kept.library(), kept.extracted() ? " (extracted now)" : "");
+    return kept;
   }
 
   /** The copy of the jar's library for this platform kept next to {@code database}, extracted when missing. */

@@ -52,6 +52,24 @@ final class CliKeysTest {
     assertThat(everything).containsOnlyOnce(secret).doesNotContain(RunningTollgate.ADMIN_KEY);
   }
 
+  /**
+   * A key created while stdout cannot be written (a full disk behind {@code > key.txt}): its secret, shown only
+   * once, is lost, and the command used to exit 0 as if it had been printed. It exits 2, says so, and the secret is
+   * not printed anywhere else (stderr goes to logs).
+   */
+  @Test
+  void keysCreate_toAStdoutThatCannotBeWritten_exits2_andNeverPrintsTheSecretElsewhere() {
+    customer("lost-secret");
+
+    Run run = server.cli().runWritingStdoutTo(java.nio.file.Path.of("/dev/full"), "keys", "create", "lost-secret",
+        "--name", "ci");
+
+    assertThat(run.exit()).as("%s", run).isEqualTo(2);
+    assertThat(run.err()).contains("cannot write to standard output", "a change the server made stays made")
+        .doesNotContainPattern("tg_(live|test)_[A-Za-z0-9]{28}");
+    assertThat(server.tollgate().admin("GET", "/admin/customers/lost-secret/keys").json().path("keys")).hasSize(2);
+  }
+
   @Test
   void keysCreate_json_isTheIssuedKeyDocumentWithItsSecret_andAKeyOutsideTheNamespacesIsRefused() {
     customer("json-keys");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +61,18 @@ final class CliProcess {
   }
 
   Run run(String... args) {
+    return run(Optional.empty(), args);
+  }
+
+  /**
+   * Runs with stdout written to {@code stdout} (such as {@code /dev/full}, a disk with no space left); the
+   * {@link Run}'s {@code out} is then empty.
+   */
+  Run runWritingStdoutTo(Path stdout, String... args) {
+    return run(Optional.of(stdout), args);
+  }
+
+  private Run run(Optional<Path> stdout, String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
     // a short-lived client: C1 only and the CDS archive start the JVM faster
@@ -70,7 +83,7 @@ final class CliProcess {
       Path out = Files.createTempFile(dir, "cli-", ".out");
       Path err = Files.createTempFile(dir, "cli-", ".err");
       ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+          .redirectOutput(stdout.orElse(out).toFile()).redirectError(err.toFile());
       Map<String, String> e = pb.environment();
       e.keySet().removeIf(k -> k.startsWith("TOLLGATE_"));
       e.putAll(env);

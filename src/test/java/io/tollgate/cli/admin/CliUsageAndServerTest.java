@@ -76,6 +76,59 @@ final class CliUsageAndServerTest {
     assertThat(unwritable.err()).startsWith("tollgate: cannot write /nonexistent/dir/x.csv").doesNotContain("\tat ");
   }
 
+  /**
+   * {@code tollgate usage export > usage.csv} on a full disk: stdout's print stream swallows the write error, so
+   * the export exited 0 with a cut (here empty) file, for CSV and JSON alike, and so did every other view.
+   */
+  @Test
+  void usageExport_toAStdoutThatCannotBeWritten_exits2AndSaysSo() {
+    Path full = Path.of("/dev/full");
+    for (String format : new String[] {"csv", "json"}) {
+      Run run = server.cli().runWritingStdoutTo(full, "usage", "export", "--format", format, "--period", "2026");
+      usageError(run, "cannot write to standard output");
+    }
+    usageError(server.cli().runWritingStdoutTo(full, "usage", "usage-co"), "cannot write to standard output");
+  }
+
+  /**
+   * {@code --output} on a disk with no space left: the write failure used to be taken for the connection's (exit 3,
+   * {@code cannot reach the Admin API ... No space left on device}); it is the usage error that cli.md promises for
+   * an {@code --output} file that cannot be written, and no file or part is left. Needs root (it mounts a tmpfs).
+   */
+  @Test
+  void usageExport_toAFileOnAFullDisk_isAUsageError_andLeavesNoFile() throws Exception {
+    Path disk = Files.createDirectories(server.dir().resolve("full-disk"));
+    command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString());
+    try {
+      try (var filler = Files.newOutputStream(disk.resolve("filler"))) {
+        byte[] block = new byte[4096];
+        for (int i = 0; i < 1024; i++) {
+          filler.write(block);
+        }
+        throw new AssertionError("a 64 KiB tmpfs took 4 MiB");
+      } catch (IOException full) {
+        assertThat(full.getMessage()).containsIgnoringCase("space");
+      }
+      Path file = disk.resolve("usage.csv");
+
+      Run run = server.run("usage", "export", "--period", "2026", "--output", file.toString());
+
+      usageError(run, "tollgate: cannot write " + file);
+      assertThat(run.err()).doesNotContain("cannot reach");
+      assertThat(file).doesNotExist();
+      assertThat(disk.toFile().list((d, name) -> name.endsWith(".part"))).isEmpty();
+    } finally {
+      command("umount", disk.toString());
+    }
+  }
+
+  private static void command(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
+  }
+
   @Test
   void usageExport_invalidPeriod_isRefused_andLeavesNoFile() {
     Path file = server.dir().resolve("refused.csv");

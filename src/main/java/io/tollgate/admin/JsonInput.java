@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@link #problem()} reports all of them at once as one 422.
  */
 public final class JsonInput {
-  private static final String REFUSED_CHARACTERS =
+  static final String REFUSED_CHARACTERS =
       "control characters, line separators or bidirectional formatting characters";
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}$");
   private final JsonNode root;

@@ -3,6 +3,7 @@ package io.tollgate.admin;
 import io.tollgate.admin.Problem.FieldError;
 import io.tollgate.limits.BillingPeriod;
 import io.tollgate.limits.QuotaPeriod;
+import io.tollgate.text.ControlCharacters;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -23,8 +24,20 @@ public final class QueryParams {
     this.ctx = ctx;
   }
 
+  /** A parameter's value; absent or empty is empty, and so is one with a refused character (an error then). */
   Optional<String> text(String name) {
-    return Optional.ofNullable(ctx.request().getParam(name)).filter(s -> !s.isEmpty());
+    return Optional.ofNullable(ctx.request().getParam(name)).filter(s -> !s.isEmpty()).filter(s -> printable(name, s));
+  }
+
+  /**
+   * Whether {@code value} holds no character the Admin API refuses in the text it stores ({@link ControlCharacters});
+   * otherwise an error for {@code name}. Text the API accepted never holds one, and PostgreSQL refuses a NUL in text
+   * outright (the request answered {@code 500}).
+   */
+  private boolean printable(String name, String value) {
+    Optional<String> refused = ControlCharacters.firstRefused(value);
+    refused.ifPresent(c -> error(name, "must not contain " + JsonInput.REFUSED_CHARACTERS + " (" + c + ")"));
+    return refused.isEmpty();
   }
 
   int limit() {
@@ -53,13 +66,14 @@ public final class QueryParams {
       errors.add(new FieldError("search", "must be between 1 and " + MAX_SEARCH + " characters"));
       return Optional.empty();
     }
-    return Optional.of(raw);
+    return Optional.of(raw).filter(s -> printable("search", s));
   }
 
   /** The decoded cursor: the last key of the previous page. */
   Optional<String> cursor() {
     return text("cursor").flatMap(c -> {
-      Optional<String> decoded = Cursors.decode(c);
+      // a cursor this API made holds a stored key, which never has a refused character
+      Optional<String> decoded = Cursors.decode(c).filter(k -> ControlCharacters.firstRefused(k).isEmpty());
       if (decoded.isEmpty()) {
         errors.add(new FieldError("cursor", "is not a cursor this API returned"));
       }

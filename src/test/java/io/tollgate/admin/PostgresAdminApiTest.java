@@ -32,6 +32,31 @@ final class PostgresAdminApiTest {
         "TOLLGATE_STORE_URL", pg.url()), Optional.empty());
   }
 
+  /**
+   * PostgreSQL refuses a NUL in text, so a query parameter with one (or a cursor that decodes to one) reached the
+   * store and answered {@code 500 internal_error} with an ERROR log per request; SQLite took it. Such text is
+   * refused as it is in a body: {@code 422 validation_failed} naming the parameter, on either store.
+   */
+  @Test
+  void queryParameterWithAControlCharacter_returns422NamingIt_neverA500() {
+    try (RunningTollgate t = start()) {
+      assertThat(t.admin("POST", "/admin/customers", "{\"customer_id\":\"nul-co\"}").status()).isEqualTo(201);
+      Map<String, String> fields = Map.of(
+          "/admin/customers?search=a%00b", "search",
+          "/admin/customers?tier=%00", "tier",
+          "/admin/customers?status=active%00", "status",
+          "/admin/customers?cursor=AA", "cursor",
+          "/admin/audit?customer_id=nul-co%00", "customer_id",
+          "/admin/audit?customer_id=nul%1Bco", "customer_id",
+          "/admin/usage/export?format=csv%00", "format");
+      fields.forEach((target, field) -> {
+        JsonNode p = AdminAnswers.problem(t.admin("GET", target), 422, "validation_failed");
+        assertThat(AdminAnswers.errorFields(p)).as(target).containsExactly(field);
+      });
+      assertThat(t.admin("GET", "/admin/customers?search=nul").json().get("customers").size()).isEqualTo(1);
+    }
+  }
+
   @Test
   void scenario_onPostgres_survivesRestart() {
     String rotated;

@@ -103,7 +103,8 @@ public final class KeyService {
       }
       tx.appendAudit(new AuditEntry(0, now, actor, "key.rotate.retire", customerId, Optional.of(keyId),
           AuditChanges.ofKey(Optional.of(old), Optional.of(retired))));
-      NewKey same = new NewKey(old.name(), old.environment(), Optional.of(old.namespaces()), Optional.empty());
+      // the replacement lives no longer than the key it replaces: an expiry is never dropped by a rotation
+      NewKey same = new NewKey(old.name(), old.environment(), Optional.of(old.namespaces()), old.expiresAt());
       KeyIssuer.Issued issued = insertKey(tx, issuer, actor, c, same, Optional.of(keyId), now);
       Customer bumped = bump(tx, c);
       return new Committed<>(issued, customerId, bumped.version());

@@ -367,6 +367,17 @@ final class KeyApiTest {
   }
 
   @Test
+  void rotate_expiringKey_theNewKeyExpiresWhenTheOldOneWould() {
+    customerWithFirstKey("kc-rotate-exp", "default");
+    Instant expires = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+    String oldId = created(server.get().admin("POST", keysPath("kc-rotate-exp"),
+        json("{'expires_at':'" + expires + "'}"))).path("key_id").asText();
+    JsonNode fresh = created(server.get().admin("POST", keyPath("kc-rotate-exp", oldId) + "/rotate", null));
+    assertThat(instant(fresh.path("expires_at"))).isEqualTo(expires);
+    assertThat(instant(key("kc-rotate-exp", fresh.path("key_id").asText()).path("expires_at"))).isEqualTo(expires);
+  }
+
+  @Test
   void rotate_withGracePeriod_keepsOldKeyActiveUntilGraceEnds() {
     String oldId = customerWithFirstKey("kc-grace").path("key_id").asText();
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);

@@ -1,5 +1,6 @@
 package io.tollgate.edge;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,11 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * otherwise a new random one. Thread-safe.
  */
 public final class RequestIds {
+  /** Pre-encoded: its hash is computed once, not per request. */
+  private static final CharSequence HEADER = HttpHeaders.createOptimized("X-Request-Id");
+
   private RequestIds() {}
 
   /** The request's id: the one it carries when valid, otherwise a new one. */
   public static String of(HttpServerRequest req) {
-    String given = req.getHeader("X-Request-Id");
+    String given = req.getHeader(HEADER);
     return given != null && valid(given) ? given : newId();
   }
 

@@ -44,7 +44,11 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   /** Whether the lines of the current request head consumed so far began with text, and ended at a line's end. */
   private boolean headStarted;
   private boolean headAtLineStart;
+  /** The connection's one header timer, while armed. */
   private ScheduledFuture<?> headerDeadline;
+  /** A request head is being read (or awaited, at the connection's start) since {@link #headStartNanos}. */
+  private boolean headPending;
+  private long headStartNanos;
   private final int maxTrailerBytes;
   /** The body being read is chunked: its framing is checked ahead of Netty. */
   private ChunkedBodyScanner chunked;
@@ -76,23 +80,50 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
    * Starts the time the next request's headers have: at the connection's start, then at the first byte of each
    * later request. Vert.x's idle timeout cannot do this: it sits behind the decoder and sees only whole messages,
    * so a client trickling a header line now and then would hold the connection until the idle timeout.
+   *
+   * <p>A request costs no timer: the connection has at most one armed, which, when it fires, closes the connection
+   * if the head it waits for is still not complete after the whole timeout, waits out the rest if a later head
+   * started since, or lets the next head arm it again if none is being read (a timer scheduled and cancelled per
+   * request was about 1 % of the proxied path's CPU samples).
    */
   private void armHeaderDeadline() {
-    if (headerTimeoutNanos > 0 && headerDeadline == null) {
-      headerDeadline = channel.eventLoop().schedule(() -> channel.close(), headerTimeoutNanos, TimeUnit.NANOSECONDS);
+    if (headerTimeoutNanos > 0 && !headPending) {
+      headPending = true;
+      headStartNanos = System.nanoTime();
+      if (headerDeadline == null) {
+        scheduleHeaderCheck(headerTimeoutNanos);
+      }
+    }
+  }
+
+  private void scheduleHeaderCheck(long delayNanos) {
+    headerDeadline = channel.eventLoop().schedule(this::checkHeaderDeadline, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkHeaderDeadline() {
+    headerDeadline = null;
+    if (!headPending || !channel.isActive()) {
+      return; // no head being read: the next one arms the timer again
+    }
+    long left = headerTimeoutNanos - (System.nanoTime() - headStartNanos);
+    if (left > 0) {
+      scheduleHeaderCheck(left);
+    } else {
+      channel.close();
     }
   }
 
   private void headersComplete() {
-    if (headerDeadline != null) {
-      headerDeadline.cancel(false);
-      headerDeadline = null;
-    }
+    headPending = false;
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    headersComplete();
+    headPending = false;
+    if (headerDeadline != null) {
+      headerDeadline.cancel(false);
+      headerDeadline = null;
+    }
     super.channelInactive(ctx);
   }
 

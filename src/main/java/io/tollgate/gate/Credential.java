@@ -1,14 +1,18 @@
 package io.tollgate.gate;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** The key a request presents: none, one, or an ambiguous or unusable set of credentials. */
 sealed interface Credential {
 
   /** No key at all: 401 with a bare {@code WWW-Authenticate} (RFC 6750). */
+  CharSequence AUTHORIZATION = HttpHeaders.createOptimized("Authorization");
+  CharSequence X_API_KEY = HttpHeaders.createOptimized("x-api-key");
+
   record None() implements Credential {}
 
   /** The key's text as presented. */
@@ -31,9 +35,10 @@ sealed interface Credential {
    *
    * @param headers all values of a header by name (case-insensitive)
    */
-  static Credential from(Function<String, List<String>> headers) {
-    List<String> auth = headers.apply("Authorization");
-    List<String> apiKey = headers.apply("x-api-key");
+  static Credential from(MultiMap headers) {
+    // pre-encoded names, and no list built for a header that is absent (most requests carry one of the two)
+    List<String> auth = headers.contains(AUTHORIZATION) ? headers.getAll(AUTHORIZATION) : List.of();
+    List<String> apiKey = headers.contains(X_API_KEY) ? headers.getAll(X_API_KEY) : List.of();
     if (auth.size() > 1 || apiKey.size() > 1) {
       return new Invalid();
     }

@@ -4,7 +4,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tollgate.config.RouteSpec;
 import io.tollgate.config.TollgateConfig;
-import io.tollgate.edge.ClientAddress;
 import io.tollgate.edge.StrictHttp;
 import io.tollgate.limits.Units;
 import io.tollgate.metering.CommitTimeoutException;
@@ -148,7 +147,7 @@ final class EngineExchange {
       // engine_timeout from here until the answer's head, as the request's own idle timeout counted it before
       waiting = Optional.of(f.deadlines().start(this::engineTimedOut));
       // straight into the engine request's headers: built once, not copied again by the client
-      String peer = ClientAddress.of(req);
+      String peer = trace.client(req);
       EngineRequestHeaders.copy(req.headers(), up.headers(), peer, f.trusted().trusts(peer),
           req.getHeader(HttpHeaderNames.HOST), trace.requestId(), allowed.entry(), allowed.request().namespace(),
           allowed.request().operation(), route.namespaceHeader(), f.edge().dropUnderscoreHeaders());
@@ -324,9 +323,10 @@ final class EngineExchange {
     resp.exceptionHandler(e -> engineCut(Refusal.ENGINE_UNAVAILABLE));
     lastData = System.nanoTime();
     watchBody(resp);
-    if (isSmall(resp)) {
+    int small = smallLength(resp);
+    if (small >= 0) {
       // read whole, then sent with its head in one write: bounded by WHOLE_BODY_LIMIT
-      Buffer whole = Buffer.buffer(Integer.parseInt(resp.getHeader(HttpHeaderNames.CONTENT_LENGTH)));
+      Buffer whole = Buffer.buffer(small);
       resp.handler(buf -> {
         lastData = System.nanoTime();
         whole.appendBuffer(buf);
@@ -392,18 +392,19 @@ final class EngineExchange {
     waiting.ifPresent(EngineDeadlines.Waiting::done);
   }
 
-  /** Whether the answer declares one Content-Length of at most {@link #WHOLE_BODY_LIMIT} bytes. */
-  private static boolean isSmall(HttpClientResponse resp) {
+  /** The answer's one Content-Length when it is at most {@link #WHOLE_BODY_LIMIT} bytes, else -1; read once. */
+  private static int smallLength(HttpClientResponse resp) {
     String length = resp.getHeader(HttpHeaderNames.CONTENT_LENGTH);
     if (length == null || length.isEmpty() || length.length() > 6) {
-      return false;
+      return -1;
     }
     for (int i = 0; i < length.length(); i++) {
       if (length.charAt(i) < '0' || length.charAt(i) > '9') {
-        return false;
+        return -1;
       }
     }
-    return Integer.parseInt(length) <= WHOLE_BODY_LIMIT;
+    int n = Integer.parseInt(length);
+    return n <= WHOLE_BODY_LIMIT ? n : -1;
   }
 
   /**

@@ -32,7 +32,7 @@ record GateRequest(Credential credential, String operation, Units units, String 
       }
       namespace = values.stream().findFirst().filter(s -> !s.isEmpty());
     }
-    return Optional.of(new GateRequest(Credential.from(headers::getAll), m.route().operation(), m.route().units(),
+    return Optional.of(new GateRequest(Credential.from(headers), m.route().operation(), m.route().units(),
         namespace.orElse(RouteTable.DEFAULT_NAMESPACE), false));
   }
 }

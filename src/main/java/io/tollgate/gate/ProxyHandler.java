@@ -1,5 +1,6 @@
 package io.tollgate.gate;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.tollgate.config.TollgateConfig;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
@@ -88,7 +89,7 @@ final class ProxyHandler {
   /** Answers the refusal; keeps the connection only when the unread body is small enough to drop. */
   private void refuse(HttpServerRequest req, Decision.Refused r, RequestTrace trace) {
     OptionalLong declared = declaredLength(req);
-    boolean chunked = req.headers().contains("Transfer-Encoding");
+    boolean chunked = req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
     boolean keep = !declared.invalid && !chunked && declared.length <= DRAIN_LIMIT
         && r.reason() != Refusal.PAYLOAD_TOO_LARGE && r.reason() != Refusal.BAD_REQUEST;
     if (!keep) {
@@ -102,11 +103,11 @@ final class ProxyHandler {
 
   /** The declared Content-Length: 0 when absent, invalid when it is not one non-negative number. */
   private static OptionalLong declaredLength(HttpServerRequest req) {
-    var values = req.headers().getAll("Content-Length");
-    if (values.isEmpty()) {
-      return new OptionalLong(0, false);
+    if (!req.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      return NO_BODY;
     }
-    if (values.size() > 1 || req.headers().contains("Transfer-Encoding")) {
+    var values = req.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
+    if (values.size() > 1 || req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
       return new OptionalLong(0, true);
     }
     try {
@@ -118,4 +119,6 @@ final class ProxyHandler {
   }
 
   private record OptionalLong(long length, boolean invalid) {}
+
+  private static final OptionalLong NO_BODY = new OptionalLong(0, false);
 }

@@ -16,6 +16,7 @@ final class RequestTrace {
   private final Instant at;
   private final long startNanos;
   private String mode = "proxy";
+  private String client;
   private KeyEntry entry;
   private Decision.Allowed allowed;
   private String namespace;
@@ -36,6 +37,14 @@ final class RequestTrace {
 
   String requestId() {
     return requestId;
+  }
+
+  /** The client's address, read once per request (forwarded in {@code X-Forwarded-For}, then logged). */
+  String client(HttpServerRequest req) {
+    if (client == null) {
+      client = ClientAddress.of(req);
+    }
+    return client;
   }
 
   void mode(String m) {
@@ -99,7 +108,7 @@ final class RequestTrace {
       return;
     }
     finished = true;
-    String client = ClientAddress.of(req);
+    String client = client(req);
     int status = ended ? req.response().getStatusCode() : GateOutcome.CLIENT_CLOSED;
     observer.completed(new GateOutcome(at, requestId, mode, req.method().name(), client,
         entry == null ? Optional.empty() : Optional.of(entry.owner().customer().id()),

@@ -49,7 +49,7 @@ final class VerifyHandler {
   }
 
   void handle(HttpServerRequest req, RequestTrace trace) {
-    if (!isServiceKey(Credential.from(req.headers()::getAll))) {
+    if (!isServiceKey(Credential.from(req.headers()))) {
       GateProblems.send(req.response().putHeader("WWW-Authenticate", "Bearer realm=\"tollgate-service\""),
           Refusal.UNAUTHENTICATED, "a valid service key is required", trace);
       return;

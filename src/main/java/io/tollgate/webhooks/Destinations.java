@@ -7,14 +7,17 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Where a webhook may be sent. HTTPS only, and never to a private, loopback, link-local, unspecified or multicast
  * address, checked on the addresses the name resolves to at each attempt (the connection then goes to the
- * address checked, so a name that resolves differently a moment later cannot redirect it); both are allowed
- * when {@code webhooks.allow_private: true}.
+ * address checked, so a name that resolves differently a moment later cannot redirect it), and already when
+ * the endpoint is made for a URL whose host is such an address written out; both are allowed when
+ * {@code webhooks.allow_private: true}.
  */
 public final class Destinations {
+  private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private final boolean allowPrivate;
 
   public Destinations(boolean allowPrivate) {
@@ -39,7 +42,27 @@ public final class Destinations {
     if (scheme.equals("http") && !allowPrivate) {
       return Optional.of("must use https (plain http only with webhooks.allow_private: true)");
     }
+    if (!allowPrivate && addressLiteral(uri.getHost()).filter(Destinations::isPrivate).isPresent()) {
+      return Optional.of("must not be a private, loopback or link-local address"
+          + " (allowed only with webhooks.allow_private: true)");
+    }
     return Optional.empty();
+  }
+
+  /**
+   * The address a URL's host names when it is an IP literal (dotted IPv4, or IPv6 in brackets), parsed without a
+   * DNS lookup; empty for a name, which is checked after resolution at each attempt.
+   */
+  private static Optional<InetAddress> addressLiteral(String host) {
+    boolean v6 = host.startsWith("[") && host.endsWith("]");
+    if (!v6 && !IPV4_LITERAL.matcher(host).matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.getByName(v6 ? host.substring(1, host.length() - 1) : host));
+    } catch (UnknownHostException e) {
+      return Optional.empty(); // not a valid literal: left to the attempt, which cannot resolve it either
+    }
   }
 
   /**

@@ -262,6 +262,32 @@ final class GateEdgeTest {
     assertThat(f.engine.seen).noneMatch(s -> s.uri().contains("edge-slowloris-2"));
   }
 
+  @Test
+  void keepAliveRequest_afterAPauseLongerThanTheHeaderTimeout_isServed() throws Exception {
+    // the connection's one header timer fires during the pause, with no head being read: it must not close
+    try (RawHttp.Connection c = RawHttp.Connection.open(port, Duration.ofSeconds(10))) {
+      c.send(get("edge-before-pause"));
+      assertThat(c.read().status()).isEqualTo(200);
+      Thread.sleep(HEADER_TIMEOUT.plusMillis(600).toMillis()); // the client's pause, shorter than the idle timeout
+      c.send(get("edge-after-pause"));
+      assertThat(c.read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void slowloris_startingItsHeadsLateInTheConnection_hasTheWholeHeaderTimeoutFromItsFirstByte() throws Exception {
+    // the timer armed for the first head fires while this one trickles: it waits out this head's own deadline
+    try (RawHttp.Connection slow = RawHttp.Connection.open(port, Duration.ofSeconds(10))) {
+      slow.send(get("edge-before-late-slowloris"));
+      assertThat(slow.read().status()).isEqualTo(200);
+      Thread.sleep(HEADER_TIMEOUT.multipliedBy(6).dividedBy(10).toMillis()); // the client's pause
+      Duration open = trickleUntilClosed(slow,
+          "GET /v1/default/items/edge-late-slowloris HTTP/1.1\r\nHost: gate\r\n", () -> { });
+      assertThat(open).isBetween(HEADER_TIMEOUT.minusMillis(100), IDLE_TIMEOUT.minusMillis(300));
+    }
+    assertThat(f.engine.seen).noneMatch(s -> s.uri().contains("edge-late-slowloris"));
+  }
+
   /**
    * Sends {@code start}, then one more header line every 200 ms, runs {@code meanwhile} while the connection is
    * still open, and returns how long the server kept it open after {@code start}.

@@ -219,6 +219,29 @@ final class WebhooksTest {
   }
 
   @Test
+  void endpointUrl_privateAddressLiteral_isRefusedAtCreateAndPatch_withoutAllowPrivate() throws Exception {
+    try (RunningTollgate t = start("webhooks:\n  poll_interval: 50ms\n")) {
+      for (String url : List.of("https://10.1.2.3/h", "https://127.0.0.1:8443/h", "https://169.254.169.254/latest",
+          "https://192.168.1.1/h", "https://100.64.0.1/h", "https://[::1]/h", "https://[fd00::1]/h")) {
+        Answer refused = t.admin("POST", "/admin/webhooks", "{\"url\":\"" + url + "\",\"events\":[\"key.created\"]}");
+        assertThat(refused.status()).as(url + ": " + refused.text()).isEqualTo(422);
+        assertThat(refused.json().get("code").asText()).isEqualTo("validation_failed");
+        assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("url");
+        assertThat(refused.json().get("errors").get(0).get("message").asText())
+            .contains("private, loopback or link-local", "webhooks.allow_private");
+      }
+      String id = endpoint(t, "https://93.184.216.34/h", "key.created").get("id").asText();
+      Answer patched = t.admin("PATCH", "/admin/webhooks/" + id, "{\"url\":\"https://10.0.0.7/h\"}");
+      assertThat(patched.status()).as(patched.text()).isEqualTo(422);
+      assertThat(t.admin("GET", "/admin/webhooks/" + id).json().get("url").asText()).isEqualTo("https://93.184.216.34/h");
+      assertThat(t.admin("GET", "/admin/webhooks").json().get("webhooks")).hasSize(1);
+    }
+    try (RunningTollgate t = start(WEBHOOKS)) {
+      endpoint(t, "https://10.1.2.3/h", "key.created"); // allowed with webhooks.allow_private: true
+    }
+  }
+
+  @Test
   void webhookEndpoint_patchAndDelete_andManualRetry() throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver(0); RunningTollgate t = start(WEBHOOKS)) {
       String id = endpoint(t, receiver.url(), "key.created").get("id").asText();

@@ -159,6 +159,9 @@ final class WebhooksTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
             .until(() -> receiver.ofType("usage.threshold").size() == 2);
       }
+      // numbers as the usage document writes them (10, not 1E+1), so a receiver reading a whole number gets one
+      assertThat(receiver.ofType("usage.threshold")).allSatisfy(r -> assertThat(r.body())
+          .contains("\"quota\":10,").doesNotContainPattern("\\d[eE][+-]?\\d"));
       List<JsonNode> events = receiver.ofType("usage.threshold").stream().map(r -> read(r.body())).toList();
       assertThat(events).extracting(e -> e.get("data").get("threshold").asInt()).containsExactlyInAnyOrder(80, 100);
       assertThat(events).allSatisfy(e -> {

@@ -15,7 +15,11 @@ import jdk.jfr.consumer.RecordingFile;
  * own work plus everything it calls that is not Tollgate's (the JDK, Vert.x, Netty). Samples with no Tollgate frame
  * are charged to "(no Tollgate frame)". For each of the top methods it names the callees' leaf frames that cost most.
  *
- * <pre>bench/jfr-tollgate.sh RECORDING.jfr [TOP]</pre>
+ * <p>Each further argument {@code LABEL=FRAGMENT|FRAGMENT...} adds a group: the share of CPU samples whose stack has
+ * at least one frame whose {@code Class.method} name contains one of the fragments (each sample counted once per
+ * group), to follow one change's cost across recordings.
+ *
+ * <pre>bench/jfr-tollgate.sh RECORDING.jfr [TOP] [LABEL=FRAGMENT|FRAGMENT...]...</pre>
  */
 public final class JfrByTollgate {
 
@@ -37,6 +41,12 @@ public final class JfrByTollgate {
 
     public static void main(String[] args) throws Exception {
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        Map<String, String[]> groups = new java.util.LinkedHashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            groups.put(args[i].substring(0, eq), args[i].substring(eq + 1).split("\\|"));
+        }
+        Map<String, Long> grouped = new HashMap<>();
         Tally cpu = new Tally();
         Tally allocCount = new Tally();
         Map<String, Long> threads = new HashMap<>();
@@ -51,6 +61,13 @@ public final class JfrByTollgate {
                 cpuAll++;
                 threads.merge(thread == null ? "?" : thread.replaceAll("[0-9]+$", "N"), 1L, Long::sum);
                 cpu.add(charge(e.getStackTrace(), null), 1);
+                if (e.getStackTrace() != null) {
+                    groups.forEach((label, fragments) -> {
+                        if (e.getStackTrace().getFrames().stream().anyMatch(f -> containsAny(name(f), fragments))) {
+                            grouped.merge(label, 1L, Long::sum);
+                        }
+                    });
+                }
             } else if (type.equals("jdk.ObjectAllocationSample") && loop) {
                 String cls = e.getClass("objectClass").getName();
                 Charge c = charge(e.getStackTrace(), cls);
@@ -61,6 +78,11 @@ public final class JfrByTollgate {
         long all = cpuAll;
         sorted(threads).stream().limit(8).forEach(en ->
                 System.out.printf("%6.1f%%  %s%n", 100.0 * en.getValue() / all, en.getKey()));
+        if (!groups.isEmpty()) {
+            System.out.printf("%ngroups (share of CPU samples whose stack passes through any of the fragments):%n");
+            groups.keySet().forEach(label -> System.out.printf("%6.1f%%  %s%n",
+                    100.0 * grouped.getOrDefault(label, 0L) / all, label));
+        }
         print("CPU samples, every thread", cpu, top, "samples");
         print("allocation samples on the event loops (jdk.ObjectAllocationSample, counted)", allocCount, top,
                 "samples");
@@ -80,6 +102,15 @@ public final class JfrByTollgate {
             }
         }
         return new Charge(NONE, leaf);
+    }
+
+    private static boolean containsAny(String name, String[] fragments) {
+        for (String f : fragments) {
+            if (name.contains(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String name(RecordedFrame f) {

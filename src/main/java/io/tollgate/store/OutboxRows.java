@@ -3,7 +3,6 @@ package io.tollgate.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.webhooks.EventType;
 import io.tollgate.webhooks.WebhookEvent;
 import java.security.SecureRandom;
@@ -61,12 +60,16 @@ final class OutboxRows {
     return event.type().equals(EventType.WEBHOOK_TEST.wireName());
   }
 
-  /** The body POSTed, as Standard Webhooks lays it out: {@code type}, {@code timestamp}, {@code data}. */
+  /**
+   * The body POSTed, as Standard Webhooks lays it out: {@code type}, {@code timestamp}, {@code data}. Written
+   * straight from the values, not through a JSON tree, whose decimals lose their trailing zeros ({@code 10} would
+   * read {@code 1E+1}).
+   */
   static String body(WebhookEvent event) {
-    ObjectNode body = MAPPER.createObjectNode();
+    Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", event.type());
     body.put("timestamp", event.at().toString());
-    body.set("data", MAPPER.valueToTree(new LinkedHashMap<>(event.data())));
+    body.put("data", new LinkedHashMap<>(event.data()));
     try {
       return MAPPER.writeValueAsString(body);
     } catch (JsonProcessingException e) {

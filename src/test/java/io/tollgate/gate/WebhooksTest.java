@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tollgate.admin.RunningTollgate;
 import io.tollgate.admin.RunningTollgate.Answer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,6 +163,9 @@ final class WebhooksTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
             .until(() -> receiver.ofType("usage.threshold").size() == 2);
       }
+      // numbers as the usage document writes them (10, not 1E+1), so a receiver reading a whole number gets one
+      assertThat(receiver.ofType("usage.threshold")).allSatisfy(r -> assertThat(r.body())
+          .contains("\"quota\":10,").doesNotContainPattern("\\d[eE][+-]?\\d"));
       List<JsonNode> events = receiver.ofType("usage.threshold").stream().map(r -> read(r.body())).toList();
       assertThat(events).extracting(e -> e.get("data").get("threshold").asInt()).containsExactlyInAnyOrder(80, 100);
       assertThat(events).allSatisfy(e -> {
@@ -238,6 +243,22 @@ final class WebhooksTest {
     }
     try (RunningTollgate t = start(WEBHOOKS)) {
       endpoint(t, "https://10.1.2.3/h", "key.created"); // allowed with webhooks.allow_private: true
+    }
+  }
+
+  @Test
+  void endpointThatNeverAnswers_doesNotHoldBackTheDeliveriesOfAnother() throws Exception {
+    // a listening socket that is never accepted: connections open, requests are sent, nothing ever answers
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        WebhookReceiver receiver = new WebhookReceiver(0); RunningTollgate t = start(WEBHOOKS)) {
+      endpoint(t, "http://127.0.0.1:" + silent.getLocalPort() + "/h", "customer.created");
+      endpoint(t, receiver.url(), "customer.created", "customer.suspended");
+      assertThat(t.admin("POST", "/admin/customers", "{\"customer_id\":\"waiting\"}").status()).isEqualTo(201);
+      await().atMost(Duration.ofSeconds(5)).until(() -> receiver.ofType("customer.created").size() == 1);
+
+      // the silent endpoint's attempt of customer.created now waits for its 10 s timeout
+      assertThat(t.admin("PATCH", "/admin/customers/waiting", "{\"active\":false}").status()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(4)).until(() -> receiver.ofType("customer.suspended").size() == 1);
     }
   }
 

@@ -39,17 +39,19 @@ import org.sqlite.util.LibraryLoaderUtil;
  * <p>A copy is used only when its size and CRC-32 are the jar's, and when neither it nor a directory above it up to
  * the store's is writable by group or others, and it has the owner of the database file; otherwise it is extracted
  * again (to a temporary file in the same directory, checked, then renamed over: two processes starting at once each
- * write their own and the rename is atomic); the copies of other driver versions are then deleted. When nothing can be written there (a read-only directory, a file in
- * the way), on a file system without POSIX permissions, when the library is not in a jar or when
- * {@code org.sqlite.lib.path} is set by the operator, sqlite-jdbc does as it always did. Once per process: later
- * stores of the same process load nothing again.
+ * write their own and the rename is atomic); the copies of other driver versions are then deleted. When nothing can
+ * be written there (a read-only directory, a file in the way), on a file system without POSIX permissions, when the
+ * library is not in a jar or when {@code org.sqlite.lib.path} is set by the operator, sqlite-jdbc does as it always
+ * did; so it does when it cannot load the kept copy (a {@code noexec} mount: it logs the failure and extracts to
+ * {@code java.io.tmpdir}). Only sqlite-jdbc loads the library, once per process: a process that used the driver
+ * before its first store keeps the copy it loaded then (never two copies of SQLite in one process). It still lists
+ * {@code java.io.tmpdir} for stale copies of its own at its first load.
  */
 final class NativeLibrary {
   private static final Logger LOG = LoggerFactory.getLogger(NativeLibrary.class);
   static final String DIRECTORY = "native";
   static final String PATH_PROPERTY = "org.sqlite.lib.path";
   static final String NAME_PROPERTY = "org.sqlite.lib.name";
-  static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
   private static final Set<PosixFilePermission> LIBRARY = PosixFilePermissions.fromString("r-x------");
   private static final AtomicBoolean CHOSEN = new AtomicBoolean();
 
@@ -76,37 +78,16 @@ final class NativeLibrary {
       return new DriverDefault("chosen by an earlier store of this process");
     }
     Source source = keep(database);
-    if (source instanceof Kept kept) {
-      source = load(kept);
-    }
-    if (source instanceof DriverDefault d) {
-      LOG.debug("SQLite's native library extracted by sqlite-jdbc: {}", d.reason());
+    switch (source) {
+      case Kept kept -> {
+        // only the driver loads it (once per process, whatever it loaded before): never a second copy of SQLite
+        System.setProperty(PATH_PROPERTY, kept.library().getParent().toString());
+        System.setProperty(NAME_PROPERTY, kept.library().getFileName().toString());
+        LOG.debug("SQLite's native library: {}{}", kept.library(), kept.extracted() ? " (extracted now)" : "");
+      }
+      case DriverDefault d -> LOG.debug("SQLite's native library extracted by sqlite-jdbc: {}", d.reason());
     }
     return source;
-  }
-
-  /**
-   * Loads the kept copy (through this class's loader, the driver's too on Tollgate's class path, so that the
-   * driver's own {@code System.load} of it finds it loaded) and points sqlite-jdbc at it: its library path and name, and, unless the operator chose one, its
-   * temporary directory ({@code org.sqlite.tmpdir}), which sqlite-jdbc lists at each start for stale copies of its
-   * own (2,000 entries in a busy {@code /tmp}). A copy that cannot be loaded (a {@code noexec} mount) changes
-   * nothing: sqlite-jdbc extracts to {@code java.io.tmpdir} as before.
-   */
-  private static Source load(Kept kept) {
-    try {
-      System.load(kept.library().toString());
-    } catch (UnsatisfiedLinkError | SecurityException e) {
-      LOG.info("cannot load SQLite's native library from {} ({}): sqlite-jdbc extracts it to the temporary"
-          + " directory at each start", kept.library(), e.toString());
-      return new DriverDefault(e.toString());
-    }
-    System.setProperty(PATH_PROPERTY, kept.library().getParent().toString());
-    System.setProperty(NAME_PROPERTY, kept.library().getFileName().toString());
-    if (System.getProperty(TMPDIR_PROPERTY) == null) {
-      System.setProperty(TMPDIR_PROPERTY, kept.library().getParent().toString());
-    }
-    LOG.debug("SQLite's native library: {}{}", kept.library(), kept.extracted() ? " (extracted now)" : "");
-    return kept;
   }
 
   /** The copy of the jar's library for this platform kept next to {@code database}, extracted when missing. */

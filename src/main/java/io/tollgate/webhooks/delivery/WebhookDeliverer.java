@@ -23,9 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,7 @@ public final class WebhookDeliverer implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   /** How long a claim holds: longer than an attempt, so a live node's claim never runs out under it. */
   static final Duration CLAIM = Duration.ofSeconds(60);
-  /** Deliveries claimed at once. */
+  /** Deliveries in flight at once (claimed at once when none is). */
   static final int CLAIM_BATCH = 16;
   /** How long delivered and failed deliveries stay visible before they are pruned. */
   public static final Duration KEPT = Duration.ofDays(30);
@@ -72,7 +72,13 @@ public final class WebhookDeliverer implements AutoCloseable {
   private final InstantSource clock;
   private final HttpClient http;
   private final Thread thread;
-  private final Object wake = new Object();
+  /**
+   * Work for the deliverer's thread: recording an attempt that ended (put there by the attempt's own completion,
+   * on an event loop), or nothing, to wake it.
+   */
+  private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+  /** Attempts started and not yet recorded; the deliverer's thread alone reads and writes it. */
+  private int inFlight;
   private volatile boolean running = true;
 
   private WebhookDeliverer(WebhookStore store, Vertx vertx, Destinations destinations, Settings settings,
@@ -103,7 +109,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     Instant pruned = Instant.MIN;
     Instant scanned = Instant.MIN;
     while (running) {
-      int claimed = 0;
+      int started = 0;
       if (!now().isBefore(scanned.plus(settings.keyScanInterval()))) {
         scanned = now();
         scanExpiringKeys(scanned);
@@ -116,21 +122,39 @@ public final class WebhookDeliverer implements AutoCloseable {
             LOG.info("pruned {} webhook deliveries older than {} days", rows, KEPT.toDays());
           }
         }
-        claimed = deliverDue();
+        started = deliverDue();
       } catch (RuntimeException e) {
         LOG.warn("webhook deliveries not claimed: {}", e.toString());
       }
-      if (claimed == 0) {
-        synchronized (wake) {
-          try {
-            if (running) {
-              wake.wait(settings.pollInterval().toMillis());
-            }
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
+      try {
+        // claimed some: look for more at once; otherwise until an attempt ends or the poll interval passes
+        runTasks(started > 0 ? tasks.poll() : tasks.poll(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
+      } catch (InterruptedException e) {
+        return;
       }
+    }
+    finishInFlight();
+  }
+
+  /** Runs {@code first} (when there is one) and every task waiting behind it. */
+  private void runTasks(Runnable first) {
+    for (Runnable task = first; task != null; task = tasks.poll()) {
+      task.run();
+    }
+  }
+
+  /** At close: records the attempts still in flight as they end, for at most twice an attempt's time. */
+  private void finishInFlight() {
+    long until = System.nanoTime() + TIMEOUT.multipliedBy(2).toNanos();
+    try {
+      while (inFlight > 0 && System.nanoTime() < until) {
+        runTasks(tasks.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (inFlight > 0) {
+      LOG.warn("{} webhook attempts did not end in time (their claims run out)", inFlight);
     }
   }
 
@@ -147,27 +171,24 @@ public final class WebhookDeliverer implements AutoCloseable {
   }
 
   /**
-   * Claims the due deliveries and attempts each once, all at once; the results are recorded on this thread, never
-   * on an event loop (recording writes to the store). Returns how many were claimed.
+   * Claims due deliveries, as many as there is room for beside the attempts in flight, and starts an attempt of
+   * each. Each attempt is recorded on this thread as soon as it ends, never on an event loop (recording writes to
+   * the store), and never waits for the others: an endpoint that answers slowly, or not at all until the timeout,
+   * holds back only its own deliveries. Returns how many were claimed.
    */
   int deliverDue() {
+    if (inFlight >= CLAIM_BATCH) {
+      return 0;
+    }
     Instant now = now();
-    List<Claimed> due = store.claimDue(node, now, now.plus(CLAIM), CLAIM_BATCH);
-    List<Future<Outcome>> attempts = new ArrayList<>();
+    List<Claimed> due = store.claimDue(node, now, now.plus(CLAIM), CLAIM_BATCH - inFlight);
     for (Claimed c : due) {
-      attempts.add(attempt(c).recover(e -> Future.succeededFuture(new Outcome(Optional.empty(), describe(e)))));
-    }
-    try {
-      Future.join(attempts).toCompletionStage().toCompletableFuture()
-          .get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      LOG.warn("webhook attempts did not all end in time (their claims run out): {}", e.toString());
-    }
-    for (int i = 0; i < due.size(); i++) {
-      Future<Outcome> attempt = attempts.get(i);
-      if (attempt.isComplete()) {
-        record(due.get(i), attempt.result());
-      }
+      inFlight++;
+      attempt(c).recover(e -> Future.succeededFuture(new Outcome(Optional.empty(), describe(e))))
+          .onSuccess(outcome -> tasks.add(() -> {
+            inFlight--;
+            record(c, outcome);
+          }));
     }
     return due.size();
   }
@@ -254,13 +275,14 @@ public final class WebhookDeliverer implements AutoCloseable {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** Stops claiming; an attempt in flight is recorded, or its claim runs out and it is attempted again. */
+  /**
+   * Stops claiming; an attempt in flight is recorded when it ends within twice an attempt's time, or its claim runs
+   * out and it is attempted again.
+   */
   @Override
   public void close() {
     running = false;
-    synchronized (wake) {
-      wake.notifyAll();
-    }
+    tasks.add(() -> { }); // wakes the thread
     try {
       thread.join(TIMEOUT.toMillis() * 2);
     } catch (InterruptedException e) {

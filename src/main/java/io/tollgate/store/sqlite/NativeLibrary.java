@@ -121,6 +121,9 @@ final class NativeLibrary {
           .resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + Long.toHexString(crc));
       Path library = dir.resolve(name);
       UserPrincipal owner = Files.getOwner(database);
+      if (!safe(storeDir, storeDir, owner)) {
+        return new DriverDefault(storeDir + " is writable by others or not the store's owner's");
+      }
       if (Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS) && safe(library, storeDir, owner)
           && intact(library, size, crc)) {
         return new Kept(library, false);

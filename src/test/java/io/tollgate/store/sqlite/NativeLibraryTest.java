@@ -92,6 +92,7 @@ final class NativeLibraryTest {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
 
     assertThat(NativeLibrary.keep(database)).isInstanceOf(DriverDefault.class);
+    assertThat(dir.resolve(NativeLibrary.DIRECTORY)).doesNotExist();
   }
 
   @Test

@@ -61,8 +61,9 @@ public final class RateLimiter {
     Bucket bucket = bucketOf(account, limit);
     EstimationProbe p = bucket.estimateAbilityToConsume(1);
     long remaining = bucket.getAvailableTokens();
-    Duration untilFull = Duration.ofNanos(Math.max(0, (limit.burst() - remaining))
-        * limit.windowSeconds() * 1_000_000_000L / limit.requests());
+    // in Duration's seconds and nanos: as nanoseconds in a long, a day's window with a large burst overflowed
+    Duration untilFull = Duration.ofSeconds(limit.windowSeconds()).multipliedBy(Math.max(0, limit.burst() - remaining))
+        .dividedBy(limit.requests());
     return new Verdict(p.canBeConsumed(), remaining, Duration.ofNanos(p.getNanosToWaitForRefill()), untilFull);
   }
 

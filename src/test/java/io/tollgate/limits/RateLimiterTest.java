@@ -51,6 +51,17 @@ final class RateLimiterTest {
   }
 
   @Test
+  void peek_ofADrainedDailyBucketWithALargeBurst_resetsWhenItIsFullAgain_neverOverflows() {
+    RateLimit millionPerDay = new RateLimit(1_000_000, 86_400, 1_000_000);
+    for (int i = 0; i < 200_000; i++) {
+      limiter.tryTake(ACME, millionPerDay);
+    }
+    RateLimiter.Verdict v = limiter.peek(ACME, millionPerDay);
+    assertThat(v.remaining()).isEqualTo(800_000);
+    assertThat(v.reset()).isEqualTo(Duration.ofSeconds(200_000L * 86_400 / 1_000_000)); // 4.8 h, not negative
+  }
+
+  @Test
   void buckets_arePerCustomer() {
     for (int i = 0; i < 5; i++) {
       limiter.tryTake(ACME, fivePerSecond);

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
@@ -64,6 +65,8 @@ final class EngineExchange {
   /** An answer with a Content-Length up to this is read whole and sent at once; longer or chunked, it is streamed. */
   static final int WHOLE_BODY_LIMIT = 64 * 1024;
   private static final String ENGINE_UNITS = EngineUnits.HEADER.toLowerCase(java.util.Locale.ROOT);
+  /** Looked up in every engine answer: pre-encoded, its hash is not computed again per answer. */
+  private static final CharSequence ENGINE_UNITS_NAME = HttpHeaders.createOptimized(EngineUnits.HEADER);
 
   private final Factory f;
   private final HttpServerRequest req;
@@ -229,7 +232,7 @@ final class EngineExchange {
       stream(resp, Optional.empty());
       return;
     }
-    Units cost = EngineUnits.cost(resp.getHeader(EngineUnits.HEADER), route.units(), f.edge().maxUnitsPerRequest(),
+    Units cost = EngineUnits.cost(resp.getHeader(ENGINE_UNITS_NAME), route.units(), f.edge().maxUnitsPerRequest(),
         trace);
     owed = Optional.of(cost);
     trace.billed(cost);

@@ -6,6 +6,7 @@
 # one is under load at a time. Every process started here is stopped on exit. Prints a table of medians, the
 # strict/batch ratios per store (throughput, p50) and checks the billing: every answer wrk counted is billed (in
 # strict mode none may be missing; the usage of at most the answers in flight when a run stops may be extra).
+# It also prints each process's usage commits: how many, the mean time of one and the events each carried.
 #
 #   bench/strict.sh                     3 rounds of 10 s per process, about 4 minutes
 #   ROUNDS=5 DURATION=20s bench/strict.sh
@@ -101,16 +102,24 @@ for store in "${STORE_LIST[@]}"; do
   printf '  %-36s %s ms\n' "$store strict - batch p50" \
     "$(awk -v a="$(med "${store}_strict" 4)" -v b="$(med "${store}_batch" 4)" 'BEGIN { printf "%+.3f", a - b }')"
 done
+commits=()
 echo "Billing (wrk counts the 2xx answers it saw; up to $WRK_CONNECTIONS more per run were in flight when it stopped):"
 for t in "${TARGETS[@]}"; do
   ADMIN_PORT="${ADMIN[$t]}"
   billed="$(billed_requests bench)"
   echo "  $t: billed ${billed:-?} requests, wrk counted ${ANSWERED[$t]} answers"
+  commits+=("$t $(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '
+    /^tollgate_metering_flush_seconds_count/ { n = $2 } /^tollgate_metering_flush_seconds_sum/ { s = $2 }
+    /^tollgate_metering_flushed_events_total/ { e = $2 }
+    END { if (n > 0) printf "%d commits, %.2f ms a commit, %.1f events a commit", n, s * 1000 / n, e / n }')")
   if [[ "$t" == *_strict ]] && (( ${billed:-0} < ANSWERED[$t] )); then
     log "$t: fewer requests billed than answered: strict metering lost usage"
     failed=1
   fi
 done
+
+echo "Usage commits (tollgate_metering_flush_seconds and _flushed_events_total, warm-up included):"
+for c in "${commits[@]}"; do echo "  $c"; done
 
 if [[ -n "${PROFILE:-}" ]]; then
   for store in "${STORE_LIST[@]}"; do

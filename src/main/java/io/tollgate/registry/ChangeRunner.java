@@ -35,6 +35,8 @@ final class ChangeRunner {
       committed = inTransactionRetryingOnce(work);
     } catch (RefusedChange refused) {
       return Outcome.refused(refused.failure, refused.getMessage());
+    } catch (TierNotInCatalogException refused) {
+      return Outcome.refused(Failure.UNKNOWN_TIER, refused.getMessage());
     }
     try {
       feed.publish(new Change(committed.customerId(), committed.version()));

@@ -43,12 +43,19 @@ public final class LiveRegistry implements ChangeFeed {
   }
 
   /**
-   * Loads the whole registry from the store. Blocking.
+   * Loads the whole registry from the store and records the catalog's tiers there ({@link RegistryStore#recordTiers}),
+   * so that no node puts a customer on another tier from then on. Blocking.
    *
    * @throws IllegalArgumentException when a stored customer's tier is not in the catalog
    */
   public static LiveRegistry load(RegistryStore store, Catalog catalog) {
-    return new LiveRegistry(store, build(store, catalog));
+    State loaded = build(store, catalog);
+    store.recordTiers(tierNames(catalog));
+    return new LiveRegistry(store, loaded);
+  }
+
+  private static List<String> tierNames(Catalog catalog) {
+    return catalog.tiers().tiers().stream().map(io.tollgate.config.Tier::name).toList();
   }
 
   /**
@@ -184,16 +191,25 @@ public final class LiveRegistry implements ChangeFeed {
   }
 
   /**
-   * Builds a new view from the store with {@code catalog}, swaps it in and tells the other nodes to reload too,
-   * writing {@code audit} in the same transaction as that announcement; when the new view cannot be built nothing
-   * changes. Blocking.
+   * Builds a new view from the store with {@code catalog}, then records the catalog's tiers in the store and tells
+   * the other nodes to reload too, writing {@code audit} in that same transaction, and swaps the view in; when the
+   * view cannot be built or the store refuses the tiers, nothing changes. A write that puts a customer on a tier the
+   * catalog drops either commits before that transaction (which then refuses) or is refused by the store; one that
+   * committed after the build is applied to the new view when this returns. Blocking.
    *
    * @throws IllegalArgumentException when a stored customer's tier is not in the new catalog
    */
   public Counts reload(Catalog catalog, AuditEntry audit) {
-    Counts counts = refresh(catalog);
-    store.announceReload(audit);
-    return counts;
+    return reload(catalog, audit, () -> {});
+  }
+
+  /** {@link #reload}, running {@code afterBuild} once the new view is built, before the store is told (for tests). */
+  synchronized Counts reload(Catalog catalog, AuditEntry audit, Runnable afterBuild) {
+    State next = build(store, catalog);
+    afterBuild.run();
+    store.announceReload(audit, tierNames(catalog));
+    state.set(next);
+    return counts();
   }
 
   /** {@link #reload} without telling the other nodes: the reload a node makes when another one announced it. */

@@ -63,10 +63,22 @@ public interface RegistryStore extends AutoCloseable {
   FeedPage changesSince(long afterVersion, int limit);
 
   /**
-   * Logs a reload by this store's node in the change feed, for the other nodes to follow, and appends its audit
-   * entry, in one transaction of their own.
+   * Records {@code tiers} as the tiers of the catalog in force (a start's), in one transaction of its own. From then
+   * on, {@link RegistryTransaction#insertCustomer} and {@link RegistryTransaction#updateCustomer} refuse to put a
+   * customer on any other tier, on every node of this store.
+   *
+   * @throws IllegalArgumentException naming a stored customer whose tier is not in {@code tiers} (nothing changes)
    */
-  void announceReload(AuditEntry audit);
+  void recordTiers(java.util.Collection<String> tiers);
+
+  /**
+   * Logs a reload by this store's node in the change feed, for the other nodes to follow, records {@code tiers} as
+   * {@link #recordTiers} does, and appends its audit entry, in one transaction of their own. A write putting a
+   * customer on a tier being removed either commits first (and the reload is refused) or is refused.
+   *
+   * @throws IllegalArgumentException naming a stored customer whose tier is not in {@code tiers} (nothing changes)
+   */
+  void announceReload(AuditEntry audit, java.util.Collection<String> tiers);
 
   /** Deletes the change-log entries committed before {@code cutoff}, keeping the newest; returns how many. */
   int pruneChanges(Instant cutoff);

@@ -11,10 +11,20 @@ public interface RegistryTransaction {
   /** The customer, locked for update until the transaction ends; empty when unknown or purged. */
   Optional<Customer> lockCustomer(String id);
 
-  /** Inserts a new customer. The caller checked that the id is free ({@link #lockCustomer} empty). */
+  /**
+   * Inserts a new customer. The caller checked that the id is free ({@link #lockCustomer} empty).
+   *
+   * @throws TierNotInCatalogException when its tier is not among the tiers the last start or reload recorded
+   *     ({@link RegistryStore#recordTiers}); the tier stays recorded until this transaction ends
+   */
   void insertCustomer(Customer customer);
 
-  /** Replaces every field of the stored customer with the same id. */
+  /**
+   * Replaces every field of the stored customer with the same id.
+   *
+   * @throws TierNotInCatalogException when it moves the customer (its tier differs from the one {@link #lockCustomer}
+   *     read) onto a tier not among those the last start or reload recorded; kept as for {@link #insertCustomer}
+   */
   void updateCustomer(Customer customer);
 
   /** Every key of the customer, oldest first. */

@@ -34,7 +34,7 @@ final class FreshSchema {
    */
   static final List<String> SCRIPTS = List.of("V1__registry.sql", "V2__usage.sql", "V4__registry_feed.sql",
       "V5__applied_batches_node.sql", "V6__secret_fingerprint.sql", "V7__audit_via.sql", "V8__webhooks.sql",
-      "V9__event_marks.sql", "V10__purged_keys.sql", "V11__keys_by_expiry.sql");
+      "V9__event_marks.sql", "V10__purged_keys.sql", "V11__keys_by_expiry.sql", "V12__registry_tiers.sql");
 
   /** Flyway's history table on SQLite, as Flyway 13 creates it ({@code FreshSchemaTest} compares the two). */
   private static final String HISTORY_TABLE = """

@@ -8,6 +8,7 @@ import io.tollgate.registry.CustomerKey;
 import io.tollgate.registry.RegistryLoadSink;
 import io.tollgate.registry.RegistryStore;
 import io.tollgate.registry.RegistryTransaction;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -58,8 +59,20 @@ final class JdbiRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void announceReload(AuditEntry audit) {
+  public void recordTiers(Collection<String> tiers) {
+    guard.inTransaction(h -> guard.translating(() -> {
+      StoredTiers.replace(h, tiers);
+      return null;
+    }));
+  }
+
+  @Override
+  public void announceReload(AuditEntry audit, Collection<String> tiers) {
     guard.inTransaction(h -> {
+      guard.translating(() -> {
+        StoredTiers.replace(h, tiers);
+        return null;
+      });
       new JdbiRegistryTransaction(h, guard).appendAudit(audit);
       guard.translating(() -> {
         feed.appendReload(h);

@@ -6,6 +6,7 @@ import io.tollgate.registry.AuditEntry;
 import io.tollgate.registry.Customer;
 import io.tollgate.registry.CustomerKey;
 import io.tollgate.registry.RegistryTransaction;
+import io.tollgate.registry.TierNotInCatalogException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,8 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   private final Handle handle;
   private final GuardedJdbi guard;
   private final Map<String, Long> changed = new LinkedHashMap<>();
+  /** The tier of each customer as {@link #lockCustomer} read it: a write that keeps it needs no tier check. */
+  private final Map<String, String> lockedTiers = new java.util.HashMap<>();
 
   JdbiRegistryTransaction(Handle handle, GuardedJdbi guard) {
     this.handle = handle;
@@ -40,17 +43,32 @@ final class JdbiRegistryTransaction implements RegistryTransaction {
   @Override
   public Optional<Customer> lockCustomer(String id) {
     String sql = CustomerRows.SELECT + " WHERE customer_id = :id" + guard.dialect().lockClause();
-    return guard.translating(() -> handle.createQuery(sql).bind("id", id).map(CustomerRows.MAPPER).findOne());
+    Optional<Customer> c = guard.translating(() -> handle.createQuery(sql).bind("id", id).map(CustomerRows.MAPPER)
+        .findOne());
+    c.ifPresent(found -> lockedTiers.put(id, found.tier()));
+    return c;
+  }
+
+  /** Refuses a write that puts the customer on a tier the recorded catalog lacks (see {@link StoredTiers}). */
+  private void admitTier(Customer customer) {
+    if (customer.tier().equals(lockedTiers.get(customer.id()))) {
+      return; // already on it: a reload removing it would have been refused, so the check holds nothing new
+    }
+    if (!guard.translating(() -> StoredTiers.admit(handle, customer.tier(), guard.dialect().shareLockClause()))) {
+      throw new TierNotInCatalogException(customer.tier());
+    }
   }
 
   @Override
   public void insertCustomer(Customer customer) {
+    admitTier(customer);
     guard.translating(() -> CustomerRows.bind(handle.createUpdate(CustomerRows.INSERT), customer).execute());
     noted(customer.id(), customer.version());
   }
 
   @Override
   public void updateCustomer(Customer customer) {
+    admitTier(customer);
     int rows = guard.translating(() -> CustomerRows.bind(handle.createUpdate(CustomerRows.UPDATE), customer).execute());
     if (rows == 0) {
       throw StoreFailures.missing("customer", customer.id());

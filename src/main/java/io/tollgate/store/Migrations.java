@@ -19,10 +19,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 final class Migrations {
   /**
-   * The version of the newest migration this jar carries, the same for every dialect ({@code V11__keys_by_expiry.sql});
+   * The version of the newest migration this jar carries, the same for every dialect ({@code V12__registry_tiers.sql});
    * {@code MigrationsTest} checks it against the files.
    */
-  static final int LATEST_VERSION = 11;
+  static final int LATEST_VERSION = 12;
   /** Flyway's default history table. */
   private static final String HISTORY = "flyway_schema_history";
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code POST /admin/registry/reload}: re-reads the tier file, swaps it in when valid, changes nothing when not. */
 final class RegistryReloadApiTest {
-  private static final String STARTER = """
+  static final String STARTER = """
         - name: starter
           display_name: Starter
           price: {amount: 100, currency: USD, period: month}
@@ -40,7 +40,7 @@ final class RegistryReloadApiTest {
           rate_limit: {requests: 100, window_s: 60}
           sla: 99.9
       """;
-  private static final String GOLD = """
+  static final String GOLD = """
         - name: gold
           display_name: Gold
           price: {amount: 900.5, currency: EUR, period: year}

@@ -73,8 +73,13 @@ final class FlakyRegistryStore implements RegistryStore {
   }
 
   @Override
-  public void announceReload(AuditEntry audit) {
-    real.announceReload(audit);
+  public void recordTiers(java.util.Collection<String> tiers) {
+    real.recordTiers(tiers);
+  }
+
+  @Override
+  public void announceReload(AuditEntry audit, java.util.Collection<String> tiers) {
+    real.announceReload(audit, tiers);
   }
 
   @Override

@@ -66,13 +66,13 @@ final class FreshSchemaTest {
     Path file = dir.resolve("tollgate.db");
     Database.open("sqlite:" + file).close();
     // as if the jar that created the store had carried every migration but the newest
-    exec(file, "DROP INDEX api_keys_by_expiry", "DELETE FROM flyway_schema_history WHERE version = '"
+    exec(file, "DROP TABLE registry_tiers", "DELETE FROM flyway_schema_history WHERE version = '"
         + Migrations.LATEST_VERSION + "'");
 
     try (CapturedLogs logs = new CapturedLogs(); Database db = Database.open("sqlite:" + file)) {
       assertThat(logs.texts()).anyMatch(t -> t.contains("(1 migrations applied)"));
     }
-    assertThat(rows(file, "SELECT count(*) FROM sqlite_master WHERE name = 'api_keys_by_expiry'"))
+    assertThat(rows(file, "SELECT count(*) FROM sqlite_master WHERE name = 'registry_tiers'"))
         .containsExactly(List.of("1"));
   }
 

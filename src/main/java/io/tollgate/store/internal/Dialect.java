@@ -38,6 +38,12 @@ public interface Dialect {
   String lockClause();
 
   /**
+   * Appended to a {@code SELECT} of rows to keep them from being changed or deleted until the transaction ends, while
+   * other transactions may hold the same rows so; empty text where write transactions are already serialized.
+   */
+  String shareLockClause();
+
+  /**
    * The statement a usage batch runs before it reads {@code purged_keys}, so that it never writes usage of a key
    * whose purge is under way: it waits for that purge to commit (and then sees its ids), and a purge starting
    * meanwhile waits for the batch to commit (and then deletes its rows). Empty where write transactions are already

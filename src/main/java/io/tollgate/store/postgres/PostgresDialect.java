@@ -89,6 +89,11 @@ public final class PostgresDialect implements Dialect {
     return " FOR UPDATE";
   }
 
+  @Override
+  public String shareLockClause() {
+    return " FOR SHARE";
+  }
+
   /**
    * SHARE conflicts with the ROW EXCLUSIVE lock a purge's {@code INSERT INTO purged_keys} holds until it commits,
    * and not with itself, so batches do not wait for each other; read committed, the batch's next statement sees

@@ -121,6 +121,11 @@ public final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public String shareLockClause() {
+    return "";
+  }
+
+  @Override
   public Optional<String> purgeBarrier() {
     return Optional.empty(); // BEGIN IMMEDIATE: a batch and a purge never overlap
   }

@@ -65,9 +65,31 @@ esac
 start_nginx
 start_tollgate tollgate "$BENCH_DIR/data"
 log "engine :$ENGINE_PORT, nginx :$NGINX_PORT, tollgate :$GATE_PORT (admin :$ADMIN_PORT); work dir $BENCH_DIR"
+far_customer_key() {
+  admin POST /admin/customers '{"customer_id":"bench","limits":{"quota":{"units":1000000000000,"period":"year"},
+  "rate_limit":{"requests":1000000000,"window_s":1,"burst":1000000000}}}' | json_field key
+}
+# the variants (TOLLGATE_VARIANTS): each a gate of its own with a customer like bench's, then back to the main gate
+VARIANTS=()
+declare -A VARIANT_PORT=() VARIANT_PID=() VARIANT_KEY=() VARIANT_OPTS=()
+if [[ -n "${TOLLGATE_VARIANTS:-}" ]]; then
+  main_gate=("$GATE_PORT" "$ADMIN_PORT" "$TOLLGATE_PID")
+  IFS='|' read -r -a variant_specs <<<"$TOLLGATE_VARIANTS"
+  for spec in "${variant_specs[@]}"; do
+    v="${spec%%=*}"
+    [[ "$spec" == *=* && "$v" =~ ^[a-z0-9]+$ ]] || die "TOLLGATE_VARIANTS: expected NAME=OPTIONS, got '$spec'"
+    VARIANT_OPTS[$v]="${spec#*=}"
+    TOLLGATE_JAVA_OPTS="${TOLLGATE_JAVA_OPTS:-} ${VARIANT_OPTS[$v]}" start_tollgate "tollgate_$v" "$BENCH_DIR/data-$v"
+    VARIANT_PORT[$v]="$GATE_PORT" VARIANT_PID[$v]="$TOLLGATE_PID"
+    VARIANT_KEY[$v]="$(far_customer_key)"
+    [[ -n "${VARIANT_KEY[$v]}" ]] || die "cannot create the customer bench on tollgate_$v"
+    VARIANTS+=("tollgate_$v")
+    log "variant tollgate_$v :$GATE_PORT (${VARIANT_OPTS[$v]})"
+  done
+  GATE_PORT="${main_gate[0]}" ADMIN_PORT="${main_gate[1]}" TOLLGATE_PID="${main_gate[2]}"
+fi
 
-key="$(admin POST /admin/customers '{"customer_id":"bench","limits":{"quota":{"units":1000000000000,"period":"year"},
-  "rate_limit":{"requests":1000000000,"window_s":1,"burst":1000000000}}}' | json_field key)"
+key="$(far_customer_key)"
 [[ -n "$key" ]] || die "cannot create the customer bench"
 wrong_json="$(admin POST /admin/customers/bench/keys '{"name":"revoked"}')"
 wrong="$(echo "$wrong_json" | json_field key)"
@@ -88,6 +110,13 @@ declare -A KEY=([engine]="" [nginx]="" [tollgate]="$key" [refused_401]="$wrong" 
 declare -A PROXY_PIDS=([engine]="" [nginx]="$NGINX_PIDS" [tollgate]="$TOLLGATE_PID" [refused_401]="$TOLLGATE_PID"
   [refused_429]="$TOLLGATE_PID")
 declare -A WANT=([engine]=200 [nginx]=200 [tollgate]=200 [refused_401]=401 [refused_429]=429)
+for t in ${VARIANTS[@]+"${VARIANTS[@]}"}; do
+  v="${t#tollgate_}"
+  URL[$t]="http://127.0.0.1:${VARIANT_PORT[$v]}$PATH_UNDER_TEST"
+  KEY[$t]="${VARIANT_KEY[$v]}"
+  PROXY_PIDS[$t]="${VARIANT_PID[$v]}"
+  WANT[$t]=200
+done
 for p in "${PEERS_RUN[@]}"; do
   start_peer "$p" "$key"
   URL[$p]="http://127.0.0.1:${PEER_PORT[$p]}$PATH_UNDER_TEST"
@@ -101,7 +130,7 @@ for p in "${PEERS_RUN[@]}"; do
   fi
   log "peer $p :${PEER_PORT[$p]}"
 done
-TARGETS=(engine nginx tollgate ${PEERS_RUN[@]+"${PEERS_RUN[@]}"} refused_401 refused_429)
+TARGETS=(engine nginx tollgate ${VARIANTS[@]+"${VARIANTS[@]}"} ${PEERS_RUN[@]+"${PEERS_RUN[@]}"} refused_401 refused_429)
 
 for t in "${TARGETS[@]}"; do
   got="$(status "${URL[$t]}" "${KEY[$t]}")"
@@ -109,7 +138,7 @@ for t in "${TARGETS[@]}"; do
 done
 
 # the JVMs (Tollgate and the peers) get the longer warm-up
-jvm_target() { [[ $1 == tollgate || -n "${PEER_PID[$1]:-}" ]]; }
+jvm_target() { [[ $1 == tollgate* || -n "${PEER_PID[$1]:-}" ]]; }
 log "warm-up: $WARMUP per path, $WARMUP_TOLLGATE for tollgate${PEERS_RUN[*]:+ and each peer}"
 warm_billable=1  # the status check of the tollgate path above
 for t in "${TARGETS[@]}"; do
@@ -165,6 +194,11 @@ r "tollgate / engine direct throughput" tollgate engine 3 ""
 r "tollgate / nginx CPU per request" tollgate nginx 7 "[<= 1.3]"
 r "refusal 401 / proxied throughput" refused_401 tollgate 3 "[>= 2]"
 r "refusal 429 / proxied throughput" refused_429 tollgate 3 "[>= 2]"
+for t in ${VARIANTS[@]+"${VARIANTS[@]}"}; do
+  r "$t / tollgate throughput" "$t" tollgate 3 "[${VARIANT_OPTS[${t#tollgate_}]}]"
+  r "$t / tollgate CPU per request" "$t" tollgate 7 ""
+  r "$t / tollgate p99" "$t" tollgate 5 ""
+done
 for p in "${PEERS_RUN[@]}"; do
   if [[ $p == vertx ]]; then
     r "tollgate / bare vertx throughput" tollgate vertx 3 "[>= 0.91: at most 10 % over the bare proxy]"
@@ -195,7 +229,7 @@ if [[ -n "${OPEN_LOOP:-}" ]]; then
   rate="$(awk -v n="$nginx_rps" -v f="${OPEN_FRACTION:-0.5}" 'BEGIN { printf "%d", n * f }')"
   open_rounds="${OPEN_ROUNDS:-$ROUNDS}"
   open_duration="${OPEN_DURATION:-$DURATION}"
-  OPEN_TARGETS=(engine nginx tollgate ${PEERS_RUN[@]+"${PEERS_RUN[@]}"})
+  OPEN_TARGETS=(engine nginx tollgate ${VARIANTS[@]+"${VARIANTS[@]}"} ${PEERS_RUN[@]+"${PEERS_RUN[@]}"})
   start_openloop
   log "open loop: $rate req/s (${OPEN_FRACTION:-0.5} of nginx's median $nginx_rps), warm-up ${OPEN_WARMUP:-5s} per path"
   for t in "${OPEN_TARGETS[@]}"; do
@@ -235,6 +269,12 @@ if [[ -n "${OPEN_LOOP:-}" ]]; then
   r "tollgate / nginx p99" tollgate nginx 5 "[<= 1.5]"
   r "tollgate / nginx p50" tollgate nginx 4 ""
   r "tollgate / nginx p99.9" tollgate nginx 9 ""
+  for t in ${VARIANTS[@]+"${VARIANTS[@]}"}; do
+    r "$t / tollgate p99" "$t" tollgate 5 "[${VARIANT_OPTS[${t#tollgate_}]}]"
+    r "$t / tollgate p99.9" "$t" tollgate 9 ""
+    r "$t / tollgate CPU per request" "$t" tollgate 7 ""
+    r "$t / nginx p99" "$t" nginx 5 ""
+  done
   for p in "${PEERS_RUN[@]}"; do
     r "tollgate / $p p99" tollgate "$p" 5 "$([[ $p == vertx || $p == netty ]] && echo "" || echo "[< 1]")"
     r "$p / nginx p99" "$p" nginx 5 ""

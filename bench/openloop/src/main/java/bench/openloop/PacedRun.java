@@ -49,6 +49,18 @@ final class PacedRun {
   private static final long DRAIN_MS = 10_000;
   private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
 
+  /**
+   * OPEN_SLOW_MS (off): each answer slower than that is noted on standard error with the wall-clock time it was due
+   * (ms since the epoch) and its latency, one line per 10 ms slice of due times (its slowest answer and their count),
+   * to line the stalls up with the target's own logs (GC, safepoints, JFR).
+   */
+  private static final long SLOW_MICROS = Long.getLong("openloop.slowMs",
+      Long.parseLong(System.getenv().getOrDefault("OPEN_SLOW_MS", "0"))) * 1000;
+  private final long epochOffsetNanos = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
+  private long slowSlice = -1;
+  private long slowSliceMax;
+  private long slowSliceCount;
+
   private final Vertx vertx;
   private final Context context;
   private final Plan plan;
@@ -117,7 +129,11 @@ final class PacedRun {
           if (finished) {
             return;
           }
-          latency.recordValue(Math.min(HIGHEST_MICROS, (now - intendedNanos) / 1000));
+          long micros = (now - intendedNanos) / 1000;
+          latency.recordValue(Math.min(HIGHEST_MICROS, micros));
+          if (SLOW_MICROS > 0 && micros >= SLOW_MICROS) {
+            slow(intendedNanos, micros);
+          }
           if (outcome.failed()) {
             failed++;
           } else {
@@ -133,11 +149,31 @@ final class PacedRun {
         });
   }
 
+  private void slow(long intendedNanos, long micros) {
+    long slice = (intendedNanos + epochOffsetNanos) / 10_000_000;
+    if (slice != slowSlice) {
+      flushSlow();
+      slowSlice = slice;
+    }
+    slowSliceMax = Math.max(slowSliceMax, micros);
+    slowSliceCount++;
+  }
+
+  private void flushSlow() {
+    if (slowSliceCount > 0) {
+      System.err.printf(Locale.ROOT, "SLOW %s due_ms=%d max_ms=%.1f count=%d%n", plan.url(), slowSlice * 10,
+          slowSliceMax / 1000.0, slowSliceCount);
+    }
+    slowSliceMax = 0;
+    slowSliceCount = 0;
+  }
+
   private void finish() {
     if (finished) {
       return;
     }
     finished = true;
+    flushSlow();
     double seconds = Math.max(plan.seconds(), (lastAnswerNanos - startNanos) / 1e9);
     long unfinished = sent - answered - failed;
     client.close();

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * The receiving side of the change feed: on its own thread, waits for a {@link ChangeSignal} (a notice from another
  * node) or at most one poll interval, then asks the store for every change newer than the last version it applied
  * and applies them to the {@link LiveRegistry} in version order. Correctness rests on that catch-up alone; the
- * signal only makes it sooner. A node that fell behind the pruned part of the change log reloads the registry.
- * Every completed catch-up refreshes the view's {@link FeedFreshness}.
+ * signal only makes it sooner (a signal that fails leaves the catch-up every poll interval). A node that fell behind
+ * the pruned part of the change log reloads the registry. Every completed catch-up refreshes the view's
+ * {@link FeedFreshness}.
  */
 public final class ChangeReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeReceiver.class);
@@ -31,6 +32,7 @@ public final class ChangeReceiver implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long applied;
   private int failures;
+  private int signalFailures;
 
   private ChangeReceiver(LiveRegistry live, RegistryStore store, ChangeSignal signal, TollgateConfig.Registry policy,
       String nodeId, Supplier<Catalog> catalogReader) {
@@ -62,22 +64,50 @@ public final class ChangeReceiver implements AutoCloseable {
 
   private void run() {
     while (running) {
+      boolean listening = awaitSignal();
+      if (!running) {
+        return;
+      }
       try {
-        signal.await(pollInterval);
-        if (!running) {
-          return;
-        }
         catchUp();
         freshness.synced();
         if (failures > 0) {
           LOG.info("change feed is back after {} failed attempts; applied through version {}", failures, applied);
           failures = 0;
         }
+        if (!listening) {
+          LockSupport.parkNanos(pollInterval.toNanos()); // the wait the signal could not do
+        }
       } catch (RuntimeException e) {
         if (running) {
           failed(e);
         }
       }
+    }
+  }
+
+  /**
+   * Waits for a notice or one poll interval; false when the signal failed (its connection broke and cannot be opened
+   * again: the database at its connection limit, say). That loses only the fast path: the catch-up, which reads
+   * through the store's pool, goes on every poll interval, and the next wait tries to connect again.
+   */
+  private boolean awaitSignal() {
+    try {
+      signal.await(pollInterval);
+      if (signalFailures > 0) {
+        LOG.info("change feed notices are back after {} failed attempts", signalFailures);
+        signalFailures = 0;
+      }
+      return true;
+    } catch (RuntimeException e) {
+      if (running) {
+        signalFailures++;
+        if (signalFailures == 1 || signalFailures % 100 == 0) {
+          LOG.warn("change feed notices unavailable ({} attempts): {}; catching up every {} ms meanwhile",
+              signalFailures, e.toString(), pollInterval.toMillis());
+        }
+      }
+      return false;
     }
   }
 

@@ -106,6 +106,35 @@ final class ChangeReceiverTest {
     await().atMost(WITHIN).until(() -> revokedIn(liveB, c.firstKey().secret()));
   }
 
+  /** A signal whose connection can never be opened (the database at its connection limit): every wait fails. */
+  private static final class RefusedSignal implements ChangeSignal {
+    final java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public boolean await(Duration timeout) {
+      waits.incrementAndGet();
+      throw new IllegalStateException("FATAL: too many connections for database");
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void revokeOnA_nodeBWhoseSignalAlwaysFails_followsByCatchUpAndIsNotStale() {
+    Database b = opened(Database.open("sqlite:" + dir.resolve("t.db"), "node-b"));
+    LiveRegistry liveB = LiveRegistry.load(b.registry(), catalog);
+    RefusedSignal signal = new RefusedSignal();
+    opened(ChangeReceiver.start(liveB, b.registry(), signal, POLICY, "node-b", () -> catalog));
+    CustomerService.Created c = create("acme");
+    await().atMost(WITHIN).until(() -> entry(liveB, hasher, c.firstKey().secret()).isPresent());
+    keys.revoke(Actor.adminApi("adm_test"), "acme", c.firstKey().key().id());
+    await().atMost(WITHIN).until(() -> revokedIn(liveB, c.firstKey().secret()));
+    // past max staleness (300 ms) the view is still current: the catch-ups go on; the signal is tried again each time
+    await().atMost(WITHIN).until(() -> signal.waits.get() >= 10);
+    assertThat(liveB.freshness().isStale()).isFalse();
+  }
+
   @Test
   void purgedAndCreatedAgainWithTheSameId_nodeBHoldsTheNewCustomer() {
     LiveRegistry liveB = nodeB();

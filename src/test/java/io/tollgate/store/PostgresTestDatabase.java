@@ -40,7 +40,17 @@ public final class PostgresTestDatabase implements AutoCloseable {
     execute(serverUrl, sql);
   }
 
-  /** The database's name, for {@link #createDatabase()} only. */
+  /** Runs one query of one number (a count) as the test role on the server's own database; its answer. */
+  public long queryOnServer(String sql) {
+    try (Connection c = DriverManager.getConnection(serverUrl); Statement s = c.createStatement();
+        var rows = s.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + e.getMessage(), e);
+    }
+  }
+
   /** The database goes away as for a stopped server: new connections refused, every open one terminated. */
   public void refuseConnections() {
     executeOnServer("ALTER DATABASE " + databaseName() + " ALLOW_CONNECTIONS false");
@@ -52,6 +62,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
     executeOnServer("ALTER DATABASE " + databaseName() + " ALLOW_CONNECTIONS true");
   }
 
+  /** The database's name, for {@link #createDatabase()} only. */
   public String databaseName() {
     if (!ownDatabase) {
       throw new IllegalStateException("a schema, not a database");

@@ -67,16 +67,13 @@ public final class GateServer {
     Decider decider = new Decider(d.live()::view, () -> d.live().freshness().refusesDecisions(), d.format(),
         d.hasher(), limiter);
     GateMeter meter = new GateMeter(limiter, d.recorder(), d.activity());
-    HttpClient client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
-            .setMaxInitialLineLength(65536).setMaxHeaderSize(65536).setTcpNoDelay(true))
-        .with(new PoolOptions().setHttp1MaxSize(edge.enginePoolSize()).setMaxWaitQueueSize(-1))
-        .build();
-    EngineExchange.Factory exchanges = new EngineExchange.Factory(vertx, client, d.config().engine(), edge,
-        new TrustedProxies(d.config().trustedProxies()), meter, d.strict(),
-        new EngineDeadlines(vertx, edge.engineTimeout()));
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    EnginePools pools = EnginePools.of(edge.enginePoolSize(), loops);
+    Optional<HttpClient> shared = pools.shared() ? Optional.of(engineClient(vertx, edge, pools.perClient(0)))
+        : Optional.empty();
+    TrustedProxies trusted = new TrustedProxies(d.config().trustedProxies());
+    EngineDeadlines deadlines = new EngineDeadlines(vertx, edge.engineTimeout());
     Failsafe failsafe = new Failsafe(vertx, decider, meter);
-    ProxyHandler proxy = new ProxyHandler(routes, decider, meter, exchanges, edge, d.clock(), failsafe);
     VerifyHandler verify = new VerifyHandler(vertx, d.config().serviceKeys(), routes, decider, meter, d.clock(),
         failsafe, edge.maxUnitsPerRequest());
     AuthorizeHandler authorize = new AuthorizeHandler(vertx, routes, decider, meter, d.clock(), failsafe);
@@ -91,33 +88,52 @@ public final class GateServer {
     IdleConnections idle = new IdleConnections(vertx, edge.idleTimeout().toMillis());
     GateObserver observer = d.observer();
     GateListener listener = new GateListener();
-    io.vertx.core.Handler<HttpServerRequest> handler = req -> {
-      RequestTrace trace = new RequestTrace(RequestIds.of(req), d.clock().instant(), System.nanoTime());
-      idle.busy(req);
-      var conn = req.connection();
-      req.response().bodyEndHandler(v -> {
-        idle.idle(conn);
-        trace.finish(req, true, observer);
-      });
-      req.response().closeHandler(v -> trace.finish(req, false, observer));
-      failsafe.run(req, trace, () -> {
-        if (guard.admit(req, trace)) {
-          dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining(), limiter);
-        }
-      });
+    java.util.function.Function<HttpClient, io.vertx.core.Handler<HttpServerRequest>> handlers = client -> {
+      ProxyHandler proxy = new ProxyHandler(routes, decider, meter, new EngineExchange.Factory(vertx, client,
+          d.config().engine(), edge, trusted, meter, d.strict(), deadlines), edge, d.clock(), failsafe);
+      return req -> {
+        RequestTrace trace = new RequestTrace(RequestIds.of(req), d.clock().instant(), System.nanoTime());
+        idle.busy(req);
+        var conn = req.connection();
+        req.response().bodyEndHandler(v -> {
+          idle.idle(conn);
+          trace.finish(req, true, observer);
+        });
+        req.response().closeHandler(v -> trace.finish(req, false, observer));
+        failsafe.run(req, trace, () -> {
+          if (guard.admit(req, trace)) {
+            dispatch(vertx, d, req, trace, verify, authorize, proxy, listener.draining(), limiter);
+          }
+        });
+      };
     };
-    // one server per event loop (Vert.x spreads connections over them); port 0 becomes -1: one shared free port
-    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // one server per event loop (Vert.x spreads connections over them), each with its own engine client unless the
+    // pool is too small to split: a request and its engine connection then share one event loop, and no answer is
+    // handed from one loop to the other; port 0 becomes -1: one shared free port
     int port = d.config().listen().port() == 0 ? -1 : d.config().listen().port();
-    return vertx.deployVerticle(() -> (io.vertx.core.Deployable) context -> vertx.createHttpServer(options)
-            .connectionHandler(guard::onConnection)
-            .requestHandler(handler)
-            .listen(port, d.config().listen().host())
-            .onSuccess(listener::add),
-            new io.vertx.core.DeploymentOptions().setInstances(loops))
+    java.util.concurrent.atomic.AtomicInteger deployed = new java.util.concurrent.atomic.AtomicInteger();
+    return vertx.deployVerticle(() -> {
+          int instance = deployed.getAndIncrement();
+          return (io.vertx.core.Deployable) context -> vertx.createHttpServer(options)
+              .connectionHandler(guard::onConnection)
+              .requestHandler(handlers.apply(
+                  shared.orElseGet(() -> engineClient(vertx, edge, pools.perClient(instance)))))
+              .listen(port, d.config().listen().host())
+              .onSuccess(listener::add);
+        },
+        new io.vertx.core.DeploymentOptions().setInstances(loops))
         .map(id -> listener)
         .onSuccess(l -> LOG.info("gate listening on {}:{} with {} event loops, engine {}", d.config().listen().host(),
             l.port(), loops, d.config().engineForLogs()));
+  }
+
+  /** A client to the engine holding at most {@code connections} keep-alive connections. */
+  private static HttpClient engineClient(Vertx vertx, TollgateConfig.Edge edge, int connections) {
+    return vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) edge.engineConnectTimeout().toMillis())
+            .setMaxInitialLineLength(65536).setMaxHeaderSize(65536).setTcpNoDelay(true))
+        .with(new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1))
+        .build();
   }
 
   private static void dispatch(Vertx vertx, Dependencies d, HttpServerRequest req, RequestTrace trace,

@@ -45,9 +45,21 @@ final class TestEngine implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
+  /** Connections open now, and the most that were ever open at once. */
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+
   TestEngine() throws Exception {
-    server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+    server = vertx.createHttpServer().connectionHandler(c -> {
+      mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      c.closeHandler(v -> open.decrementAndGet());
+    }).requestHandler(this::handle).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The most connections the engine had open at once so far. */
+  int mostConnectionsAtOnce() {
+    return mostOpen.get();
   }
 
   int port() {

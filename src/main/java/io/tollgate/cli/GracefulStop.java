@@ -16,7 +16,10 @@ public final class GracefulStop {
   private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
   /** How long a drain may overrun {@code gate.drain_timeout} (connections being closed) before the stop goes on. */
   private static final Duration DRAIN_SLACK = Duration.ofSeconds(5);
-  /** How long closing the listeners and the engine connections may take once drained. */
+  /**
+   * How long the periodic jobs' runs in progress may take to finish, and then closing the listeners and the engine
+   * connections, once drained.
+   */
   static final Duration LISTENERS_CLOSE = Duration.ofSeconds(10);
   /** How long the metering flush may overrun its own timeout while the store hangs in a call. */
   private static final Duration FLUSH_SLACK = Duration.ofSeconds(2);

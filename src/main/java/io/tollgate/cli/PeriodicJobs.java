@@ -18,6 +18,8 @@ import java.util.concurrent.RejectedExecutionException;
 final class PeriodicJobs {
   private final Vertx vertx;
   private final List<Long> timers = new CopyOnWriteArrayList<>();
+  /** Runs handed to a worker and not finished yet. */
+  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean stopped;
 
   PeriodicJobs(Vertx vertx) {
@@ -41,15 +43,49 @@ final class PeriodicJobs {
     if (stopped) {
       return;
     }
+    Callable<T> counted = () -> {
+      try {
+        return work.call();
+      } finally {
+        synchronized (running) {
+          running.decrementAndGet();
+          running.notifyAll();
+        }
+      }
+    };
+    running.incrementAndGet();
     try {
-      vertx.executeBlocking(work, false).onComplete(ar -> {
+      vertx.executeBlocking(counted, false).onComplete(ar -> {
         if (!(stopped && ar.failed())) { // a run cut short by the stop (rejected, interrupted) is not a failure
           done.handle(ar);
         }
       });
     } catch (RejectedExecutionException closing) {
+      running.decrementAndGet();
       // Vert.x is closing its workers: the job's last run is done by the caller of stop (see Server.close)
     }
+  }
+
+  /**
+   * Waits, at most {@code timeout}, until no run handed to a worker is still going: call after {@link #stop} and
+   * before Vert.x and the store close, so that a run that was waiting on the store (a write behind another
+   * transaction) ends against an open store and an open event loop. A run that ended after Vert.x had closed used to
+   * fail its result into an event loop that was gone, and the worker thread threw that rejection uncaught.
+   *
+   * @return whether none is still going
+   */
+  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (running) {
+      while (running.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(running, left);
+      }
+    }
+    return true;
   }
 
   /** Cancels every timer; idempotent. Call before closing Vert.x. */

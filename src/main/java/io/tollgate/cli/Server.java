@@ -456,11 +456,19 @@ public final class Server implements AutoCloseable {
     draining.set(true); // the admin /health says so while the gate drains
     GracefulStop.drain(gate, drainTimeout);
     jobs.stop(); // before Vert.x closes its workers; last_used_at is written below
+    long closedBy = System.nanoTime() + GracefulStop.LISTENERS_CLOSE.toNanos(); // jobs and Vert.x share the bound
+    try {
+      if (!jobs.awaitIdle(GracefulStop.LISTENERS_CLOSE)) {
+        LOG.warn("a periodic job was still running after {}; stopping anyway", GracefulStop.LISTENERS_CLOSE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     webhooks.close(); // before Vert.x closes its HTTP client; what it did not record is attempted again later
     sharedLimits.ifPresent(Server::flushLimits);
     try {
       vertx.close().toCompletionStage().toCompletableFuture()
-          .get(GracefulStop.LISTENERS_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+          .get(Math.max(0, closedBy - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (Exception e) {
       LOG.warn("listeners did not stop cleanly: {}", e.toString());
     }

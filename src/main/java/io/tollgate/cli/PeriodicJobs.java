@@ -43,10 +43,11 @@ final class PeriodicJobs {
     if (stopped) {
       return;
     }
-    Callable<T> counted = () -> {
-      try {
-        return work.call();
-      } finally {
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+    // once per run, once its outcome is back on the event loop (so nothing of it is left for a closing Vert.x), or
+    // when the run never reached a worker
+    Runnable finished = () -> {
+      if (over.compareAndSet(false, true)) {
         synchronized (running) {
           running.decrementAndGet();
           running.notifyAll();
@@ -55,20 +56,21 @@ final class PeriodicJobs {
     };
     running.incrementAndGet();
     try {
-      vertx.executeBlocking(counted, false).onComplete(ar -> {
+      vertx.executeBlocking(work, false).onComplete(ar -> {
+        finished.run();
         if (!(stopped && ar.failed())) { // a run cut short by the stop (rejected, interrupted) is not a failure
           done.handle(ar);
         }
       });
     } catch (RejectedExecutionException closing) {
-      running.decrementAndGet();
+      finished.run();
       // Vert.x is closing its workers: the job's last run is done by the caller of stop (see Server.close)
     }
   }
 
   /**
-   * Waits, at most {@code timeout}, until no run handed to a worker is still going: call after {@link #stop} and
-   * before Vert.x and the store close, so that a run that was waiting on the store (a write behind another
+   * Waits, at most {@code timeout}, until every run handed to a worker has its outcome back on the event loop: call
+   * after {@link #stop} and before Vert.x and the store close, so that a run that was waiting on the store (a write behind another
    * transaction) ends against an open store and an open event loop. A run that ended after Vert.x had closed used to
    * fail its result into an event loop that was gone, and the worker thread threw that rejection uncaught.
    *

@@ -70,9 +70,10 @@ final class PeriodicJobs {
 
   /**
    * Waits, at most {@code timeout}, until every run handed to a worker has its outcome back on the event loop: call
-   * after {@link #stop} and before Vert.x and the store close, so that a run that was waiting on the store (a write behind another
-   * transaction) ends against an open store and an open event loop. A run that ended after Vert.x had closed used to
-   * fail its result into an event loop that was gone, and the worker thread threw that rejection uncaught.
+   * after {@link #stop} and before Vert.x and the store close, so that a run that was waiting on the store (a write
+   * behind another transaction) ends against an open store and an open event loop. A run that ended after Vert.x had
+   * closed used to fail its result into an event loop that was gone, and the worker thread threw that rejection
+   * uncaught.
    *
    * @return whether none is still going
    */

@@ -18,8 +18,10 @@ import java.util.concurrent.RejectedExecutionException;
 final class PeriodicJobs {
   private final Vertx vertx;
   private final List<Long> timers = new CopyOnWriteArrayList<>();
-  /** Runs handed to a worker and not finished yet. */
-  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+  /** Guards {@link #running}. */
+  private final Object runs = new Object();
+  /** Runs handed to a worker whose outcome is not back on the event loop yet. */
+  private int running;
   private volatile boolean stopped;
 
   PeriodicJobs(Vertx vertx) {
@@ -43,28 +45,26 @@ final class PeriodicJobs {
     if (stopped) {
       return;
     }
-    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
-    // once per run, once its outcome is back on the event loop (so nothing of it is left for a closing Vert.x), or
-    // when the run never reached a worker
-    Runnable finished = () -> {
-      if (over.compareAndSet(false, true)) {
-        synchronized (running) {
-          running.decrementAndGet();
-          running.notifyAll();
-        }
-      }
-    };
-    running.incrementAndGet();
+    synchronized (runs) {
+      running++;
+    }
     try {
       vertx.executeBlocking(work, false).onComplete(ar -> {
-        finished.run();
+        finished(); // its outcome is back on the event loop: nothing of it is left for a closing Vert.x
         if (!(stopped && ar.failed())) { // a run cut short by the stop (rejected, interrupted) is not a failure
           done.handle(ar);
         }
       });
     } catch (RejectedExecutionException closing) {
-      finished.run();
+      finished();
       // Vert.x is closing its workers: the job's last run is done by the caller of stop (see Server.close)
+    }
+  }
+
+  private void finished() {
+    synchronized (runs) {
+      running--;
+      runs.notifyAll();
     }
   }
 
@@ -79,13 +79,13 @@ final class PeriodicJobs {
    */
   boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (running) {
-      while (running.get() > 0) {
+    synchronized (runs) {
+      while (running > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(running, left);
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(runs, left);
       }
     }
     return true;
